@@ -1,0 +1,70 @@
+package dev.herald.cli;
+
+import dev.herald.config.HeraldConfig;
+import dev.herald.domain.NotificationIds;
+import dev.herald.domain.NotificationValidator;
+import dev.herald.intake.Intake;
+import dev.herald.store.redis.RedisBackend;
+import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
+import java.time.Clock;
+
+/** What a one-shot command needs: the config and a connection to the same store the daemon uses. */
+final class CliContext implements AutoCloseable {
+
+  private final HeraldConfig config;
+  private final RedisTarget target;
+  private final Clock clock = Clock.systemUTC();
+  private RedisBackend backend;
+
+  private CliContext(HeraldConfig config) {
+    this.config = config;
+    this.target = RedisTarget.of(config);
+  }
+
+  static CliContext open(ConfigOption option) {
+    return new CliContext(option.load());
+  }
+
+  HeraldConfig config() {
+    return config;
+  }
+
+  RedisTarget target() {
+    return target;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /**
+   * Connects on first use; throws {@link CliUnavailableException} with a hint if nothing answers.
+   */
+  RedisBackend backend() {
+    if (backend == null) {
+      backend = Backends.connect(config, target, 2, clock);
+    }
+    return backend;
+  }
+
+  Intake intake() {
+    return new Intake(
+        backend().notifications(),
+        () ->
+            new NotificationValidator(config.channels().names(), config.intake().maxPayloadBytes()),
+        new NotificationIds(),
+        clock,
+        () -> config.intake().idempotencyWindow());
+  }
+
+  static RetentionPolicy retention(HeraldConfig config) {
+    return new RetentionPolicy(config.retention().published(), config.delivery().failureHistory());
+  }
+
+  @Override
+  public void close() {
+    if (backend != null) {
+      backend.close();
+    }
+  }
+}

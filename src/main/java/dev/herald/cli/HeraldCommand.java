@@ -1,0 +1,20 @@
+package dev.herald.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The root {@code herald} command. */
+@Command(
+    name = "herald",
+    mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT,
+    versionProvider = Version.class,
+    description =
+        "Delivers notifications through Redis: schedule, lease, publish, retry, dead-letter.",
+    subcommands = {RunCommand.class, SubmitCommand.class, RoutesCommand.class},
+    footer = {
+      "",
+      "Exit codes: 0 ok, 1 failure, 2 usage, 3 partial, 65 bad input, 69 Redis unavailable,",
+      "78 config. Logs go to stderr, results to stdout.",
+    })
+public final class HeraldCommand {}

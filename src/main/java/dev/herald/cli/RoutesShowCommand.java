@@ -1,0 +1,181 @@
+package dev.herald.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.domain.Failure;
+import dev.herald.domain.Notification;
+import dev.herald.store.NotificationRecord;
+import dev.herald.store.RouteRecord;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "show",
+    description = "Show a notification and the state of each of its routes.",
+    footer = {
+      "",
+      "Statuses: pending, leased (a worker is publishing it), failed (waiting for a retry),",
+      "published, dead_letter, expired, cancelled.",
+      "",
+      "Examples:",
+      "  herald routes show 01JDQ5XKZ7W3M1V9Y4T0R8E6PA",
+      "  herald routes show --json 01JDQ5XKZ7W3M1V9Y4T0R8E6PA | jq '.routes[].status'",
+    })
+final class RoutesShowCommand implements Callable<Integer> {
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+  @Mixin ConfigOption config;
+
+  @Parameters(paramLabel = "NOTIFICATION_ID", description = "the id `herald submit` printed")
+  String notificationId;
+
+  @Option(names = "--json", description = "print one JSON object (fields in snake_case)")
+  boolean json;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    try (CliContext ctx = CliContext.open(config)) {
+      NotificationRecord record =
+          ctx.backend()
+              .notifications()
+              .find(notificationId)
+              .orElseThrow(
+                  () ->
+                      new NotFoundException(
+                          "no notification "
+                              + notificationId
+                              + " in namespace '"
+                              + ctx.config().namespace()
+                              + "' (it may have passed its retention, "
+                              + "or lives under another namespace)"));
+      int defaultMax = ctx.config().delivery().maxAttempts();
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.println(toJson(record, defaultMax));
+      } else {
+        print(out, record, defaultMax);
+      }
+      out.flush();
+    }
+    return ExitCodes.OK;
+  }
+
+  private static void print(PrintWriter out, NotificationRecord record, int defaultMax) {
+    Notification n = record.notification();
+    out.printf("notification %s%n", n.id());
+    out.printf("  type %s, producer %s%n", n.type(), n.producer());
+    out.printf(
+        "  accepted %s, send at %s, max attempts %d%s%n",
+        time(n.acceptedAt()),
+        time(n.sendAt()),
+        n.maxAttemptsOr(defaultMax),
+        n.maxAttempts() == null ? " (config default)" : "");
+    if (n.idempotencyKey() != null || n.requestId() != null || n.traceId() != null) {
+      out.printf(
+          "  idempotency key %s, request %s, trace %s%n",
+          dash(n.idempotencyKey()), dash(n.requestId()), dash(n.traceId()));
+    }
+    out.println();
+    TextTable table =
+        new TextTable("ROUTE", "STATUS", "ATTEMPTS", "NEXT ATTEMPT", "PUBLISHED", "ENTRY");
+    for (RouteRecord r : record.routes()) {
+      table.row(
+          r.routeId().toString(),
+          r.state().displayName(),
+          r.attempts() + "/" + n.maxAttemptsOr(defaultMax),
+          time(r.nextAttemptAt()),
+          time(r.publishedAt()),
+          dash(r.entryId()));
+    }
+    table.print(out);
+    for (RouteRecord r : record.routes()) {
+      Failure f = r.lastFailure();
+      if (f != null) {
+        out.println(
+            TextTable.fit(
+                "  "
+                    + r.routeId()
+                    + " last failure, attempt "
+                    + f.attempt()
+                    + " at "
+                    + time(f.at())
+                    + ": "
+                    + f.kind().wireName()
+                    + ": "
+                    + f.message(),
+                TextTable.DEFAULT_WIDTH));
+      }
+    }
+  }
+
+  static String toJson(NotificationRecord record, int defaultMax) {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    Notification n = record.notification();
+    ObjectNode root = mapper.createObjectNode();
+    root.put("notification_id", n.id());
+    root.put("type", n.type());
+    root.put("producer", n.producer());
+    root.put("idempotency_key", n.idempotencyKey());
+    root.put("request_id", n.requestId());
+    root.put("trace_id", n.traceId());
+    root.put("accepted_at", iso(n.acceptedAt()));
+    root.put("send_at", iso(n.sendAt()));
+    root.put("max_attempts", n.maxAttemptsOr(defaultMax));
+    ArrayNode routes = root.putArray("routes");
+    for (RouteRecord r : record.routes()) {
+      ObjectNode o = routes.addObject();
+      o.put("route_id", r.routeId().toString());
+      o.put("status", r.state().displayName());
+      o.put("attempts", r.attempts());
+      o.put("max_attempts", n.maxAttemptsOr(defaultMax));
+      o.put("next_attempt_at", iso(r.nextAttemptAt()));
+      o.put("lease_until", iso(r.leaseUntil()));
+      Failure f = r.lastFailure();
+      if (f == null) {
+        o.putNull("last_failure");
+      } else {
+        o.putObject("last_failure")
+            .put("classification", f.kind().wireName())
+            .put("message", f.message())
+            .put("at", iso(f.at()))
+            .put("attempt", f.attempt());
+      }
+      o.put("published_at", iso(r.publishedAt()));
+      o.put("stream_entry_id", r.entryId());
+      o.put("dead_at", iso(r.deadAt()));
+    }
+    try {
+      return mapper.writeValueAsString(root);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String iso(Instant t) {
+    return t == null ? null : t.toString();
+  }
+
+  private static String time(Instant t) {
+    return t == null ? "-" : TIME.format(t);
+  }
+
+  private static String dash(String s) {
+    return s == null ? "-" : s;
+  }
+}

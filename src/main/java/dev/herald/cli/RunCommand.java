@@ -1,0 +1,35 @@
+package dev.herald.cli;
+
+import dev.herald.publish.PublisherListener;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(
+    name = "run",
+    description = {
+      "Run the publisher until SIGTERM or SIGINT.",
+      "Without redis.url it starts an embedded Redis on 127.0.0.1:6399 (data in ./data).",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  herald run                                   # embedded Redis, for a first look",
+      "  herald run --config /etc/herald/herald.yaml",
+      "  HERALD_REDIS_URL=redis://10.0.0.5:6379 herald run",
+      "",
+      "On SIGTERM it stops claiming, finishes the batches in hand and exits 0 within",
+      "publisher.shutdown-grace. While Redis does not answer it waits and retries.",
+      "Exit codes: 0 stopped cleanly, 78 bad config or Redis refused the credentials.",
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @Mixin ConfigOption config;
+
+  @Override
+  public Integer call() throws Exception {
+    Daemon daemon = new Daemon(config.load(), PublisherListener.NONE);
+    Signals.onStop(daemon::requestStop);
+    return daemon.run();
+  }
+}

@@ -1,0 +1,140 @@
+package dev.herald.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.domain.FieldError;
+import dev.herald.intake.SubmitResult;
+import dev.herald.intake.SubmitResult.Outcome;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "submit",
+    description = {
+      "Accept notifications from a JSON file or stdin and print each notification id.",
+      "Input: one object, an array of objects, or one object per line.",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  echo '{\"type\":\"game.turn_ready\",\"producer\":\"game-engine\",\"recipients\":[\"u-1\"],"
+          + "\"channels\":[\"push\"],\"payload\":{\"turn\":42}}' | herald submit",
+      "  herald submit --json batch.ndjson",
+      "",
+      "Exit codes: 0 all accepted (or duplicates), 3 some rejected, 65 all rejected,",
+      "69 Redis unavailable, 78 bad config.",
+    })
+final class SubmitCommand implements Callable<Integer> {
+
+  @Mixin ConfigOption config;
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "FILE",
+      description = "JSON input; '-' or nothing reads stdin")
+  String file = "-";
+
+  @Option(names = "--json", description = "print one JSON object with a result per notification")
+  boolean json;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    byte[] input = read();
+    List<SubmitResult> results;
+    try (CliContext ctx = CliContext.open(config)) {
+      results = ctx.intake().submitJson(input);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (json) {
+      out.println(toJson(results));
+    } else {
+      for (SubmitResult r : results) {
+        switch (r.outcome()) {
+          case ACCEPTED -> out.println(r.notificationId());
+          case DUPLICATE -> {
+            out.println(r.notificationId());
+            err.println(
+                "herald: notification["
+                    + r.index()
+                    + "]: duplicate: its producer and idempotency key"
+                    + " name "
+                    + r.notificationId()
+                    + "; nothing new was scheduled");
+          }
+          case REJECTED, UNAVAILABLE -> {
+            for (FieldError e : r.errors()) {
+              err.println(
+                  "herald: notification[" + r.index() + "] " + label(r.outcome()) + ": " + e);
+            }
+          }
+        }
+      }
+    }
+    out.flush();
+    return exitCode(results);
+  }
+
+  private static String label(Outcome outcome) {
+    return outcome == Outcome.REJECTED ? "rejected" : "not submitted";
+  }
+
+  static int exitCode(List<SubmitResult> results) {
+    long rejected = results.stream().filter(SubmitResult::isRejected).count();
+    boolean unavailable = results.stream().anyMatch(r -> r.outcome() == Outcome.UNAVAILABLE);
+    if (unavailable) {
+      return ExitCodes.UNAVAILABLE;
+    }
+    if (rejected == 0) {
+      return ExitCodes.OK;
+    }
+    return rejected == results.size() ? ExitCodes.BAD_INPUT : ExitCodes.PARTIAL;
+  }
+
+  private byte[] read() throws IOException {
+    if (file == null || "-".equals(file)) {
+      return System.in.readAllBytes();
+    }
+    try {
+      return Files.readAllBytes(Path.of(file));
+    } catch (NoSuchFileException e) {
+      throw new BadInputException("no such file: " + file);
+    }
+  }
+
+  private static String toJson(List<SubmitResult> results) {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode root = mapper.createObjectNode();
+    ArrayNode list = root.putArray("results");
+    for (SubmitResult r : results) {
+      ObjectNode item = list.addObject();
+      item.put("index", r.index());
+      item.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
+      if (r.notificationId() != null) {
+        item.put("notification_id", r.notificationId());
+      }
+      if (!r.errors().isEmpty()) {
+        ArrayNode errors = item.putArray("errors");
+        r.errors()
+            .forEach(e -> errors.addObject().put("field", e.field()).put("reason", e.reason()));
+      }
+    }
+    return root.toString();
+  }
+}

@@ -1,0 +1,67 @@
+package dev.herald.config;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.backoff.Jitter;
+import java.io.IOException;
+import java.time.Duration;
+
+/** The effective configuration as one line of JSON, with credentials redacted: safe to log. */
+public final class ConfigPrinter {
+
+  private static final JsonMapper MAPPER = createMapper();
+
+  private ConfigPrinter() {}
+
+  public static String describe(HeraldConfig config) {
+    ObjectNode tree = MAPPER.valueToTree(config);
+    ObjectNode redis = (ObjectNode) tree.get("redis");
+    String url = config.redis().url();
+    if (url == null) {
+      redis.put("url", "(embedded)");
+    } else {
+      try {
+        redis.put("url", RedisEndpoint.parse(url, null, config.redis().timeout()).redacted());
+      } catch (IllegalArgumentException e) {
+        redis.put("url", ConfigValidator.redactedUrl(url));
+      }
+    }
+    try {
+      return MAPPER.writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonMapper createMapper() {
+    SimpleModule module = new SimpleModule("herald-config-printer");
+    module.addSerializer(
+        Duration.class,
+        new JsonSerializer<>() {
+          @Override
+          public void serialize(Duration d, JsonGenerator gen, SerializerProvider p)
+              throws IOException {
+            gen.writeString(Durations.format(d));
+          }
+        });
+    module.addSerializer(
+        Jitter.class,
+        new JsonSerializer<>() {
+          @Override
+          public void serialize(Jitter j, JsonGenerator gen, SerializerProvider p)
+              throws IOException {
+            gen.writeString(j.configName());
+          }
+        });
+    return JsonMapper.builder()
+        .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+        .addModule(module)
+        .build();
+  }
+}

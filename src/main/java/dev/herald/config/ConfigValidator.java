@@ -1,0 +1,107 @@
+package dev.herald.config;
+
+import dev.herald.domain.NotificationValidator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One pass over a bound config; every problem names its key, the value and what is allowed. */
+final class ConfigValidator {
+
+  private final List<String> problems = new ArrayList<>();
+
+  List<String> validate(HeraldConfig c) {
+    if (c.redis().url() != null) {
+      try {
+        RedisEndpoint.parse(c.redis().url(), null, c.redis().timeout());
+      } catch (IllegalArgumentException e) {
+        problems.add(
+            "redis.url " + e.getMessage() + " (was '" + redactedUrl(c.redis().url()) + "')");
+      }
+    }
+    between("redis.timeout", c.redis().timeout(), Duration.ofMillis(10), Duration.ofMinutes(1));
+    if (c.namespace().isEmpty()
+        || c.namespace().length() > 64
+        || !c.namespace().matches("[A-Za-z0-9_.:-]+")) {
+      problems.add(
+          "namespace must be 1 to 64 of the characters A-Z a-z 0-9 _ . : - (was '"
+              + c.namespace()
+              + "')");
+    }
+    if (c.gateway().stream().isBlank() || c.gateway().stream().chars().anyMatch(ch -> ch <= ' ')) {
+      problems.add(
+          "gateway.stream must be a key name without whitespace (was '"
+              + c.gateway().stream()
+              + "')");
+    }
+    between("gateway.max-length", c.gateway().maxLength(), 1, 1_000_000_000L);
+    between("publisher.workers", c.publisher().workers(), 1, 64);
+    between("publisher.batch-size", c.publisher().batchSize(), 1, 10_000);
+    between(
+        "publisher.poll-interval",
+        c.publisher().pollInterval(),
+        Duration.ofMillis(10),
+        Duration.ofMinutes(10));
+    between("publisher.lease", c.publisher().lease(), Duration.ofSeconds(1), Duration.ofHours(1));
+    between(
+        "publisher.shutdown-grace",
+        c.publisher().shutdownGrace(),
+        Duration.ZERO,
+        Duration.ofMinutes(10));
+    between("backoff.initial", c.backoff().initial(), Duration.ofMillis(1), Duration.ofDays(1));
+    between("backoff.max", c.backoff().max(), Duration.ofMillis(1), Duration.ofDays(7));
+    if (c.backoff().max().compareTo(c.backoff().initial()) < 0) {
+      problems.add(
+          "backoff.max must not be below backoff.initial (was "
+              + Durations.format(c.backoff().max())
+              + " < "
+              + Durations.format(c.backoff().initial())
+              + ")");
+    }
+    if (!(c.backoff().multiplier() >= 1.0 && c.backoff().multiplier() <= 100.0)) {
+      problems.add(
+          "backoff.multiplier must be between 1.0 and 100.0 (was "
+              + c.backoff().multiplier()
+              + ")");
+    }
+    between(
+        "delivery.max-attempts",
+        c.delivery().maxAttempts(),
+        1,
+        NotificationValidator.MAX_ATTEMPTS_LIMIT);
+    between("delivery.failure-history", c.delivery().failureHistory(), 1, 100);
+    between(
+        "intake.idempotency-window",
+        c.intake().idempotencyWindow(),
+        Duration.ZERO,
+        Duration.ofDays(30));
+    between("intake.max-payload-bytes", c.intake().maxPayloadBytes(), 1, 1_048_576);
+    between("retention.published", c.retention().published(), Duration.ZERO, Duration.ofDays(365));
+    return problems;
+  }
+
+  private void between(String key, long value, long min, long max) {
+    if (value < min || value > max) {
+      problems.add(key + " must be between " + min + " and " + max + " (was " + value + ")");
+    }
+  }
+
+  private void between(String key, Duration value, Duration min, Duration max) {
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      problems.add(
+          key
+              + " must be between "
+              + Durations.format(min)
+              + " and "
+              + Durations.format(max)
+              + " (was "
+              + Durations.format(value)
+              + ")");
+    }
+  }
+
+  /** Hides a password in a URL that could not be parsed, so that it never reaches a log. */
+  static String redactedUrl(String url) {
+    return url.replaceAll("(//[^/@:]*:)[^@/]*@", "$1***@");
+  }
+}

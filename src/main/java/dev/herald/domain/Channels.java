@@ -1,0 +1,45 @@
+package dev.herald.domain;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The configured channels by name. Routes exist only for these. */
+public final class Channels {
+
+  private final Map<String, Channel> byName;
+
+  public Channels(Collection<Channel> channels) {
+    Map<String, Channel> map = new LinkedHashMap<>();
+    for (Channel channel : channels) {
+      if (map.put(channel.name(), channel) != null) {
+        throw new IllegalArgumentException("channel " + channel.name() + " is defined twice");
+      }
+    }
+    this.byName = Map.copyOf(map);
+  }
+
+  public Optional<Channel> find(String name) {
+    return Optional.ofNullable(byName.get(name));
+  }
+
+  /** The channel of that name; throws if it is not configured (callers validated it before). */
+  public Channel require(String name) {
+    Channel channel = byName.get(name);
+    if (channel == null) {
+      throw new IllegalArgumentException(
+          "unknown channel '" + name + "' (configured: " + String.join(", ", names()) + ")");
+    }
+    return channel;
+  }
+
+  public Set<String> names() {
+    return new java.util.TreeSet<>(byName.keySet());
+  }
+
+  public Collection<Channel> all() {
+    return byName.values();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.herald.domain;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One stream entry to append: the route's own fields plus the fields it shares with the other
+ * routes of its notification. Kept apart so that a batch carries the shared part (above all the
+ * payload) once per notification rather than once per route.
+ *
+ * @param channel where the entry goes
+ * @param shared the notification's fields, as name/value pairs
+ * @param routeFields this route's fields, as name/value pairs
+ */
+public record GatewayEvent(Channel channel, EventTemplate shared, List<String> routeFields) {
+
+  public GatewayEvent {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(shared, "shared");
+    routeFields = List.copyOf(routeFields);
+    if (routeFields.size() % 2 != 0) {
+      throw new IllegalArgumentException("route fields must be name/value pairs");
+    }
+  }
+
+  /** Every field of the entry as name/value pairs: the route's, then the shared ones. */
+  public List<String> allFields() {
+    List<String> all = new java.util.ArrayList<>(routeFields.size() + shared.fields().size());
+    all.addAll(routeFields);
+    all.addAll(shared.fields());
+    return all;
+  }
+
+  /** The fields all routes of one notification share, as name/value pairs. */
+  public record EventTemplate(String notificationId, List<String> fields) {
+    public EventTemplate {
+      Objects.requireNonNull(notificationId, "notificationId");
+      fields = List.copyOf(fields);
+      if (fields.size() % 2 != 0) {
+        throw new IllegalArgumentException("shared fields must be name/value pairs");
+      }
+    }
+  }
+}

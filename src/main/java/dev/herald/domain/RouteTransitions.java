@@ -1,0 +1,79 @@
+package dev.herald.domain;
+
+import static dev.herald.domain.RouteState.CANCELLED;
+import static dev.herald.domain.RouteState.DEAD_LETTER;
+import static dev.herald.domain.RouteState.EXPIRED;
+import static dev.herald.domain.RouteState.FAILED;
+import static dev.herald.domain.RouteState.LEASED;
+import static dev.herald.domain.RouteState.PENDING;
+import static dev.herald.domain.RouteState.PUBLISHED;
+
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one table of allowed route state changes. The Lua scripts implement its edges atomically;
+ * {@code RouteTransitionsScriptIT} checks every pair of states against the scripts.
+ *
+ * <pre>
+ *   pending ──claim──▶ leased ──publish──▶ published
+ *   failed  ──claim──▶ leased ──retry────▶ failed
+ *                      leased ──give up──▶ dead_letter ──requeue──▶ pending
+ *                      leased ──lease runs out, claimed again──▶ leased
+ *   pending|failed|leased|dead_letter ──cancel──▶ cancelled
+ *   pending|failed|leased ──expiry──▶ expired
+ * </pre>
+ */
+public final class RouteTransitions {
+
+  private static final Map<RouteState, Set<RouteState>> ALLOWED = new EnumMap<>(RouteState.class);
+
+  static {
+    ALLOWED.put(PENDING, EnumSet.of(LEASED, CANCELLED, EXPIRED));
+    ALLOWED.put(FAILED, EnumSet.of(LEASED, CANCELLED, EXPIRED));
+    ALLOWED.put(LEASED, EnumSet.of(LEASED, PUBLISHED, FAILED, DEAD_LETTER, CANCELLED, EXPIRED));
+    ALLOWED.put(DEAD_LETTER, EnumSet.of(PENDING, CANCELLED));
+    ALLOWED.put(PUBLISHED, EnumSet.noneOf(RouteState.class));
+    ALLOWED.put(EXPIRED, EnumSet.noneOf(RouteState.class));
+    ALLOWED.put(CANCELLED, EnumSet.noneOf(RouteState.class));
+  }
+
+  private RouteTransitions() {}
+
+  public static boolean allows(RouteState from, RouteState to) {
+    return ALLOWED.get(from).contains(to);
+  }
+
+  /** Throws {@link IllegalTransitionException} naming both states unless the move is allowed. */
+  public static void check(RouteState from, RouteState to) {
+    if (!allows(from, to)) {
+      throw new IllegalTransitionException(from, to);
+    }
+  }
+
+  public static Set<RouteState> targetsOf(RouteState from) {
+    return EnumSet.copyOf(ALLOWED.get(from));
+  }
+
+  /** A move the table does not allow. */
+  public static final class IllegalTransitionException extends IllegalStateException {
+    public IllegalTransitionException(RouteState from, RouteState to) {
+      super(
+          "route cannot move from "
+              + from.displayName()
+              + " to "
+              + to.displayName()
+              + " (allowed from "
+              + from.displayName()
+              + ": "
+              + (ALLOWED.get(from).isEmpty()
+                  ? "nothing, it is final"
+                  : ALLOWED.get(from).stream()
+                      .map(RouteState::displayName)
+                      .collect(java.util.stream.Collectors.joining(", ")))
+              + ")");
+    }
+  }
+}

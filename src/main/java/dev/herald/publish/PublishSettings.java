@@ -1,0 +1,16 @@
+package dev.herald.publish;
+
+import dev.herald.backoff.RetryPlanner;
+import java.time.Duration;
+
+/**
+ * What a publish cycle needs from the configuration. Read afresh for every cycle, so that a
+ * reloaded config applies from the next batch on.
+ *
+ * @param batchSize most routes per claim
+ * @param lease how long a claim holds its routes
+ * @param retries backoff and dead-letter decisions
+ * @param maxAttempts attempts for routes whose notification sets none
+ */
+public record PublishSettings(
+    int batchSize, Duration lease, RetryPlanner retries, int maxAttempts) {}

@@ -1,0 +1,186 @@
+package dev.herald.publish;
+
+import dev.herald.store.StoreAccessDeniedException;
+import dev.herald.store.StoreUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link PublishCycle}s on worker threads until stopped. A thin shell: a worker goes again at
+ * once after a full batch, else sleeps on the {@link Waiter} until the next due time or the poll
+ * interval. Errors are caught here, at the top, logged rate-limited, and answered by backing off.
+ */
+public final class PublisherLoop {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PublisherLoop.class);
+  private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  private final IntFunction<PublishCycle> cycles;
+  private final int workers;
+  private final Janitor janitor;
+  private final Waiter waiter;
+  private final Clock clock;
+  private final Supplier<Duration> pollInterval;
+  private final PublisherListener listener;
+  private final RateLimitedLog troubleLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile boolean running;
+
+  /**
+   * @param cycles makes the cycle of worker {@code i}
+   * @param janitor run by worker 0 between batches
+   */
+  public PublisherLoop(
+      IntFunction<PublishCycle> cycles,
+      int workers,
+      Janitor janitor,
+      Waiter waiter,
+      Clock clock,
+      Supplier<Duration> pollInterval,
+      PublisherListener listener) {
+    this.cycles = cycles;
+    this.workers = workers;
+    this.janitor = janitor;
+    this.waiter = waiter;
+    this.clock = clock;
+    this.pollInterval = pollInterval;
+    this.listener = listener;
+  }
+
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    running = true;
+    for (int i = 0; i < workers; i++) {
+      PublishCycle cycle = cycles.apply(i);
+      boolean housekeeper = i == 0;
+      Thread t = new Thread(() -> work(cycle, housekeeper), "herald-publisher-" + i);
+      threads.add(t);
+      t.start();
+    }
+    LOG.info("publisher started with {} worker(s)", workers);
+  }
+
+  /**
+   * Stops claiming, lets each worker finish the batch in hand, and waits up to {@code grace} for
+   * them. Returns false if a worker was still busy when the grace ran out; its routes stay leased
+   * and return to the schedule when their lease runs out.
+   */
+  public boolean stop(Duration grace) {
+    List<Thread> toJoin;
+    synchronized (this) {
+      running = false;
+      toJoin = List.copyOf(threads);
+      threads.clear();
+      notifyAll(); // ends back-off pauses
+    }
+    waiter.wakeAll();
+    long deadline = System.nanoTime() + grace.toNanos();
+    boolean all = true;
+    for (Thread t : toJoin) {
+      try {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (t.isAlive()) {
+        all = false;
+        LOG.warn(
+            "{} still busy after the shutdown grace of {}; its leases will run out",
+            t.getName(),
+            grace);
+      }
+    }
+    return all;
+  }
+
+  public boolean isRunning() {
+    return running;
+  }
+
+  private void work(PublishCycle cycle, boolean housekeeper) {
+    int failures = 0;
+    while (running) {
+      try {
+        PublishCycle.Result result = cycle.runOnce();
+        if (housekeeper) {
+          janitor.runIfDue();
+        }
+        if (failures > 0) {
+          LOG.info("Redis answers again; publishing resumed after {} failed cycle(s)", failures);
+          troubleLog.reset("store");
+          failures = 0;
+        }
+        listener.onCycleSucceeded();
+        if (result.sinkUnavailable()) {
+          // The stream refuses appends for a reason of the server's: every route would fail
+          // alike, so wait instead of burning through leases.
+          troubleLog.warn("sink", "gateway stream unavailable; backing off");
+          pause(MAX_BACKOFF);
+        } else if (!result.wasFull()) {
+          Instant now = clock.instant();
+          Instant deadline = now.plus(pollInterval.get());
+          if (result.nextDueAt().isPresent() && result.nextDueAt().get().isBefore(deadline)) {
+            deadline = result.nextDueAt().get();
+          }
+          waiter.await(deadline);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (StoreUnavailableException e) {
+        failures++;
+        listener.onCycleFailed(e);
+        troubleLog.warn("store", "{}; backing off (failure {} in a row)", e.getMessage(), failures);
+        pause(backoff(failures));
+      } catch (StoreAccessDeniedException e) {
+        failures++;
+        listener.onCycleFailed(e);
+        troubleLog.error("store", "{}; fix redis.url or the ACL", e.getMessage());
+        pause(MAX_BACKOFF);
+      } catch (RuntimeException e) {
+        failures++;
+        listener.onCycleFailed(e);
+        troubleLog.error("cycle", "publish cycle failed: {}", e.toString(), e);
+        pause(backoff(failures));
+      }
+    }
+  }
+
+  private static Duration backoff(int failures) {
+    long ms = MIN_BACKOFF.toMillis() << Math.min(failures - 1, 16);
+    return Duration.ofMillis(Math.min(ms, MAX_BACKOFF.toMillis()));
+  }
+
+  private void pause(Duration d) {
+    try {
+      waiterFreePause(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A pause that only {@link #stop} ends early, not signals of new work. */
+  private void waiterFreePause(Duration d) throws InterruptedException {
+    long end = System.nanoTime() + d.toNanos();
+    synchronized (this) {
+      while (running) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+    }
+  }
+}

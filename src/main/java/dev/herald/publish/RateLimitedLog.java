@@ -1,0 +1,69 @@
+package dev.herald.publish;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+
+/**
+ * Logs at most one line per key per interval; the next line that gets through says how many were
+ * suppressed meanwhile. For warnings that can repeat thousands of times a second (Redis down, a
+ * stream refusing appends).
+ */
+public final class RateLimitedLog {
+
+  private final Logger log;
+  private final long intervalNanos;
+  private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
+
+  public RateLimitedLog(Logger log, Duration interval) {
+    this.log = log;
+    this.intervalNanos = interval.toNanos();
+  }
+
+  public void warn(String key, String format, Object... args) {
+    long suppressed = admit(key);
+    if (suppressed >= 0) {
+      log.warn(withSuppressed(format, suppressed), args);
+    }
+  }
+
+  public void error(String key, String format, Object... args) {
+    long suppressed = admit(key);
+    if (suppressed >= 0) {
+      log.error(withSuppressed(format, suppressed), args);
+    }
+  }
+
+  /** Forgets a key, e.g. once Redis is back, so that the next trouble is logged at once. */
+  public void reset(String key) {
+    windows.remove(key);
+  }
+
+  /** -1 when the line must be suppressed, else the number suppressed since the last one. */
+  private long admit(String key) {
+    long now = System.nanoTime();
+    Window w = windows.computeIfAbsent(key, k -> new Window(now - intervalNanos));
+    synchronized (w) {
+      if (now - w.lastLogged >= intervalNanos) {
+        w.lastLogged = now;
+        return w.suppressed.getAndSet(0);
+      }
+      w.suppressed.incrementAndGet();
+      return -1;
+    }
+  }
+
+  private static String withSuppressed(String format, long suppressed) {
+    return suppressed == 0 ? format : format + " [" + suppressed + " similar lines suppressed]";
+  }
+
+  private static final class Window {
+    long lastLogged;
+    final AtomicLong suppressed = new AtomicLong();
+
+    Window(long lastLogged) {
+      this.lastLogged = lastLogged;
+    }
+  }
+}

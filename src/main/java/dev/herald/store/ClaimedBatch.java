@@ -1,0 +1,28 @@
+package dev.herald.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one claim returned.
+ *
+ * @param notifications the claimed routes, grouped by notification
+ * @param nextDueAt the earliest due time left in the schedule after this claim, if any: a worker
+ *     that found less than a full batch sleeps until then
+ * @param quarantined schedule entries the store set aside as unreadable, each with the reason
+ */
+public record ClaimedBatch(
+    List<ClaimedNotification> notifications,
+    Optional<Instant> nextDueAt,
+    List<String> quarantined) {
+
+  public ClaimedBatch {
+    notifications = List.copyOf(notifications);
+    quarantined = List.copyOf(quarantined);
+  }
+
+  public int routeCount() {
+    return notifications.stream().mapToInt(n -> n.routes().size()).sum();
+  }
+}

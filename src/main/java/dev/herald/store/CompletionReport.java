@@ -1,0 +1,43 @@
+package dev.herald.store;
+
+import dev.herald.domain.Failure;
+import java.util.List;
+
+/**
+ * What {@link RouteStore#complete} did with each outcome, in the order given.
+ *
+ * @param results one per outcome
+ * @param sinkError null, or the error of a stream append that failed for a reason that is not the
+ *     route's (Redis out of memory, read-only, loading): routes from that one on were left leased
+ *     and untouched, so they keep their attempts and come back when their lease runs out
+ */
+public record CompletionReport(List<RouteResult> results, String sinkError) {
+
+  public CompletionReport {
+    results = List.copyOf(results);
+  }
+
+  public long count(Status status) {
+    return results.stream().filter(r -> r.status() == status).count();
+  }
+
+  /** How one outcome ended. */
+  public enum Status {
+    /** Appended to its stream and marked published. */
+    PUBLISHED,
+    /** Scheduled for a retry (after a failure here or reported by the worker). */
+    RETRY_SCHEDULED,
+    /** Became a dead letter. */
+    DEAD_LETTERED,
+    /** The lease is no longer ours: another worker owns the route, or it moved on. Counted. */
+    LEASE_LOST,
+    /** Not tried because the stream could not take appends; see {@link #sinkError()}. */
+    SINK_UNAVAILABLE
+  }
+
+  /**
+   * @param entryId the stream entry id when published, else null
+   * @param failure the failure recorded when the append itself failed, else null
+   */
+  public record RouteResult(ClaimedRoute route, Status status, String entryId, Failure failure) {}
+}

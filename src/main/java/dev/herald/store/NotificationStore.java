@@ -1,0 +1,36 @@
+package dev.herald.store;
+
+import dev.herald.domain.Notification;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The intake's and the CLI's port to stored notifications.
+ *
+ * <h2>Contract</h2>
+ *
+ * <ul>
+ *   <li>{@link #accept} stores each notification with all its routes and schedule entries in one
+ *       atomic step for the whole batch: after a crash either all of a batch is there or none of
+ *       it.
+ *   <li>A notification whose producer and idempotency key match one accepted less than {@code
+ *       idempotencyWindow} before {@code now} is not stored again; its result names the earlier id.
+ *       This also holds between two notifications of the same batch.
+ *   <li>Accepting wakes publishers (of any process) waiting for work that is now due.
+ * </ul>
+ */
+public interface NotificationStore {
+
+  /** Stores the notifications; results are in the same order. */
+  List<AcceptResult> accept(
+      List<Notification> notifications, Instant now, Duration idempotencyWindow);
+
+  /**
+   * The notification and its routes.
+   *
+   * @throws CorruptRecordException when it exists but cannot be read
+   */
+  Optional<NotificationRecord> find(String notificationId);
+}

@@ -1,0 +1,47 @@
+package dev.herald.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The publisher's port to the schedule and the route states.
+ *
+ * <h2>Contract</h2>
+ *
+ * <ul>
+ *   <li>{@link #claimDue} leases only routes that are due at {@code now}: pending or failed routes
+ *       whose next attempt time has come, and leased routes whose lease ran out before {@code now}.
+ *       A leased route is not handed to anyone else until its lease runs out.
+ *   <li>Each claim uses a fresh lease token. {@link #complete} acts on a route only while the route
+ *       is still leased with that token; otherwise it reports {@link
+ *       CompletionReport.Status#LEASE_LOST} and changes nothing. A completion that arrives after
+ *       the lease ran out still succeeds if nobody claimed the route in between.
+ *   <li>For a {@link RouteOutcome.Publish}, the stream append and the route's move to published
+ *       happen in one atomic step: a route is appended at most once, and is never marked published
+ *       without its entry.
+ *   <li>Time is the caller's: {@code now} is passed in, never read from Redis or the host clock.
+ *   <li>A batch costs one round trip for the claim and one for the completion.
+ *   <li>Transient Redis trouble throws {@link StoreUnavailableException}; nothing half-done is left
+ *       behind by a throw (each call is one atomic script).
+ * </ul>
+ */
+public interface RouteStore {
+
+  /**
+   * Leases up to {@code maxRoutes} due routes to {@code leaseToken} until {@code now + lease}.
+   *
+   * @param leaseToken unique per claim; must not contain {@code |}
+   */
+  ClaimedBatch claimDue(Instant now, Duration lease, String leaseToken, int maxRoutes);
+
+  /** Records the outcomes of routes claimed with {@code leaseToken}; see the contract above. */
+  CompletionReport complete(String leaseToken, Instant now, List<RouteOutcome> outcomes);
+
+  /**
+   * Deletes up to {@code limit} notifications whose routes all finished (published, expired or
+   * cancelled) longer ago than the retention, and returns how many. Dead letters keep their
+   * notification until they are requeued or purged.
+   */
+  int retireFinished(Instant now, int limit);
+}

@@ -1,0 +1,154 @@
+package dev.herald.store.redis;
+
+import dev.herald.domain.Notification;
+import dev.herald.domain.RouteId;
+import dev.herald.domain.RouteState;
+import dev.herald.store.AcceptResult;
+import dev.herald.store.CorruptRecordException;
+import dev.herald.store.NotificationRecord;
+import dev.herald.store.NotificationStore;
+import dev.herald.store.RouteRecord;
+import dev.herald.store.StoreException;
+import dev.herald.store.redis.RouteStateCodec.PackedState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+
+/** {@link NotificationStore} on Redis: accept.lua for a whole batch, reads pipelined. */
+public final class RedisNotificationStore implements NotificationStore {
+
+  private final UnifiedJedis redis;
+  private final RedisKeys keys;
+  private final Scripts scripts;
+  private final NotificationCodec codec = new NotificationCodec();
+  private final FailureCodec failures = new FailureCodec();
+
+  RedisNotificationStore(UnifiedJedis redis, RedisKeys keys, Scripts scripts) {
+    this.redis = redis;
+    this.keys = keys;
+    this.scripts = scripts;
+  }
+
+  @Override
+  public List<AcceptResult> accept(
+      List<Notification> batch, Instant now, Duration idempotencyWindow) {
+    if (batch.isEmpty()) {
+      return List.of();
+    }
+    List<String> args = new ArrayList<>(4 + batch.size() * 8);
+    args.add(keys.prefix());
+    args.add(Long.toString(now.toEpochMilli()));
+    args.add(Long.toString(idempotencyWindow.toMillis()));
+    args.add(keys.wakeupChannel());
+    for (Notification n : batch) {
+      args.add(n.id());
+      args.add(
+          n.idempotencyKey() == null ? "" : keys.idempotency(n.producer(), n.idempotencyKey()));
+      args.add(codec.encode(n));
+      args.add(Integer.toString(n.routeCount()));
+      args.add(Long.toString(n.sendAt().toEpochMilli()));
+      List<String> members = RouteGroups.members(n.id(), n.routeCount());
+      args.add(Integer.toString(members.size()));
+      args.addAll(members);
+    }
+    Object reply =
+        RedisErrors.call(
+            "accepting " + batch.size() + " notification(s)",
+            () -> scripts.accept.run(redis, List.of(keys.schedule(), keys.stats()), args));
+    List<?> values = Replies.list(reply, "accept");
+    if (values.size() != batch.size() * 2) {
+      throw new StoreException(
+          "accept replied with "
+              + values.size()
+              + " values for "
+              + batch.size()
+              + " notifications");
+    }
+    List<AcceptResult> results = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      results.add(
+          new AcceptResult(
+              Replies.text(values.get(2 * i), "accepted id"),
+              Replies.number(values.get(2 * i + 1), "accepted flag") == 1));
+    }
+    return results;
+  }
+
+  @Override
+  public Optional<NotificationRecord> find(String notificationId) {
+    StoredRecord stored =
+        RedisErrors.call("reading notification " + notificationId, () -> read(notificationId));
+    if (stored.json() == null) {
+      if (!stored.states().isEmpty()) {
+        throw new CorruptRecordException(
+            "notification "
+                + notificationId
+                + " has route states but no record at "
+                + keys.notification(notificationId));
+      }
+      return Optional.empty();
+    }
+    Notification notification = codec.decode(notificationId, stored.json());
+    return Optional.of(
+        new NotificationRecord(
+            notification, routes(notification, stored.states(), stored.failures())));
+  }
+
+  private record StoredRecord(
+      String json, Map<String, String> states, Map<String, String> failures) {}
+
+  private StoredRecord read(String id) {
+    try (AbstractPipeline pipe = redis.pipelined()) {
+      Response<String> body = pipe.get(keys.notification(id));
+      Response<Map<String, String>> states = pipe.hgetAll(keys.routes(id));
+      Response<Map<String, String>> failures = pipe.hgetAll(keys.failures(id));
+      pipe.sync();
+      return new StoredRecord(body.get(), states.get(), failures.get());
+    }
+  }
+
+  private List<RouteRecord> routes(
+      Notification n, Map<String, String> states, Map<String, String> history) {
+    List<RouteRecord> routes = new ArrayList<>(n.routeCount());
+    for (int i = 0; i < n.routeCount(); i++) {
+      String key = Integer.toString(i);
+      routes.add(route(i, n.route(i), states.get(key), history.get(key), n.acceptedAt()));
+    }
+    return routes;
+  }
+
+  private RouteRecord route(
+      int index, RouteId id, String raw, String failureLines, Instant fallback) {
+    PackedState s = RouteStateCodec.parse(raw);
+    var failureList = failures.decodeHistory(failureLines, fallback);
+    if (s == null) {
+      throw new CorruptRecordException(
+          "route " + id + " (index " + index + "): unreadable state '" + raw + "'");
+    }
+    RouteState state = s.state();
+    boolean waiting =
+        state == RouteState.PENDING || state == RouteState.FAILED || state == RouteState.LEASED;
+    boolean ended =
+        state == RouteState.DEAD_LETTER
+            || state == RouteState.EXPIRED
+            || state == RouteState.CANCELLED;
+    return new RouteRecord(
+        index,
+        id,
+        state,
+        s.attempts(),
+        waiting ? s.time() : null,
+        s.leaseUntil(),
+        s.leaseToken(),
+        state == RouteState.PUBLISHED ? s.time() : null,
+        s.entryId(),
+        ended ? s.time() : null,
+        failureList);
+  }
+}

@@ -1,0 +1,19 @@
+package dev.herald.store.redis;
+
+import redis.clients.jedis.UnifiedJedis;
+
+/** Herald's Lua scripts, read from the resources once and loaded into Redis at start. */
+final class Scripts {
+
+  final LuaScript accept = LuaScript.fromResource("accept");
+  final LuaScript claim = LuaScript.fromResource("claim");
+  final LuaScript complete = LuaScript.fromResource("complete");
+  final LuaScript retire = LuaScript.fromResource("retire");
+
+  /** Loads every script, so that a script Redis rejects fails at start. */
+  void loadAll(UnifiedJedis redis) {
+    for (LuaScript script : new LuaScript[] {accept, claim, complete, retire}) {
+      script.load(redis);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.herald.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.backoff.Jitter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir Path dir;
+
+  private HeraldConfig load(String yaml) throws Exception {
+    return load(yaml, Map.of());
+  }
+
+  private HeraldConfig load(String yaml, Map<String, String> env) throws Exception {
+    Path file = dir.resolve("herald.yaml");
+    Files.writeString(file, yaml);
+    return new ConfigLoader(env).load(file);
+  }
+
+  @Test
+  void the_example_file_lists_every_key_at_its_default() throws Exception {
+    HeraldConfig example = new ConfigLoader(Map.of()).load(Path.of("config/herald.example.yaml"));
+    assertThat(example).isEqualTo(HeraldConfig.defaults());
+  }
+
+  @Test
+  void an_empty_file_means_all_defaults() throws Exception {
+    HeraldConfig c = load("");
+    assertThat(c).isEqualTo(HeraldConfig.defaults());
+    assertThat(c.redis().url()).isNull();
+    assertThat(c.namespace()).isEqualTo("herald");
+    assertThat(c.gateway().stream()).isEqualTo("gateway:client-events");
+    assertThat(c.gateway().maxLength()).isEqualTo(100_000L);
+    assertThat(c.publisher().shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.intake().maxPayloadBytes()).isEqualTo(65_536);
+  }
+
+  @Test
+  void reads_durations_numbers_and_jitter() throws Exception {
+    HeraldConfig c =
+        load(
+            "publisher:\n  poll-interval: 250ms\n  lease: PT45S\n  batch-size: 200\n"
+                + "backoff:\n  initial: 2s\n  max: 5m\n  multiplier: 3\n  jitter: full\n");
+    assertThat(c.publisher().pollInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(c.publisher().lease()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(c.publisher().batchSize()).isEqualTo(200);
+    assertThat(c.backoff().multiplier()).isEqualTo(3.0);
+    assertThat(c.backoff().jitter()).isEqualTo(Jitter.FULL);
+  }
+
+  @Test
+  void every_problem_is_reported_at_once_with_key_value_and_what_is_allowed() {
+    String yaml =
+        "publisher:\n"
+            + "  workers: four\n"
+            + "  bach-size: 10\n"
+            + "  lease: 30\n"
+            + "backoff:\n"
+            + "  jitter: half\n"
+            + "  initial: soon\n"
+            + "delivery:\n"
+            + "  max-attempts: 0\n"
+            + "colour: blue\n";
+    assertThatThrownBy(() -> load(yaml))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactlyInAnyOrder(
+                        "publisher.workers must be a whole number (was 'four')",
+                        "unknown key publisher.bach-size (allowed: batch-size, lease,"
+                            + " poll-interval, shutdown-grace, workers)",
+                        "publisher.lease must be a duration: " + Durations.FORMS + " (was 30)",
+                        "backoff.jitter must be one of none, full, equal (was 'half')",
+                        "backoff.initial must be a duration: " + Durations.FORMS + " (was 'soon')",
+                        "unknown key colour (allowed: backoff, delivery, gateway, intake, namespace,"
+                            + " publisher, redis, retention)"));
+  }
+
+  @Test
+  void out_of_range_values_name_the_range() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    "publisher:\n  batch-size: 0\ndelivery:\n  max-attempts: 0\n"
+                        + "backoff:\n  initial: 10s\n  max: 1s\nnamespace: 'has space'\n"))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactlyInAnyOrder(
+                        "publisher.batch-size must be between 1 and 10000 (was 0)",
+                        "delivery.max-attempts must be between 1 and 1000 (was 0)",
+                        "backoff.max must not be below backoff.initial (was 1s < 10s)",
+                        "namespace must be 1 to 64 of the characters A-Z a-z 0-9 _ . : - (was"
+                            + " 'has space')"));
+  }
+
+  @Test
+  void a_section_given_as_a_scalar_is_named() {
+    assertThatThrownBy(() -> load("publisher: 5\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("publisher must be a section of keys (was '5')");
+  }
+
+  @Test
+  void a_bad_redis_url_is_reported_without_its_password() {
+    assertThatThrownBy(() -> load("redis:\n  url: http://user:hunter2@host\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("redis.url must start with redis:// or rediss://")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void the_environment_supplies_the_redis_url() throws Exception {
+    HeraldConfig c = load("namespace: x\n", Map.of("HERALD_REDIS_URL", "redis://db:6379"));
+    assertThat(c.redis().url()).isEqualTo("redis://db:6379");
+  }
+
+  @Test
+  void a_missing_file_given_on_the_command_line_is_an_error() {
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(dir.resolve("nope.yaml")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("nope.yaml does not exist");
+  }
+
+  @Test
+  void the_printed_config_hides_the_password() {
+    HeraldConfig c = HeraldConfig.defaults().withRedisUrl("redis://u:hunter2@h:6379/1");
+    assertThat(ConfigPrinter.describe(c))
+        .contains("\"url\":\"redis://u:***@h:6379/1\"")
+        .contains("\"batch-size\":500")
+        .contains("\"poll-interval\":\"1s\"")
+        .doesNotContain("hunter2");
+  }
+}

@@ -1,0 +1,152 @@
+package dev.herald.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import redis.embedded.core.ExecutableProvider;
+
+/**
+ * A real redis-server process on a free loopback port, which a test may stop, crash and restart.
+ * The binary is {@code HERALD_TEST_REDIS_SERVER} if set, else {@code redis-server} from the PATH,
+ * else the one the embedded-redis dependency ships (Redis 6.2).
+ */
+public final class RedisServerProcess implements AutoCloseable {
+
+  private final Path binary;
+  private final Path dir;
+  private final int port;
+  private final List<String> extraArgs;
+  private Process process;
+
+  private RedisServerProcess(Path binary, Path dir, int port, List<String> extraArgs) {
+    this.binary = binary;
+    this.dir = dir;
+    this.port = port;
+    this.extraArgs = List.copyOf(extraArgs);
+  }
+
+  /** Starts a server in a fresh temporary directory; {@code args} are redis-server options. */
+  public static RedisServerProcess start(String... args) {
+    try {
+      Path dir = Files.createTempDirectory("herald-redis-");
+      RedisServerProcess p = new RedisServerProcess(binary(), dir, freePort(), List.of(args));
+      p.startProcess();
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static Path binary() throws IOException {
+    String configured = System.getenv("HERALD_TEST_REDIS_SERVER");
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path candidate = Path.of(dir, "redis-server");
+      if (!dir.isEmpty() && Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return ExecutableProvider.newJarResourceProvider().get().toPath();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public String describe() {
+    return binary + " on port " + port;
+  }
+
+  private void startProcess() throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(binary.toString());
+    cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
+    cmd.addAll(List.of("--dir", dir.toString(), "--save", "", "--daemonize", "no"));
+    cmd.addAll(extraArgs);
+    process =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
+    awaitAnswering(Duration.ofSeconds(20));
+  }
+
+  /** Kills the server abruptly (as a crash would) and waits for it to be gone. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts the server again on the same port and directory (so with its AOF, if enabled). */
+  public void restart() {
+    kill();
+    try {
+      startProcess();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void awaitAnswering(Duration timeout) throws IOException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      if (!process.isAlive()) {
+        throw new IOException(
+            "redis-server exited at start ("
+                + binary
+                + "); log: "
+                + Files.readString(dir.resolve("redis.log")));
+      }
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.getOutputStream().write("PING\r\n".getBytes());
+        byte[] buf = new byte[7];
+        int n = s.getInputStream().read(buf);
+        if (n > 0 && new String(buf, 0, n).startsWith("+PONG")) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
+    throw new IOException("redis-server did not answer on port " + port + " within " + timeout);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    kill();
+  }
+}

@@ -1,0 +1,38 @@
+package dev.herald.testing;
+
+import dev.herald.config.RedisEndpoint;
+import dev.herald.store.redis.RedisBackend;
+import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import redis.clients.jedis.RedisClient;
+
+/** Connections for integration tests, each on its own namespace of the shared test Redis. */
+public final class RedisTestSupport {
+
+  public static final RetentionPolicy RETENTION = new RetentionPolicy(Duration.ofHours(24), 10);
+
+  private RedisTestSupport() {}
+
+  public static RedisEndpoint endpoint(String url) {
+    return RedisEndpoint.parse(url, null, Duration.ofSeconds(5));
+  }
+
+  public static RedisBackend backend(String namespace, Clock clock) {
+    return backend(TestRedis.url(), namespace, clock, RETENTION);
+  }
+
+  public static RedisBackend backend(
+      String url, String namespace, Clock clock, RetentionPolicy retention) {
+    return RedisBackend.connect(endpoint(url), namespace, 8, retention, clock);
+  }
+
+  /** A plain client for looking at keys directly. */
+  public static RedisClient raw() {
+    return raw(TestRedis.url());
+  }
+
+  public static RedisClient raw(String url) {
+    return RedisClient.create(java.net.URI.create(url));
+  }
+}
