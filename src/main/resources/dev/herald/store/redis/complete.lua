@@ -64,6 +64,7 @@ while i <= #ARGV do
 
   local rkey = prefix .. 'r:' .. nid
   local states, groups, updates = {}, {}, {}
+  local changed_groups = {} -- only these need their schedule score written
   local failures = { key = prefix .. 'f:' .. nid, updates = {} }
   local finished = 0
 
@@ -136,6 +137,7 @@ while i <= #ARGV do
         updates[#updates + 1] = idx
         updates[#updates + 1] = new
         entry.st = parse_state(new)
+        changed_groups[member] = true
         finished = finished + 1
         counts.published = counts.published + 1
         reply[#reply + 1] = 'published'
@@ -156,6 +158,7 @@ while i <= #ARGV do
         updates[#updates + 1] = idx
         updates[#updates + 1] = new
         entry.st = parse_state(new)
+        changed_groups[member] = true
         append_failure(failures, idx, failure)
       end
     end
@@ -163,7 +166,9 @@ while i <= #ARGV do
 
   if #updates > 0 then redis.call('HSET', rkey, unpack(updates)) end
   if #failures.updates > 0 then redis.call('HSET', failures.key, unpack(failures.updates)) end
-  for member in pairs(groups) do
+  -- Untouched groups are not written: after a refused first append (OOM) any write would be
+  -- refused too and abort the script.
+  for member in pairs(changed_groups) do
     local _, from, to = parse_member(member)
     local next_at = nil
     for idx = from, to do

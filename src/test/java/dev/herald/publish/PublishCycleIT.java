@@ -1,0 +1,228 @@
+package dev.herald.publish;
+
+import static dev.herald.testing.Harness.notification;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.domain.Channel;
+import dev.herald.domain.Channels;
+import dev.herald.domain.Failure;
+import dev.herald.domain.FailureKind;
+import dev.herald.domain.RouteState;
+import dev.herald.store.NotificationRecord;
+import dev.herald.store.RouteRecord;
+import dev.herald.testing.Harness;
+import dev.herald.testing.RedisServerProcess;
+import dev.herald.testing.RedisTestSupport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PublishCycleIT {
+
+  private final Harness h = new Harness();
+
+  @AfterEach
+  void close() {
+    h.close();
+  }
+
+  private RouteRecord route(String id, int index) {
+    NotificationRecord record = h.backend.notifications().find(id).orElseThrow();
+    return record.routes().get(index);
+  }
+
+  @Test
+  void three_recipients_become_three_stream_entries_with_the_documented_fields() {
+    String id =
+        h.submit(notification("u-1", "u-2", "u-3").requestId("req-1").traceId("tr-1").build())
+            .get(0);
+    PublishCycle.Result result = h.cycle("w", Harness.settings(100, 5)).runOnce();
+
+    assertThat(result.claimed()).isEqualTo(3);
+    List<Map<String, String>> entries = h.streamFields();
+    assertThat(entries).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(entries.get(i))
+          .containsOnly(
+              Map.entry("event_id", id + "/push:u-" + (i + 1)),
+              Map.entry("event_type", "game.turn_ready"),
+              Map.entry("user_id", "u-" + (i + 1)),
+              Map.entry("payload_bytes", "{\"turn\":42}"),
+              Map.entry("notification_id", id),
+              Map.entry("route_id", "push:u-" + (i + 1)),
+              Map.entry("request_id", "req-1"),
+              Map.entry("trace_id", "tr-1"));
+    }
+    RouteRecord first = route(id, 0);
+    assertThat(first.state()).isEqualTo(RouteState.PUBLISHED);
+    assertThat(first.attempts()).isEqualTo(1);
+    assertThat(first.publishedAt()).isEqualTo(h.clock.instant());
+    assertThat(first.entryId()).isEqualTo(h.streamEntries().get(0).getID().toString());
+    assertThat(h.raw.zcard(h.keys.schedule())).isZero();
+    assertThat(h.cycle("w2", Harness.settings(100, 5)).runOnce().claimed()).isZero();
+  }
+
+  @Test
+  void an_unwritable_stream_gives_retries_on_the_backoff_then_a_dead_letter() {
+    h.raw.set(h.stream, "this key holds a string, not a stream");
+    Instant t0 = h.clock.instant();
+    String id = h.submit(notification("u-1").build()).get(0);
+    PublishCycle cycle = h.cycle("w", Harness.settings(100, 4));
+
+    // Attempts at t0, +1s, +3s, +7s (delays 1s, 2s, 4s); the 4th of 4 is the last.
+    long[] attemptAt = {0, 1000, 3000, 7000};
+    for (int attempt = 1; attempt <= 4; attempt++) {
+      Instant due = t0.plusMillis(attemptAt[attempt - 1]);
+      h.clock.set(due.minusMillis(1));
+      assertThat(cycle.runOnce().claimed()).as("attempt %d not due yet", attempt).isZero();
+      h.clock.set(due);
+      assertThat(cycle.runOnce().claimed()).as("attempt %d due", attempt).isEqualTo(1);
+      RouteRecord r = route(id, 0);
+      assertThat(r.attempts()).isEqualTo(attempt);
+      assertThat(r.lastFailure().kind()).isEqualTo(FailureKind.GATEWAY_STREAM_PUBLISH_FAILED);
+      assertThat(r.lastFailure().message()).startsWith("WRONGTYPE");
+      assertThat(r.lastFailure().attempt()).isEqualTo(attempt);
+      if (attempt < 4) {
+        assertThat(r.state()).isEqualTo(RouteState.FAILED);
+        assertThat(r.nextAttemptAt()).isEqualTo(t0.plusMillis(attemptAt[attempt]));
+      }
+    }
+    RouteRecord dead = route(id, 0);
+    assertThat(dead.state()).isEqualTo(RouteState.DEAD_LETTER);
+    assertThat(dead.deadAt()).isEqualTo(t0.plusMillis(7000));
+    assertThat(dead.failures()).extracting(Failure::attempt).containsExactly(1, 2, 3, 4);
+    assertThat(h.raw.zscore(h.keys.deadLetters(), id + ":0"))
+        .isEqualTo(t0.plusMillis(7000).toEpochMilli());
+    assertThat(h.raw.zcard(h.keys.schedule())).isZero();
+    h.clock.advance(Duration.ofHours(1));
+    assertThat(cycle.runOnce().claimed()).as("a dead letter is not retried").isZero();
+  }
+
+  @Test
+  void a_notification_may_allow_fewer_attempts_than_the_config() {
+    h.raw.set(h.stream, "x");
+    String id = h.submit(notification("u-1").maxAttempts(1).build()).get(0);
+    h.cycle("w", Harness.settings(100, 5)).runOnce();
+    assertThat(route(id, 0).state()).isEqualTo(RouteState.DEAD_LETTER);
+  }
+
+  @Test
+  void an_event_that_cannot_be_encoded_is_retried_as_payload_encoding_failed() {
+    String id = h.submit(notification("u-1").build()).get(0);
+    PublishCycle cycle =
+        new PublishCycle(
+            h.backend.routes(),
+            new EventEncoder(new Channels(List.of(new Channel("email", "mail", 10)))),
+            () -> Harness.settings(100, 5),
+            h.clock,
+            PublisherListener.NONE,
+            "w");
+    cycle.runOnce();
+    RouteRecord r = route(id, 0);
+    assertThat(r.state()).isEqualTo(RouteState.FAILED);
+    assertThat(r.lastFailure().kind()).isEqualTo(FailureKind.PAYLOAD_ENCODING_FAILED);
+    assertThat(r.lastFailure().message()).contains("channel 'push' is not configured");
+    assertThat(r.nextAttemptAt()).isEqualTo(h.clock.instant().plusSeconds(1));
+  }
+
+  @Test
+  void broken_records_are_dead_lettered_as_corrupt_and_the_rest_of_the_batch_is_published() {
+    List<String> ids =
+        h.submit(
+            notification("u-1").build(),
+            notification("u-2", "u-3").build(),
+            notification("u-4").build());
+    h.raw.del(h.keys.notification(ids.get(0)));
+    h.raw.hset(h.keys.routes(ids.get(1)), "1", "garbage");
+    List<String> corrupt = new CopyOnWriteArrayList<>();
+    PublishCycle cycle =
+        h.cycle(
+            "w",
+            Harness.settings(100, 5),
+            new PublisherListener() {
+              @Override
+              public void onCorruptRecord(String description) {
+                corrupt.add(description);
+              }
+            });
+
+    assertThat(cycle.runOnce().claimed()).isEqualTo(4);
+
+    assertThat(h.streamFields())
+        .extracting(f -> f.get("route_id"))
+        .containsExactlyInAnyOrder("push:u-2", "push:u-4");
+    assertThat(route(ids.get(1), 1).state()).isEqualTo(RouteState.DEAD_LETTER);
+    assertThat(route(ids.get(1), 1).lastFailure().kind()).isEqualTo(FailureKind.CORRUPT_RECORD);
+    assertThat(route(ids.get(1), 1).lastFailure().message())
+        .contains("unreadable route state garbage");
+    assertThat(h.raw.hget(h.keys.routes(ids.get(0)), "0")).startsWith("d|1|");
+    assertThat(h.raw.zrange(h.keys.deadLetters(), 0, -1))
+        .containsExactlyInAnyOrder(ids.get(0) + ":0", ids.get(1) + ":1");
+    assertThat(corrupt).hasSize(2);
+  }
+
+  @Test
+  void listeners_hear_the_lag_from_due_time_to_append() {
+    h.submit(notification("u-1").build());
+    h.clock.advance(Duration.ofMillis(250));
+    List<Duration> lags = new CopyOnWriteArrayList<>();
+    h.cycle(
+            "w",
+            Harness.settings(100, 5),
+            new PublisherListener() {
+              @Override
+              public void onPublished(RouteInfo route, Duration lag) {
+                lags.add(lag);
+              }
+            })
+        .runOnce();
+    assertThat(lags).containsExactly(Duration.ofMillis(250));
+  }
+
+  @Test
+  void redis_out_of_memory_burns_no_attempts() {
+    try (RedisServerProcess redis =
+            RedisServerProcess.start("--maxmemory", "2mb", "--maxmemory-policy", "noeviction");
+        Harness small = new Harness(redis.url(), RedisTestSupport.RETENTION, 1000)) {
+      String id = small.submit(notification("u-1").build()).get(0);
+      fillMemory(small);
+      PublishCycle cycle = small.cycle("w", Harness.settings(100, 1));
+
+      PublishCycle.Result refused = cycle.runOnce();
+
+      assertThat(refused.sinkUnavailable()).isTrue();
+      RouteRecord r = small.backend.notifications().find(id).orElseThrow().routes().get(0);
+      assertThat(r.attempts()).as("attempts burned").isZero();
+      assertThat(r.state()).as("kept its lease").isEqualTo(RouteState.LEASED);
+      assertThat(small.streamEntries()).isEmpty();
+
+      for (String key : small.raw.keys("filler:*")) {
+        small.raw.del(key);
+      }
+      small.clock.advance(Duration.ofSeconds(30)); // the lease runs out
+      assertThat(cycle.runOnce().claimed()).isEqualTo(1);
+      assertThat(small.streamEntries()).hasSize(1);
+      RouteRecord published = small.backend.notifications().find(id).orElseThrow().routes().get(0);
+      assertThat(published.state()).isEqualTo(RouteState.PUBLISHED);
+      assertThat(published.attempts()).isEqualTo(1);
+    }
+  }
+
+  /** Writes until Redis answers OOM. */
+  private static void fillMemory(Harness harness) {
+    String filler = "x".repeat(50_000);
+    for (int i = 0; i < 1000; i++) {
+      try {
+        harness.raw.set("filler:" + i, filler);
+      } catch (RuntimeException oom) {
+        assertThat(oom).hasMessageContaining("OOM");
+        return;
+      }
+    }
+    throw new AssertionError("Redis never ran out of memory");
+  }
+}

@@ -1,0 +1,135 @@
+package dev.herald.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.backoff.BackoffPolicy;
+import dev.herald.backoff.Jitter;
+import dev.herald.backoff.RetryPlanner;
+import dev.herald.domain.Channel;
+import dev.herald.domain.Channels;
+import dev.herald.domain.NotificationIds;
+import dev.herald.domain.NotificationRequest;
+import dev.herald.domain.NotificationValidator;
+import dev.herald.intake.Intake;
+import dev.herald.intake.SubmitResult;
+import dev.herald.publish.EventEncoder;
+import dev.herald.publish.PublishCycle;
+import dev.herald.publish.PublishSettings;
+import dev.herald.publish.PublisherListener;
+import dev.herald.store.redis.RedisBackend;
+import dev.herald.store.redis.RedisKeys;
+import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * One test's view of Herald on the shared test Redis: its own namespace and stream, a hand-moved
+ * clock, and short-cuts to submit, publish and look at the stream.
+ */
+public final class Harness implements AutoCloseable {
+
+  public final MutableClock clock = MutableClock.atNoon();
+  public final String namespace = TestRedis.namespace();
+  public final String stream = namespace + ":gateway";
+  public final RedisKeys keys = new RedisKeys(namespace);
+  public final Channels channels;
+  public final RedisBackend backend;
+  public final RedisClient raw;
+
+  public Harness() {
+    this(TestRedis.url(), RedisTestSupport.RETENTION, 1_000_000);
+  }
+
+  public Harness(String url, RetentionPolicy retention, long streamMaxLength) {
+    this.channels = new Channels(List.of(new Channel("push", stream, streamMaxLength)));
+    this.backend = RedisTestSupport.backend(url, namespace, clock, retention);
+    this.raw = RedisTestSupport.raw(url);
+  }
+
+  public Intake intake() {
+    return new Intake(
+        backend.notifications(),
+        () -> new NotificationValidator(channels.names(), 65_536),
+        new NotificationIds(),
+        clock,
+        () -> Duration.ofHours(24));
+  }
+
+  public static NotificationRequest.Builder notification(String... recipients) {
+    return NotificationRequest.builder()
+        .type("game.turn_ready")
+        .producer("game-engine")
+        .recipients(recipients)
+        .channels("push")
+        .payloadJson("{\"turn\":42}");
+  }
+
+  /** Submits and returns the ids, failing the test unless every one was accepted. */
+  public List<String> submit(NotificationRequest... requests) {
+    List<SubmitResult> results = intake().submit(List.of(requests));
+    List<String> ids = new ArrayList<>();
+    for (SubmitResult r : results) {
+      assertThat(r.outcome())
+          .as("submit %s: %s", r.index(), r.errors())
+          .isEqualTo(SubmitResult.Outcome.ACCEPTED);
+      ids.add(r.notificationId());
+    }
+    return ids;
+  }
+
+  /** No jitter, so that retry times are exact: 1s, 2s, 4s, … capped at 1m. */
+  public static BackoffPolicy exactBackoff() {
+    return new BackoffPolicy(
+        Duration.ofSeconds(1), Duration.ofMinutes(1), 2.0, Jitter.NONE, () -> 0);
+  }
+
+  public static PublishSettings settings(int batchSize, int maxAttempts) {
+    return new PublishSettings(
+        batchSize, Duration.ofSeconds(30), new RetryPlanner(exactBackoff()), maxAttempts);
+  }
+
+  public PublishCycle cycle(String worker, PublishSettings settings) {
+    return cycle(worker, settings, PublisherListener.NONE);
+  }
+
+  public PublishCycle cycle(String worker, PublishSettings settings, PublisherListener listener) {
+    return new PublishCycle(
+        backend.routes(), new EventEncoder(channels), () -> settings, clock, listener, worker);
+  }
+
+  /** Runs cycles until one claims nothing; returns the routes claimed in all. */
+  public int drain(PublishCycle cycle) {
+    int total = 0;
+    for (int n = cycle.runOnce().claimed(); n > 0; n = cycle.runOnce().claimed()) {
+      total += n;
+    }
+    return total;
+  }
+
+  public List<StreamEntry> streamEntries() {
+    List<StreamEntry> all = new ArrayList<>();
+    String from = "-";
+    while (true) {
+      List<StreamEntry> page = raw.xrange(stream, from, "+", 10_000);
+      if (page.isEmpty()) {
+        return all;
+      }
+      all.addAll(page);
+      from = "(" + page.get(page.size() - 1).getID();
+    }
+  }
+
+  public List<Map<String, String>> streamFields() {
+    return streamEntries().stream().map(StreamEntry::getFields).toList();
+  }
+
+  @Override
+  public void close() {
+    backend.close();
+    raw.close();
+  }
+}
