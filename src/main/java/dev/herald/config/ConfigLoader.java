@@ -59,6 +59,7 @@ public final class ConfigLoader {
       path = Files.exists(DEFAULT_PATH) ? DEFAULT_PATH : null;
     }
     HeraldConfig config;
+    List<String> problems = new ArrayList<>();
     if (path == null) {
       config = HeraldConfig.defaults();
     } else {
@@ -70,21 +71,30 @@ public final class ConfigLoader {
       } catch (IOException e) {
         throw new ConfigException(null, List.of("cannot read config file " + path + ": " + e));
       }
-      config = parse(text, path.toString());
+      Bound bound = bind(text, path.toString());
+      config = bound.config();
+      problems.addAll(bound.problems());
     }
     String url = env.get("HERALD_REDIS_URL");
     if (url != null && !url.isBlank()) {
       config = config.withRedisUrl(url.trim());
     }
-    List<String> problems = new ConfigValidator().validate(config);
+    // Keys with binding problems hold their defaults now, so they are not reported twice.
+    problems.addAll(new ConfigValidator().validate(config));
     if (!problems.isEmpty()) {
       throw new ConfigException(path == null ? "environment" : path.toString(), problems);
     }
     return config;
   }
 
-  /** Binds YAML text; exposed for tests. Validation of ranges is separate. */
-  public static HeraldConfig parse(String yaml, String source) {
+  /** A config bound as far as it could be, with the problems binding met. */
+  private record Bound(HeraldConfig config, List<String> problems) {}
+
+  /**
+   * Binds YAML text, going on past bad keys (they keep their defaults). Throws only when the text
+   * is not YAML at all.
+   */
+  private static Bound bind(String yaml, String source) {
     ProblemCollector problems = new ProblemCollector();
     HeraldConfig config;
     try {
@@ -102,10 +112,7 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(source, List.of("cannot read: " + e.getMessage()));
     }
-    if (!problems.list.isEmpty()) {
-      throw new ConfigException(source, problems.list);
-    }
-    return config;
+    return new Bound(config, problems.list);
   }
 
   private static String pathOf(JsonProcessingException e) {

@@ -13,12 +13,16 @@ import dev.herald.domain.NotificationValidator;
 import dev.herald.intake.Intake;
 import dev.herald.intake.SubmitResult;
 import dev.herald.publish.EventEncoder;
+import dev.herald.publish.Janitor;
 import dev.herald.publish.PublishCycle;
 import dev.herald.publish.PublishSettings;
 import dev.herald.publish.PublisherListener;
+import dev.herald.publish.PublisherLoop;
+import dev.herald.publish.Waiter;
 import dev.herald.store.redis.RedisBackend;
 import dev.herald.store.redis.RedisKeys;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,30 +36,83 @@ import redis.clients.jedis.resps.StreamEntry;
  */
 public final class Harness implements AutoCloseable {
 
+  /** Moved by hand; only in a harness made without {@link #realTime}. */
   public final MutableClock clock = MutableClock.atNoon();
+
+  /** What everything in this harness reads the time from. */
+  public final Clock time;
+
   public final String namespace = TestRedis.namespace();
   public final String stream = namespace + ":gateway";
   public final RedisKeys keys = new RedisKeys(namespace);
   public final Channels channels;
   public final RedisBackend backend;
   public final RedisClient raw;
+  private final String backendUrl;
+  private final List<AutoCloseable> subscriptions = new ArrayList<>();
 
   public Harness() {
     this(TestRedis.url(), RedisTestSupport.RETENTION, 1_000_000);
   }
 
   public Harness(String url, RetentionPolicy retention, long streamMaxLength) {
+    this(url, retention, streamMaxLength, false);
+  }
+
+  private Harness(String url, RetentionPolicy retention, long streamMaxLength, boolean realTime) {
+    this.time = realTime ? Clock.systemUTC() : clock;
     this.channels = new Channels(List.of(new Channel("push", stream, streamMaxLength)));
-    this.backend = RedisTestSupport.backend(url, namespace, clock, retention);
+    this.backend = RedisTestSupport.backend(url, namespace, time, retention);
     this.raw = RedisTestSupport.raw(url);
+    this.backendUrl = url;
+  }
+
+  /** A harness on the system clock, for tests of threads that sleep and wake. */
+  public static Harness realTime(String url) {
+    return new Harness(url, RedisTestSupport.RETENTION, 1_000_000, true);
+  }
+
+  /** A second connection to the same namespace, as another Herald process would have. */
+  public RedisBackend anotherProcess() {
+    return RedisTestSupport.backend(backendUrl, namespace, time, RedisTestSupport.RETENTION);
+  }
+
+  /** A publisher loop on {@code backend} that wakes on its wake-up signals. */
+  public PublisherLoop loop(
+      RedisBackend on,
+      int workers,
+      Duration pollInterval,
+      PublishSettings settings,
+      PublisherListener listener) {
+    Waiter waiter = new Waiter(time);
+    subscriptions.add(on.wakeups().subscribe(waiter::signal, e -> {}));
+    return new PublisherLoop(
+        i ->
+            new PublishCycle(
+                on.routes(),
+                new EventEncoder(channels),
+                () -> settings,
+                time,
+                listener,
+                "w" + System.identityHashCode(on) + "-" + i),
+        workers,
+        new Janitor(on.routes(), time),
+        waiter,
+        time,
+        () -> pollInterval,
+        listener);
   }
 
   public Intake intake() {
+    return intake(backend);
+  }
+
+  public Intake intake(RedisBackend on) {
     return new Intake(
-        backend.notifications(),
+        on.notifications(),
         () -> new NotificationValidator(channels.names(), 65_536),
         new NotificationIds(),
-        clock,
+        time,
         () -> Duration.ofHours(24));
   }
 
@@ -98,7 +155,7 @@ public final class Harness implements AutoCloseable {
 
   public PublishCycle cycle(String worker, PublishSettings settings, PublisherListener listener) {
     return new PublishCycle(
-        backend.routes(), new EventEncoder(channels), () -> settings, clock, listener, worker);
+        backend.routes(), new EventEncoder(channels), () -> settings, time, listener, worker);
   }
 
   /** Runs cycles until one claims nothing; returns the routes claimed in all. */
@@ -129,6 +186,13 @@ public final class Harness implements AutoCloseable {
 
   @Override
   public void close() {
+    for (AutoCloseable s : subscriptions) {
+      try {
+        s.close();
+      } catch (Exception e) {
+        // closing anyway
+      }
+    }
     backend.close();
     raw.close();
   }
