@@ -3,6 +3,7 @@ package dev.herald.cli;
 import dev.herald.backoff.BackoffPolicy;
 import dev.herald.backoff.RetryPlanner;
 import dev.herald.config.ConfigPrinter;
+import dev.herald.config.Durations;
 import dev.herald.config.HeraldConfig;
 import dev.herald.publish.EventEncoder;
 import dev.herald.publish.Janitor;
@@ -77,7 +78,8 @@ final class Daemon {
       loop.start();
       stopRequested.await();
       Duration grace = config.get().publisher().shutdownGrace();
-      LOG.info("stopping: finishing the batches in hand (shutdown grace {})", grace);
+      LOG.info(
+          "stopping: finishing the batches in hand (shutdown grace {})", Durations.format(grace));
       loop.stop(grace);
       return ExitCodes.OK;
     } finally {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {RunCommand.class, SubmitCommand.class, RoutesCommand.class},
     footer = {
       "",
-      "Exit codes: 0 ok, 1 failure, 2 usage, 3 partial, 65 bad input, 69 Redis unavailable,",
-      "78 config. Logs go to stderr, results to stdout.",
+      "Exit codes: 0 ok, 1 failure, 2 usage, 3 partial, 65 bad input,",
+      "69 Redis unavailable, 78 config. Logs go to stderr, results to stdout.",
     })
 public final class HeraldCommand {}

@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
     description = "Show a notification and the state of each of its routes.",
     footer = {
       "",
-      "Statuses: pending, leased (a worker is publishing it), failed (waiting for a retry),",
-      "published, dead_letter, expired, cancelled.",
+      "Statuses: pending, leased (a worker is publishing it), failed (waiting",
+      "for a retry), published, dead_letter, expired, cancelled.",
       "",
       "Examples:",
       "  herald routes show 01JDQ5XKZ7W3M1V9Y4T0R8E6PA",

@@ -59,6 +59,9 @@ class ProcessCrashIT {
           HeraldProcess.start(dir.resolve("second.log"), "run", "--config", config.toString());
       HeraldProcess restarted = null;
       try {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> first.logged("publisher started") && second.logged("publisher started"));
         // Due times spread over four seconds, so that the kill lands mid-run.
         Instant start = Instant.now().plusSeconds(2);
         List<NotificationRequest> batch = new ArrayList<>();
@@ -93,6 +96,10 @@ class ProcessCrashIT {
         assertThat(routes).as("distinct routes").hasSize(ROUTES);
         assertThat(entries).as("entries, duplicates included").hasSize(ROUTES);
 
+        // A SIGTERM that lands while the JVM is still booting ends it with 143 before Herald
+        // can handle it; stop only processes that are up.
+        HeraldProcess up = restarted;
+        await().atMost(Duration.ofSeconds(30)).until(() -> up.logged("publisher started"));
         assertThat(second.terminate(15)).as("exit code on SIGTERM\n%s", second.log()).isZero();
         assertThat(restarted.terminate(15))
             .as("exit code on SIGTERM\n%s", restarted.log())

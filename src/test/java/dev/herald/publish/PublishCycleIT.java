@@ -10,6 +10,7 @@ import dev.herald.domain.FailureKind;
 import dev.herald.domain.RouteState;
 import dev.herald.store.NotificationRecord;
 import dev.herald.store.RouteRecord;
+import dev.herald.store.StoreUnavailableException;
 import dev.herald.testing.Harness;
 import dev.herald.testing.RedisServerProcess;
 import dev.herald.testing.RedisTestSupport;
@@ -192,12 +193,16 @@ class PublishCycleIT {
       fillMemory(small);
       PublishCycle cycle = small.cycle("w", Harness.settings(100, 1));
 
-      PublishCycle.Result refused = cycle.runOnce();
-
-      assertThat(refused.sinkUnavailable()).isTrue();
+      // Depending on how close to the limit memory is, Redis refuses the claim (the route stays
+      // pending) or the append (the route keeps its lease). Either way no attempt is spent.
+      try {
+        assertThat(cycle.runOnce().sinkUnavailable()).isTrue();
+      } catch (StoreUnavailableException refusedClaim) {
+        assertThat(refusedClaim).hasMessageContaining("OOM");
+      }
       RouteRecord r = small.backend.notifications().find(id).orElseThrow().routes().get(0);
       assertThat(r.attempts()).as("attempts burned").isZero();
-      assertThat(r.state()).as("kept its lease").isEqualTo(RouteState.LEASED);
+      assertThat(r.state()).isIn(RouteState.PENDING, RouteState.LEASED);
       assertThat(small.streamEntries()).isEmpty();
 
       for (String key : small.raw.keys("filler:*")) {

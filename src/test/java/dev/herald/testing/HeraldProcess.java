@@ -74,6 +74,11 @@ public final class HeraldProcess implements AutoCloseable {
     }
   }
 
+  /** True once the process has logged {@code text}. */
+  public boolean logged(String text) {
+    return log().contains(text);
+  }
+
   public String log() {
     try {
       return Files.readString(log);

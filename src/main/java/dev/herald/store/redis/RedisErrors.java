@@ -61,9 +61,14 @@ final class RedisErrors {
     return new StoreUnavailableException(what + ": Redis unavailable: " + message, e);
   }
 
-  private static boolean startsWithAny(String message, List<String> prefixes) {
-    for (String prefix : prefixes) {
-      if (message.startsWith(prefix)) {
+  /**
+   * True when the error code is one of {@code codes}: at the start of the message, or, for an error
+   * raised inside a script, after the script's location (Redis 6.2 words it {@code ERR Error
+   * running script (…): @user_script:188: -OOM command not allowed …}).
+   */
+  private static boolean startsWithAny(String message, List<String> codes) {
+    for (String code : codes) {
+      if (message.startsWith(code + " ") || message.contains(": -" + code + " ")) {
         return true;
       }
     }

@@ -73,8 +73,10 @@ end
 local INFRASTRUCTURE = { 'OOM', 'READONLY', 'MISCONF', 'LOADING', 'BUSY', 'NOREPLICAS',
   'MASTERDOWN', 'CLUSTERDOWN', 'TRYAGAIN' }
 local function is_infrastructure_error(err)
-  for _, prefix in ipairs(INFRASTRUCTURE) do
-    if string.sub(err, 1, #prefix) == prefix then return true end
+  -- Redis 6.2 keeps the leading '-' of the error code, 7.0 drops it.
+  local code = string.match(err, '^%-?(%u+)')
+  for _, known in ipairs(INFRASTRUCTURE) do
+    if code == known then return true end
   end
   return false
 end

@@ -1,0 +1,64 @@
+package dev.herald.store.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.store.StoreAccessDeniedException;
+import dev.herald.store.StoreException;
+import dev.herald.store.StoreUnavailableException;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+class RedisErrorsTest {
+
+  private static RuntimeException translate(JedisException e) {
+    return RedisErrors.translate("doing it", e);
+  }
+
+  @Test
+  void lost_connections_and_transient_refusals_are_unavailability() {
+    assertThat(translate(new JedisConnectionException("Connection refused")))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessage("doing it: Redis unavailable: Connection refused");
+    for (String message :
+        new String[] {
+          "LOADING Redis is loading the dataset in memory",
+          "READONLY You can't write against a read only replica.",
+          "OOM command not allowed when used memory > 'maxmemory'. script: abc, on @user_script:278.",
+          "ERR Error running script (call to f_e9ff): @user_script:188: @user_script: 188: -OOM command not allowed",
+          "BUSY Redis is busy running a script.",
+          "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist",
+        }) {
+      assertThat(translate(new JedisDataException(message)))
+          .as(message)
+          .isInstanceOf(StoreUnavailableException.class);
+    }
+    assertThat(translate(new JedisException("Could not get a resource from the pool")))
+        .isInstanceOf(StoreUnavailableException.class);
+  }
+
+  @Test
+  void refused_credentials_are_fatal() {
+    assertThat(
+            translate(new JedisAccessControlException("WRONGPASS invalid username-password pair")))
+        .isInstanceOf(StoreAccessDeniedException.class);
+    assertThat(
+            translate(
+                new JedisDataException(
+                    "NOPERM this user has no permissions to run the 'evalsha' command")))
+        .isInstanceOf(StoreAccessDeniedException.class);
+  }
+
+  @Test
+  void other_errors_are_store_errors_with_the_redis_message() {
+    RuntimeException e =
+        translate(
+            new JedisDataException(
+                "WRONGTYPE Operation against a key holding the wrong kind of value"));
+    assertThat(e).isExactlyInstanceOf(StoreException.class).hasMessageContaining("WRONGTYPE");
+    assertThat(translate(new JedisDataException("ERR something about OOMPH")))
+        .isExactlyInstanceOf(StoreException.class);
+  }
+}
