@@ -26,7 +26,9 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -129,8 +131,10 @@ public final class ConfigLoader {
 
   private static YAMLMapper createMapper() {
     SimpleModule durations = new SimpleModule("herald-durations");
-    durations.addDeserializer(Duration.class, new DurationDeserializer());
-    durations.addDeserializer(Jitter.class, new JitterDeserializer());
+    durations.addDeserializer(
+        Duration.class, new TextValueDeserializer<>(Duration.class, Durations::parse));
+    durations.addDeserializer(
+        Jitter.class, new TextValueDeserializer<>(Jitter.class, Jitter::fromConfigName));
     return YAMLMapper.builder()
         .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -294,67 +298,33 @@ public final class ConfigLoader {
     }
   }
 
-  /** Durations as {@link Durations} reads them; anything else goes to the problem handler. */
-  private static final class DurationDeserializer extends StdScalarDeserializer<Duration> {
-    DurationDeserializer() {
-      super(Duration.class);
+  /**
+   * A value written as text and read by {@code reader} (durations, jitter names); anything else, a
+   * number included, goes to the problem handler so that it is reported with its key.
+   */
+  private static final class TextValueDeserializer<T> extends StdScalarDeserializer<T> {
+    private final Class<T> type;
+    private final Function<String, Optional<T>> reader;
+
+    TextValueDeserializer(Class<T> type, Function<String, Optional<T>> reader) {
+      super(type);
+      this.type = type;
+      this.reader = reader;
     }
 
     @Override
-    public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+    public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       if (p.currentToken() == JsonToken.VALUE_STRING) {
         String text = p.getText();
-        return Durations.parse(text)
-            .orElseGet(
-                () ->
-                    (Duration)
-                        handle(
-                            ctxt,
-                            () ->
-                                ctxt.handleWeirdStringValue(Duration.class, text, "bad duration")));
+        Optional<T> value = reader.apply(text);
+        return value.isPresent()
+            ? value.get()
+            : type.cast(ctxt.handleWeirdStringValue(type, text, "unreadable"));
       }
       if (p.currentToken().isNumeric()) {
-        Number n = p.getNumberValue();
-        return (Duration)
-            handle(
-                ctxt,
-                () -> ctxt.handleWeirdNumberValue(Duration.class, n, "duration needs a unit"));
+        return type.cast(ctxt.handleWeirdNumberValue(type, p.getNumberValue(), "not a number"));
       }
-      return (Duration) ctxt.handleUnexpectedToken(Duration.class, p);
-    }
-  }
-
-  /** Jitter by its config name ({@code none}, {@code full}, {@code equal}). */
-  private static final class JitterDeserializer extends StdScalarDeserializer<Jitter> {
-    JitterDeserializer() {
-      super(Jitter.class);
-    }
-
-    @Override
-    public Jitter deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      if (p.currentToken() == JsonToken.VALUE_STRING) {
-        String text = p.getText();
-        return Jitter.fromConfigName(text)
-            .orElseGet(
-                () ->
-                    (Jitter)
-                        handle(
-                            ctxt,
-                            () -> ctxt.handleWeirdStringValue(Jitter.class, text, "bad jitter")));
-      }
-      return (Jitter) ctxt.handleUnexpectedToken(Jitter.class, p);
-    }
-  }
-
-  private interface IoCall {
-    Object call() throws IOException;
-  }
-
-  private static Object handle(DeserializationContext ctxt, IoCall call) {
-    try {
-      return call.call();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      return type.cast(ctxt.handleUnexpectedToken(type, p));
     }
   }
 }

@@ -82,11 +82,7 @@ for _, member in ipairs(members) do
         quarantine(schedule, quarantine_key, stats, member, 'no route states at ' .. rkey, now, quarantined)
       else
         if #updates > 0 then redis.call('HSET', rkey, unpack(updates)) end
-        if next_due then
-          redis.call('ZADD', schedule, next_due, member)
-        else
-          redis.call('ZREM', schedule, member)
-        end
+        reschedule(schedule, member, next_due)
       end
     end
   end

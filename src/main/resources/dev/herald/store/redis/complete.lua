@@ -175,11 +175,7 @@ while i <= #ARGV do
       local entry = states[tostring(idx)]
       if entry and entry.st then next_at = min_of(next_at, needs_worker_at(entry.st)) end
     end
-    if next_at then
-      redis.call('ZADD', schedule, next_at, member)
-    else
-      redis.call('ZREM', schedule, member)
-    end
+    reschedule(schedule, member, next_at)
   end
   if finished > 0 and redis.call('HINCRBY', rkey, 'open', -finished) <= 0 then
     redis.call('ZADD', retention, now + retention_ms, nid)

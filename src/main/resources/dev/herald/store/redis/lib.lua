@@ -89,6 +89,15 @@ local function call_in_slices(cmd, key, args, per_call)
   end
 end
 
+-- Puts the group back in the schedule at the time it next needs a worker, or takes it out.
+local function reschedule(schedule, member, next_at)
+  if next_at then
+    redis.call('ZADD', schedule, next_at, member)
+  else
+    redis.call('ZREM', schedule, member)
+  end
+end
+
 local function min_of(a, b)
   if a == nil then return b end
   if b == nil then return a end
