@@ -10,23 +10,25 @@ import java.util.Objects;
  *
  * @param channel where the entry goes
  * @param shared the notification's fields, as name/value pairs
- * @param routeFields this route's fields, as name/value pairs
+ * @param eventId {@code event_id}: stable per notification and route
+ * @param userId {@code user_id}: the recipient
+ * @param routeId {@code route_id}
  */
-public record GatewayEvent(Channel channel, EventTemplate shared, List<String> routeFields) {
+public record GatewayEvent(
+    Channel channel, EventTemplate shared, String eventId, String userId, String routeId) {
 
   public GatewayEvent {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(shared, "shared");
-    routeFields = List.copyOf(routeFields);
-    if (routeFields.size() % 2 != 0) {
-      throw new IllegalArgumentException("route fields must be name/value pairs");
-    }
+    Objects.requireNonNull(eventId, "eventId");
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(routeId, "routeId");
   }
 
   /** Every field of the entry as name/value pairs: the route's, then the shared ones. */
   public List<String> allFields() {
-    List<String> all = new java.util.ArrayList<>(routeFields.size() + shared.fields().size());
-    all.addAll(routeFields);
+    List<String> all = new java.util.ArrayList<>(6 + shared.fields().size());
+    all.addAll(List.of("event_id", eventId, "user_id", userId, "route_id", routeId));
     all.addAll(shared.fields());
     return all;
   }

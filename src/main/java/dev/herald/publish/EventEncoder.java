@@ -63,10 +63,6 @@ public final class EventEncoder {
                             + String.join(", ", channels.names())
                             + ")"));
     String routeId = route.toString();
-    return new GatewayEvent(
-        channel,
-        template,
-        List.of(
-            "event_id", n.id() + "/" + routeId, "user_id", route.recipient(), "route_id", routeId));
+    return new GatewayEvent(channel, template, n.id() + "/" + routeId, route.recipient(), routeId);
   }
 }

@@ -9,17 +9,11 @@ import java.time.Instant;
  * @param index its index within the notification (see {@link dev.herald.domain.Notification})
  * @param attempts attempts already made, before the one this lease is for
  * @param dueAt when it fell due: the start of its due-to-published lag
- * @param group an opaque handle of the store's; pass it back unchanged in the outcome
  * @param corruption null, or why the route's stored state could not be read; such a route must be
  *     dead-lettered as {@code corrupt_record}
  */
 public record ClaimedRoute(
-    String notificationId,
-    int index,
-    int attempts,
-    Instant dueAt,
-    String group,
-    String corruption) {
+    String notificationId, int index, int attempts, Instant dueAt, String corruption) {
 
   /** The number of the attempt this lease is for (1-based). */
   public int attempt() {

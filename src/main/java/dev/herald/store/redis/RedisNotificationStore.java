@@ -9,6 +9,7 @@ import dev.herald.store.NotificationRecord;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.RouteRecord;
 import dev.herald.store.StoreException;
+import dev.herald.store.redis.RouteStateCodec.Lease;
 import dev.herald.store.redis.RouteStateCodec.PackedState;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,22 +119,23 @@ public final class RedisNotificationStore implements NotificationStore {
     List<RouteRecord> routes = new ArrayList<>(n.routeCount());
     for (int i = 0; i < n.routeCount(); i++) {
       String key = Integer.toString(i);
-      routes.add(route(i, n.route(i), states.get(key), history.get(key), n.acceptedAt()));
+      Lease lease = RouteStateCodec.parseLease(states.get("L" + (i - i % RouteGroups.SIZE)));
+      routes.add(route(i, n.route(i), states.get(key), lease, history.get(key), n.acceptedAt()));
     }
     return routes;
   }
 
   private RouteRecord route(
-      int index, RouteId id, String raw, String failureLines, Instant fallback) {
+      int index, RouteId id, String raw, Lease lease, String failureLines, Instant fallback) {
     PackedState s = RouteStateCodec.parse(raw);
-    var failureList = failures.decodeHistory(failureLines, fallback);
     if (s == null) {
       throw new CorruptRecordException(
           "route " + id + " (index " + index + "): unreadable state '" + raw + "'");
     }
     RouteState state = s.state();
-    boolean waiting =
-        state == RouteState.PENDING || state == RouteState.FAILED || state == RouteState.LEASED;
+    boolean waiting = state == RouteState.PENDING || state == RouteState.FAILED;
+    // A waiting route that was due when its group's lease was taken is in a worker's hands.
+    boolean leased = waiting && lease != null && !s.time().isAfter(lease.claimedAt());
     boolean ended =
         state == RouteState.DEAD_LETTER
             || state == RouteState.EXPIRED
@@ -141,14 +143,14 @@ public final class RedisNotificationStore implements NotificationStore {
     return new RouteRecord(
         index,
         id,
-        state,
+        leased ? RouteState.LEASED : state,
         s.attempts(),
         waiting ? s.time() : null,
-        s.leaseUntil(),
-        s.leaseToken(),
+        leased ? lease.until() : null,
+        leased ? lease.token() : null,
         state == RouteState.PUBLISHED ? s.time() : null,
         s.entryId(),
         ended ? s.time() : null,
-        failureList);
+        failures.decodeHistory(failureLines, fallback));
   }
 }

@@ -70,56 +70,57 @@ public final class RedisRouteStore implements RouteStore {
   }
 
   private ClaimedBatch parseClaim(Object reply) {
-    List<?> top = Replies.list(reply, "claim");
-    if (top.size() != 3) {
-      throw new StoreException("unexpected claim reply of " + top.size() + " parts: " + top);
+    List<?> values = Replies.list(reply, "claim");
+    if (values.size() < 3) {
+      throw new StoreException("unexpected claim reply of " + values.size() + " values: " + values);
     }
-    long nextDue = Replies.number(top.get(0), "claim next due");
+    long nextDue = Replies.number(values.get(0), "claim next due");
     List<String> quarantined = new ArrayList<>();
-    for (Object q : Replies.list(top.get(1), "claim quarantined")) {
+    for (Object q : Replies.list(values.get(1), "claim quarantined")) {
       quarantined.add(Replies.text(q, "quarantined member"));
     }
-    List<ClaimedNotification> claimed = new ArrayList<>();
-    for (Object block : Replies.list(top.get(2), "claim notifications")) {
-      claimed.add(parseClaimedNotification(Replies.list(block, "claimed notification")));
+    long count = Replies.number(values.get(2), "claimed notification count");
+    List<ClaimedNotification> claimed = new ArrayList<>((int) count);
+    int at = 3;
+    for (long n = 0; n < count; n++) {
+      String id = Replies.text(values.get(at), "claimed notification id");
+      String body = Replies.text(values.get(at + 1), "claimed notification body");
+      int routeCount = (int) Replies.number(values.get(at + 2), "claimed route count");
+      at += 3;
+      Notification notification = null;
+      String corruption = null;
+      if (body == null) {
+        corruption = "notification record " + keys.notification(id) + " is missing or not a string";
+      } else {
+        try {
+          notification = notifications.decode(id, body);
+        } catch (CorruptRecordException e) {
+          corruption = e.getMessage();
+        }
+      }
+      List<ClaimedRoute> routes = new ArrayList<>(routeCount);
+      for (int r = 0; r < routeCount; r++, at += 4) {
+        int index = (int) Replies.number(values.get(at), "route index");
+        String flag = Replies.text(values.get(at + 3), "route flag");
+        if (flag.isEmpty() && notification != null && index >= notification.routeCount()) {
+          flag = "route index " + index + " beyond the notification's " + notification.routeCount();
+        }
+        routes.add(
+            new ClaimedRoute(
+                id,
+                index,
+                (int) Replies.number(values.get(at + 1), "route attempts"),
+                Instant.ofEpochMilli(Replies.number(values.get(at + 2), "route due")),
+                flag.isEmpty() ? null : flag));
+      }
+      claimed.add(new ClaimedNotification(id, notification, corruption, routes));
+    }
+    if (at != values.size()) {
+      throw new StoreException("claim reply has " + values.size() + " values, expected " + at);
     }
     Optional<Instant> next =
         nextDue < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(nextDue));
     return new ClaimedBatch(claimed, next, quarantined);
-  }
-
-  private ClaimedNotification parseClaimedNotification(List<?> block) {
-    String id = Replies.text(block.get(0), "claimed notification id");
-    String body = Replies.text(block.get(1), "claimed notification body");
-    Notification notification = null;
-    String corruption = null;
-    if (body == null) {
-      corruption = "notification record " + keys.notification(id) + " is missing or not a string";
-    } else {
-      try {
-        notification = notifications.decode(id, body);
-      } catch (CorruptRecordException e) {
-        corruption = e.getMessage();
-      }
-    }
-    List<ClaimedRoute> routes = new ArrayList<>();
-    for (Object r : Replies.list(block.get(2), "claimed routes")) {
-      List<?> route = Replies.list(r, "claimed route");
-      int index = (int) Replies.number(route.get(0), "route index");
-      String flag = Replies.text(route.get(4), "route flag");
-      if (flag.isEmpty() && notification != null && index >= notification.routeCount()) {
-        flag = "route index " + index + " beyond the notification's " + notification.routeCount();
-      }
-      routes.add(
-          new ClaimedRoute(
-              id,
-              index,
-              (int) Replies.number(route.get(1), "route attempts"),
-              Instant.ofEpochMilli(Replies.number(route.get(2), "route due")),
-              Replies.text(route.get(3), "route group"),
-              flag.isEmpty() ? null : flag));
-    }
-    return new ClaimedNotification(id, notification, corruption, routes);
   }
 
   @Override
@@ -218,12 +219,13 @@ public final class RedisRouteStore implements RouteStore {
     private void addRoute(List<String> args, RouteOutcome outcome) {
       ClaimedRoute route = outcome.route();
       args.add(Integer.toString(route.index()));
-      args.add(route.group());
+      args.add(Integer.toString(route.attempts()));
       if (outcome instanceof RouteOutcome.Publish p) {
         args.add("P");
         args.add(Integer.toString(streamNumbers.get(p.event().channel().stream())));
-        args.add(Integer.toString(p.event().routeFields().size()));
-        args.addAll(p.event().routeFields());
+        args.add(p.event().eventId());
+        args.add(p.event().userId());
+        args.add(p.event().routeId());
         args.add(
             p.retryAtIfAppendFails() == null
                 ? "-1"

@@ -4,23 +4,25 @@ import dev.herald.domain.RouteState;
 import java.time.Instant;
 
 /**
- * Reads the packed route state that the Lua scripts write (format in lib.lua), for display. The
- * scripts are the only writers.
+ * Reads what the Lua scripts write (formats in lib.lua), for display. The scripts are the only
+ * writers.
  */
 final class RouteStateCodec {
 
   /**
-   * One parsed state.
+   * One route's stored state.
    *
-   * @param time due time (pending, failed, leased), published time, or when it ended
+   * @param time due time (pending, failed), published time, or when it ended
    */
-  record PackedState(
-      RouteState state,
-      int attempts,
-      Instant time,
-      String leaseToken,
-      Instant leaseUntil,
-      String entryId) {}
+  record PackedState(RouteState state, int attempts, Instant time, String entryId) {}
+
+  /**
+   * A group's lease.
+   *
+   * @param claimedAt when it was taken: the routes it covers were due by then
+   * @param last the last route index of the group
+   */
+  record Lease(String token, Instant until, Instant claimedAt, int last) {}
 
   private RouteStateCodec() {}
 
@@ -29,33 +31,44 @@ final class RouteStateCodec {
     if (raw == null) {
       return null;
     }
-    String[] parts = raw.split("\\|", -1);
+    String[] parts = raw.split("\\|", 4);
     if (parts.length < 3 || parts[0].length() != 1) {
       return null;
     }
     RouteState state = RouteState.fromCode(parts[0].charAt(0)).orElse(null);
-    if (state == null) {
+    if (state == null || state == RouteState.LEASED) {
+      return null;
+    }
+    boolean published = state == RouteState.PUBLISHED;
+    if (published != (parts.length == 4)) {
       return null;
     }
     try {
-      int attempts = Integer.parseInt(parts[1]);
-      Instant time = Instant.ofEpochMilli(Long.parseLong(parts[2]));
-      return switch (state) {
-        case LEASED ->
-            parts.length == 5
-                ? new PackedState(
-                    state,
-                    attempts,
-                    time,
-                    parts[3],
-                    Instant.ofEpochMilli(Long.parseLong(parts[4])),
-                    null)
-                : null;
-        case PUBLISHED ->
-            parts.length == 4 ? new PackedState(state, attempts, time, null, null, parts[3]) : null;
-        default ->
-            parts.length == 3 ? new PackedState(state, attempts, time, null, null, null) : null;
-      };
+      return new PackedState(
+          state,
+          Integer.parseInt(parts[1]),
+          Instant.ofEpochMilli(Long.parseLong(parts[2])),
+          published ? parts[3] : null);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** A lease field's value, or null when unreadable. */
+  static Lease parseLease(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    String[] parts = raw.split("\\|");
+    if (parts.length != 5) {
+      return null;
+    }
+    try {
+      return new Lease(
+          parts[0],
+          Instant.ofEpochMilli(Long.parseLong(parts[1])),
+          Instant.ofEpochMilli(Long.parseLong(parts[2])),
+          Integer.parseInt(parts[3]));
     } catch (NumberFormatException e) {
       return null;
     }

@@ -1,31 +1,32 @@
--- complete: records what workers did with leased routes. Publishing appends the event and marks
--- the route published in this one atomic step.
+-- complete: records what a worker did with the routes it leased. Publishing appends the event
+-- and marks the route published in this one atomic step.
 --
 -- KEYS[1]  schedule (zset)
 -- KEYS[2]  dead-letter index (zset: "<notification id>:<index>" -> dead since ms)
 -- KEYS[3]  stats (hash)
--- KEYS[4]  retention (zset: notification id -> purge at ms)
+-- KEYS[4]  retention (zset: notification id -> delete at ms)
 -- KEYS[5..] the streams appended to in this batch
 -- ARGV[1]  key prefix
 -- ARGV[2]  now (ms)
 -- ARGV[3]  lease token the routes were claimed with
 -- ARGV[4]  failures kept per route (history cap)
 -- ARGV[5]  retention of finished notifications (ms)
--- ARGV[6]  stream count S, then ARGV[7..6+S] their MAXLEN (~) in KEYS order
--- then per notification: id, shared field count 2k, 2k shared fields, route count m, m routes:
---   index, schedule member, outcome, then by outcome
---     P (publish):    stream number (1..S), route field count 2r, 2r fields,
---                     retry at ms if the append fails (-1: dead letter instead)
---     R (retry):      retry at ms, failure (JSON)
+-- ARGV[6]  stream count S, then ARGV[7..6+S] their MAXLEN (~), in KEYS order
+-- then per notification: id, shared field count 2k, the 2k shared fields (name, value, ...),
+--   route count m, then m routes: index, attempts before this one (as claimed), outcome, and
+--     P (publish):     stream number (1..S), event_id, user_id, route_id,
+--                      retry at ms if the append fails (-1: dead letter instead)
+--     R (retry):       retry at ms, failure (JSON)
 --     D (dead letter): failure (JSON)
 --
--- A route is changed only while it is leased with ARGV[3]. An append that fails for a reason of
--- the server's (OOM, READONLY, ...) stops the batch there: later routes keep their lease and
--- their attempts, and come back when the lease runs out.
+-- A route is changed only while its group's lease has ARGV[3] as token (see the invariant in
+-- lib.lua): then the route is as the claim found it, and nothing needs to be read again. An
+-- append that fails for a reason of the server's (OOM, READONLY, ...) stops the batch there:
+-- later routes keep their lease and their attempts, and come back when it runs out.
 --
 -- Reply: flat array, two values per route in order:
---   'published', entry id | 'retry', failure JSON or '' | 'dead', failure JSON or ''
---   | 'stale', the route's current state or '' | 'unavailable', the Redis error
+--   'published', entry id | 'retry', failure JSON | 'dead', failure JSON
+--   | 'stale', '' | 'unavailable', the Redis error
 
 local schedule, dead_index, stats, retention = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local prefix = ARGV[1]
@@ -34,91 +35,82 @@ local token = ARGV[3]
 local history_cap = tonumber(ARGV[4])
 local retention_ms = tonumber(ARGV[5])
 local stream_count = tonumber(ARGV[6])
-local maxlen = {}
-for s = 1, stream_count do maxlen[s] = ARGV[6 + s] end
 
 local reply = {}
 local counts = { published = 0, retried = 0, dead_lettered = 0, lease_conflicts = 0 }
 local sink_error = nil
 
-local function append_failure(failures, idx, json)
-  local old = failures.key and redis.call('HGET', failures.key, idx)
+-- Appends a failure to the route's history, keeping the newest history_cap lines.
+local function failure_history(old, json)
+  if not old then return json end
   local lines = {}
-  if old then
-    for line in string.gmatch(old, '[^\n]+') do lines[#lines + 1] = line end
-  end
+  for line in string.gmatch(old, '[^\n]+') do lines[#lines + 1] = line end
   lines[#lines + 1] = json
-  local first = math.max(1, #lines - history_cap + 1)
-  failures.updates[#failures.updates + 1] = idx
-  failures.updates[#failures.updates + 1] = table.concat(lines, '\n', first, #lines)
+  return table.concat(lines, '\n', math.max(1, #lines - history_cap + 1), #lines)
 end
 
 local i = 7 + stream_count
-while i <= #ARGV do
+local argc = #ARGV
+while i <= argc do
   local nid = ARGV[i]
   local shared_count = tonumber(ARGV[i + 1])
-  local shared_first = i + 2
-  i = shared_first + shared_count
+  -- One XADD argument list per notification; each route fills in its own slots.
+  local xadd = { false, 'MAXLEN', '~', false, '*', 'event_id', false, 'user_id', false, 'route_id', false }
+  for k = 1, shared_count do xadd[11 + k] = ARGV[i + 1 + k] end
+  i = i + 2 + shared_count
   local route_count = tonumber(ARGV[i])
   i = i + 1
 
   local rkey = prefix .. 'r:' .. nid
-  local states, groups, updates = {}, {}, {}
-  local changed_groups = {} -- only these need their schedule score written
-  local failures = { key = prefix .. 'f:' .. nid, updates = {} }
+  local groups = {}        -- first index -> { ours, last, next_at, interrupted }
+  local updates, failures = {}, {}
   local finished = 0
 
   for _ = 1, route_count do
-    local idx, member, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-    i = i + 3
-    if not groups[member] then
-      local _, from, to = parse_member(member)
-      if from then
-        local fields = group_fields(from, to)
-        local raw = redis.call('HMGET', rkey, unpack(fields))
-        for j = 1, #fields do states[fields[j]] = { raw = raw[j], st = parse_state(raw[j]) } end
-        groups[member] = true
-      end
-    end
-    local entry = states[idx]
-    local st = entry and entry.st
-    local ours = st and st.code == 'l' and st.token == token
-
-    local publish_fields, retry_at, failure
+    local index = tonumber(ARGV[i])
+    local attempts = tonumber(ARGV[i + 1]) + 1
+    local outcome = ARGV[i + 2]
+    local publish, retry_at, failure = false, -1, nil
     if outcome == 'P' then
-      local stream_no = tonumber(ARGV[i])
-      local field_count = tonumber(ARGV[i + 1])
-      publish_fields = { KEYS[4 + stream_no], 'MAXLEN', '~', maxlen[stream_no], '*' }
-      for k = i + 2, i + 1 + field_count do publish_fields[#publish_fields + 1] = ARGV[k] end
-      for k = shared_first, shared_first + shared_count - 1 do
-        publish_fields[#publish_fields + 1] = ARGV[k]
-      end
-      i = i + 2 + field_count
-      retry_at = tonumber(ARGV[i])
-      i = i + 1
+      publish = true
+      local stream_no = tonumber(ARGV[i + 3])
+      xadd[1] = KEYS[4 + stream_no]
+      xadd[4] = ARGV[6 + stream_no]
+      xadd[7] = ARGV[i + 4]
+      xadd[9] = ARGV[i + 5]
+      xadd[11] = ARGV[i + 6]
+      retry_at = tonumber(ARGV[i + 7])
+      i = i + 8
     elseif outcome == 'R' then
-      retry_at = tonumber(ARGV[i])
-      failure = ARGV[i + 1]
-      i = i + 2
+      retry_at = tonumber(ARGV[i + 3])
+      failure = ARGV[i + 4]
+      i = i + 5
     else
-      retry_at = -1
-      failure = ARGV[i]
-      i = i + 1
+      failure = ARGV[i + 3]
+      i = i + 4
+    end
+
+    local first = index - index % GROUP_SIZE
+    local group = groups[first]
+    if not group then
+      local lease_token, _, _, last, rest = parse_lease(redis.call('HGET', rkey, 'L' .. first))
+      group = { ours = lease_token == token, next_at = rest }
+      if group.ours then group.last = math.min(last, first + GROUP_SIZE - 1) end
+      groups[first] = group
     end
 
     if sink_error then
       reply[#reply + 1] = 'unavailable'
       reply[#reply + 1] = sink_error
-    elseif not ours then
+    elseif not group.ours then
       counts.lease_conflicts = counts.lease_conflicts + 1
       reply[#reply + 1] = 'stale'
-      reply[#reply + 1] = (entry and entry.raw) or ''
+      reply[#reply + 1] = ''
     else
-      local attempts = st.attempts + 1
-      local published_id = nil
-      if publish_fields then
-        local id = redis.pcall('XADD', unpack(publish_fields))
-        if type(id) == 'table' and id.err then
+      local entry_id = nil
+      if publish then
+        local id = redis.pcall('XADD', unpack(xadd))
+        if type(id) == 'table' then
           if is_infrastructure_error(id.err) then
             sink_error = id.err
           else
@@ -126,56 +118,51 @@ while i <= #ARGV do
               message = id.err, at = now, attempt = attempts })
           end
         else
-          published_id = id
+          entry_id = id
         end
       end
       if sink_error then
+        group.interrupted = true
         reply[#reply + 1] = 'unavailable'
         reply[#reply + 1] = sink_error
-      elseif published_id then
-        local new = fmt_published(attempts, now, published_id)
-        updates[#updates + 1] = idx
-        updates[#updates + 1] = new
-        entry.st = parse_state(new)
-        changed_groups[member] = true
+      elseif entry_id then
+        updates[#updates + 1] = index
+        updates[#updates + 1] = 's|' .. string.format('%d|%d|', attempts, now) .. entry_id
         finished = finished + 1
         counts.published = counts.published + 1
         reply[#reply + 1] = 'published'
-        reply[#reply + 1] = published_id
+        reply[#reply + 1] = entry_id
       else
-        local new
+        updates[#updates + 1] = index
         if retry_at >= 0 then
-          new = fmt_state('f', attempts, retry_at)
+          updates[#updates + 1] = fmt_state('f', attempts, retry_at)
+          group.next_at = min_of(group.next_at, retry_at)
           counts.retried = counts.retried + 1
           reply[#reply + 1] = 'retry'
         else
-          new = fmt_state('d', attempts, now)
-          redis.call('ZADD', dead_index, now, nid .. ':' .. idx)
+          updates[#updates + 1] = fmt_state('d', attempts, now)
+          redis.call('ZADD', dead_index, now, nid .. ':' .. index)
           counts.dead_lettered = counts.dead_lettered + 1
           reply[#reply + 1] = 'dead'
         end
         reply[#reply + 1] = failure
-        updates[#updates + 1] = idx
-        updates[#updates + 1] = new
-        entry.st = parse_state(new)
-        changed_groups[member] = true
-        append_failure(failures, idx, failure)
+        local fkey = prefix .. 'f:' .. nid
+        failures[#failures + 1] = index
+        failures[#failures + 1] = failure_history(redis.call('HGET', fkey, index), failure)
       end
     end
   end
 
   if #updates > 0 then redis.call('HSET', rkey, unpack(updates)) end
-  if #failures.updates > 0 then redis.call('HSET', failures.key, unpack(failures.updates)) end
-  -- Untouched groups are not written: after a refused first append (OOM) any write would be
-  -- refused too and abort the script.
-  for member in pairs(changed_groups) do
-    local _, from, to = parse_member(member)
-    local next_at = nil
-    for idx = from, to do
-      local entry = states[tostring(idx)]
-      if entry and entry.st then next_at = min_of(next_at, needs_worker_at(entry.st)) end
+  if #failures > 0 then redis.call('HSET', prefix .. 'f:' .. nid, unpack(failures)) end
+  for first, group in pairs(groups) do
+    -- Our lease ends with this batch, unless an unavailable stream interrupted it: then the
+    -- untouched routes wait for the lease to run out. (After a refused first append any write
+    -- would be refused too.)
+    if group.ours and not group.interrupted then
+      redis.call('HDEL', rkey, 'L' .. first)
+      reschedule(schedule, nid .. ':' .. first .. '-' .. group.last, group.next_at)
     end
-    reschedule(schedule, member, next_at)
   end
   if finished > 0 and redis.call('HINCRBY', rkey, 'open', -finished) <= 0 then
     redis.call('ZADD', retention, now + retention_ms, nid)

@@ -1,84 +1,78 @@
--- Shared helpers, prepended by LuaScript to every Herald script before SCRIPT LOAD.
+-- Shared helpers, put by LuaScript in front of every Herald script before SCRIPT LOAD.
 --
--- Route state, one hash field per route in <prefix>r:<notification_id>, field = route index:
---   p|<attempts>|<due ms>                           pending
---   f|<attempts>|<retry at ms>                      failed, waiting for its retry
---   l|<attempts>|<due ms>|<lease token>|<until ms>  leased (due = when it fell due)
---   s|<attempts>|<published at ms>|<entry id>       published
---   d|<attempts>|<dead at ms>                       dead letter
---   x|<attempts>|<at ms>                            expired
---   c|<attempts>|<at ms>                            cancelled
+-- Routes are stored per notification in <prefix>r:<notification_id>, one field per route index:
+--   p|<attempts>|<due ms>                      pending
+--   f|<attempts>|<retry at ms>                 failed, waiting for its retry
+--   s|<attempts>|<published at ms>|<entry id>  published
+--   d|<attempts>|<dead at ms>                  dead letter
+--   x|<attempts>|<at ms>                       expired
+--   c|<attempts>|<at ms>                       cancelled
 -- The letters are RouteState's codes; the allowed moves are RouteTransitions' table.
 --
--- Schedule member: <notification_id>:<first index>-<last index>, one per group of routes;
--- score = the earliest time a route of the group needs a worker (due time, or lease end).
+-- Routes are scheduled and leased in groups of GROUP_SIZE consecutive indexes (RouteGroups.SIZE):
+--   schedule member  <notification_id>:<first>-<last>, score = when the group next needs a worker
+--   lease field      L<first> = <token>|<until ms>|<claimed at ms>|<last>|<rest ms or -1>
+-- A route is leased (RouteState LEASED) while its group's lease field exists and the route was
+-- pending or failed and due when the lease was taken: a claim writes one field per group, not
+-- one per route. <rest> is when the routes of the group that the lease does not cover next need
+-- a worker, so that completing the lease needs no second read of the group.
+--
+-- Invariant: while a lease exists, only its holder changes the routes it covers. A script that
+-- must change such a route otherwise (a cancel) deletes the lease field first, which turns the
+-- holder's completion into a refused ('stale') one.
 
-local KNOWN = { p = true, f = true, l = true, s = true, d = true, x = true, c = true }
+local GROUP_SIZE = 64
 
--- Returns the parsed state, or nil when the text is not a state this version wrote.
+local KNOWN = { p = true, f = true, s = true, d = true, x = true, c = true }
+
+-- Returns code, attempts, time; nil when the text is not a state this version writes.
 local function parse_state(raw)
   if not raw then return nil end
-  local code, attempts, t, rest = string.match(raw, '^(%a)|(%d+)|(%d+)(.*)$')
+  local code, attempts, t = string.match(raw, '^(%l)|(%d+)|(%d+)')
   if not code or not KNOWN[code] then return nil end
-  local st = { code = code, attempts = tonumber(attempts), t = tonumber(t) }
-  if code == 'l' then
-    local token, lease_until = string.match(rest, '^|([^|]+)|(%d+)$')
-    if not token then return nil end
-    st.token = token
-    st.lease_until = tonumber(lease_until)
-  elseif code == 's' then
-    st.entry = string.match(rest, '^|(.+)$')
-    if not st.entry then return nil end
-  elseif rest ~= '' then
-    return nil
-  end
-  return st
+  return code, tonumber(attempts), tonumber(t)
 end
 
 local function fmt_state(code, attempts, t)
-  return string.format('%s|%d|%d', code, attempts, t)
+  return code .. '|' .. string.format('%d|%d', attempts, t)
 end
 
-local function fmt_leased(attempts, due, token, lease_until)
-  return string.format('l|%d|%d|%s|%d', attempts, due, token, lease_until)
+-- Parses a lease field: token, until, claimed at, last index of the group, rest (or nil).
+local function parse_lease(raw)
+  if not raw then return nil end
+  local token, lease_until, claimed_at, last, rest =
+    string.match(raw, '^([^|]+)|(%d+)|(%d+)|(%d+)|(%-?%d+)$')
+  if not token then return nil end
+  rest = tonumber(rest)
+  if rest < 0 then rest = nil end
+  return token, tonumber(lease_until), tonumber(claimed_at), tonumber(last), rest
 end
 
-local function fmt_published(attempts, at, entry)
-  return string.format('s|%d|%d|%s', attempts, at, entry)
-end
-
--- When the route next needs a worker, or nil when it needs none (terminal or dead).
-local function needs_worker_at(st)
-  if st.code == 'p' or st.code == 'f' then return st.t end
-  if st.code == 'l' then return st.lease_until end
-  return nil
+local function fmt_lease(token, lease_until, claimed_at, last, rest)
+  return token .. '|' .. string.format('%d|%d|%d|%d', lease_until, claimed_at, last, rest or -1)
 end
 
 -- Splits a schedule member into notification id and index range.
 local function parse_member(member)
-  local nid, from, to = string.match(member, '^(.+):(%d+)%-(%d+)$')
+  local nid, first, last = string.match(member, '^(.+):(%d+)%-(%d+)$')
   if not nid then return nil end
-  from, to = tonumber(from), tonumber(to)
-  if to < from or to - from > 1000 then return nil end
-  return nid, from, to
+  first, last = tonumber(first), tonumber(last)
+  if last < first or last - first >= GROUP_SIZE or first % GROUP_SIZE ~= 0 then return nil end
+  return nid, first, last
 end
 
-local function group_fields(from, to)
+local function group_fields(first, last)
   local fields = {}
-  for i = from, to do fields[#fields + 1] = tostring(i) end
+  for i = first, last do fields[#fields + 1] = tostring(i) end
   return fields
 end
 
 -- Redis errors that say the server, not the route, is the problem: no route may pay for them.
-local INFRASTRUCTURE = { 'OOM', 'READONLY', 'MISCONF', 'LOADING', 'BUSY', 'NOREPLICAS',
-  'MASTERDOWN', 'CLUSTERDOWN', 'TRYAGAIN' }
+local INFRASTRUCTURE = { OOM = true, READONLY = true, MISCONF = true, LOADING = true, BUSY = true,
+  NOREPLICAS = true, MASTERDOWN = true, CLUSTERDOWN = true, TRYAGAIN = true }
 local function is_infrastructure_error(err)
   -- Redis 6.2 keeps the leading '-' of the error code, 7.0 drops it.
-  local code = string.match(err, '^%-?(%u+)')
-  for _, known in ipairs(INFRASTRUCTURE) do
-    if code == known then return true end
-  end
-  return false
+  return INFRASTRUCTURE[string.match(err, '^%-?(%u+)') or ''] == true
 end
 
 -- HSET/ZADD with many arguments in slices: unpack() has a limit of a few thousand values.
@@ -87,6 +81,13 @@ local function call_in_slices(cmd, key, args, per_call)
     local last = math.min(i + per_call - 1, #args)
     redis.call(cmd, key, unpack(args, i, last))
   end
+end
+
+local function min_of(a, b)
+  if a == nil then return b end
+  if b == nil then return a end
+  if b < a then return b end
+  return a
 end
 
 -- Puts the group back in the schedule at the time it next needs a worker, or takes it out.
@@ -98,11 +99,10 @@ local function reschedule(schedule, member, next_at)
   end
 end
 
-local function min_of(a, b)
-  if a == nil then return b end
-  if b == nil then return a end
-  if b < a then return b end
-  return a
+-- When a route in this state next needs a worker, or nil (finished, or waiting for an operator).
+local function needs_worker_at(code, t)
+  if code == 'p' or code == 'f' then return t end
+  return nil
 end
 
 -- Moves an unreadable schedule member aside so that the loop does not trip on it again.

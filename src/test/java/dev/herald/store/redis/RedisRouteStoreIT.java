@@ -75,13 +75,19 @@ class RedisRouteStoreIT {
   }
 
   @Test
-  void a_claim_takes_no_more_than_its_batch_and_leaves_the_rest_due() {
+  void a_claim_takes_no_more_than_its_batch_and_the_rest_of_the_group_follows_its_completion()
+      throws Exception {
     h.submit(notification("u-1", "u-2", "u-3", "u-4", "u-5").build());
-    assertThat(claim("w1.1", 2).routeCount()).isEqualTo(2);
-    assertThat(claim("w2.1", 2).routeCount()).isEqualTo(2);
-    ClaimedBatch last = claim("w3.1", 2);
-    assertThat(last.routeCount()).isEqualTo(1);
-    assertThat(claim("w4.1", 2).routeCount()).isZero();
+    ClaimedBatch first = claim("w1.1", 2);
+    assertThat(first.routeCount()).isEqualTo(2);
+    // One worker at a time works on a group: the rest waits for this batch's completion.
+    assertThat(claim("w2.1", 2).routeCount()).isZero();
+    h.backend.routes().complete("w1.1", h.clock.instant(), publishAll(first));
+
+    ClaimedBatch second = claim("w2.2", 2);
+    assertThat(routeRefs(second)).hasSize(2).doesNotContainAnyElementsOf(routeRefs(first));
+    h.backend.routes().complete("w2.2", h.clock.instant(), publishAll(second));
+    assertThat(claim("w3.1", 2).routeCount()).isEqualTo(1);
   }
 
   @Test

@@ -14,18 +14,19 @@ class RouteStateCodecTest {
     assertThat(pending.state()).isEqualTo(RouteState.PENDING);
     assertThat(pending.time()).isEqualTo(Instant.parse("2026-11-25T12:00:00Z"));
 
-    var leased = RouteStateCodec.parse("l|2|1795608000000|host-1-w0.3|1795608030000");
-    assertThat(leased.state()).isEqualTo(RouteState.LEASED);
-    assertThat(leased.attempts()).isEqualTo(2);
-    assertThat(leased.leaseToken()).isEqualTo("host-1-w0.3");
-    assertThat(leased.leaseUntil()).isEqualTo(Instant.parse("2026-11-25T12:00:30Z"));
-
     var published = RouteStateCodec.parse("s|1|1795608000000|1795608000000-3");
     assertThat(published.state()).isEqualTo(RouteState.PUBLISHED);
     assertThat(published.entryId()).isEqualTo("1795608000000-3");
 
     assertThat(RouteStateCodec.parse("d|5|1795608000000").state())
         .isEqualTo(RouteState.DEAD_LETTER);
+    assertThat(RouteStateCodec.parse("f|2|1795608000000").attempts()).isEqualTo(2);
+
+    var lease = RouteStateCodec.parseLease("host-1-w0.3|1795608030000|1795608000000|9|-1");
+    assertThat(lease.token()).isEqualTo("host-1-w0.3");
+    assertThat(lease.until()).isEqualTo(Instant.parse("2026-11-25T12:00:30Z"));
+    assertThat(lease.claimedAt()).isEqualTo(Instant.parse("2026-11-25T12:00:00Z"));
+    assertThat(lease.last()).isEqualTo(9);
   }
 
   @Test
@@ -34,8 +35,19 @@ class RouteStateCodecTest {
     assertThat(RouteStateCodec.parse("garbage")).isNull();
     assertThat(RouteStateCodec.parse("q|0|1")).isNull();
     assertThat(RouteStateCodec.parse("p|x|1")).isNull();
-    assertThat(RouteStateCodec.parse("l|0|1|token")).isNull();
+    assertThat(RouteStateCodec.parse("l|0|1|token|2")).as("leases live in the group").isNull();
     assertThat(RouteStateCodec.parse("p|0|1|extra")).isNull();
+    assertThat(RouteStateCodec.parse("s|0|1")).isNull();
+    assertThat(RouteStateCodec.parseLease("token|1|2")).isNull();
+  }
+
+  @Test
+  void the_scripts_group_routes_as_the_java_side_does() throws Exception {
+    String lib =
+        new String(
+            RouteStateCodecTest.class.getResourceAsStream("lib.lua").readAllBytes(),
+            java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(lib).contains("local GROUP_SIZE = " + RouteGroups.SIZE + "\n");
   }
 
   @Test

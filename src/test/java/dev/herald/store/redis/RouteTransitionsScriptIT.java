@@ -40,41 +40,51 @@ class RouteTransitionsScriptIT {
     h.close();
   }
 
-  /** The planted states: name → packed state. */
-  private Map<String, String> plants() {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("pending", "p|0|" + t);
-    p.put("pending, not yet due", "p|0|" + (t + 60_000));
-    p.put("failed", "f|1|" + t);
-    p.put("leased by us", "l|1|" + t + "|" + OURS + "|" + (t + 30_000));
-    p.put("leased by another", "l|1|" + t + "|other.1|" + (t + 30_000));
-    p.put("leased, lease ran out", "l|1|" + (t - 60_000) + "|other.1|" + (t - 1));
-    p.put("published", "s|1|" + t + "|1-0");
-    p.put("dead_letter", "d|3|" + t);
-    p.put("expired", "x|0|" + t);
-    p.put("cancelled", "c|0|" + t);
+  /** A planted route: its state, and its group's lease field (or null). */
+  private record Planted(String state, String lease) {}
+
+  private Map<String, Planted> plants() {
+    Map<String, Planted> p = new LinkedHashMap<>();
+    p.put("pending", new Planted("p|0|" + t, null));
+    p.put("pending, not yet due", new Planted("p|0|" + (t + 60_000), null));
+    p.put("failed", new Planted("f|1|" + t, null));
+    p.put("leased by us", new Planted("p|1|" + t, OURS + "|" + (t + 30_000) + "|" + t + "|0|-1"));
+    p.put(
+        "leased by another",
+        new Planted("p|1|" + t, "other.1|" + (t + 30_000) + "|" + t + "|0|-1"));
+    p.put(
+        "leased, lease ran out",
+        new Planted("p|1|" + (t - 60_000), "other.1|" + (t - 1) + "|" + (t - 60_000) + "|0|-1"));
+    p.put("published", new Planted("s|1|" + t + "|1-0", null));
+    p.put("dead_letter", new Planted("d|3|" + t, null));
+    p.put("expired", new Planted("x|0|" + t, null));
+    p.put("cancelled", new Planted("c|0|" + t, null));
     return p;
   }
 
-  private record Plant(String id, String member, String raw) {}
+  private record Plant(String id, Planted planted) {}
 
-  private Plant plant(String raw) {
+  private Plant plant(Planted planted) {
     String id = h.submit(notification("u-1").build()).get(0);
-    h.raw.hset(h.keys.routes(id), "0", raw);
+    h.raw.hset(h.keys.routes(id), "0", planted.state());
+    if (planted.lease() != null) {
+      h.raw.hset(h.keys.routes(id), "L0", planted.lease());
+    }
     h.raw.zadd(h.keys.schedule(), (double) t, id + ":0-0");
-    return new Plant(id, id + ":0-0", raw);
+    return new Plant(id, planted);
   }
 
-  private String stateOf(Plant p) {
-    return h.raw.hget(h.keys.routes(p.id()), "0");
+  /** The route's state as the store reports it, leases included. */
+  private RouteState stateOf(Plant p) {
+    return h.backend.notifications().find(p.id()).orElseThrow().routes().get(0).state();
   }
 
-  private static RouteState state(String raw) {
-    return RouteState.fromCode(raw.charAt(0)).orElseThrow();
+  private String leaseOf(Plant p) {
+    return String.valueOf(h.raw.hget(h.keys.routes(p.id()), "L0"));
   }
 
   private ClaimedRoute claimed(Plant p) {
-    return new ClaimedRoute(p.id(), 0, 1, now, p.member(), null);
+    return new ClaimedRoute(p.id(), 0, 1, now, null);
   }
 
   private final Map<String, Function<Plant, Void>> operations = new LinkedHashMap<>();
@@ -130,17 +140,17 @@ class RouteTransitionsScriptIT {
   void every_change_the_scripts_make_is_an_edge_of_the_table() {
     Set<String> observed = new TreeSet<>();
     Set<String> changedBy = new TreeSet<>();
-    for (Map.Entry<String, String> planted : plants().entrySet()) {
+    for (Map.Entry<String, Planted> planted : plants().entrySet()) {
       for (Map.Entry<String, Function<Plant, Void>> op : operations.entrySet()) {
         h.raw.del(h.keys.schedule());
         Plant p = plant(planted.getValue());
+        RouteState from = stateOf(p);
+        String leaseBefore = leaseOf(p);
         op.getValue().apply(p);
-        String after = stateOf(p);
-        if (after.equals(p.raw())) {
+        RouteState to = stateOf(p);
+        if (to == from && leaseOf(p).equals(leaseBefore)) {
           continue;
         }
-        RouteState from = state(p.raw());
-        RouteState to = state(after);
         assertThat(RouteTransitions.allows(from, to))
             .as("%s on a route %s moved it %s -> %s", op.getKey(), planted.getKey(), from, to)
             .isTrue();
