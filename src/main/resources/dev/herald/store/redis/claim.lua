@@ -48,13 +48,18 @@ for _, member in ipairs(members) do
         redis.call('ZADD', schedule, held_until, member)
       else
         local present, claimed, next_due = 0, 0, nil
+        local last_raw, code, attempts, t -- routes of a group mostly share one state text
         for j = 1, #fields - 1 do
           local raw = values[j]
           if raw then
             present = present + 1
-            local code, attempts, t = parse_state(raw)
+            if raw ~= last_raw then
+              code, attempts, t = parse_state(raw)
+              last_raw = raw
+            end
             local flag = ''
             if not code then
+              last_raw = nil
               flag = 'unreadable route state ' .. string.sub(raw, 1, 60)
               attempts, t = 0, now
             end

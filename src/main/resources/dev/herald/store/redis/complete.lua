@@ -39,6 +39,7 @@ local stream_count = tonumber(ARGV[6])
 local reply = {}
 local counts = { published = 0, retried = 0, dead_lettered = 0, lease_conflicts = 0 }
 local sink_error = nil
+local published_prefix = {} -- attempts -> 's|<attempts>|<now>|'
 
 -- Appends a failure to the route's history, keeping the newest history_cap lines.
 local function failure_history(old, json)
@@ -126,8 +127,13 @@ while i <= argc do
         reply[#reply + 1] = 'unavailable'
         reply[#reply + 1] = sink_error
       elseif entry_id then
+        local prefix_of_state = published_prefix[attempts]
+        if not prefix_of_state then
+          prefix_of_state = 's|' .. string.format('%d|%d|', attempts, now)
+          published_prefix[attempts] = prefix_of_state
+        end
         updates[#updates + 1] = index
-        updates[#updates + 1] = 's|' .. string.format('%d|%d|', attempts, now) .. entry_id
+        updates[#updates + 1] = prefix_of_state .. entry_id
         finished = finished + 1
         counts.published = counts.published + 1
         reply[#reply + 1] = 'published'
