@@ -36,6 +36,7 @@ public final class Intake {
   private final NotificationIds ids;
   private final Clock clock;
   private final Supplier<Duration> idempotencyWindow;
+  private final IntakeListener listener;
   private final NotificationJson json = new NotificationJson();
 
   public Intake(
@@ -44,11 +45,22 @@ public final class Intake {
       NotificationIds ids,
       Clock clock,
       Supplier<Duration> idempotencyWindow) {
+    this(store, validator, ids, clock, idempotencyWindow, IntakeListener.NONE);
+  }
+
+  public Intake(
+      NotificationStore store,
+      Supplier<NotificationValidator> validator,
+      NotificationIds ids,
+      Clock clock,
+      Supplier<Duration> idempotencyWindow,
+      IntakeListener listener) {
     this.store = store;
     this.validator = validator;
     this.ids = ids;
     this.clock = clock;
     this.idempotencyWindow = idempotencyWindow;
+    this.listener = listener;
   }
 
   /**
@@ -90,6 +102,7 @@ public final class Intake {
         List<FieldError> errors = p.request() == null ? p.errors() : rules.validate(p.request());
         if (!errors.isEmpty()) {
           results[p.index()] = new SubmitResult(p.index(), Outcome.REJECTED, null, errors);
+          listener.onRejected("api", errors.get(0).field());
           continue;
         }
         Notification n = p.request().toNotification(ids.next(now), now);
@@ -116,6 +129,9 @@ public final class Intake {
           unavailable = e.getMessage();
         }
       }
+      int stored = 0;
+      int routes = 0;
+      int duplicates = 0;
       for (int i = 0; i < batch.size(); i++) {
         int index = batchIndexes.get(i);
         if (accepted == null) {
@@ -127,6 +143,12 @@ public final class Intake {
                   List.of(new FieldError("(redis)", unavailable)));
         } else {
           AcceptResult a = accepted.get(i);
+          if (a.created()) {
+            stored++;
+            routes += batch.get(i).routeCount();
+          } else {
+            duplicates++;
+          }
           results[index] =
               new SubmitResult(
                   index,
@@ -134,6 +156,12 @@ public final class Intake {
                   a.notificationId(),
                   List.of());
         }
+      }
+      if (stored > 0) {
+        listener.onAccepted(stored, routes);
+      }
+      if (duplicates > 0) {
+        listener.onDuplicate(duplicates);
       }
       batch.clear();
       batchIndexes.clear();

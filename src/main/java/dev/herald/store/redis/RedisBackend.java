@@ -3,6 +3,7 @@ package dev.herald.store.redis;
 import dev.herald.config.RedisEndpoint;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.RouteStore;
+import dev.herald.store.StatsStore;
 import dev.herald.store.Wakeups;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
 import java.time.Clock;
@@ -25,6 +26,7 @@ public final class RedisBackend implements AutoCloseable {
   private final RedisRouteStore routes;
   private final RedisNotificationStore notifications;
   private final RedisWakeups wakeups;
+  private final RedisStatsStore stats;
 
   private RedisBackend(
       UnifiedJedis redis,
@@ -38,6 +40,7 @@ public final class RedisBackend implements AutoCloseable {
     this.routes = new RedisRouteStore(redis, keys, scripts, retention);
     this.notifications = new RedisNotificationStore(redis, keys, scripts);
     this.wakeups = new RedisWakeups(redis, keys, clock);
+    this.stats = new RedisStatsStore(redis, keys);
   }
 
   /**
@@ -104,6 +107,10 @@ public final class RedisBackend implements AutoCloseable {
 
   public Wakeups wakeups() {
     return wakeups;
+  }
+
+  public StatsStore stats() {
+    return stats;
   }
 
   public RedisEndpoint endpoint() {
