@@ -23,11 +23,13 @@ final class LuaScript {
   private final String name;
   private final String source;
   private final String sha;
+  private final byte[] shaBytes;
 
   private LuaScript(String name, String source) {
     this.name = name;
     this.source = source;
     this.sha = sha1(source);
+    this.shaBytes = sha.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Reads {@code <name>.lua}; a missing resource fails at start, not in the loop. */
@@ -57,6 +59,16 @@ final class LuaScript {
     } catch (JedisNoScriptException e) {
       load(redis);
       return redis.evalsha(sha, keys, args);
+    }
+  }
+
+  /** Runs with byte arguments; bulk replies come back as byte arrays, integers as Long. */
+  Object runBinary(UnifiedJedis redis, List<byte[]> keys, List<byte[]> args) {
+    try {
+      return redis.evalsha(shaBytes, keys, args);
+    } catch (JedisNoScriptException e) {
+      load(redis);
+      return redis.evalsha(shaBytes, keys, args);
     }
   }
 

@@ -52,6 +52,10 @@ final class NotificationCodec {
 
   /** Reads a stored notification; throws {@link CorruptRecordException} saying what is wrong. */
   Notification decode(String id, String json) {
+    return decode(id, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  Notification decode(String id, byte[] json) {
     Stored s;
     try {
       s = READER.readValue(json);

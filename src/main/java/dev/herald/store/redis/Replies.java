@@ -30,6 +30,14 @@ final class Replies {
     throw unexpected(reply, what, "a string");
   }
 
+  /** A bulk string of a binary reply, as text; null for a Redis nil. */
+  static String bytesAsText(Object reply, String what) {
+    if (reply == null || reply instanceof byte[]) {
+      return ScriptArgs.text(reply);
+    }
+    throw unexpected(reply, what, "a string");
+  }
+
   private static StoreException unexpected(Object reply, String what, String expected) {
     String found = reply == null ? "nil" : reply.getClass().getSimpleName() + " " + reply;
     return new StoreException(

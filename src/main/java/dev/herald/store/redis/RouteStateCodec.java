@@ -54,7 +54,7 @@ final class RouteStateCodec {
     }
   }
 
-  /** A lease field's value, or null when unreadable. */
+  /** A lease field's value, or null when there is none (empty) or it is unreadable. */
   static Lease parseLease(String raw) {
     if (raw == null) {
       return null;

@@ -12,9 +12,10 @@
 -- Due: pending or failed routes whose time has come, in groups whose lease (if any) ran out.
 -- A route whose state cannot be read is leased too, flagged, so that the worker dead-letters it.
 --
--- Reply: { next due ms or -1, { "member<TAB>reason" quarantined... }, notification count,
---          then per notification: id, body or nil, route count, then per route:
---          index, attempts, due ms, flag ('' or why the state was unreadable) }
+-- Reply: { next due ms or -1, { "member<TAB>reason" quarantined... },
+--          { "<id><TAB><index><TAB>why" for routes whose state was unreadable... },
+--          notification count, then per notification: id, body or nil, route count,
+--          then per route: index, attempts, due ms }
 
 local schedule, quarantine_key, stats = KEYS[1], KEYS[2], KEYS[3]
 local prefix = ARGV[1]
@@ -25,6 +26,7 @@ local budget = tonumber(ARGV[5])
 
 local members = redis.call('ZRANGEBYSCORE', schedule, '-inf', now, 'LIMIT', 0, budget)
 local quarantined = {}
+local unreadable = {}
 local out = {}
 local notifications = 0
 local block_of = {}   -- notification id -> position of its route count in out
@@ -57,7 +59,7 @@ for _, member in ipairs(members) do
               code, attempts, t = parse_state(raw)
               last_raw = raw
             end
-            local flag = ''
+            local flag = nil
             if not code then
               last_raw = nil
               flag = 'unreadable route state ' .. string.sub(raw, 1, 60)
@@ -83,7 +85,7 @@ for _, member in ipairs(members) do
                 out[#out + 1] = first + j - 1
                 out[#out + 1] = attempts
                 out[#out + 1] = t
-                out[#out + 1] = flag
+                if flag then unreadable[#unreadable + 1] = nid .. '\t' .. (first + j - 1) .. '\t' .. flag end
               else
                 next_due = min_of(next_due, now) -- out of budget: still due
               end
@@ -109,6 +111,6 @@ end
 local head = redis.call('ZRANGE', schedule, 0, 0, 'WITHSCORES')
 local next_due = -1
 if head[2] then next_due = tonumber(head[2]) end
-local reply = { next_due, quarantined, notifications }
-for i = 1, #out do reply[3 + i] = out[i] end
+local reply = { next_due, quarantined, unreadable, notifications }
+for i = 1, #out do reply[4 + i] = out[i] end
 return reply

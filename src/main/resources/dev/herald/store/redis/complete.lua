@@ -24,9 +24,8 @@
 -- append that fails for a reason of the server's (OOM, READONLY, ...) stops the batch there:
 -- later routes keep their lease and their attempts, and come back when it runs out.
 --
--- Reply: flat array, two values per route in order:
---   'published', entry id | 'retry', failure JSON | 'dead', failure JSON
---   | 'stale', '' | 'unavailable', the Redis error
+-- Reply: one value per route, in order: the stream entry id when published, else
+--   'retry<TAB>failure JSON' | 'dead<TAB>failure JSON' | 'stale' | 'unavailable<TAB>Redis error'
 
 local schedule, dead_index, stats, retention = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local prefix = ARGV[1]
@@ -101,12 +100,10 @@ while i <= argc do
     end
 
     if sink_error then
-      reply[#reply + 1] = 'unavailable'
-      reply[#reply + 1] = sink_error
+      reply[#reply + 1] = 'unavailable\t' .. sink_error
     elseif not group.ours then
       counts.lease_conflicts = counts.lease_conflicts + 1
       reply[#reply + 1] = 'stale'
-      reply[#reply + 1] = ''
     else
       local entry_id = nil
       if publish then
@@ -124,8 +121,7 @@ while i <= argc do
       end
       if sink_error then
         group.interrupted = true
-        reply[#reply + 1] = 'unavailable'
-        reply[#reply + 1] = sink_error
+        reply[#reply + 1] = 'unavailable\t' .. sink_error
       elseif entry_id then
         local prefix_of_state = published_prefix[attempts]
         if not prefix_of_state then
@@ -136,7 +132,6 @@ while i <= argc do
         updates[#updates + 1] = prefix_of_state .. entry_id
         finished = finished + 1
         counts.published = counts.published + 1
-        reply[#reply + 1] = 'published'
         reply[#reply + 1] = entry_id
       else
         updates[#updates + 1] = index
@@ -144,14 +139,13 @@ while i <= argc do
           updates[#updates + 1] = fmt_state('f', attempts, retry_at)
           group.next_at = min_of(group.next_at, retry_at)
           counts.retried = counts.retried + 1
-          reply[#reply + 1] = 'retry'
+          reply[#reply + 1] = 'retry\t' .. failure
         else
           updates[#updates + 1] = fmt_state('d', attempts, now)
           redis.call('ZADD', dead_index, now, nid .. ':' .. index)
           counts.dead_lettered = counts.dead_lettered + 1
-          reply[#reply + 1] = 'dead'
+          reply[#reply + 1] = 'dead\t' .. failure
         end
-        reply[#reply + 1] = failure
         local fkey = prefix .. 'f:' .. nid
         failures[#failures + 1] = index
         failures[#failures + 1] = failure_history(redis.call('HGET', fkey, index), failure)
@@ -159,17 +153,18 @@ while i <= argc do
     end
   end
 
-  if #updates > 0 then redis.call('HSET', rkey, unpack(updates)) end
-  if #failures > 0 then redis.call('HSET', prefix .. 'f:' .. nid, unpack(failures)) end
   for first, group in pairs(groups) do
-    -- Our lease ends with this batch, unless an unavailable stream interrupted it: then the
-    -- untouched routes wait for the lease to run out. (After a refused first append any write
-    -- would be refused too.)
+    -- Our lease ends with this batch (an empty lease field is no lease: clearing it here saves
+    -- an HDEL), unless an unavailable stream interrupted it: then the untouched routes wait for
+    -- the lease to run out. (After a refused first append any write would be refused too.)
     if group.ours and not group.interrupted then
-      redis.call('HDEL', rkey, 'L' .. first)
+      updates[#updates + 1] = 'L' .. first
+      updates[#updates + 1] = ''
       reschedule(schedule, nid .. ':' .. first .. '-' .. group.last, group.next_at)
     end
   end
+  if #updates > 0 then redis.call('HSET', rkey, unpack(updates)) end
+  if #failures > 0 then redis.call('HSET', prefix .. 'f:' .. nid, unpack(failures)) end
   if finished > 0 and redis.call('HINCRBY', rkey, 'open', -finished) <= 0 then
     redis.call('ZADD', retention, now + retention_ms, nid)
   end

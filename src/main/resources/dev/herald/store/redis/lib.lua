@@ -11,7 +11,8 @@
 --
 -- Routes are scheduled and leased in groups of GROUP_SIZE consecutive indexes (RouteGroups.SIZE):
 --   schedule member  <notification_id>:<first>-<last>, score = when the group next needs a worker
---   lease field      L<first> = <token>|<until ms>|<claimed at ms>|<last>|<rest ms or -1>
+--   lease field      L<first> = <token>|<until ms>|<claimed at ms>|<last>|<rest ms or -1>,
+--                    or '' when no lease is held (completion clears it in the same HSET)
 -- A route is leased (RouteState LEASED) while its group's lease field exists and the route was
 -- pending or failed and due when the lease was taken: a claim writes one field per group, not
 -- one per route. <rest> is when the routes of the group that the lease does not cover next need

@@ -1,0 +1,174 @@
+package dev.herald.store.redis;
+
+import dev.herald.domain.Channel;
+import dev.herald.domain.Failure;
+import dev.herald.domain.FailureKind;
+import dev.herald.store.ClaimedRoute;
+import dev.herald.store.CompletionReport;
+import dev.herald.store.CompletionReport.RouteResult;
+import dev.herald.store.CompletionReport.Status;
+import dev.herald.store.RouteOutcome;
+import dev.herald.store.StoreException;
+import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The keys and arguments of one complete.lua call (layout in its header), and the reading of its
+ * reply. Outcomes are sent grouped by notification, with the fields the notification's routes share
+ * (above all the payload) once per notification.
+ */
+final class CompletionCall {
+
+  private static final byte[] PUBLISH = {'P'};
+  private static final byte[] RETRY = {'R'};
+  private static final byte[] DEAD = {'D'};
+  private static final byte[] NEVER = ScriptArgs.number(-1);
+
+  private final RedisKeys keys;
+  private final RetentionPolicy retention;
+  private final FailureCodec failures;
+  private final Map<String, List<RouteOutcome>> byNotification = new LinkedHashMap<>();
+  private final Map<String, Integer> streamNumbers = new LinkedHashMap<>();
+  private final List<Channel> streams = new ArrayList<>();
+  private final List<RouteOutcome> ordered;
+
+  CompletionCall(
+      List<RouteOutcome> outcomes,
+      RedisKeys keys,
+      RetentionPolicy retention,
+      FailureCodec failures) {
+    this.keys = keys;
+    this.retention = retention;
+    this.failures = failures;
+    for (RouteOutcome outcome : outcomes) {
+      byNotification
+          .computeIfAbsent(outcome.route().notificationId(), id -> new ArrayList<>())
+          .add(outcome);
+      if (outcome instanceof RouteOutcome.Publish p) {
+        Channel channel = p.event().channel();
+        if (!streamNumbers.containsKey(channel.stream())) {
+          streams.add(channel);
+          streamNumbers.put(channel.stream(), streams.size());
+        }
+      }
+    }
+    ordered = new ArrayList<>(outcomes.size());
+    byNotification.values().forEach(ordered::addAll);
+  }
+
+  List<byte[]> keys() {
+    ScriptArgs list = new ScriptArgs(4 + streams.size());
+    list.add(keys.schedule()).add(keys.deadLetters()).add(keys.stats()).add(keys.retention());
+    streams.forEach(c -> list.add(c.stream()));
+    return list.list();
+  }
+
+  List<byte[]> args(String leaseToken, Instant now) {
+    ScriptArgs args = new ScriptArgs(16 + byNotification.size() * 12 + ordered.size() * 8);
+    args.add(keys.prefix()).add(now.toEpochMilli()).add(leaseToken);
+    args.add(retention.failureHistory()).add(retention.published().toMillis());
+    args.add(streams.size());
+    streams.forEach(c -> args.add(c.maxLength()));
+    // Most routes of a batch share a retry time (the same attempt failed at the same instant).
+    Map<Instant, byte[]> retryTimes = new IdentityHashMap<>();
+    for (Map.Entry<String, List<RouteOutcome>> entry : byNotification.entrySet()) {
+      args.add(entry.getKey());
+      List<String> shared = sharedFields(entry.getValue());
+      args.add(shared.size());
+      shared.forEach(args::add);
+      args.add(entry.getValue().size());
+      for (RouteOutcome outcome : entry.getValue()) {
+        ClaimedRoute route = outcome.route();
+        args.add(route.index()).add(route.attempts());
+        if (outcome instanceof RouteOutcome.Publish p) {
+          args.add(PUBLISH).add(streamNumbers.get(p.event().channel().stream()));
+          args.add(p.event().eventId()).add(p.event().userId()).add(p.event().routeId());
+          Instant retryAt = p.retryAtIfAppendFails();
+          args.add(
+              retryAt == null
+                  ? NEVER
+                  : retryTimes.computeIfAbsent(retryAt, t -> ScriptArgs.number(t.toEpochMilli())));
+        } else if (outcome instanceof RouteOutcome.Retry r) {
+          args.add(RETRY).add(r.retryAt().toEpochMilli()).add(failures.encode(r.failure()));
+        } else if (outcome instanceof RouteOutcome.DeadLetter d) {
+          args.add(DEAD).add(failures.encode(d.failure()));
+        }
+      }
+    }
+    return args.list();
+  }
+
+  private static List<String> sharedFields(List<RouteOutcome> outcomes) {
+    for (RouteOutcome outcome : outcomes) {
+      if (outcome instanceof RouteOutcome.Publish p) {
+        return p.event().shared().fields();
+      }
+    }
+    return List.of();
+  }
+
+  CompletionReport parse(Object reply, Instant now) {
+    List<?> values = Replies.list(reply, "complete");
+    if (values.size() != ordered.size()) {
+      throw new StoreException(
+          "complete replied with " + values.size() + " values for " + ordered.size() + " routes");
+    }
+    List<RouteResult> results = new ArrayList<>(ordered.size());
+    String sinkError = null;
+    for (int i = 0; i < ordered.size(); i++) {
+      ClaimedRoute route = ordered.get(i).route();
+      String value = Replies.bytesAsText(values.get(i), "complete result");
+      int tab = value.indexOf('\t');
+      String status = tab < 0 ? value : value.substring(0, tab);
+      String detail = tab < 0 ? "" : value.substring(tab + 1);
+      switch (status) {
+        case "retry" ->
+            results.add(
+                new RouteResult(route, Status.RETRY_SCHEDULED, null, failures.decode(detail, now)));
+        case "dead" ->
+            results.add(
+                new RouteResult(route, Status.DEAD_LETTERED, null, failures.decode(detail, now)));
+        case "stale" -> results.add(new RouteResult(route, Status.LEASE_LOST, null, null));
+        case "unavailable" -> {
+          results.add(
+              new RouteResult(
+                  route,
+                  Status.SINK_UNAVAILABLE,
+                  null,
+                  new Failure(
+                      FailureKind.GATEWAY_STREAM_PUBLISH_FAILED, detail, now, route.attempt())));
+          if (sinkError == null) {
+            sinkError = detail;
+          }
+        }
+        default -> {
+          if (!isEntryId(value)) {
+            throw new StoreException("complete replied with unknown result " + value);
+          }
+          results.add(new RouteResult(route, Status.PUBLISHED, value, null));
+        }
+      }
+    }
+    return new CompletionReport(results, sinkError);
+  }
+
+  /** A stream entry id: {@code <ms>-<seq>}. */
+  private static boolean isEntryId(String value) {
+    int dash = value.indexOf('-');
+    if (dash <= 0 || dash == value.length() - 1) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (i != dash && (c < '0' || c > '9')) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
