@@ -6,11 +6,10 @@ import dev.herald.config.ConfigPrinter;
 import dev.herald.config.Durations;
 import dev.herald.config.HeraldConfig;
 import dev.herald.publish.EventEncoder;
-import dev.herald.publish.Janitor;
-import dev.herald.publish.PublishCycle;
 import dev.herald.publish.PublishSettings;
 import dev.herald.publish.PublisherListener;
 import dev.herald.publish.PublisherLoop;
+import dev.herald.publish.PublisherSetup;
 import dev.herald.publish.RateLimitedLog;
 import dev.herald.publish.Waiter;
 import dev.herald.store.StoreUnavailableException;
@@ -92,27 +91,22 @@ final class Daemon {
 
   private PublisherLoop publisher(RedisBackend backend, Waiter waiter) {
     HeraldConfig cfg = config.get();
-    EventEncoder encoder = new EventEncoder(cfg.channels());
-    String process = processTag();
-    return new PublisherLoop(
-        i ->
-            new PublishCycle(
-                backend.routes(),
-                encoder,
-                this::publishSettings,
-                clock,
-                listener,
-                process + "-w" + i),
-        cfg.publisher().workers(),
-        new Janitor(backend.routes(), clock),
-        waiter,
-        clock,
-        () -> config.get().publisher().pollInterval(),
-        listener);
+    return new PublisherSetup(
+            backend.routes(),
+            new EventEncoder(cfg.channels()),
+            this::publishSettings,
+            () -> config.get().publisher().pollInterval(),
+            clock,
+            listener)
+        .loop(cfg.publisher().workers(), waiter, processTag());
   }
 
   private PublishSettings publishSettings() {
-    HeraldConfig cfg = config.get();
+    return publishSettings(config.get());
+  }
+
+  /** The publish settings a configuration gives; read afresh for every cycle. */
+  static PublishSettings publishSettings(HeraldConfig cfg) {
     BackoffPolicy backoff =
         new BackoffPolicy(
             cfg.backoff().initial(),
@@ -172,7 +166,7 @@ final class Daemon {
     return embedded;
   }
 
-  private static String processTag() {
+  static String processTag() {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9.-]", "");

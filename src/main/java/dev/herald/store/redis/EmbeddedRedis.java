@@ -1,6 +1,7 @@
 package dev.herald.store.redis;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import redis.embedded.RedisServer;
@@ -17,26 +18,52 @@ public final class EmbeddedRedis implements AutoCloseable {
   public static final String URL = "redis://" + HOST + ":" + PORT;
 
   private final RedisServer server;
+  private final int port;
 
-  private EmbeddedRedis(RedisServer server) {
+  private EmbeddedRedis(RedisServer server, int port) {
     this.server = server;
+    this.port = port;
   }
 
-  /** Starts it with {@code dataDir} for its files; fails if the port is taken. */
+  /** Starts it on {@link #PORT} with {@code dataDir} for its files; fails if the port is taken. */
   public static EmbeddedRedis start(Path dataDir) throws IOException {
     Files.createDirectories(dataDir);
-    RedisServer server =
+    return start(
+        PORT,
+        "dir " + quoted(dataDir.toAbsolutePath().toString()),
+        "appendonly yes",
+        "appendfsync everysec");
+  }
+
+  /**
+   * Starts a throw-away instance on a free port, without persistence: for benchmarks and the demo,
+   * which must not collide with a running {@code herald run}.
+   */
+  public static EmbeddedRedis startPrivate() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    return start(port, "appendonly no");
+  }
+
+  private static EmbeddedRedis start(int port, String... settings) throws IOException {
+    var builder =
         RedisServer.newRedisServer()
             .bind(HOST)
-            .port(PORT)
-            .setting("dir " + quoted(dataDir.toAbsolutePath().toString()))
-            .setting("appendonly yes")
-            .setting("appendfsync everysec")
+            .port(port)
             .setting("save \"\"")
-            .setting("daemonize no")
-            .build();
+            .setting("daemonize no");
+    for (String setting : settings) {
+      builder.setting(setting);
+    }
+    RedisServer server = builder.build();
     server.start();
-    return new EmbeddedRedis(server);
+    return new EmbeddedRedis(server, port);
+  }
+
+  public String url() {
+    return "redis://" + HOST + ":" + port;
   }
 
   private static String quoted(String path) {

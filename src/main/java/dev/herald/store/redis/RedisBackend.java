@@ -3,6 +3,7 @@ package dev.herald.store.redis;
 import dev.herald.config.RedisEndpoint;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.RouteStore;
+import dev.herald.store.ServerProbe;
 import dev.herald.store.StatsStore;
 import dev.herald.store.Wakeups;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
@@ -111,6 +112,11 @@ public final class RedisBackend implements AutoCloseable {
 
   public StatsStore stats() {
     return stats;
+  }
+
+  /** Server figures for benchmarks. */
+  public ServerProbe probe() {
+    return new RedisServerProbe(redis, keys);
   }
 
   public RedisEndpoint endpoint() {

@@ -1,0 +1,115 @@
+package dev.herald.bench;
+
+import dev.herald.intake.SubmitResult;
+import dev.herald.store.ServerProbe;
+import dev.herald.store.ServerProbe.StreamEntryTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code drain}: N routes fall due at one instant with the publisher already running; how fast do
+ * they reach the stream, and how late is the first one. Times come from the stream entry ids, which
+ * carry Redis's clock at the append.
+ */
+public final class DrainBench {
+
+  private final BenchEnvironment env;
+  private final int routes;
+  private final int runs;
+  private final int warmupRoutes;
+
+  public DrainBench(BenchEnvironment env, int routes, int runs, int warmupRoutes) {
+    this.env = env;
+    this.routes = routes;
+    this.runs = runs;
+    this.warmupRoutes = warmupRoutes;
+  }
+
+  public BenchResult run(String command) throws Exception {
+    ServerProbe probe = env.stores().probe();
+    BenchResult result =
+        new BenchResult("drain")
+            .context("redis", probe.version() + ", " + probe.persistence())
+            .context("routes", routes)
+            .context("workers", env.workers())
+            .context("batch_size", env.batchSize())
+            .command(command);
+    try (var publisher = env.startPublisher()) {
+      if (warmupRoutes > 0) {
+        // The JIT compiles the publishing path during the first thousands of routes; a running
+        // daemon has long done that.
+        drainOnce("warmup", warmupRoutes);
+        env.clean();
+      }
+      for (int run = 1; run <= runs; run++) {
+        DrainRun r = drainOnce("r" + run, routes);
+        env.clean();
+        result.add(new Figure("drain_routes_per_s", r.routesPerSecond(), "routes/s"));
+        result.add(new Figure("first_append_after_due_ms", r.firstAfterDueMs(), "ms"));
+        result.add(new Figure("last_append_after_due_ms", r.lastAfterDueMs(), "ms"));
+        result.add(new Figure("herald_cpu_s", r.heraldCpu(), "s"));
+        result.add(new Figure("redis_cpu_s", r.redisCpu(), "s"));
+        if (r.lateBy() > 0) {
+          result.note(
+              "run " + run + ": loading finished " + r.lateBy() + " ms after the due instant");
+        }
+      }
+    }
+    return result;
+  }
+
+  private record DrainRun(
+      double routesPerSecond,
+      long firstAfterDueMs,
+      long lastAfterDueMs,
+      double heraldCpu,
+      double redisCpu,
+      long lateBy) {}
+
+  private DrainRun drainOnce(String run, int count) throws Exception {
+    ServerProbe probe = env.stores().probe();
+    Instant start = env.clock().instant();
+    // Due after loading ends: a conservative 50,000 routes/s of loading, plus a second.
+    Instant due = start.plusMillis(1000 + count / 50L);
+    List<SubmitResult> results = env.intake().submit(Workload.notifications(run, count, due));
+    for (SubmitResult r : results) {
+      if (r.outcome() != SubmitResult.Outcome.ACCEPTED) {
+        throw new IllegalStateException("loading failed: " + r.errors());
+      }
+    }
+    long lateBy = Duration.between(due, env.clock().instant()).toMillis();
+    sleepUntil(due);
+    double heraldCpu0 = BenchEnvironment.heraldCpuSeconds();
+    double redisCpu0 = probe.cpuSeconds();
+    int expected = results.size() * Workload.RECIPIENTS;
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (probe.streamLength(env.stream()) < expected) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the stream did not reach " + expected + " entries in 5 minutes");
+      }
+      Thread.sleep(2);
+    }
+    double heraldCpu = BenchEnvironment.heraldCpuSeconds() - heraldCpu0;
+    double redisCpu = probe.cpuSeconds() - redisCpu0;
+    StreamEntryTime first = probe.readStream(env.stream(), "-", 1).get(0);
+    StreamEntryTime last = probe.lastEntry(env.stream());
+    long dueMs = due.toEpochMilli();
+    long lastAfter = Math.max(1, last.appendedAtMs() - dueMs);
+    return new DrainRun(
+        expected * 1000.0 / lastAfter,
+        first.appendedAtMs() - dueMs,
+        lastAfter,
+        heraldCpu,
+        redisCpu,
+        Math.max(0, lateBy));
+  }
+
+  static void sleepUntil(Instant instant) throws InterruptedException {
+    long ms = Duration.between(Instant.now(), instant).toMillis();
+    if (ms > 0) {
+      Thread.sleep(ms);
+    }
+  }
+}

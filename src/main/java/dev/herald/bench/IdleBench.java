@@ -1,0 +1,43 @@
+package dev.herald.bench;
+
+import dev.herald.store.ServerProbe;
+import java.time.Duration;
+
+/**
+ * {@code idle}: the publisher with nothing due; the CPU it uses and the Redis commands per second
+ * it causes (counted from {@code INFO commandstats}, scripts' inner calls included, the probe's own
+ * INFO calls excluded).
+ */
+public final class IdleBench {
+
+  private final BenchEnvironment env;
+  private final Duration duration;
+
+  public IdleBench(BenchEnvironment env, Duration duration) {
+    this.env = env;
+    this.duration = duration;
+  }
+
+  public BenchResult run(String command) throws Exception {
+    ServerProbe probe = env.stores().probe();
+    BenchResult result =
+        new BenchResult("idle")
+            .context("redis", probe.version() + ", " + probe.persistence())
+            .context("duration_s", duration.toSeconds())
+            .context("workers", env.workers())
+            .command(command);
+    try (var publisher = env.startPublisher()) {
+      Thread.sleep(2_000); // let start-up settle
+      double cpu0 = BenchEnvironment.heraldCpuSeconds();
+      long commands0 = probe.commandsProcessed();
+      long start = System.nanoTime();
+      Thread.sleep(duration.toMillis());
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double cpu = BenchEnvironment.heraldCpuSeconds() - cpu0;
+      long commands = probe.commandsProcessed() - commands0;
+      result.add(new Figure("herald_cpu_percent_of_a_core", 100 * cpu / seconds, "%"));
+      result.add(new Figure("redis_commands_per_s", commands / seconds, "commands/s"));
+    }
+    return result;
+  }
+}

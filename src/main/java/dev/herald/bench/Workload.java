@@ -1,0 +1,49 @@
+package dev.herald.bench;
+
+import dev.herald.domain.NotificationRequest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The benchmarks' notifications: 10 recipients each and a payload of about 300 bytes, like the
+ * BullMQ yardstick's jobs.
+ */
+final class Workload {
+
+  static final int RECIPIENTS = 10;
+  private static final String PAD = "x".repeat(230);
+
+  private Workload() {}
+
+  /** Enough notifications for {@code routes} routes (rounded up to whole notifications). */
+  static List<NotificationRequest> notifications(String run, int routes, Instant sendAt) {
+    int count = (routes + RECIPIENTS - 1) / RECIPIENTS;
+    List<NotificationRequest> list = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      list.add(notification(run, i, sendAt));
+    }
+    return list;
+  }
+
+  static NotificationRequest notification(String run, int i, Instant sendAt) {
+    String[] recipients = new String[RECIPIENTS];
+    for (int r = 0; r < RECIPIENTS; r++) {
+      recipients[r] = "u-" + run + "-" + i + "-" + r;
+    }
+    return NotificationRequest.builder()
+        .type("bench.route_due")
+        .producer("herald-bench")
+        .recipients(recipients)
+        .channels("push")
+        .payloadJson(
+            "{\"type\":\"notification.route.due\",\"tenant\":\"t-0001\",\"seq\":"
+                + i
+                + ",\"pad\":\""
+                + PAD
+                + "\"}")
+        .requestId("req-" + run + "-" + i)
+        .sendAt(sendAt)
+        .build();
+  }
+}

@@ -1,0 +1,38 @@
+package dev.herald.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "bench",
+    description = {
+      "Measure Herald on a Redis: drain rate, lag, intake rate, idle cost, memory.",
+      "Refuses a namespace that holds data unless --force; deletes what it wrote.",
+      "Without redis.url it starts a private embedded Redis (6.2) on a free port.",
+    },
+    subcommands = {
+      BenchScenarios.Drain.class,
+      BenchScenarios.Steady.class,
+      BenchScenarios.IntakeRate.class,
+      BenchScenarios.Idle.class,
+      BenchScenarios.Memory.class
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  herald bench drain --config bench.yaml",
+      "  herald bench steady --rate 5000 --duration 30s --json",
+      "  herald bench memory --routes 1000000",
+    })
+final class BenchCommand implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "missing scenario: drain, steady, intake, idle or memory");
+  }
+}

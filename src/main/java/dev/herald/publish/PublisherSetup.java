@@ -1,0 +1,35 @@
+package dev.herald.publish;
+
+import dev.herald.store.RouteStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * What a publisher is made of, so that the daemon, the demo and the benchmarks build it the same
+ * way. Settings are suppliers: a reloaded configuration applies from the next cycle.
+ */
+public record PublisherSetup(
+    RouteStore store,
+    EventEncoder encoder,
+    Supplier<PublishSettings> settings,
+    Supplier<Duration> pollInterval,
+    Clock clock,
+    PublisherListener listener) {
+
+  /**
+   * A loop of {@code workers} threads sleeping on {@code waiter}.
+   *
+   * @param processTag names this process in lease tokens; worker i is {@code <tag>-w<i>}
+   */
+  public PublisherLoop loop(int workers, Waiter waiter, String processTag) {
+    return new PublisherLoop(
+        i -> new PublishCycle(store, encoder, settings, clock, listener, processTag + "-w" + i),
+        workers,
+        new Janitor(store, clock),
+        waiter,
+        clock,
+        pollInterval,
+        listener);
+  }
+}

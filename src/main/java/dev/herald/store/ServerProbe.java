@@ -1,0 +1,48 @@
+package dev.herald.store;
+
+import java.util.List;
+
+/**
+ * What benchmarks need to know about the Redis server itself: its CPU and memory use, how many
+ * commands it ran, when stream entries were appended. Not for the publishing path.
+ */
+public interface ServerProbe {
+
+  /** {@code redis_version}. */
+  String version();
+
+  /** {@code appendonly} and {@code appendfsync}, e.g. {@code "appendonly no"}. */
+  String persistence();
+
+  /** CPU seconds Redis has used (user + system) since it started. */
+  double cpuSeconds();
+
+  /** {@code used_memory} in bytes. */
+  long usedMemory();
+
+  /** Commands Redis has run since its statistics were reset, scripts' inner calls included. */
+  long commandsProcessed();
+
+  /** True when any key of the namespace exists. */
+  boolean namespaceHasData();
+
+  /** Deletes every key of the namespace and the given extra keys; returns how many. */
+  long deleteNamespace(List<String> extraKeys);
+
+  /** Entries of a stream from {@code afterId} (exclusive; "-" for the start), oldest first. */
+  List<StreamEntryTime> readStream(String stream, String afterId, int count);
+
+  /** The newest entry of a stream, or null when it is empty. */
+  StreamEntryTime lastEntry(String stream);
+
+  /** Length of a stream; 0 when it does not exist. */
+  long streamLength(String stream);
+
+  /**
+   * One stream entry's append time and the notification it belongs to.
+   *
+   * @param id the entry id
+   * @param appendedAtMs the milliseconds part of the id: Redis's clock when it was appended
+   */
+  record StreamEntryTime(String id, long appendedAtMs, String notificationId) {}
+}

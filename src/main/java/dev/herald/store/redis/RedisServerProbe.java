@@ -1,0 +1,150 @@
+package dev.herald.store.redis;
+
+import dev.herald.store.ServerProbe;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.resps.StreamEntry;
+
+/** {@link ServerProbe} from {@code INFO}, {@code SCAN} and {@code XRANGE}. */
+final class RedisServerProbe implements ServerProbe {
+
+  private final UnifiedJedis redis;
+  private final RedisKeys keys;
+
+  RedisServerProbe(UnifiedJedis redis, RedisKeys keys) {
+    this.redis = redis;
+    this.keys = keys;
+  }
+
+  @Override
+  public String version() {
+    return info("server", "redis_version");
+  }
+
+  @Override
+  public String persistence() {
+    String aof = info("persistence", "aof_enabled");
+    if (!"1".equals(aof)) {
+      return "appendonly no";
+    }
+    Object reply =
+        RedisErrors.call(
+            "reading appendfsync",
+            () -> redis.sendCommand(Protocol.Command.CONFIG, "GET", "appendfsync"));
+    List<?> pair = reply instanceof List<?> l ? l : List.of();
+    String fsync = pair.size() == 2 ? ScriptArgs.text(pair.get(1)) : "?";
+    return "appendonly yes, appendfsync " + fsync;
+  }
+
+  @Override
+  public double cpuSeconds() {
+    return Double.parseDouble(info("cpu", "used_cpu_user"))
+        + Double.parseDouble(info("cpu", "used_cpu_sys"));
+  }
+
+  @Override
+  public long usedMemory() {
+    return Long.parseLong(info("memory", "used_memory"));
+  }
+
+  @Override
+  public long commandsProcessed() {
+    String stats = RedisErrors.call("reading command statistics", () -> redis.info("commandstats"));
+    long calls = 0;
+    for (String line : stats.split("\r?\n")) {
+      int at = line.indexOf("calls=");
+      if (line.startsWith("cmdstat_") && at > 0) {
+        int end = line.indexOf(',', at);
+        calls += Long.parseLong(line.substring(at + 6, end < 0 ? line.length() : end));
+      }
+    }
+    return calls;
+  }
+
+  @Override
+  public boolean namespaceHasData() {
+    return !scanNamespace("0", 1000).getResult().isEmpty() || hasMoreKeys();
+  }
+
+  private boolean hasMoreKeys() {
+    String cursor = "0";
+    do {
+      ScanResult<String> page = scanNamespace(cursor, 1000);
+      if (!page.getResult().isEmpty()) {
+        return true;
+      }
+      cursor = page.getCursor();
+    } while (!"0".equals(cursor));
+    return false;
+  }
+
+  private ScanResult<String> scanNamespace(String cursor, int count) {
+    return RedisErrors.call(
+        "scanning the namespace",
+        () -> redis.scan(cursor, new ScanParams().match(keys.prefix() + "*").count(count)));
+  }
+
+  @Override
+  public long deleteNamespace(List<String> extraKeys) {
+    long deleted = 0;
+    String cursor = "0";
+    do {
+      ScanResult<String> page = scanNamespace(cursor, 5000);
+      if (!page.getResult().isEmpty()) {
+        String[] batch = page.getResult().toArray(String[]::new);
+        deleted += RedisErrors.call("deleting benchmark keys", () -> redis.unlink(batch));
+      }
+      cursor = page.getCursor();
+    } while (!"0".equals(cursor));
+    if (!extraKeys.isEmpty()) {
+      String[] extra = extraKeys.toArray(String[]::new);
+      deleted += RedisErrors.call("deleting benchmark keys", () -> redis.unlink(extra));
+    }
+    return deleted;
+  }
+
+  @Override
+  public List<StreamEntryTime> readStream(String stream, String afterId, int count) {
+    String from = "-".equals(afterId) ? "-" : "(" + afterId;
+    List<StreamEntry> entries =
+        RedisErrors.call("reading the stream", () -> redis.xrange(stream, from, "+", count));
+    List<StreamEntryTime> times = new ArrayList<>(entries.size());
+    for (StreamEntry e : entries) {
+      times.add(
+          new StreamEntryTime(
+              e.getID().toString(), e.getID().getTime(), e.getFields().get("notification_id")));
+    }
+    return times;
+  }
+
+  @Override
+  public StreamEntryTime lastEntry(String stream) {
+    List<StreamEntry> entries =
+        RedisErrors.call("reading the stream", () -> redis.xrevrange(stream, "+", "-", 1));
+    if (entries.isEmpty()) {
+      return null;
+    }
+    StreamEntry e = entries.get(0);
+    return new StreamEntryTime(
+        e.getID().toString(), e.getID().getTime(), e.getFields().get("notification_id"));
+  }
+
+  @Override
+  public long streamLength(String stream) {
+    return RedisErrors.call("reading the stream length", () -> redis.xlen(stream));
+  }
+
+  private String info(String section, String field) {
+    String text = RedisErrors.call("reading INFO " + section, () -> redis.info(section));
+    for (String line : text.split("\r?\n")) {
+      if (line.startsWith(field + ":")) {
+        return line.substring(field.length() + 1).trim();
+      }
+    }
+    throw new dev.herald.store.StoreException("INFO " + section + " has no " + field);
+  }
+}
