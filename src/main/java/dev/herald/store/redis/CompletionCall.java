@@ -24,9 +24,13 @@ import java.util.Map;
  */
 final class CompletionCall {
 
-  private static final byte[] PUBLISH = {'P'};
-  private static final byte[] RETRY = {'R'};
-  private static final byte[] DEAD = {'D'};
+  private static final int PUBLISH = 100;
+  private static final int RETRY = 200;
+  private static final int DEAD = 300;
+
+  /** Index and attempts travel as one number: index * 2^20 + attempts (see complete.lua). */
+  private static final long INDEX_FACTOR = 1L << 20;
+
   private static final byte[] NEVER = ScriptArgs.number(-1);
 
   private final RedisKeys keys;
@@ -84,9 +88,9 @@ final class CompletionCall {
       args.add(entry.getValue().size());
       for (RouteOutcome outcome : entry.getValue()) {
         ClaimedRoute route = outcome.route();
-        args.add(route.index()).add(route.attempts());
+        args.add(route.index() * INDEX_FACTOR + route.attempts());
         if (outcome instanceof RouteOutcome.Publish p) {
-          args.add(PUBLISH).add(streamNumbers.get(p.event().channel().stream()));
+          args.add(PUBLISH + streamNumbers.get(p.event().channel().stream()));
           args.add(p.event().eventId()).add(p.event().userId()).add(p.event().routeId());
           Instant retryAt = p.retryAtIfAppendFails();
           args.add(

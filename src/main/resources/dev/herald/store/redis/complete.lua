@@ -13,11 +13,12 @@
 -- ARGV[5]  retention of finished notifications (ms)
 -- ARGV[6]  stream count S, then ARGV[7..6+S] their MAXLEN (~), in KEYS order
 -- then per notification: id, shared field count 2k, the 2k shared fields (name, value, ...),
---   route count m, then m routes: index, attempts before this one (as claimed), outcome, and
---     P (publish):     stream number (1..S), event_id, user_id, route_id,
---                      retry at ms if the append fails (-1: dead letter instead)
---     R (retry):       retry at ms, failure (JSON)
---     D (dead letter): failure (JSON)
+--   route count m, then m routes: index * 2^20 + attempts before this one (as claimed),
+--   outcome * 100 + stream number, and by outcome
+--     1 publish:     event_id, user_id, route_id, retry at ms if the append fails
+--                    (-1: dead letter instead)
+--     2 retry:       retry at ms, failure (JSON)
+--     3 dead letter: failure (JSON)
 --
 -- A route is changed only while its group's lease has ARGV[3] as token (see the invariant in
 -- lib.lua): then the route is as the claim found it, and nothing needs to be read again. An
@@ -67,27 +68,29 @@ while i <= argc do
   local finished = 0
 
   for _ = 1, route_count do
-    local index = tonumber(ARGV[i])
-    local attempts = tonumber(ARGV[i + 1]) + 1
-    local outcome = ARGV[i + 2]
+    local packed = tonumber(ARGV[i])
+    local index = math.floor(packed / 1048576)
+    local attempts = packed % 1048576 + 1
+    local kind = tonumber(ARGV[i + 1])
+    local outcome = math.floor(kind / 100)
     local publish, retry_at, failure = false, -1, nil
-    if outcome == 'P' then
+    if outcome == 1 then
       publish = true
-      local stream_no = tonumber(ARGV[i + 3])
+      local stream_no = kind % 100
       xadd[1] = KEYS[4 + stream_no]
       xadd[4] = ARGV[6 + stream_no]
-      xadd[7] = ARGV[i + 4]
-      xadd[9] = ARGV[i + 5]
-      xadd[11] = ARGV[i + 6]
-      retry_at = tonumber(ARGV[i + 7])
-      i = i + 8
-    elseif outcome == 'R' then
-      retry_at = tonumber(ARGV[i + 3])
-      failure = ARGV[i + 4]
-      i = i + 5
-    else
+      xadd[7] = ARGV[i + 2]
+      xadd[9] = ARGV[i + 3]
+      xadd[11] = ARGV[i + 4]
+      retry_at = tonumber(ARGV[i + 5])
+      i = i + 6
+    elseif outcome == 2 then
+      retry_at = tonumber(ARGV[i + 2])
       failure = ARGV[i + 3]
       i = i + 4
+    else
+      failure = ARGV[i + 2]
+      i = i + 3
     end
 
     local first = index - index % GROUP_SIZE
