@@ -66,29 +66,36 @@ public final class PublishCycle {
    * What one cycle did.
    *
    * @param claimed routes claimed (and completed, one way or another)
-   * @param batchSize the batch size this cycle used: a full batch means more may be due
+   * @param limit the most this cycle could claim: a full cycle means more may be due
    * @param nextDueAt the earliest due time left, if any
    * @param sinkUnavailable the stream refused appends for a reason of the server's
    */
   public record Result(
-      int claimed, int batchSize, Optional<Instant> nextDueAt, boolean sinkUnavailable) {
+      int claimed, int limit, Optional<Instant> nextDueAt, boolean sinkUnavailable) {
     public boolean wasFull() {
-      return claimed >= batchSize;
+      return claimed >= limit;
     }
   }
 
+  /** One cycle of at most {@code publisher.batch-size} routes. */
   public Result runOnce() {
+    return runOnce(Integer.MAX_VALUE);
+  }
+
+  /** One cycle of at most {@code limit} routes (and at most the configured batch size). */
+  public Result runOnce(int limit) {
     PublishSettings s = settings.get();
+    int batchSize = Math.min(limit, s.batchSize());
     Instant start = clock.instant();
     String token = workerId + "." + Long.toString(++claims, 36);
-    ClaimedBatch batch = store.claimDue(start, s.lease(), token, s.batchSize());
+    ClaimedBatch batch = store.claimDue(start, s.lease(), token, batchSize);
     listener.onClaimed(batch.routeCount(), Duration.between(start, clock.instant()));
     for (String entry : batch.quarantined()) {
       LOG.error("schedule entry set aside as unreadable (kept in the quarantine hash): {}", entry);
       listener.onCorruptRecord("schedule entry " + entry);
     }
     if (batch.routeCount() == 0) {
-      return new Result(0, s.batchSize(), batch.nextDueAt(), false);
+      return new Result(0, batchSize, batch.nextDueAt(), false);
     }
     List<RouteOutcome> outcomes = decide(batch, s);
     Instant completedAt = clock.instant();
@@ -102,8 +109,7 @@ public final class PublishCycle {
       listener.onSinkUnavailable(report.sinkError());
     }
     listener.onBatchCompleted(batch.routeCount(), Duration.between(start, clock.instant()));
-    return new Result(
-        batch.routeCount(), s.batchSize(), batch.nextDueAt(), report.sinkError() != null);
+    return new Result(batch.routeCount(), batchSize, batch.nextDueAt(), report.sinkError() != null);
   }
 
   private List<RouteOutcome> decide(ClaimedBatch batch, PublishSettings s) {

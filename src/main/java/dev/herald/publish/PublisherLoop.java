@@ -24,6 +24,13 @@ public final class PublisherLoop {
   private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+  /**
+   * The first claim after a wait takes this many routes at most: the first routes of a burst reach
+   * the stream without waiting for a whole batch to be encoded and completed; if it comes back
+   * full, the next claims take whole batches.
+   */
+  static final int FIRST_CLAIM_AFTER_WAIT = 64;
+
   private final IntFunction<PublishCycle> cycles;
   private final int workers;
   private final Janitor janitor;
@@ -110,9 +117,12 @@ public final class PublisherLoop {
 
   private void work(PublishCycle cycle, boolean housekeeper) {
     int failures = 0;
+    boolean afterWait = true;
     while (running) {
       try {
-        PublishCycle.Result result = cycle.runOnce();
+        PublishCycle.Result result =
+            cycle.runOnce(afterWait ? FIRST_CLAIM_AFTER_WAIT : Integer.MAX_VALUE);
+        afterWait = false;
         if (housekeeper) {
           janitor.runIfDue();
         }
@@ -134,6 +144,7 @@ public final class PublisherLoop {
             deadline = result.nextDueAt().get();
           }
           waiter.await(deadline);
+          afterWait = true;
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
