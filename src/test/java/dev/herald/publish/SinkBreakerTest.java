@@ -1,0 +1,65 @@
+package dev.herald.publish;
+
+import static dev.herald.publish.SinkBreaker.Decision.DEFER;
+import static dev.herald.publish.SinkBreaker.Decision.PROBE;
+import static dev.herald.publish.SinkBreaker.Decision.PUBLISH;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.testing.MutableClock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SinkBreakerTest {
+
+  private final MutableClock clock = MutableClock.atNoon();
+  private final SinkBreaker breaker = new SinkBreaker(clock);
+
+  private void fail(int times) {
+    for (int i = 0; i < times; i++) {
+      breaker.onAppendFailed("s");
+    }
+  }
+
+  @Test
+  void a_success_between_failures_keeps_it_closed() {
+    fail(SinkBreaker.FAILURES_TO_OPEN - 1);
+    breaker.onPublished("s");
+    fail(SinkBreaker.FAILURES_TO_OPEN - 1);
+    assertThat(breaker.decide("s")).isEqualTo(PUBLISH);
+  }
+
+  @Test
+  void a_run_of_failures_opens_it_for_that_stream_only() {
+    fail(SinkBreaker.FAILURES_TO_OPEN);
+    assertThat(breaker.decide("s")).isEqualTo(DEFER);
+    assertThat(breaker.reopensAt("s")).isEqualTo(clock.instant().plusSeconds(1));
+    assertThat(breaker.decide("other")).isEqualTo(PUBLISH);
+  }
+
+  @Test
+  void after_the_cool_down_one_probe_goes_through_and_its_success_closes_it() {
+    fail(SinkBreaker.FAILURES_TO_OPEN);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(breaker.decide("s")).isEqualTo(PROBE);
+    assertThat(breaker.decide("s")).as("one probe at a time").isEqualTo(DEFER);
+    breaker.onPublished("s");
+    assertThat(breaker.decide("s")).isEqualTo(PUBLISH);
+    assertThat(breaker.isOpen("s")).isFalse();
+  }
+
+  @Test
+  void a_failed_probe_opens_it_again_for_twice_as_long_up_to_the_cap() {
+    fail(SinkBreaker.FAILURES_TO_OPEN);
+    Duration expected = Duration.ofSeconds(1);
+    for (int i = 0; i < 8; i++) {
+      clock.advance(expected);
+      assertThat(breaker.decide("s")).isEqualTo(PROBE);
+      breaker.onAppendFailed("s");
+      expected =
+          expected.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
+              ? Duration.ofSeconds(30)
+              : expected.multipliedBy(2);
+      assertThat(breaker.reopensAt("s")).isEqualTo(clock.instant().plus(expected));
+    }
+  }
+}
