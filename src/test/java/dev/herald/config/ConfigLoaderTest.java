@@ -82,7 +82,7 @@ class ConfigLoaderTest {
                         "backoff.jitter must be one of none, full, equal (was 'half')",
                         "backoff.initial must be a duration: " + Durations.FORMS + " (was 'soon')",
                         "delivery.max-attempts must be between 1 and 1000 (was 0)",
-                        "unknown key colour (allowed: backoff, delivery, gateway, intake, namespace,"
+                        "unknown key colour (allowed: backoff, channels, delivery, gateway, intake, namespace,"
                             + " publisher, redis, retention)"));
   }
 

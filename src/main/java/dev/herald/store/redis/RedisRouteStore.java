@@ -59,13 +59,14 @@ public final class RedisRouteStore implements RouteStore {
             () ->
                 scripts.claim.run(
                     redis,
-                    List.of(keys.schedule(), keys.quarantine(), keys.stats()),
+                    List.of(keys.schedule(), keys.quarantine(), keys.stats(), keys.retention()),
                     List.of(
                         keys.prefix(),
                         Long.toString(now.toEpochMilli()),
                         Long.toString(now.plus(lease).toEpochMilli()),
                         leaseToken,
-                        Integer.toString(maxRoutes))));
+                        Integer.toString(maxRoutes),
+                        Long.toString(retention.published().toMillis()))));
     return parseClaim(reply);
   }
 
@@ -260,6 +261,7 @@ public final class RedisRouteStore implements RouteStore {
               case "dead" ->
                   new RouteResult(route, Status.DEAD_LETTERED, null, failures.decode(detail, now));
               case "stale" -> new RouteResult(route, Status.LEASE_LOST, null, null);
+              case "expired" -> new RouteResult(route, Status.EXPIRED, null, null);
               case "unavailable" ->
                   new RouteResult(
                       route,

@@ -26,7 +26,10 @@
 --
 -- Reply: flat array, two values per route in order:
 --   'published', entry id | 'retry', failure JSON | 'dead', failure JSON
---   | 'stale', '' | 'unavailable', the Redis error
+--   | 'stale', '' | 'unavailable', the Redis error | 'expired', ''
+--
+-- Expiry (issue 3): at or after the notification's expires_at nothing is appended any more, and
+-- a retry that would come after it is pointless: the route ends expired (x|<attempts>|<now>).
 
 local schedule, dead_index, stats, retention = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local prefix = ARGV[1]
@@ -37,7 +40,7 @@ local retention_ms = tonumber(ARGV[5])
 local stream_count = tonumber(ARGV[6])
 
 local reply = {}
-local counts = { published = 0, retried = 0, dead_lettered = 0, lease_conflicts = 0 }
+local counts = { published = 0, retried = 0, dead_lettered = 0, lease_conflicts = 0, expired = 0 }
 local sink_error = nil
 local published_prefix = {} -- attempts -> 's|<attempts>|<now>|'
 
@@ -106,6 +109,14 @@ while i <= argc do
     elseif not group.ours then
       counts.lease_conflicts = counts.lease_conflicts + 1
       reply[#reply + 1] = 'stale'
+      reply[#reply + 1] = ''
+    elseif expiry_of(rkey) and (now >= expiry_of(rkey) or (outcome == 'R' and retry_at >= expiry_of(rkey))) then
+      -- issue 3: expired; a publish that did not happen is not an attempt.
+      updates[#updates + 1] = index
+      updates[#updates + 1] = fmt_state('x', publish and attempts - 1 or attempts, now)
+      finished = finished + 1
+      counts.expired = counts.expired + 1
+      reply[#reply + 1] = 'expired'
       reply[#reply + 1] = ''
     else
       local entry_id = nil
