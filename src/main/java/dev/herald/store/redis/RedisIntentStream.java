@@ -61,8 +61,7 @@ final class RedisIntentStream implements IntentStream {
         "creating consumer group " + names.group() + " of " + names.stream(),
         () -> {
           try {
-            return redis.xgroupCreate(
-                names.stream(), names.group(), StreamEntryID.MINIMUM_ID, true);
+            return redis.xgroupCreate(names.stream(), names.group(), new StreamEntryID(0, 0), true);
           } catch (JedisDataException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("BUSYGROUP")) {
               return "exists";
