@@ -268,11 +268,11 @@ final class RedisIntentStream implements IntentStream {
     String total = rejectedTotal.get();
     return new IntakeSnapshot(
         names.stream(),
-        lengthOrMinusOne(length),
+        RedisStatsStore.lengthOrMinusOne(length),
         summary != null,
         summary == null ? 0 : summary.getTotal(),
         byConsumer,
-        lengthOrMinusOne(rejectedLength),
+        RedisStatsStore.lengthOrMinusOne(rejectedLength),
         total == null ? 0 : parseOrZero(total));
   }
 
@@ -281,14 +281,6 @@ final class RedisIntentStream implements IntentStream {
       return Long.parseLong(number);
     } catch (NumberFormatException e) {
       return 0;
-    }
-  }
-
-  private static long lengthOrMinusOne(Response<Long> length) {
-    try {
-      return length.get();
-    } catch (JedisDataException wrongType) {
-      return -1;
     }
   }
 }
