@@ -366,6 +366,21 @@ class IntakeStreamIT {
   }
 
   @Test
+  void a_deleted_stream_and_group_are_made_again_and_intake_goes_on() {
+    stream.createGroup();
+    IntakeCycle cycle = cycle("herald-1");
+    xadd(intent("u-1"));
+    drain(cycle);
+    h.raw.del(intents); // an operator deletes the stream, and with it the group
+
+    assertThat(cycle.runOnce(Duration.ZERO)).isZero();
+    assertThat(h.raw.xinfoGroups(intents)).hasSize(1);
+    xadd(intent("u-2"));
+    assertThat(drain(cycle)).isEqualTo(1);
+    assertThat(h.drain(publisher())).isEqualTo(2);
+  }
+
+  @Test
   void the_snapshot_shows_stream_length_pending_per_consumer_and_rejected_count() {
     IntakeSnapshot none = stream.snapshot();
     assertThat(none.groupExists()).isFalse();

@@ -77,25 +77,15 @@ final class RedisIntentStream implements IntentStream {
     if (!block.isZero()) {
       params.block((int) Math.max(1, block.toMillis()));
     }
-    List<Map.Entry<String, List<StreamEntry>>> reply;
-    try {
-      reply =
-          RedisErrors.call(
-              "reading intents from " + names.stream(),
-              () ->
-                  redis.xreadGroup(
-                      names.group(),
-                      consumer,
-                      params,
-                      Map.of(names.stream(), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)));
-    } catch (StoreException e) {
-      if (e.getMessage() != null && e.getMessage().contains("NOGROUP")) {
-        // The stream or the group was deleted under us: make them again, read next time.
-        createGroup();
-        return List.of();
-      }
-      throw e;
-    }
+    List<Map.Entry<String, List<StreamEntry>>> reply =
+        withGroup(
+            "reading intents from " + names.stream(),
+            () ->
+                redis.xreadGroup(
+                    names.group(),
+                    consumer,
+                    params,
+                    Map.of(names.stream(), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)));
     List<Intent> intents = new ArrayList<>();
     if (reply != null) {
       for (Map.Entry<String, List<StreamEntry>> perStream : reply) {
@@ -108,7 +98,7 @@ final class RedisIntentStream implements IntentStream {
   @Override
   public ClaimedIntents claimIdle(String consumer, Duration minIdle, int max, String cursor) {
     Map.Entry<StreamEntryID, List<StreamEntry>> reply =
-        RedisErrors.call(
+        withGroup(
             "taking over idle intents of " + names.stream(),
             () ->
                 redis.xautoclaim(
@@ -118,6 +108,9 @@ final class RedisIntentStream implements IntentStream {
                     minIdle.toMillis(),
                     new StreamEntryID(cursor),
                     XAutoClaimParams.xAutoClaimParams().count(max)));
+    if (reply == null) {
+      return new ClaimedIntents(List.of(), START);
+    }
     List<Intent> intents = new ArrayList<>();
     for (StreamEntry e : reply.getValue()) {
       if (e != null) {
@@ -125,6 +118,22 @@ final class RedisIntentStream implements IntentStream {
       }
     }
     return new ClaimedIntents(intents, reply.getKey().toString());
+  }
+
+  /**
+   * Runs a read of the group; when the stream or the group was deleted under us (NOGROUP), makes
+   * them again and returns null: there is nothing to read in a new group yet.
+   */
+  private <T> T withGroup(String what, java.util.function.Supplier<T> call) {
+    try {
+      return RedisErrors.call(what, call);
+    } catch (StoreException e) {
+      if (e.getMessage() != null && e.getMessage().contains("NOGROUP")) {
+        createGroup();
+        return null;
+      }
+      throw e;
+    }
   }
 
   private static Intent intent(StreamEntry e) {
