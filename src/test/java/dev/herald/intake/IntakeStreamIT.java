@@ -381,6 +381,28 @@ class IntakeStreamIT {
   }
 
   @Test
+  void a_pending_intent_deleted_from_the_stream_leaves_the_pending_list_without_effect() {
+    stream.createGroup();
+    String gone = xadd(intent("u-1"));
+    xadd(intent("u-2"));
+    assertThat(stream.read("dead-host-1", 10, Duration.ZERO)).hasSize(2);
+    h.raw.xdel(intents, new StreamEntryID(gone)); // e.g. trimmed by a producer's MAXLEN
+
+    IntakeCycle live = cycle("live-host-2", Duration.ofMillis(100), h.channels.names());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              h.clock.advance(Duration.ofSeconds(1));
+              live.runOnce(Duration.ZERO);
+              return h.raw.xpending(intents, "herald").getTotal() == 0;
+            });
+    assertThat(h.drain(publisher())).isEqualTo(1);
+    assertThat(publishedRecipients()).containsExactly("u-2");
+  }
+
+  @Test
   void the_snapshot_shows_stream_length_pending_per_consumer_and_rejected_count() {
     IntakeSnapshot none = stream.snapshot();
     assertThat(none.groupExists()).isFalse();

@@ -22,6 +22,7 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamPendingSummary;
@@ -112,12 +113,46 @@ final class RedisIntentStream implements IntentStream {
       return new ClaimedIntents(List.of(), START);
     }
     List<Intent> intents = new ArrayList<>();
+    boolean deletedAmong = false;
     for (StreamEntry e : reply.getValue()) {
-      if (e != null) {
+      if (e == null || e.getFields() == null) {
+        deletedAmong = true;
+      } else {
         intents.add(intent(e));
       }
     }
+    if (deletedAmong) {
+      intents.addAll(deletedPending(consumer, intents, max));
+    }
     return new ClaimedIntents(intents, reply.getKey().toString());
+  }
+
+  /**
+   * Redis 6.2 answers XAUTOCLAIM with a nil, without its id, for an entry deleted from the stream
+   * while pending, and keeps it pending (7.0 drops it from the pending list itself). Finds such
+   * entries among ours, so that they are acknowledged: pending with this consumer, not among those
+   * just claimed, and absent from the stream.
+   */
+  private List<Intent> deletedPending(String consumer, List<Intent> claimed, int max) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    claimed.forEach(i -> seen.add(i.entryId()));
+    List<Intent> deleted = new ArrayList<>();
+    RedisErrors.call(
+        "looking for deleted intents pending with " + consumer,
+        () -> {
+          for (var p :
+              redis.xpending(
+                  names.stream(),
+                  names.group(),
+                  XPendingParams.xPendingParams("-", "+", max).consumer(consumer))) {
+            String id = p.getID().toString();
+            if (!seen.contains(id) && redis.xrange(names.stream(), id, id, 1).isEmpty()) {
+              deleted.add(new Intent(id, null));
+            }
+          }
+          return null;
+        });
+    return deleted;
   }
 
   /**
