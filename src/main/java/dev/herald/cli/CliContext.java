@@ -1,12 +1,15 @@
 package dev.herald.cli;
 
 import dev.herald.config.HeraldConfig;
+import dev.herald.config.IntakeSettings;
 import dev.herald.domain.NotificationIds;
 import dev.herald.domain.NotificationValidator;
 import dev.herald.intake.Intake;
+import dev.herald.store.IntentStream;
 import dev.herald.store.redis.RedisBackend;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
 import java.time.Clock;
+import java.time.Duration;
 
 /** What a one-shot command needs: the config and a connection to the same store the daemon uses. */
 final class CliContext implements AutoCloseable {
@@ -55,6 +58,17 @@ final class CliContext implements AutoCloseable {
         new NotificationIds(),
         clock,
         () -> config.intake().idempotencyWindow());
+  }
+
+  /** The intents stream of the config, on a connection of its own. */
+  IntentStream intents() {
+    return backend().intents(intentNames(config), Duration.ZERO);
+  }
+
+  static IntentStream.Names intentNames(HeraldConfig config) {
+    IntakeSettings in = config.intake();
+    return new IntentStream.Names(
+        in.stream(), in.group(), in.rejectedStream(), in.rejectedMaxLength());
   }
 
   static RetentionPolicy retention(HeraldConfig config) {

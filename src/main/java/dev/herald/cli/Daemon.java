@@ -5,6 +5,11 @@ import dev.herald.backoff.RetryPlanner;
 import dev.herald.config.ConfigPrinter;
 import dev.herald.config.Durations;
 import dev.herald.config.HeraldConfig;
+import dev.herald.domain.NotificationIds;
+import dev.herald.domain.NotificationValidator;
+import dev.herald.intake.IntakeCycle;
+import dev.herald.intake.IntakeListener;
+import dev.herald.intake.IntakeLoop;
 import dev.herald.publish.EventEncoder;
 import dev.herald.publish.PublishSettings;
 import dev.herald.publish.PublisherListener;
@@ -12,6 +17,7 @@ import dev.herald.publish.PublisherLoop;
 import dev.herald.publish.PublisherSetup;
 import dev.herald.publish.RateLimitedLog;
 import dev.herald.publish.Waiter;
+import dev.herald.store.IntentStream;
 import dev.herald.store.StoreUnavailableException;
 import dev.herald.store.redis.EmbeddedRedis;
 import dev.herald.store.redis.RedisBackend;
@@ -42,6 +48,9 @@ final class Daemon {
   private final RateLimitedLog troubleLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   private final PublisherListener listener;
 
+  /** How long one read of the intents stream waits while it is empty (no busy polling). */
+  private static final Duration INTAKE_BLOCK = Duration.ofSeconds(1);
+
   Daemon(HeraldConfig config, PublisherListener listener) {
     this.config = new AtomicReference<>(config);
     this.listener = listener;
@@ -60,6 +69,7 @@ final class Daemon {
     RedisBackend backend = null;
     AutoCloseable wakeups = null;
     PublisherLoop loop = null;
+    IntakeLoop intake = null;
     try {
       backend = connect(cfg, target);
       if (backend == null) {
@@ -75,13 +85,19 @@ final class Daemon {
                       troubleLog.warn("wakeups", "wake-up listener: {}; retrying", e.getMessage()));
       loop = publisher(backend, waiter);
       loop.start();
+      intake = intake(backend);
+      intake.start();
       stopRequested.await();
       Duration grace = config.get().publisher().shutdownGrace();
       LOG.info(
           "stopping: finishing the batches in hand (shutdown grace {})", Durations.format(grace));
+      intake.stop(grace); // intake first: stop taking new work
       loop.stop(grace);
       return ExitCodes.OK;
     } finally {
+      if (intake != null && intake.isRunning()) {
+        intake.stop(Duration.ZERO);
+      }
       closeQuietly("wake-up listener", wakeups);
       closeQuietly("Redis connections", backend);
       closeQuietly("embedded Redis", embedded);
@@ -99,6 +115,29 @@ final class Daemon {
             clock,
             listener)
         .loop(cfg.publisher().workers(), waiter, processTag());
+  }
+
+  /** The consumer of the intents stream; its reads block on a connection of their own. */
+  private IntakeLoop intake(RedisBackend backend) {
+    IntentStream stream = backend.intents(CliContext.intentNames(config.get()), INTAKE_BLOCK);
+    IntakeCycle cycle =
+        new IntakeCycle(
+            stream,
+            this::intakeSettings,
+            new NotificationIds(),
+            clock,
+            IntakeListener.NONE,
+            hostName() + "-" + ProcessHandle.current().pid());
+    return new IntakeLoop(stream, cycle, INTAKE_BLOCK);
+  }
+
+  private IntakeCycle.Settings intakeSettings() {
+    HeraldConfig cfg = config.get();
+    return new IntakeCycle.Settings(
+        cfg.intake().batchSize(),
+        cfg.intake().claimIdle(),
+        cfg.intake().idempotencyWindow(),
+        new NotificationValidator(cfg.channels().names(), cfg.intake().maxPayloadBytes()));
   }
 
   private PublishSettings publishSettings() {
@@ -167,17 +206,18 @@ final class Daemon {
   }
 
   static String processTag() {
+    String random = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
+    return hostName() + "-" + ProcessHandle.current().pid() + "-" + random;
+  }
+
+  private static String hostName() {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9.-]", "");
     } catch (IOException e) {
       host = "host";
     }
-    if (host.length() > 24) {
-      host = host.substring(0, 24);
-    }
-    String random = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
-    return host + "-" + ProcessHandle.current().pid() + "-" + random;
+    return host.length() > 24 ? host.substring(0, 24) : host;
   }
 
   private static void closeQuietly(String what, AutoCloseable c) {

@@ -86,6 +86,9 @@ final class RoutesShowCommand implements Callable<Integer> {
         time(n.sendAt()),
         n.maxAttemptsOr(defaultMax),
         n.maxAttempts() == null ? " (config default)" : "");
+    if (n.expiresAt() != null) {
+      out.printf("  expires %s: routes not published by then end expired%n", time(n.expiresAt()));
+    }
     if (n.idempotencyKey() != null || n.requestId() != null || n.traceId() != null) {
       out.printf(
           "  idempotency key %s, request %s, trace %s%n",
@@ -137,6 +140,7 @@ final class RoutesShowCommand implements Callable<Integer> {
     root.put("accepted_at", iso(n.acceptedAt()));
     root.put("send_at", iso(n.sendAt()));
     root.put("max_attempts", n.maxAttemptsOr(defaultMax));
+    root.put("expires_at", iso(n.expiresAt()));
     ArrayNode routes = root.putArray("routes");
     for (RouteRecord r : record.routes()) {
       ObjectNode o = routes.addObject();

@@ -28,12 +28,7 @@ final class ConfigValidator {
               + c.namespace()
               + "')");
     }
-    if (c.gateway().stream().isBlank() || c.gateway().stream().chars().anyMatch(ch -> ch <= ' ')) {
-      problems.add(
-          "gateway.stream must be a key name without whitespace (was '"
-              + c.gateway().stream()
-              + "')");
-    }
+    keyName("gateway.stream", c.gateway().stream());
     between("gateway.max-length", c.gateway().maxLength(), 1, 1_000_000_000L);
     between("publisher.workers", c.publisher().workers(), 1, 64);
     between("publisher.batch-size", c.publisher().batchSize(), 1, 10_000);
@@ -76,8 +71,53 @@ final class ConfigValidator {
         Duration.ZERO,
         Duration.ofDays(30));
     between("intake.max-payload-bytes", c.intake().maxPayloadBytes(), 1, 1_048_576);
+    keyName("intake.stream", c.intake().stream());
+    keyName("intake.group", c.intake().group());
+    between("intake.batch-size", c.intake().batchSize(), 1, 10_000);
+    between("intake.claim-idle", c.intake().claimIdle(), Duration.ofSeconds(1), Duration.ofDays(1));
+    keyName("intake.rejected-stream", c.intake().rejectedStream());
+    if (c.intake().rejectedStream().equals(c.intake().stream())) {
+      problems.add(
+          "intake.rejected-stream must differ from intake.stream (both '"
+              + c.intake().stream()
+              + "')");
+    }
+    between("intake.rejected-max-length", c.intake().rejectedMaxLength(), 1, 1_000_000_000L);
+    channels(c);
     between("retention.published", c.retention().published(), Duration.ZERO, Duration.ofDays(365));
     return problems;
+  }
+
+  private void channels(HeraldConfig c) {
+    if (c.channelSettings().isEmpty()) {
+      problems.add("channels must name at least one channel (or be left out for push only)");
+    }
+    c.channelSettings()
+        .forEach(
+            (name, channel) -> {
+              String key = "channels." + name;
+              if (!name.matches("[A-Za-z0-9_.-]{1,32}")) {
+                problems.add(
+                    key
+                        + ": a channel name must be 1 to 32 of the characters A-Z a-z 0-9 _ . -"
+                        + " (was '"
+                        + name
+                        + "')");
+              }
+              if (channel.stream() == null) {
+                problems.add(key + ".stream is required (the stream its routes go to)");
+              } else {
+                keyName(key + ".stream", channel.stream());
+              }
+              between(key + ".max-length", channel.maxLength(), 1, 1_000_000_000L);
+            });
+  }
+
+  /** A Redis key (or group) name: not blank, no whitespace or control characters. */
+  private void keyName(String key, String value) {
+    if (value.isBlank() || value.chars().anyMatch(ch -> ch <= ' ')) {
+      problems.add(key + " must be a key name without whitespace (was '" + value + "')");
+    }
   }
 
   private void between(String key, long value, long min, long max) {

@@ -1,12 +1,19 @@
 package dev.herald.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.herald.domain.Channel;
 import dev.herald.domain.Channels;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The whole configuration, immutable. Absent keys take their defaults; {@link ConfigLoader} binds
  * and validates it. Keys are kebab-case in the file ({@code publisher.batch-size}).
+ *
+ * @param channelSettings the {@code channels} section: channel name to its stream; when absent,
+ *     {@code push} to the gateway stream
  */
 public record HeraldConfig(
     RedisSettings redis,
@@ -16,7 +23,11 @@ public record HeraldConfig(
     BackoffSettings backoff,
     DeliverySettings delivery,
     IntakeSettings intake,
-    RetentionSettings retention) {
+    RetentionSettings retention,
+    @JsonProperty("channels") Map<String, ChannelSettings> channelSettings) {
+
+  /** The channel that exists unless {@code channels} leaves it out: to the gateway stream. */
+  public static final String PUSH = "push";
 
   public HeraldConfig {
     redis = redis == null ? RedisSettings.defaults() : redis;
@@ -27,16 +38,31 @@ public record HeraldConfig(
     delivery = delivery == null ? DeliverySettings.defaults() : delivery;
     intake = intake == null ? IntakeSettings.defaults() : intake;
     retention = retention == null ? RetentionSettings.defaults() : retention;
+    Map<String, ChannelSettings> channels = new LinkedHashMap<>();
+    if (channelSettings == null) {
+      channels.put(PUSH, new ChannelSettings(null, null).withDefaults(PUSH, gateway));
+    } else {
+      for (Map.Entry<String, ChannelSettings> e : channelSettings.entrySet()) {
+        ChannelSettings c = e.getValue() == null ? new ChannelSettings(null, null) : e.getValue();
+        channels.put(e.getKey(), c.withDefaults(e.getKey(), gateway));
+      }
+    }
+    channelSettings = java.util.Collections.unmodifiableMap(channels);
   }
 
   /** Every key at its default. */
   public static HeraldConfig defaults() {
-    return new HeraldConfig(null, null, null, null, null, null, null, null);
+    return new HeraldConfig(null, null, null, null, null, null, null, null, null);
   }
 
-  /** The channels routes may use: for now {@code push}, to the gateway stream. */
+  /**
+   * The channels routes may use, from {@code channels} (by default {@code push}, to the gateway
+   * stream). Call only on a validated config: every entry then has a stream.
+   */
   public Channels channels() {
-    return new Channels(List.of(new Channel("push", gateway.stream(), gateway.maxLength())));
+    List<Channel> list = new ArrayList<>();
+    channelSettings.forEach((name, c) -> list.add(new Channel(name, c.stream(), c.maxLength())));
+    return new Channels(list);
   }
 
   public HeraldConfig withRedisUrl(String url) {
@@ -48,6 +74,7 @@ public record HeraldConfig(
         backoff,
         delivery,
         intake,
-        retention);
+        retention,
+        channelSettings);
   }
 }

@@ -5,14 +5,35 @@ import java.time.Duration;
 /**
  * @param idempotencyWindow how long a producer's idempotency key names its notification
  * @param maxPayloadBytes largest payload accepted, in bytes of JSON
+ * @param stream the intents stream producers {@code XADD} to (not prefixed)
+ * @param group the consumer group Herald processes read it with
+ * @param batchSize most intents read and accepted per round trip
+ * @param claimIdle how long an intent may stay unacknowledged with a consumer before another
+ *     process takes it over
+ * @param rejectedStream where invalid intents are copied, with the reason (not prefixed)
+ * @param rejectedMaxLength its approximate bound ({@code XADD … MAXLEN ~})
  */
-public record IntakeSettings(Duration idempotencyWindow, Integer maxPayloadBytes) {
+public record IntakeSettings(
+    Duration idempotencyWindow,
+    Integer maxPayloadBytes,
+    String stream,
+    String group,
+    Integer batchSize,
+    Duration claimIdle,
+    String rejectedStream,
+    Long rejectedMaxLength) {
   public IntakeSettings {
     idempotencyWindow = idempotencyWindow == null ? Duration.ofHours(24) : idempotencyWindow;
     maxPayloadBytes = maxPayloadBytes == null ? 65_536 : maxPayloadBytes;
+    stream = stream == null ? "herald:intents" : stream;
+    group = group == null ? "herald" : group;
+    batchSize = batchSize == null ? 200 : batchSize;
+    claimIdle = claimIdle == null ? Duration.ofSeconds(30) : claimIdle;
+    rejectedStream = rejectedStream == null ? "herald:intents:rejected" : rejectedStream;
+    rejectedMaxLength = rejectedMaxLength == null ? 10_000L : rejectedMaxLength;
   }
 
   static IntakeSettings defaults() {
-    return new IntakeSettings(null, null);
+    return new IntakeSettings(null, null, null, null, null, null, null, null);
   }
 }

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param sendAt when the routes first fall due
  * @param maxAttempts optional; when absent the configured {@code delivery.max-attempts} applies
  * @param acceptedAt when Herald accepted it
+ * @param expiresAt optional; a route not published by then is never published: it ends expired
  */
 public record Notification(
     String id,
@@ -35,7 +36,8 @@ public record Notification(
     String traceId,
     Instant sendAt,
     Integer maxAttempts,
-    Instant acceptedAt) {
+    Instant acceptedAt,
+    Instant expiresAt) {
 
   public Notification {
     Objects.requireNonNull(id, "id");

@@ -19,7 +19,8 @@ public record NotificationRequest(
     String requestId,
     String traceId,
     Instant sendAt,
-    Integer maxAttempts) {
+    Integer maxAttempts,
+    Instant expiresAt) {
 
   public static Builder builder() {
     return new Builder();
@@ -39,7 +40,8 @@ public record NotificationRequest(
         traceId,
         sendAt == null ? now : sendAt,
         maxAttempts,
-        now);
+        now,
+        expiresAt);
   }
 
   /** A fluent way to build a request from Java. */
@@ -54,6 +56,7 @@ public record NotificationRequest(
     private String traceId;
     private Instant sendAt;
     private Integer maxAttempts;
+    private Instant expiresAt;
 
     public Builder type(String type) {
       this.type = type;
@@ -114,6 +117,12 @@ public record NotificationRequest(
       return this;
     }
 
+    /** After this time no route of it is published any more; it ends expired instead. */
+    public Builder expiresAt(Instant expiresAt) {
+      this.expiresAt = expiresAt;
+      return this;
+    }
+
     public NotificationRequest build() {
       return new NotificationRequest(
           type,
@@ -125,7 +134,8 @@ public record NotificationRequest(
           requestId,
           traceId,
           sendAt,
-          maxAttempts);
+          maxAttempts,
+          expiresAt);
     }
   }
 }

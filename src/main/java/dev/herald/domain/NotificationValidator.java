@@ -48,6 +48,30 @@ public final class NotificationValidator {
               "max_attempts",
               "must be between 1 and " + MAX_ATTEMPTS_LIMIT + " (was " + maxAttempts + ")"));
     }
+    if (request.expiresAt() != null
+        && request.sendAt() != null
+        && !request.expiresAt().isAfter(request.sendAt())) {
+      errors.add(
+          new FieldError(
+              "expires_at",
+              "must be after send_at (was "
+                  + request.expiresAt()
+                  + ", send_at "
+                  + request.sendAt()
+                  + "): no route could ever be published"));
+    }
+    return errors;
+  }
+
+  /** Checks a cancel: a notification id, or a producer with its idempotency key. */
+  public List<FieldError> validate(CancelRequest request) {
+    List<FieldError> errors = new ArrayList<>();
+    if (request.notificationId() != null) {
+      checkId(errors, "cancel", request.notificationId());
+    } else {
+      requiredId(errors, "cancel_idempotency_key", request.idempotencyKey());
+      requiredId(errors, "producer", request.producer());
+    }
     return errors;
   }
 

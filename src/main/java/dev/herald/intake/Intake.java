@@ -1,5 +1,6 @@
 package dev.herald.intake;
 
+import dev.herald.domain.CancelRequest;
 import dev.herald.domain.FieldError;
 import dev.herald.domain.Notification;
 import dev.herald.domain.NotificationIds;
@@ -7,6 +8,7 @@ import dev.herald.domain.NotificationRequest;
 import dev.herald.domain.NotificationValidator;
 import dev.herald.intake.SubmitResult.Outcome;
 import dev.herald.store.AcceptResult;
+import dev.herald.store.CancelResult;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.StoreUnavailableException;
 import java.time.Clock;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -80,6 +83,23 @@ public final class Intake {
   public List<SubmitResult> submitJson(byte[] input) {
     List<ParsedNotification> parsed = json.parse(input);
     return new Submission(parsed.size()).run(parsed);
+  }
+
+  /**
+   * Cancels the notification named: every route not published yet becomes cancelled, atomically.
+   * Empty when no notification matches (never accepted, past its retention, or an idempotency key
+   * outside the window).
+   *
+   * @throws IllegalArgumentException naming each invalid field of the request
+   */
+  public Optional<CancelResult> cancel(CancelRequest request) {
+    List<FieldError> errors = validator.get().validate(request);
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException(IntentParser.reason(errors));
+    }
+    Optional<CancelResult> result = store.cancel(request, clock.instant(), idempotencyWindow.get());
+    result.ifPresent(r -> listener.onCancelled(r.notificationId(), r.cancelled()));
+    return result;
   }
 
   /** The state of one submit call. */

@@ -21,4 +21,11 @@ public interface IntakeListener {
    * @param field the first field named in the refusal, e.g. {@code recipients}
    */
   default void onRejected(String source, String field) {}
+
+  /**
+   * A notification was cancelled (from the stream or the API).
+   *
+   * @param routes the routes that became cancelled (0 when it had been cancelled before)
+   */
+  default void onCancelled(String notificationId, int routes) {}
 }

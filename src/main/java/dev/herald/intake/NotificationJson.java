@@ -38,7 +38,8 @@ public final class NotificationJson {
           "request_id",
           "trace_id",
           "send_at",
-          "max_attempts");
+          "max_attempts",
+          "expires_at");
 
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
@@ -113,6 +114,16 @@ public final class NotificationJson {
     return out;
   }
 
+  /** Parses one JSON value (an intent); null, with the error added, when it is malformed. */
+  static JsonNode readValue(String text, List<FieldError> errors) {
+    try {
+      return MAPPER.readTree(text);
+    } catch (IOException e) {
+      errors.add(malformed(e));
+      return null;
+    }
+  }
+
   private static FieldError malformed(IOException e) {
     String message =
         e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
@@ -164,7 +175,8 @@ public final class NotificationJson {
             text(node, "request_id", errors),
             text(node, "trace_id", errors),
             instant(node, "send_at", errors),
-            integer(node, "max_attempts", errors));
+            integer(node, "max_attempts", errors),
+            instant(node, "expires_at", errors));
     return new ParsedNotification(index, errors.isEmpty() ? request : null, errors);
   }
 

@@ -212,6 +212,10 @@ public final class PublishCycle {
               s.lease());
           listener.onLeaseLost(info);
         }
+        case EXPIRED -> {
+          LOG.debug("route {} expired before it was published", info.ref());
+          listener.onExpired(info);
+        }
         case SINK_UNAVAILABLE ->
             LOG.debug(
                 "route {} left leased: stream unavailable ({})",

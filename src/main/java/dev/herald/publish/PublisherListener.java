@@ -21,6 +21,13 @@ public interface PublisherListener {
 
   default void onDeadLettered(RouteInfo route, Failure failure) {}
 
+  /**
+   * The route was not appended because its notification's {@code expires_at} had passed; it ended
+   * expired. (Routes that expire before they are claimed are counted in the store's {@code expired}
+   * counter only.)
+   */
+  default void onExpired(RouteInfo route) {}
+
   /** Another worker owned the route by the time we completed it; our result was dropped. */
   default void onLeaseLost(RouteInfo route) {}
 

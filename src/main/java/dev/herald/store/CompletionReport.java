@@ -32,7 +32,12 @@ public record CompletionReport(List<RouteResult> results, String sinkError) {
     /** The lease is no longer ours: another worker owns the route, or it moved on. Counted. */
     LEASE_LOST,
     /** Not tried because the stream could not take appends; see {@link #sinkError()}. */
-    SINK_UNAVAILABLE
+    SINK_UNAVAILABLE,
+    /**
+     * Not appended: the notification's {@code expires_at} had passed (or its retry would come after
+     * it). The route ended expired.
+     */
+    EXPIRED
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.herald.store;
 
+import dev.herald.domain.CancelRequest;
 import dev.herald.domain.Notification;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,12 @@ import java.util.Optional;
  *       idempotencyWindow} before {@code now} is not stored again; its result names the earlier id.
  *       This also holds between two notifications of the same batch.
  *   <li>Accepting wakes publishers (of any process) waiting for work that is now due.
+ *   <li>{@link #cancel} turns every route of the notification that is not published yet (pending,
+ *       failed, leased or dead letter) into cancelled, in one atomic step; published routes stay. A
+ *       worker holding a lease on such a route has its completion refused: nothing is appended
+ *       after the cancel. Cancelling again changes nothing.
+ *   <li>A notification with an {@code expires_at} has no route appended at or after that time: such
+ *       routes end expired (see {@link RouteStore}).
  * </ul>
  */
 public interface NotificationStore {
@@ -33,4 +40,10 @@ public interface NotificationStore {
    * @throws CorruptRecordException when it exists but cannot be read
    */
   Optional<NotificationRecord> find(String notificationId);
+
+  /**
+   * Cancels the notification the request names (by id, or by idempotency key within {@code
+   * idempotencyWindow}); empty when none matches.
+   */
+  Optional<CancelResult> cancel(CancelRequest request, Instant now, Duration idempotencyWindow);
 }

@@ -82,7 +82,7 @@ class ConfigLoaderTest {
                         "backoff.jitter must be one of none, full, equal (was 'half')",
                         "backoff.initial must be a duration: " + Durations.FORMS + " (was 'soon')",
                         "delivery.max-attempts must be between 1 and 1000 (was 0)",
-                        "unknown key colour (allowed: backoff, delivery, gateway, intake, namespace,"
+                        "unknown key colour (allowed: backoff, channels, delivery, gateway, intake, namespace,"
                             + " publisher, redis, retention)"));
   }
 
@@ -141,5 +141,50 @@ class ConfigLoaderTest {
         .contains("\"batch-size\":500")
         .contains("\"poll-interval\":\"1s\"")
         .doesNotContain("hunter2");
+  }
+
+  @Test
+  void channels_default_to_push_on_the_gateway_stream_and_may_name_their_own_streams()
+      throws Exception {
+    HeraldConfig defaults = load("gateway:\n  stream: gw\n  max-length: 500\n");
+    assertThat(defaults.channels().all())
+        .containsExactly(new dev.herald.domain.Channel("push", "gw", 500));
+
+    HeraldConfig c =
+        load(
+            "gateway:\n  stream: gw\n"
+                + "channels:\n  push: {}\n  email:\n    stream: mail:out\n    max-length: 20\n");
+    assertThat(c.channels().names()).containsExactly("email", "push");
+    assertThat(c.channels().require("push").stream()).isEqualTo("gw");
+    assertThat(c.channels().require("email"))
+        .isEqualTo(new dev.herald.domain.Channel("email", "mail:out", 20));
+  }
+
+  @Test
+  void bad_channels_and_intake_keys_are_named() {
+    String yaml =
+        "channels:\n"
+            + "  sms: {}\n"
+            + "  \"e:mail\": {stream: x}\n"
+            + "  fax: {stream: f, max-length: 0, colour: red}\n"
+            + "intake:\n"
+            + "  batch-size: 0\n"
+            + "  claim-idle: 10ms\n"
+            + "  stream: same\n"
+            + "  rejected-stream: same\n";
+    assertThatThrownBy(() -> load(yaml))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactlyInAnyOrder(
+                        "unknown key channels.fax.colour (allowed: max-length, stream)",
+                        "channels.sms.stream is required (the stream its routes go to)",
+                        "channels.e:mail: a channel name must be 1 to 32 of the characters"
+                            + " A-Z a-z 0-9 _ . - (was 'e:mail')",
+                        "channels.fax.max-length must be between 1 and 1000000000 (was 0)",
+                        "intake.batch-size must be between 1 and 10000 (was 0)",
+                        "intake.claim-idle must be between 1s and 1d (was 10ms)",
+                        "intake.rejected-stream must differ from intake.stream (both 'same')"));
   }
 }

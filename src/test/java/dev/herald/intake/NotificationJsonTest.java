@@ -73,7 +73,7 @@ class NotificationJsonTest {
             .get(0);
     assertThat(errors(p))
         .containsExactlyInAnyOrder(
-            "sendAt: unknown field (allowed: channels, idempotency_key, max_attempts, payload, "
+            "sendAt: unknown field (allowed: channels, expires_at, idempotency_key, max_attempts, payload, "
                 + "producer, recipients, request_id, send_at, trace_id, type)",
             "type: must be a string (was a number)",
             "recipients[1]: must be a string (was a number)",

@@ -138,6 +138,7 @@ final class CompletionCall {
             results.add(
                 new RouteResult(route, Status.DEAD_LETTERED, null, failures.decode(detail, now)));
         case "stale" -> results.add(new RouteResult(route, Status.LEASE_LOST, null, null));
+        case "expired" -> results.add(new RouteResult(route, Status.EXPIRED, null, null));
         case "unavailable" -> {
           results.add(
               new RouteResult(

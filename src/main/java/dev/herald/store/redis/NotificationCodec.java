@@ -42,7 +42,8 @@ final class NotificationCodec {
             n.traceId(),
             n.sendAt().toEpochMilli(),
             n.maxAttempts(),
-            n.acceptedAt().toEpochMilli());
+            n.acceptedAt().toEpochMilli(),
+            n.expiresAt() == null ? null : n.expiresAt().toEpochMilli());
     try {
       return WRITER.writeValueAsString(stored);
     } catch (IOException e) {
@@ -87,7 +88,8 @@ final class NotificationCodec {
           s.traceId,
           Instant.ofEpochMilli(s.sendAtMs),
           s.maxAttempts,
-          Instant.ofEpochMilli(s.acceptedAtMs));
+          Instant.ofEpochMilli(s.acceptedAtMs),
+          s.expiresAtMs == null ? null : Instant.ofEpochMilli(s.expiresAtMs));
     } catch (RuntimeException e) {
       throw new CorruptRecordException(
           "notification " + id + ": stored record is incomplete: " + e.getMessage(), e);
@@ -107,5 +109,6 @@ final class NotificationCodec {
       @JsonProperty("trace_id") String traceId,
       @JsonProperty("send_at_ms") long sendAtMs,
       @JsonProperty("max_attempts") Integer maxAttempts,
-      @JsonProperty("accepted_at_ms") long acceptedAtMs) {}
+      @JsonProperty("accepted_at_ms") long acceptedAtMs,
+      @JsonProperty("expires_at_ms") Long expiresAtMs) {}
 }

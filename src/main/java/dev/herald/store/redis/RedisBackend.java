@@ -1,6 +1,7 @@
 package dev.herald.store.redis;
 
 import dev.herald.config.RedisEndpoint;
+import dev.herald.store.IntentStream;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.RouteStore;
 import dev.herald.store.ServerProbe;
@@ -9,6 +10,8 @@ import dev.herald.store.Wakeups;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
@@ -28,6 +31,8 @@ public final class RedisBackend implements AutoCloseable {
   private final RedisNotificationStore notifications;
   private final RedisWakeups wakeups;
   private final RedisStatsStore stats;
+  private final RetentionPolicy retention;
+  private final List<UnifiedJedis> intentClients = new ArrayList<>();
 
   private RedisBackend(
       UnifiedJedis redis,
@@ -38,8 +43,9 @@ public final class RedisBackend implements AutoCloseable {
     this.redis = redis;
     this.endpoint = endpoint;
     this.keys = new RedisKeys(namespace);
+    this.retention = retention;
     this.routes = new RedisRouteStore(redis, keys, scripts, retention);
-    this.notifications = new RedisNotificationStore(redis, keys, scripts);
+    this.notifications = new RedisNotificationStore(redis, keys, scripts, retention);
     this.wakeups = new RedisWakeups(redis, keys, clock);
     this.stats = new RedisStatsStore(redis, keys);
   }
@@ -56,33 +62,7 @@ public final class RedisBackend implements AutoCloseable {
       int poolSize,
       RetentionPolicy retention,
       Clock clock) {
-    int timeout = (int) endpoint.timeout().toMillis();
-    DefaultJedisClientConfig.Builder client =
-        DefaultJedisClientConfig.builder()
-            .connectionTimeoutMillis(timeout)
-            .socketTimeoutMillis(timeout)
-            .database(endpoint.database())
-            .ssl(endpoint.ssl())
-            .clientName("herald");
-    if (endpoint.user() != null) {
-      client.user(endpoint.user());
-    }
-    if (endpoint.password() != null) {
-      client.password(endpoint.password());
-    }
-    ConnectionPoolConfig pool = new ConnectionPoolConfig();
-    pool.setMaxTotal(poolSize);
-    pool.setMaxIdle(poolSize);
-    pool.setMinIdle(0);
-    pool.setMaxWait(Duration.ofMillis(timeout));
-    pool.setTestWhileIdle(true);
-    pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
-    UnifiedJedis redis =
-        RedisClient.builder()
-            .hostAndPort(endpoint.host(), endpoint.port())
-            .clientConfig(client.build())
-            .poolConfig(pool)
-            .build();
+    UnifiedJedis redis = client(endpoint, poolSize, endpoint.timeout(), "herald");
     RedisBackend backend = new RedisBackend(redis, endpoint, namespace, retention, clock);
     try {
       RedisErrors.call(
@@ -96,6 +76,49 @@ public final class RedisBackend implements AutoCloseable {
       throw e;
     }
     return backend;
+  }
+
+  /** A pooled client; {@code socketTimeout} bounds how long one command may take. */
+  private static UnifiedJedis client(
+      RedisEndpoint endpoint, int poolSize, Duration socketTimeout, String clientName) {
+    int timeout = (int) endpoint.timeout().toMillis();
+    DefaultJedisClientConfig.Builder client =
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(timeout)
+            .socketTimeoutMillis((int) socketTimeout.toMillis())
+            .database(endpoint.database())
+            .ssl(endpoint.ssl())
+            .clientName(clientName);
+    if (endpoint.user() != null) {
+      client.user(endpoint.user());
+    }
+    if (endpoint.password() != null) {
+      client.password(endpoint.password());
+    }
+    ConnectionPoolConfig pool = new ConnectionPoolConfig();
+    pool.setMaxTotal(poolSize);
+    pool.setMaxIdle(poolSize);
+    pool.setMinIdle(0);
+    pool.setMaxWait(Duration.ofMillis(timeout));
+    pool.setTestWhileIdle(true);
+    pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
+    return RedisClient.builder()
+        .hostAndPort(endpoint.host(), endpoint.port())
+        .clientConfig(client.build())
+        .poolConfig(pool)
+        .build();
+  }
+
+  /**
+   * The intents stream, on a connection of its own so that its blocking reads never hold one of the
+   * publisher's; closed with this backend.
+   *
+   * @param longestBlock the longest {@link IntentStream#read} block the caller will ask for
+   */
+  public synchronized IntentStream intents(IntentStream.Names names, Duration longestBlock) {
+    UnifiedJedis own = client(endpoint, 1, endpoint.timeout().plus(longestBlock), "herald-intake");
+    intentClients.add(own);
+    return new RedisIntentStream(own, keys, scripts, retention, notifications, names);
   }
 
   public RouteStore routes() {
@@ -129,7 +152,8 @@ public final class RedisBackend implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    intentClients.forEach(UnifiedJedis::close);
     redis.close();
   }
 }

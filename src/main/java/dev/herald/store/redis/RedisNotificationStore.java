@@ -1,14 +1,17 @@
 package dev.herald.store.redis;
 
+import dev.herald.domain.CancelRequest;
 import dev.herald.domain.Notification;
 import dev.herald.domain.RouteId;
 import dev.herald.domain.RouteState;
 import dev.herald.store.AcceptResult;
+import dev.herald.store.CancelResult;
 import dev.herald.store.CorruptRecordException;
 import dev.herald.store.NotificationRecord;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.RouteRecord;
 import dev.herald.store.StoreException;
+import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
 import dev.herald.store.redis.RouteStateCodec.Lease;
 import dev.herald.store.redis.RouteStateCodec.PackedState;
 import java.time.Duration;
@@ -27,13 +30,16 @@ public final class RedisNotificationStore implements NotificationStore {
   private final UnifiedJedis redis;
   private final RedisKeys keys;
   private final Scripts scripts;
+  private final RetentionPolicy retention;
   private final NotificationCodec codec = new NotificationCodec();
   private final FailureCodec failures = new FailureCodec();
 
-  RedisNotificationStore(UnifiedJedis redis, RedisKeys keys, Scripts scripts) {
+  RedisNotificationStore(
+      UnifiedJedis redis, RedisKeys keys, Scripts scripts, RetentionPolicy retention) {
     this.redis = redis;
     this.keys = keys;
     this.scripts = scripts;
+    this.retention = retention;
   }
 
   @Override
@@ -48,15 +54,7 @@ public final class RedisNotificationStore implements NotificationStore {
     args.add(Long.toString(idempotencyWindow.toMillis()));
     args.add(keys.wakeupChannel());
     for (Notification n : batch) {
-      args.add(n.id());
-      args.add(
-          n.idempotencyKey() == null ? "" : keys.idempotency(n.producer(), n.idempotencyKey()));
-      args.add(codec.encode(n));
-      args.add(Integer.toString(n.routeCount()));
-      args.add(Long.toString(n.sendAt().toEpochMilli()));
-      List<String> members = RouteGroups.members(n.id(), n.routeCount());
-      args.add(Integer.toString(members.size()));
-      args.addAll(members);
+      addAcceptItem(args, n);
     }
     Object reply =
         RedisErrors.call(
@@ -79,6 +77,52 @@ public final class RedisNotificationStore implements NotificationStore {
               Replies.number(values.get(2 * i + 1), "accepted flag") == 1));
     }
     return results;
+  }
+
+  /** Appends the arguments of one notification as accept.lua and intake.lua read them. */
+  void addAcceptItem(List<String> args, Notification n) {
+    args.add(n.id());
+    args.add(n.idempotencyKey() == null ? "" : keys.idempotency(n.producer(), n.idempotencyKey()));
+    args.add(codec.encode(n));
+    args.add(Integer.toString(n.routeCount()));
+    args.add(Long.toString(n.sendAt().toEpochMilli()));
+    args.add(n.expiresAt() == null ? "" : Long.toString(n.expiresAt().toEpochMilli()));
+    List<String> members = RouteGroups.members(n.id(), n.routeCount());
+    args.add(Integer.toString(members.size()));
+    args.addAll(members);
+  }
+
+  @Override
+  public Optional<CancelResult> cancel(
+      CancelRequest request, Instant now, Duration idempotencyWindow) {
+    Object reply =
+        RedisErrors.call(
+            "cancelling notification " + request.describe(),
+            () ->
+                scripts.cancel.run(
+                    redis,
+                    List.of(keys.schedule(), keys.deadLetters(), keys.stats(), keys.retention()),
+                    List.of(
+                        keys.prefix(),
+                        Long.toString(now.toEpochMilli()),
+                        Long.toString(retention.published().toMillis()),
+                        request.notificationId() == null ? "" : request.notificationId(),
+                        request.notificationId() == null
+                            ? keys.idempotency(request.producer(), request.idempotencyKey())
+                            : "",
+                        Long.toString(idempotencyWindow.toMillis()))));
+    List<?> values = Replies.list(reply, "cancel");
+    if (values.isEmpty()) {
+      return Optional.empty();
+    }
+    if (values.size() != 3) {
+      throw new StoreException("cancel replied with " + values.size() + " values: " + values);
+    }
+    return Optional.of(
+        new CancelResult(
+            Replies.text(values.get(0), "cancelled id"),
+            (int) Replies.number(values.get(1), "routes cancelled"),
+            (int) Replies.number(values.get(2), "routes published")));
   }
 
   @Override

@@ -36,7 +36,12 @@ public final class RedisRouteStore implements RouteStore {
     this.retention = retention;
     this.claimReply = new ClaimReply(notifications, keys);
     this.claimKeys =
-        new ScriptArgs(3).add(keys.schedule()).add(keys.quarantine()).add(keys.stats()).list();
+        new ScriptArgs(4)
+            .add(keys.schedule())
+            .add(keys.quarantine())
+            .add(keys.stats())
+            .add(keys.retention())
+            .list();
   }
 
   @Override
@@ -45,12 +50,13 @@ public final class RedisRouteStore implements RouteStore {
       throw new IllegalArgumentException("lease token must not contain '|': " + leaseToken);
     }
     List<byte[]> args =
-        new ScriptArgs(5)
+        new ScriptArgs(6)
             .add(keys.prefix())
             .add(now.toEpochMilli())
             .add(now.plus(lease).toEpochMilli())
             .add(leaseToken)
             .add(maxRoutes)
+            .add(retention.published().toMillis())
             .list();
     Object reply =
         RedisErrors.call(

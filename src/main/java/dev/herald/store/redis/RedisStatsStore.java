@@ -70,7 +70,8 @@ final class RedisStatsStore implements StatsStore {
         scheduled.get(), due.get(), oldest, dead.get(), streamLengths, numbers);
   }
 
-  private static long lengthOrMinusOne(Response<Long> length) {
+  /** A pipelined XLEN's reply, or -1 when the key is not a stream. */
+  static long lengthOrMinusOne(Response<Long> length) {
     try {
       return length.get();
     } catch (JedisDataException wrongType) {

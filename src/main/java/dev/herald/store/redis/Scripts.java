@@ -9,10 +9,12 @@ final class Scripts {
   final LuaScript claim = LuaScript.fromResource("claim");
   final LuaScript complete = LuaScript.fromResource("complete");
   final LuaScript retire = LuaScript.fromResource("retire");
+  final LuaScript cancel = LuaScript.fromResource("cancel");
+  final LuaScript intake = LuaScript.fromResource("intake");
 
   /** Loads every script, so that a script Redis rejects fails at start. */
   void loadAll(UnifiedJedis redis) {
-    for (LuaScript script : new LuaScript[] {accept, claim, complete, retire}) {
+    for (LuaScript script : new LuaScript[] {accept, claim, complete, retire, cancel, intake}) {
       script.load(redis);
     }
   }

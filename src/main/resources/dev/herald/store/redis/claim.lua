@@ -3,11 +3,16 @@
 -- KEYS[1]  schedule (zset)
 -- KEYS[2]  quarantine (hash: member -> "<ms>|<reason>")
 -- KEYS[3]  stats (hash)
+-- KEYS[4]  retention (zset: notification id -> delete at ms), for expired notifications
 -- ARGV[1]  key prefix
 -- ARGV[2]  now (ms)
 -- ARGV[3]  lease until (ms)
 -- ARGV[4]  lease token (no '|')
 -- ARGV[5]  most routes to lease
+-- ARGV[6]  retention of finished notifications (ms), for expired notifications
+--
+-- Expiry (issue 3): the due group of a notification whose expires_at has passed is not leased;
+-- its waiting routes end expired (expire_group in lib.lua).
 --
 -- Due: pending or failed routes whose time has come, in groups whose lease (if any) ran out.
 -- A route whose state cannot be read is leased too, flagged, so that the worker dead-letters it.
@@ -23,6 +28,8 @@ local now = tonumber(ARGV[2])
 local lease_until = tonumber(ARGV[3])
 local token = ARGV[4]
 local budget = tonumber(ARGV[5])
+local expiry = { now = now, schedule = schedule, stats = stats, retention = KEYS[4],
+  retention_ms = tonumber(ARGV[6]) } -- issue 3: for expire_group
 
 local members = redis.call('ZRANGEBYSCORE', schedule, '-inf', now, 'LIMIT', 0, budget)
 local quarantined = {}
@@ -40,14 +47,19 @@ for _, member in ipairs(members) do
     local rkey = prefix .. 'r:' .. nid
     local fields = group_fields(first, last)
     fields[#fields + 1] = 'L' .. first
+    fields[#fields + 1] = 'exp' -- issue 3: the notification's expires_at, read along
     local values = redis.pcall('HMGET', rkey, unpack(fields))
     if values.err then
       quarantine(schedule, quarantine_key, stats, member, 'route states unreadable: ' .. values.err, now, quarantined)
     else
+      local expires_at = tonumber(table.remove(values)) -- issue 3; then as if never read
+      fields[#fields] = nil
       local _, held_until = parse_lease(values[#fields])
       if held_until and held_until > now then
         -- Still leased: the score was stale. Come back when the lease runs out.
         redis.call('ZADD', schedule, held_until, member)
+      elseif expires_at and expires_at <= now then
+        expire_group(expiry, rkey, nid, member, first, values, #fields - 1) -- issue 3
       else
         local present, claimed, next_due = 0, 0, nil
         local last_raw, code, attempts, t -- routes of a group mostly share one state text

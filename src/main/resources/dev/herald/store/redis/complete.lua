@@ -26,7 +26,12 @@
 -- later routes keep their lease and their attempts, and come back when it runs out.
 --
 -- Reply: one value per route, in order: the stream entry id when published, else
---   'retry<TAB>failure JSON' | 'dead<TAB>failure JSON' | 'stale' | 'unavailable<TAB>Redis error'
+--   'retry<TAB>failure JSON' | 'dead<TAB>failure JSON' | 'stale' | 'expired'
+--   | 'unavailable<TAB>Redis error'
+--
+-- Expiry: at or after the notification's expires_at (field exp of r:<id>) nothing is appended
+-- any more, and a retry that would come after it is pointless: the route ends expired
+-- (x|<attempts>|<now>).
 
 local schedule, dead_index, stats, retention = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local prefix = ARGV[1]
@@ -37,7 +42,7 @@ local retention_ms = tonumber(ARGV[5])
 local stream_count = tonumber(ARGV[6])
 
 local reply = {}
-local counts = { published = 0, retried = 0, dead_lettered = 0, lease_conflicts = 0 }
+local counts = { published = 0, retried = 0, dead_lettered = 0, lease_conflicts = 0, expired = 0 }
 local sink_error = nil
 local published_prefix = {} -- attempts -> 's|<attempts>|<now>|'
 
@@ -64,6 +69,7 @@ while i <= argc do
 
   local rkey = prefix .. 'r:' .. nid
   local groups = {}        -- first index -> { ours, last, next_at, interrupted }
+  local expires_at = nil   -- ms, or false when the notification has no expiry; read with a lease
   local updates, failures = {}, {}
   local finished = 0
 
@@ -96,7 +102,10 @@ while i <= argc do
     local first = index - index % GROUP_SIZE
     local group = groups[first]
     if not group then
-      local lease_token, _, _, last, rest = parse_lease(redis.call('HGET', rkey, 'L' .. first))
+      -- The notification's expiry comes in the same read as its first group's lease.
+      local values = redis.call('HMGET', rkey, 'L' .. first, 'exp')
+      if expires_at == nil then expires_at = tonumber(values[2]) or false end
+      local lease_token, _, _, last, rest = parse_lease(values[1])
       group = { ours = lease_token == token, next_at = rest }
       if group.ours then group.last = math.min(last, first + GROUP_SIZE - 1) end
       groups[first] = group
@@ -107,6 +116,13 @@ while i <= argc do
     elseif not group.ours then
       counts.lease_conflicts = counts.lease_conflicts + 1
       reply[#reply + 1] = 'stale'
+    elseif expires_at and (now >= expires_at or (outcome == 2 and retry_at >= expires_at)) then
+      -- Expired: a publish that did not happen is not an attempt.
+      updates[#updates + 1] = index
+      updates[#updates + 1] = fmt_state('x', publish and attempts - 1 or attempts, now)
+      finished = finished + 1
+      counts.expired = counts.expired + 1
+      reply[#reply + 1] = 'expired'
     else
       local entry_id = nil
       if publish then

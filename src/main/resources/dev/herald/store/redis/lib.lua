@@ -113,3 +113,177 @@ local function quarantine(schedule, quarantine_key, stats, member, reason, now, 
   redis.call('HINCRBY', stats, 'quarantined', 1)
   out[#out + 1] = member .. '\t' .. reason
 end
+
+-- ------------------------------------------------------------------------------------------------
+-- Intake, cancel and expiry (issue 3). accept.lua and intake.lua accept notifications with the
+-- same helpers; cancel.lua and intake.lua cancel with the same helper. A notification with an
+-- expires_at keeps it in the field 'exp' (ms) of its r:<id> hash, where claim.lua and
+-- complete.lua see it without reading the notification's JSON.
+
+-- An error reply when the key holds another type than `want` (absent is fine), else nil.
+local function wrong_type(key, want)
+  local t = redis.call('TYPE', key).ok
+  if t ~= 'none' and t ~= want then
+    return redis.error_reply('WRONGTYPE ' .. key .. ' holds a ' .. t .. ', not Herald data')
+  end
+  return nil
+end
+
+-- The id an idempotency key names, if it was set less than `window` ms before `now`, else nil.
+local function idempotent_id(idem, now, window)
+  local stored = redis.call('GET', idem)
+  if not stored then return nil end
+  local id, at = string.match(stored, '^(.+)|(%d+)$')
+  if id and now - tonumber(at) < window then return id end
+  return nil
+end
+
+-- Reads an accept item at argv[i]: id, idempotency key name ('' for none), body (JSON), route
+-- count n, due (ms), expires at (ms, '' for none), group count g, then g schedule members.
+-- Returns the item and the position after it.
+local function read_accept_item(argv, i)
+  local item = { id = argv[i], idem = argv[i + 1], body = argv[i + 2], n = tonumber(argv[i + 3]),
+    due = tonumber(argv[i + 4]), exp = argv[i + 5], members = {} }
+  local g = tonumber(argv[i + 6])
+  for k = 1, g do item.members[k] = argv[i + 6 + k] end
+  return item, i + 7 + g
+end
+
+-- The state of one accept call: its settings, the idempotency keys this batch claimed, totals.
+local function new_accept(schedule, stats, prefix, now, window)
+  return { schedule = schedule, stats = stats, prefix = prefix, now = now, window = window,
+    claimed_keys = {}, stored = 0, routes = 0, earliest = nil }
+end
+
+-- Pass 1, no writes: marks the item a duplicate when its idempotency key names an earlier
+-- notification (in Redis or earlier in this batch). An error reply when its id is in use.
+local function check_accept_item(acc, item)
+  if item.idem ~= '' and acc.window > 0 then
+    local earlier = acc.claimed_keys[item.idem] or idempotent_id(item.idem, acc.now, acc.window)
+    if earlier then
+      item.duplicate_of = earlier
+    else
+      acc.claimed_keys[item.idem] = item.id
+    end
+  end
+  if not item.duplicate_of and redis.call('EXISTS', acc.prefix .. 'n:' .. item.id) == 1 then
+    return redis.error_reply('ERR notification id ' .. item.id .. ' is already in use')
+  end
+  return nil
+end
+
+-- Pass 2: stores a checked, non-duplicate item: its record, route states, schedule entries and
+-- idempotency key.
+local function write_accept_item(acc, item)
+  redis.call('SET', acc.prefix .. 'n:' .. item.id, item.body)
+  local state = fmt_state('p', 0, item.due)
+  local fields = { 'open', item.n }
+  if item.exp ~= '' then
+    fields[3] = 'exp'
+    fields[4] = item.exp
+  end
+  for idx = 0, item.n - 1 do
+    fields[#fields + 1] = idx
+    fields[#fields + 1] = state
+  end
+  call_in_slices('HSET', acc.prefix .. 'r:' .. item.id, fields, 2000)
+  local entries = {}
+  for _, member in ipairs(item.members) do
+    entries[#entries + 1] = item.due
+    entries[#entries + 1] = member
+  end
+  call_in_slices('ZADD', acc.schedule, entries, 2000)
+  if item.idem ~= '' and acc.window > 0 then
+    redis.call('SET', item.idem, item.id .. '|' .. string.format('%d', acc.now), 'PX', acc.window)
+  end
+  acc.stored = acc.stored + 1
+  acc.routes = acc.routes + item.n
+  acc.earliest = min_of(acc.earliest, item.due)
+end
+
+-- After the writes: the counters, and one wake-up with the earliest due time stored.
+local function finish_accept(acc, wake_channel)
+  if acc.stored > 0 then
+    redis.call('HINCRBY', acc.stats, 'notifications_accepted', acc.stored)
+    redis.call('HINCRBY', acc.stats, 'routes_accepted', acc.routes)
+    redis.call('PUBLISH', wake_channel, string.format('%d', acc.earliest))
+  end
+end
+
+-- Counts `n` routes finished (expired or cancelled): 'open' drops, and a notification with no
+-- open route left goes to retention. ctx: now, retention, retention_ms.
+local function finish_routes(ctx, rkey, nid, n)
+  if n > 0 and redis.call('HINCRBY', rkey, 'open', -n) <= 0 then
+    redis.call('ZADD', ctx.retention, ctx.now + ctx.retention_ms, nid)
+  end
+end
+
+-- Cancels every route of the notification not published yet (pending, failed, leased, dead
+-- letter): c|<attempts>|<now>; published, expired and cancelled routes stay. Per the invariant
+-- above the group leases go first, so that a holder's completion is refused ('stale') and appends
+-- nothing. The groups leave the schedule and the dead letters the dead index.
+-- ctx: prefix, now, schedule, dead, stats, retention, retention_ms.
+-- Returns the routes cancelled and the routes already published; nil when there is no such
+-- notification.
+local function cancel_notification(ctx, nid)
+  local rkey = ctx.prefix .. 'r:' .. nid
+  local all = redis.call('HGETALL', rkey)
+  if #all == 0 then return nil end
+  local updates, dead, leases = {}, {}, {}
+  local last, cancelled, published = -1, 0, 0
+  for i = 1, #all, 2 do
+    local field = all[i]
+    if string.match(field, '^%d+$') then
+      local index = tonumber(field)
+      if index > last then last = index end
+      local code, attempts = parse_state(all[i + 1])
+      if code == 'p' or code == 'f' or code == 'd' then
+        updates[#updates + 1] = field
+        updates[#updates + 1] = fmt_state('c', attempts, ctx.now)
+        cancelled = cancelled + 1
+        if code == 'd' then dead[#dead + 1] = nid .. ':' .. field end
+      elseif code == 's' then
+        published = published + 1
+      end
+    elseif string.match(field, '^L%d+$') then
+      leases[#leases + 1] = field
+    end
+  end
+  if #leases > 0 then call_in_slices('HDEL', rkey, leases, 1000) end
+  if cancelled > 0 then
+    call_in_slices('HSET', rkey, updates, 2000)
+    local members = {}
+    for first = 0, last, GROUP_SIZE do
+      members[#members + 1] = nid .. ':' .. first .. '-' .. math.min(first + GROUP_SIZE - 1, last)
+    end
+    call_in_slices('ZREM', ctx.schedule, members, 1000)
+    if #dead > 0 then call_in_slices('ZREM', ctx.dead, dead, 1000) end
+    redis.call('HINCRBY', ctx.stats, 'cancelled', cancelled)
+    finish_routes(ctx, rkey, nid, cancelled)
+  end
+  return cancelled, published
+end
+
+-- claim.lua, for a due group of an expired notification: its waiting routes (pending or failed,
+-- those of a lease that ran out included) become x|<attempts>|<now> and are never leased again.
+-- The lease field goes too (a late holder's completion is then refused), and the schedule entry.
+-- ctx: now, schedule, stats, retention, retention_ms. `values` holds the group's route states.
+local function expire_group(ctx, rkey, nid, member, first, values, count)
+  local updates, expired = {}, 0
+  for j = 1, count do
+    local code, attempts = parse_state(values[j])
+    if code == 'p' or code == 'f' then
+      updates[#updates + 1] = first + j - 1
+      updates[#updates + 1] = fmt_state('x', attempts, ctx.now)
+      expired = expired + 1
+    end
+  end
+  redis.call('HDEL', rkey, 'L' .. first)
+  redis.call('ZREM', ctx.schedule, member)
+  if expired > 0 then
+    redis.call('HSET', rkey, unpack(updates))
+    redis.call('HINCRBY', ctx.stats, 'expired', expired)
+    finish_routes(ctx, rkey, nid, expired)
+  end
+end
+

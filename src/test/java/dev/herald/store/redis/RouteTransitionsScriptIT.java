@@ -3,6 +3,7 @@ package dev.herald.store.redis;
 import static dev.herald.testing.Harness.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.domain.CancelRequest;
 import dev.herald.domain.Failure;
 import dev.herald.domain.FailureKind;
 import dev.herald.domain.Notification;
@@ -132,6 +133,36 @@ class RouteTransitionsScriptIT {
         });
   }
 
+  {
+    // Issue 3: cancel, and expiry as claim.lua and complete.lua apply it.
+    operations.put(
+        "cancel",
+        p -> {
+          h.backend
+              .notifications()
+              .cancel(CancelRequest.byId(p.id()), now, Duration.ofHours(1))
+              .orElseThrow();
+          return null;
+        });
+    operations.put(
+        "claim after expiry",
+        p -> {
+          expireNow(p);
+          return operations.get("claim").apply(p);
+        });
+    operations.put(
+        "complete: publish after expiry",
+        p -> {
+          expireNow(p);
+          return operations.get("complete: publish").apply(p);
+        });
+  }
+
+  /** Makes the route's notification expire now. */
+  private void expireNow(Plant p) {
+    h.raw.hset(h.keys.routes(p.id()), "exp", Long.toString(t));
+  }
+
   private Failure failure() {
     return new Failure(FailureKind.PAYLOAD_ENCODING_FAILED, "test", now, 2);
   }
@@ -165,9 +196,21 @@ class RouteTransitionsScriptIT {
             "claim on leased, lease ran out",
             "complete: publish on leased by us",
             "complete: retry on leased by us",
-            "complete: dead letter on leased by us");
-    // The edges claim.lua and complete.lua implement. Cancel, expiry and requeue belong to their
-    // own scripts and tests.
+            "complete: dead letter on leased by us",
+            "cancel on pending",
+            "cancel on pending, not yet due",
+            "cancel on failed",
+            "cancel on leased by us",
+            "cancel on leased by another",
+            "cancel on leased, lease ran out",
+            "cancel on dead_letter",
+            "claim after expiry on pending",
+            "claim after expiry on pending, not yet due",
+            "claim after expiry on failed",
+            "claim after expiry on leased, lease ran out",
+            "complete: publish after expiry on leased by us");
+    // The edges claim.lua, complete.lua and cancel.lua implement. Requeue belongs to its own
+    // script and test.
     assertThat(observed)
         .containsExactlyInAnyOrder(
             "pending -> leased",
@@ -175,6 +218,13 @@ class RouteTransitionsScriptIT {
             "leased -> leased",
             "leased -> published",
             "leased -> failed",
-            "leased -> dead_letter");
+            "leased -> dead_letter",
+            "pending -> cancelled",
+            "failed -> cancelled",
+            "leased -> cancelled",
+            "dead_letter -> cancelled",
+            "pending -> expired",
+            "failed -> expired",
+            "leased -> expired");
   }
 }

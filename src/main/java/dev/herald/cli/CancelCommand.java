@@ -1,0 +1,115 @@
+package dev.herald.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.domain.CancelRequest;
+import dev.herald.store.CancelResult;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "cancel",
+    description = {
+      "Cancel a notification: every route not published yet (pending, failed, leased or dead",
+      "letter) becomes cancelled, atomically; published routes stay published.",
+      "Cancelling twice is harmless.",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  herald cancel 01JDQ5XKZ7W3M1V9Y4T0R8E6PA",
+      "  herald cancel --producer game-engine --idempotency-key turn-42",
+      "",
+      "Producers cancel through the intents stream with {\"cancel\": \"<id>\"} or",
+      "{\"cancel_idempotency_key\": \"<key>\", \"producer\": \"<producer>\"}.",
+      "Exit codes: 0 cancelled (or cancelled before), 1 no such notification, 2 usage,",
+      "65 invalid id, 69 Redis unavailable, 78 bad config.",
+    })
+final class CancelCommand implements Callable<Integer> {
+
+  @Mixin ConfigOption config;
+
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "NOTIFICATION_ID",
+      description = "the id `herald submit` printed")
+  String notificationId;
+
+  @Option(
+      names = "--idempotency-key",
+      paramLabel = "KEY",
+      description = "cancel by the producer's idempotency key instead (needs --producer)")
+  String idempotencyKey;
+
+  @Option(names = "--producer", paramLabel = "PRODUCER", description = "with --idempotency-key")
+  String producer;
+
+  @Option(names = "--json", description = "print one JSON object")
+  boolean json;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    CancelRequest request = request();
+    try (CliContext ctx = CliContext.open(config)) {
+      CancelResult result;
+      try {
+        result =
+            ctx.intake()
+                .cancel(request)
+                .orElseThrow(
+                    () ->
+                        new NotFoundException(
+                            "no notification "
+                                + request.describe()
+                                + " in namespace '"
+                                + ctx.config().namespace()
+                                + "' (never accepted, past its retention,"
+                                + " or an idempotency key outside intake.idempotency-window)"));
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException(e.getMessage());
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("notification_id", result.notificationId());
+        o.put("cancelled", result.cancelled());
+        o.put("published", result.published());
+        out.println(o);
+      } else {
+        out.printf(
+            "%s: %d route(s) cancelled, %d already published%s%n",
+            result.notificationId(),
+            result.cancelled(),
+            result.published(),
+            result.cancelled() == 0 ? " (nothing left to cancel)" : "");
+      }
+      out.flush();
+    }
+    return ExitCodes.OK;
+  }
+
+  private CancelRequest request() {
+    boolean byKey = idempotencyKey != null || producer != null;
+    if (byKey == (notificationId != null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "name the notification either by NOTIFICATION_ID or by --producer and --idempotency-key");
+    }
+    if (byKey && (idempotencyKey == null || producer == null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--idempotency-key and --producer go together");
+    }
+    return byKey
+        ? CancelRequest.byIdempotencyKey(producer, idempotencyKey)
+        : CancelRequest.byId(notificationId);
+  }
+}

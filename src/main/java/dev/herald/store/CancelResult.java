@@ -1,0 +1,10 @@
+package dev.herald.store;
+
+/**
+ * What cancelling a notification did.
+ *
+ * @param notificationId the notification cancelled
+ * @param cancelled routes that became cancelled now (0 when cancelled before: twice is harmless)
+ * @param published routes that were published already and stay so
+ */
+public record CancelResult(String notificationId, int cancelled, int published) {}

@@ -1,0 +1,87 @@
+package dev.herald.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The intake's port to the intents stream: producers append intents (field {@code intent}, the
+ * notification JSON), Herald processes read them through one consumer group.
+ *
+ * <h2>Contract</h2>
+ *
+ * <ul>
+ *   <li>{@link #createGroup} creates the consumer group, and the stream if missing; it is harmless
+ *       when they exist. A group made here reads the stream from its first entry, so intents
+ *       appended before Herald ever ran are not missed.
+ *   <li>{@link #read} hands this consumer entries no consumer has seen; they stay pending with it
+ *       until {@link #settle}d. When none is there it waits up to {@code block} (no busy polling).
+ *   <li>{@link #claimIdle} takes over entries pending with any consumer for longer than {@code
+ *       minIdle} (a consumer that died or stalls), as {@link #read} would hand them.
+ *   <li>{@link #settle} does, in one atomic step for the whole batch: accept the notifications,
+ *       apply the cancels, copy the rejected entries to the rejected stream (their fields plus
+ *       {@code reason} and {@code source_id}), acknowledge every entry, and delete it from the
+ *       intents stream. An entry that is no longer pending (another consumer settled it after
+ *       taking it over) is left alone: {@link IntentResult.Status#ALREADY_SETTLED}. So an intent is
+ *       acknowledged only together with its effect, and never creates a second notification.
+ *       Accepting follows {@link NotificationStore#accept}'s rules, idempotency keys included.
+ *   <li>A batch costs one round trip to read and one to settle. Transient Redis trouble throws
+ *       {@link StoreUnavailableException}; a throw leaves nothing half-done.
+ * </ul>
+ */
+public interface IntentStream {
+
+  /** Creates the consumer group (and the stream) if missing. */
+  void createGroup();
+
+  /**
+   * Up to {@code max} entries never delivered before, now pending with {@code consumer}; waits up
+   * to {@code block} when there are none, and returns an empty list if none came.
+   */
+  List<Intent> read(String consumer, int max, Duration block);
+
+  /**
+   * Up to {@code max} entries pending longer than {@code minIdle}, now pending with {@code
+   * consumer}, scanning the pending entries from {@code cursor} ({@link #START} for the first call
+   * of a pass).
+   */
+  ClaimedIntents claimIdle(String consumer, Duration minIdle, int max, String cursor);
+
+  /** Settles a batch as the contract says; results are in the order of {@code decisions}. */
+  List<IntentResult> settle(
+      List<IntentDecision> decisions, Instant now, Duration idempotencyWindow);
+
+  /** The newest {@code limit} entries of the rejected stream, newest first. */
+  List<RejectedIntent> rejected(int limit);
+
+  /** Figures for {@code herald stats}: one round trip. */
+  IntakeSnapshot snapshot();
+
+  /** The cursor that starts a pass of {@link #claimIdle}, and that a finished pass returns. */
+  String START = "0-0";
+
+  /**
+   * What one {@link #claimIdle} call took over.
+   *
+   * @param nextCursor where the next call of this pass starts; {@link #START} when the pass is over
+   */
+  record ClaimedIntents(List<Intent> intents, String nextCursor) {
+    public ClaimedIntents {
+      intents = List.copyOf(intents);
+    }
+
+    public boolean passFinished() {
+      return START.equals(nextCursor);
+    }
+  }
+
+  /**
+   * Where the intents are.
+   *
+   * @param stream the intents stream
+   * @param group the consumer group
+   * @param rejectedStream where rejected intents are copied
+   * @param rejectedMaxLength its approximate bound
+   */
+  record Names(String stream, String group, String rejectedStream, long rejectedMaxLength) {}
+}

@@ -1,0 +1,24 @@
+-- cancel: cancels one notification, by id or by idempotency key, atomically: every route not
+-- published yet becomes cancelled (cancel_notification in lib.lua). Cancelling twice is harmless.
+--
+-- KEYS[1]  schedule (zset)
+-- KEYS[2]  dead-letter index (zset)
+-- KEYS[3]  stats (hash)
+-- KEYS[4]  retention (zset)
+-- ARGV[1]  key prefix
+-- ARGV[2]  now (ms)
+-- ARGV[3]  retention of finished notifications (ms)
+-- ARGV[4]  notification id, or '' to cancel by idempotency key
+-- ARGV[5]  idempotency key name, or '' to cancel by id
+-- ARGV[6]  idempotency window (ms)
+--
+-- Reply: { id, routes cancelled, routes already published }, or {} when no notification matches.
+
+local ctx = { schedule = KEYS[1], dead = KEYS[2], stats = KEYS[3], retention = KEYS[4],
+  prefix = ARGV[1], now = tonumber(ARGV[2]), retention_ms = tonumber(ARGV[3]) }
+local nid = ARGV[4]
+if nid == '' then nid = idempotent_id(ARGV[5], ctx.now, tonumber(ARGV[6])) end
+if not nid then return {} end
+local cancelled, published = cancel_notification(ctx, nid)
+if not cancelled then return {} end
+return { nid, cancelled, published }

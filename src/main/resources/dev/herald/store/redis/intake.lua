@@ -1,0 +1,130 @@
+-- intake: settles a batch of entries read from the intents stream in one atomic step: accepts the
+-- valid notifications (as accept.lua), applies the cancels (as cancel.lua), copies the invalid
+-- entries to the rejected stream with their reason, acknowledges every entry (XACK) and deletes
+-- it from the intents stream (XDEL), which so holds only intents not settled yet.
+--
+-- An entry that is no longer pending was settled already, by a consumer that took it over while
+-- this one stalled: it is left alone. So an intent never creates a second notification, and no
+-- entry is acknowledged without its effect, or has its effect without being acknowledged.
+--
+-- KEYS[1]  schedule (zset)
+-- KEYS[2]  stats (hash)
+-- KEYS[3]  dead-letter index (zset), for cancels
+-- KEYS[4]  retention (zset), for cancels
+-- KEYS[5]  intents stream
+-- KEYS[6]  rejected stream
+-- ARGV[1]  key prefix
+-- ARGV[2]  now (ms)
+-- ARGV[3]  idempotency window (ms); 0 turns idempotency off
+-- ARGV[4]  wake-up channel
+-- ARGV[5]  consumer group
+-- ARGV[6]  bound of the rejected stream (XADD ... MAXLEN ~)
+-- ARGV[7]  retention of finished notifications (ms), for cancels
+-- ARGV[8..] per entry, in stream order: entry id, kind, then by kind
+--   A  (accept)   an accept item (read_accept_item in lib.lua)
+--   C  (cancel)   notification id ('' when by key), idempotency key name ('' when by id),
+--                 the reason to reject it with when it names no notification
+--   R  (reject)   the reason (field and why)
+--   D  (deleted)  nothing: the entry was trimmed before it was read; acknowledge only
+--
+-- Reply: flat array, two values per entry in order:
+--   'accepted', id | 'duplicate', id of the earlier notification
+--   | 'cancelled', '<id>|<routes cancelled>|<routes already published>'
+--   | 'rejected', '' | 'dropped', '' | 'settled', '' (no longer pending: nothing done)
+-- Errors (nothing written): WRONGTYPE at one of the keys; NOGROUP; an id already in use.
+
+local schedule, stats, dead, retention = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local stream, rejected = KEYS[5], KEYS[6]
+local prefix, now, window = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local group, rejected_max = ARGV[5], ARGV[6]
+
+local err = wrong_type(schedule, 'zset') or wrong_type(stats, 'hash') or wrong_type(dead, 'zset')
+  or wrong_type(retention, 'zset') or wrong_type(rejected, 'stream')
+if err then return err end
+local acc = new_accept(schedule, stats, prefix, now, window)
+
+-- Pass 1: parse and decide, no writes.
+local entries = {}
+local i = 8
+local argc = #ARGV
+while i <= argc do
+  local e = { id = ARGV[i], kind = ARGV[i + 1] }
+  i = i + 2
+  if e.kind == 'A' then
+    e.item, i = read_accept_item(ARGV, i)
+  elseif e.kind == 'C' then
+    e.nid, e.idem, e.reason = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+    i = i + 3
+  elseif e.kind == 'R' then
+    e.reason = ARGV[i]
+    i = i + 1
+  end
+  e.pending = #redis.call('XPENDING', stream, group, e.id, e.id, 1) > 0
+  if e.pending and e.item then
+    local bad = check_accept_item(acc, e.item)
+    if bad then return bad end
+  end
+  entries[#entries + 1] = e
+end
+
+-- Copies the entry's fields (as the producer wrote them) to the rejected stream, with the reason.
+local rejects = 0
+local function reject(e)
+  local original = redis.call('XRANGE', stream, e.id, e.id)
+  local fields = original[1] and original[1][2] or {}
+  local args = { rejected, 'MAXLEN', '~', rejected_max, '*' }
+  for k = 1, math.min(#fields, 1000) do args[#args + 1] = fields[k] end
+  args[#args + 1] = 'reason'
+  args[#args + 1] = e.reason
+  args[#args + 1] = 'source_id'
+  args[#args + 1] = e.id
+  redis.call('XADD', unpack(args))
+  rejects = rejects + 1
+end
+
+-- Pass 2: write, in stream order (a cancel sees the notifications accepted before it).
+local ctx = { prefix = prefix, now = now, schedule = schedule, dead = dead, stats = stats,
+  retention = retention, retention_ms = tonumber(ARGV[7]) }
+local reply, acked = {}, {}
+for _, e in ipairs(entries) do
+  local status, detail = 'settled', ''
+  if e.pending then
+    acked[#acked + 1] = e.id
+    if e.kind == 'A' then
+      if e.item.duplicate_of then
+        status, detail = 'duplicate', e.item.duplicate_of
+      else
+        write_accept_item(acc, e.item)
+        status, detail = 'accepted', e.item.id
+      end
+    elseif e.kind == 'C' then
+      local nid = e.nid
+      if nid == '' then nid = idempotent_id(e.idem, now, window) end
+      local cancelled, published
+      if nid then cancelled, published = cancel_notification(ctx, nid) end
+      if cancelled then
+        status, detail = 'cancelled', nid .. '|' .. cancelled .. '|' .. published
+      else
+        reject(e)
+        status = 'rejected'
+      end
+    elseif e.kind == 'R' then
+      reject(e)
+      status = 'rejected'
+    else
+      status = 'dropped'
+    end
+  end
+  reply[#reply + 1] = status
+  reply[#reply + 1] = detail
+end
+
+for first = 1, #acked, 1000 do
+  local last = math.min(first + 999, #acked)
+  redis.call('XACK', stream, group, unpack(acked, first, last))
+  redis.call('XDEL', stream, unpack(acked, first, last))
+end
+finish_accept(acc, ARGV[4])
+if rejects > 0 then redis.call('HINCRBY', stats, 'intents_rejected', rejects) end
+if #acked > 0 then redis.call('HINCRBY', stats, 'intents_acknowledged', #acked) end
+return reply

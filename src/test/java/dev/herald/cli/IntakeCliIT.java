@@ -1,0 +1,159 @@
+package dev.herald.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.domain.NotificationIds;
+import dev.herald.domain.NotificationValidator;
+import dev.herald.intake.IntakeCycle;
+import dev.herald.intake.IntakeListener;
+import dev.herald.store.IntentStream;
+import dev.herald.store.redis.RedisBackend;
+import dev.herald.testing.RedisTestSupport;
+import dev.herald.testing.TestRedis;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+
+/** {@code herald cancel} and {@code herald intake rejected}, in-process on a real Redis. */
+class IntakeCliIT {
+
+  private static final String LATER =
+      "{\"type\":\"game.turn_ready\",\"producer\":\"game-engine\",\"idempotency_key\":\"turn-42\","
+          + "\"recipients\":[\"u-1\",\"u-2\"],\"channels\":[\"push\"],"
+          + "\"send_at\":\"2099-01-01T00:00:00Z\",\"expires_at\":\"2099-01-02T00:00:00Z\"}";
+
+  @TempDir Path dir;
+  private String ns;
+  private String config;
+
+  @BeforeEach
+  void writeConfig() throws Exception {
+    ns = TestRedis.namespace();
+    Path file = dir.resolve("herald.yaml");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "redis:",
+            "  url: " + TestRedis.url(),
+            "namespace: " + ns,
+            "gateway:",
+            "  stream: " + ns + ":gw",
+            "intake:",
+            "  stream: " + ns + ":intents",
+            "  rejected-stream: " + ns + ":intents:rejected",
+            ""));
+    config = file.toString();
+  }
+
+  @Test
+  void cancel_cancels_by_id_or_idempotency_key_and_twice_is_harmless() {
+    CliRun submit = CliRun.run(LATER, "submit", "--config", config);
+    assertThat(submit.exitCode()).as(submit.err()).isZero();
+    String id = submit.out().trim();
+
+    CliRun cancel = CliRun.run("", "cancel", "--config", config, id);
+    assertThat(cancel.exitCode()).as(cancel.err()).isZero();
+    assertThat(cancel.out()).isEqualTo(id + ": 2 route(s) cancelled, 0 already published\n");
+
+    CliRun again =
+        CliRun.run(
+            "",
+            "cancel",
+            "--config",
+            config,
+            "--json",
+            "--producer",
+            "game-engine",
+            "--idempotency-key",
+            "turn-42");
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(again.out().trim())
+        .isEqualTo("{\"notification_id\":\"" + id + "\",\"cancelled\":0,\"published\":0}");
+
+    CliRun show = CliRun.run("", "routes", "show", "--config", config, id);
+    assertThat(show.out()).contains("push:u-1  cancelled").contains("push:u-2  cancelled");
+    assertThat(show.out()).contains("expires 2099-01-02 00:00:00Z");
+    CliRun json = CliRun.run("", "routes", "show", "--json", "--config", config, id);
+    assertThat(json.out()).contains("\"expires_at\" : \"2099-01-02T00:00:00Z\"");
+  }
+
+  @Test
+  void cancel_of_nothing_is_exit_1_a_bad_id_65_and_a_bad_command_line_2() {
+    CliRun missing = CliRun.run("", "cancel", "--config", config, "01NOSUCHNOTIFICATION000000");
+    assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(missing.err()).contains("no notification 01NOSUCHNOTIFICATION000000");
+    CliRun bad = CliRun.run("", "cancel", "--config", config, "a b");
+    assertThat(bad.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(bad.err()).contains("cancel: contains whitespace at position 1");
+    assertThat(CliRun.run("", "cancel", "--config", config).exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(CliRun.run("", "cancel", "--config", config, "--producer", "p").exitCode())
+        .isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void intake_rejected_lists_the_newest_rejections_with_their_reasons() throws Exception {
+    CliRun empty = CliRun.run("", "intake", "rejected", "--config", config);
+    assertThat(empty.exitCode()).as(empty.err()).isZero();
+    assertThat(empty.out()).contains("no rejected intents in " + ns + ":intents:rejected");
+
+    String first;
+    try (RedisClient raw = RedisTestSupport.raw();
+        RedisBackend backend = RedisTestSupport.backend(ns, Clock.systemUTC())) {
+      IntentStream stream =
+          backend.intents(
+              new IntentStream.Names(ns + ":intents", "herald", ns + ":intents:rejected", 100),
+              Duration.ZERO);
+      stream.createGroup();
+      first =
+          raw.xadd(ns + ":intents", StreamEntryID.NEW_ENTRY, Map.of("intent", "{oops")).toString();
+      raw.xadd(
+          ns + ":intents",
+          StreamEntryID.NEW_ENTRY,
+          Map.of("intent", "{\"type\":\"t\",\"producer\":\"p\",\"channels\":[\"push\"]}"));
+      new IntakeCycle(
+              stream,
+              () ->
+                  new IntakeCycle.Settings(
+                      10,
+                      Duration.ofSeconds(30),
+                      Duration.ofHours(1),
+                      new NotificationValidator(Set.of("push"), 1000)),
+              new NotificationIds(),
+              Clock.systemUTC(),
+              IntakeListener.NONE,
+              "test-1")
+          .runOnce(Duration.ZERO);
+    }
+
+    CliRun table = CliRun.run("", "intake", "rejected", "--config", config);
+    assertThat(table.exitCode()).as(table.err()).isZero();
+    assertThat(table.out().lines().toList().get(0)).startsWith("REJECTED").contains("REASON");
+    assertThat(table.out()).contains("recipients: is required").contains("(json): malformed JSON");
+    assertThat(table.out().lines())
+        .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(100));
+
+    CliRun json =
+        CliRun.run("", "intake", "rejected", "--config", config, "--json", "--limit", "1");
+    JsonNode root = new ObjectMapper().readTree(json.out());
+    assertThat(root.get("rejected")).hasSize(1);
+    JsonNode newest = root.get("rejected").get(0);
+    assertThat(newest.get("reason").asText()).isEqualTo("recipients: is required");
+    assertThat(newest.get("fields").get("intent").asText()).contains("\"producer\":\"p\"");
+
+    CliRun all = CliRun.run("", "intake", "rejected", "--config", config, "--json");
+    JsonNode oldest = new ObjectMapper().readTree(all.out()).get("rejected").get(1);
+    assertThat(oldest.get("source_id").asText()).isEqualTo(first);
+    assertThat(oldest.get("fields").get("intent").asText()).isEqualTo("{oops");
+  }
+}
