@@ -22,6 +22,7 @@ import java.util.Set;
  *   failed  ──claim──▶ leased ──retry────▶ failed
  *                      leased ──give up──▶ dead_letter ──requeue──▶ pending
  *                      leased ──lease runs out, claimed again──▶ leased
+ *                      leased ──deferred, uncharged (breaker open)──▶ pending | failed
  *   pending|failed|leased|dead_letter ──cancel──▶ cancelled
  *   pending|failed|leased ──expiry──▶ expired
  * </pre>
@@ -33,7 +34,8 @@ public final class RouteTransitions {
   static {
     ALLOWED.put(PENDING, EnumSet.of(LEASED, CANCELLED, EXPIRED));
     ALLOWED.put(FAILED, EnumSet.of(LEASED, CANCELLED, EXPIRED));
-    ALLOWED.put(LEASED, EnumSet.of(LEASED, PUBLISHED, FAILED, DEAD_LETTER, CANCELLED, EXPIRED));
+    ALLOWED.put(
+        LEASED, EnumSet.of(PENDING, LEASED, PUBLISHED, FAILED, DEAD_LETTER, CANCELLED, EXPIRED));
     ALLOWED.put(DEAD_LETTER, EnumSet.of(PENDING, CANCELLED));
     ALLOWED.put(PUBLISHED, EnumSet.noneOf(RouteState.class));
     ALLOWED.put(EXPIRED, EnumSet.noneOf(RouteState.class));

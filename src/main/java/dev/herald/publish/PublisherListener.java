@@ -28,6 +28,9 @@ public interface PublisherListener {
    */
   default void onExpired(RouteInfo route) {}
 
+  /** Not tried: its stream's breaker is open; the route waits without being charged. */
+  default void onDeferred(RouteInfo route) {}
+
   /** Another worker owned the route by the time we completed it; our result was dropped. */
   default void onLeaseLost(RouteInfo route) {}
 

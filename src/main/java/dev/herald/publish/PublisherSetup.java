@@ -23,8 +23,10 @@ public record PublisherSetup(
    * @param processTag names this process in lease tokens; worker i is {@code <tag>-w<i>}
    */
   public PublisherLoop loop(int workers, Waiter waiter, String processTag) {
+    SinkBreaker breaker =
+        new SinkBreaker(clock); // one per process: the workers share what they learn
     return new PublisherLoop(
-        i -> new PublishCycle(store, encoder, settings, clock, listener, processTag + "-w" + i),
+        i -> new PublishCycle(this, breaker, processTag + "-w" + i),
         workers,
         new Janitor(store, clock),
         waiter,

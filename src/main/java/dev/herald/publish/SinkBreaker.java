@@ -47,7 +47,7 @@ public final class SinkBreaker {
   /** When a deferred route for this stream should come back. */
   public Instant reopensAt(String stream) {
     StreamState s = streams.get(stream);
-    return s == null ? clock.instant() : s.openUntil;
+    return s == null ? clock.instant() : s.reopensAt(clock.instant());
   }
 
   public void onPublished(String stream) {
@@ -83,6 +83,12 @@ public final class SinkBreaker {
       }
       probeOut = true;
       return Decision.PROBE;
+    }
+
+    /** While a probe is out, not before its verdict could have closed or reopened the breaker. */
+    synchronized Instant reopensAt(Instant now) {
+      Instant afterProbe = now.plus(coolDown);
+      return probeOut && afterProbe.isAfter(openUntil) ? afterProbe : openUntil;
     }
 
     synchronized void onSuccess() {

@@ -29,6 +29,8 @@ public record CompletionReport(List<RouteResult> results, String sinkError) {
     RETRY_SCHEDULED,
     /** Became a dead letter. */
     DEAD_LETTERED,
+    /** Not tried, uncharged: its stream's breaker is open; it comes back when it half-opens. */
+    DEFERRED,
     /** The lease is no longer ours: another worker owns the route, or it moved on. Counted. */
     LEASE_LOST,
     /** Not tried because the stream could not take appends; see {@link #sinkError()}. */

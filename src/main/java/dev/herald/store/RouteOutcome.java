@@ -15,12 +15,22 @@ public sealed interface RouteOutcome {
    *
    * @param retryAtIfAppendFails when the append fails, retry then; null means the route has no
    *     attempts left and becomes a dead letter
+   * @param probe the route probes a stream whose breaker is open: a failed append is evidence about
+   *     the stream, not the route, so it is not charged as an attempt
    */
-  record Publish(ClaimedRoute route, GatewayEvent event, Instant retryAtIfAppendFails)
+  record Publish(
+      ClaimedRoute route, GatewayEvent event, Instant retryAtIfAppendFails, boolean probe)
       implements RouteOutcome {
     public Publish {
       Objects.requireNonNull(route, "route");
       Objects.requireNonNull(event, "event");
+      if (probe && retryAtIfAppendFails == null) {
+        throw new IllegalArgumentException("a probe needs a time to retry at");
+      }
+    }
+
+    public Publish(ClaimedRoute route, GatewayEvent event, Instant retryAtIfAppendFails) {
+      this(route, event, retryAtIfAppendFails, false);
     }
   }
 
@@ -30,6 +40,18 @@ public sealed interface RouteOutcome {
       Objects.requireNonNull(route, "route");
       Objects.requireNonNull(retryAt, "retryAt");
       Objects.requireNonNull(failure, "failure");
+    }
+  }
+
+  /**
+   * Not tried: appends to its stream keep failing (the worker's circuit breaker is open). The route
+   * waits until {@code until} without being charged an attempt.
+   */
+  record Defer(ClaimedRoute route, String stream, Instant until) implements RouteOutcome {
+    public Defer {
+      Objects.requireNonNull(route, "route");
+      Objects.requireNonNull(stream, "stream");
+      Objects.requireNonNull(until, "until");
     }
   }
 

@@ -18,6 +18,7 @@ class RouteTransitionsTest {
           RouteState.FAILED, Set.of(RouteState.LEASED, RouteState.CANCELLED, RouteState.EXPIRED),
           RouteState.LEASED,
               Set.of(
+                  RouteState.PENDING,
                   RouteState.LEASED,
                   RouteState.PUBLISHED,
                   RouteState.FAILED,

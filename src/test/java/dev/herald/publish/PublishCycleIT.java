@@ -104,6 +104,54 @@ class PublishCycleIT {
   }
 
   @Test
+  void a_stream_refusing_every_append_opens_the_breaker_and_routes_keep_their_attempts() {
+    h.raw.set(h.stream, "this key holds a string, not a stream");
+    String[] recipients = new String[10];
+    for (int i = 0; i < recipients.length; i++) {
+      recipients[i] = "u-" + i;
+    }
+    List<String> ids =
+        h.submit(
+            notification(recipients).build(),
+            notification(recipients).build(),
+            notification(recipients).build());
+    PublishCycle cycle = h.cycle("w", Harness.settings(100, 3));
+
+    cycle.runOnce(); // 30 appends fail: attempt 1 each, retries in 1 s, and the breaker opens
+    h.clock.advance(Duration.ofSeconds(1));
+    cycle.runOnce(); // one probe (fails again, uncharged), 29 deferred without being charged
+    assertThat(attemptsOf(ids)).containsOnly(Map.entry(1, 30L));
+
+    for (int i = 0; i < 5; i++) { // an outage longer than 3 attempts' worth of backoff
+      h.clock.advance(Duration.ofSeconds(30));
+      cycle.runOnce();
+    }
+    assertThat(attemptsOf(ids))
+        .as("nobody charged while the breaker is open")
+        .containsOnly(Map.entry(1, 30L));
+
+    h.raw.del(h.stream); // the stream is writable again
+    for (int i = 0; i < 5; i++) {
+      h.clock.advance(Duration.ofSeconds(30));
+      cycle.runOnce();
+    }
+    assertThat(h.streamEntries()).hasSize(30);
+    for (String id : ids) {
+      assertThat(h.backend.notifications().find(id).orElseThrow().routes())
+          .allSatisfy(r -> assertThat(r.state()).isEqualTo(RouteState.PUBLISHED));
+    }
+  }
+
+  /** How many routes of these notifications have made each number of attempts. */
+  private Map<Integer, Long> attemptsOf(List<String> ids) {
+    return ids.stream()
+        .flatMap(id -> h.backend.notifications().find(id).orElseThrow().routes().stream())
+        .collect(
+            java.util.stream.Collectors.groupingBy(
+                RouteRecord::attempts, java.util.stream.Collectors.counting()));
+  }
+
+  @Test
   void a_notification_may_allow_fewer_attempts_than_the_config() {
     h.raw.set(h.stream, "x");
     String id = h.submit(notification("u-1").maxAttempts(1).build()).get(0);

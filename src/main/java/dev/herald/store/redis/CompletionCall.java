@@ -27,6 +27,8 @@ final class CompletionCall {
   private static final int PUBLISH = 100;
   private static final int RETRY = 200;
   private static final int DEAD = 300;
+  private static final int DEFER = 400;
+  private static final int PROBE = 500;
 
   /** Index and attempts travel as one number: index * 2^20 + attempts (see complete.lua). */
   private static final long INDEX_FACTOR = 1L << 20;
@@ -90,7 +92,7 @@ final class CompletionCall {
         ClaimedRoute route = outcome.route();
         args.add(route.index() * INDEX_FACTOR + route.attempts());
         if (outcome instanceof RouteOutcome.Publish p) {
-          args.add(PUBLISH + streamNumbers.get(p.event().channel().stream()));
+          args.add((p.probe() ? PROBE : PUBLISH) + streamNumbers.get(p.event().channel().stream()));
           args.add(p.event().eventId()).add(p.event().userId()).add(p.event().routeId());
           Instant retryAt = p.retryAtIfAppendFails();
           args.add(
@@ -101,6 +103,8 @@ final class CompletionCall {
           args.add(RETRY).add(r.retryAt().toEpochMilli()).add(failures.encode(r.failure()));
         } else if (outcome instanceof RouteOutcome.DeadLetter d) {
           args.add(DEAD).add(failures.encode(d.failure()));
+        } else if (outcome instanceof RouteOutcome.Defer d) {
+          args.add(DEFER).add(d.until().toEpochMilli());
         }
       }
     }
@@ -139,6 +143,7 @@ final class CompletionCall {
                 new RouteResult(route, Status.DEAD_LETTERED, null, failures.decode(detail, now)));
         case "stale" -> results.add(new RouteResult(route, Status.LEASE_LOST, null, null));
         case "expired" -> results.add(new RouteResult(route, Status.EXPIRED, null, null));
+        case "deferred" -> results.add(new RouteResult(route, Status.DEFERRED, null, null));
         case "unavailable" -> {
           results.add(
               new RouteResult(

@@ -19,6 +19,8 @@
 --                    (-1: dead letter instead)
 --     2 retry:       retry at ms, failure (JSON)
 --     3 dead letter: failure (JSON)
+--     4 defer:       until ms (not tried, not charged: the worker's breaker for the stream is open)
+--     5 probe:       as publish, but a failed append is not charged (it probes an open breaker)
 --
 -- A route is changed only while its group's lease has ARGV[3] as token (see the invariant in
 -- lib.lua): then the route is as the claim found it, and nothing needs to be read again. An
@@ -26,7 +28,7 @@
 -- later routes keep their lease and their attempts, and come back when it runs out.
 --
 -- Reply: one value per route, in order: the stream entry id when published, else
---   'retry<TAB>failure JSON' | 'dead<TAB>failure JSON' | 'stale' | 'expired'
+--   'retry<TAB>failure JSON' | 'dead<TAB>failure JSON' | 'deferred' | 'stale' | 'expired'
 --   | 'unavailable<TAB>Redis error'
 --
 -- Expiry: at or after the notification's expires_at (field exp of r:<id>) nothing is appended
@@ -42,7 +44,8 @@ local retention_ms = tonumber(ARGV[5])
 local stream_count = tonumber(ARGV[6])
 
 local reply = {}
-local counts = { published = 0, retried = 0, dead_lettered = 0, lease_conflicts = 0, expired = 0 }
+local counts = { published = 0, retried = 0, dead_lettered = 0, lease_conflicts = 0, expired = 0,
+  deferred = 0 }
 local sink_error = nil
 local published_prefix = {} -- attempts -> 's|<attempts>|<now>|'
 
@@ -80,7 +83,8 @@ while i <= argc do
     local kind = tonumber(ARGV[i + 1])
     local outcome = math.floor(kind / 100)
     local publish, retry_at, failure = false, -1, nil
-    if outcome == 1 then
+    local charged = outcome ~= 5
+    if outcome == 1 or outcome == 5 then
       publish = true
       local stream_no = kind % 100
       xadd[1] = KEYS[4 + stream_no]
@@ -94,6 +98,9 @@ while i <= argc do
       retry_at = tonumber(ARGV[i + 2])
       failure = ARGV[i + 3]
       i = i + 4
+    elseif outcome == 4 then
+      retry_at = tonumber(ARGV[i + 2])
+      i = i + 3
     else
       failure = ARGV[i + 2]
       i = i + 3
@@ -123,6 +130,14 @@ while i <= argc do
       finished = finished + 1
       counts.expired = counts.expired + 1
       reply[#reply + 1] = 'expired'
+    elseif outcome == 4 then
+      -- Deferred: back to waiting, attempts unchanged.
+      local before = attempts - 1
+      updates[#updates + 1] = index
+      updates[#updates + 1] = fmt_state(before > 0 and 'f' or 'p', before, retry_at)
+      group.next_at = min_of(group.next_at, retry_at)
+      counts.deferred = counts.deferred + 1
+      reply[#reply + 1] = 'deferred'
     else
       local entry_id = nil
       if publish then
@@ -154,7 +169,13 @@ while i <= argc do
         reply[#reply + 1] = entry_id
       else
         updates[#updates + 1] = index
-        if retry_at >= 0 then
+        if not charged then
+          local before = attempts - 1
+          updates[#updates + 1] = fmt_state(before > 0 and 'f' or 'p', before, retry_at)
+          group.next_at = min_of(group.next_at, retry_at)
+          counts.retried = counts.retried + 1
+          reply[#reply + 1] = 'retry\t' .. failure
+        elseif retry_at >= 0 then
           updates[#updates + 1] = fmt_state('f', attempts, retry_at)
           group.next_at = min_of(group.next_at, retry_at)
           counts.retried = counts.retried + 1

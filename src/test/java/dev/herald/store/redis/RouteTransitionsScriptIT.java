@@ -51,6 +51,9 @@ class RouteTransitionsScriptIT {
     p.put("failed", new Planted("f|1|" + t, null));
     p.put("leased by us", new Planted("p|1|" + t, OURS + "|" + (t + 30_000) + "|" + t + "|0|-1"));
     p.put(
+        "leased by us, first attempt",
+        new Planted("p|0|" + t, OURS + "|" + (t + 30_000) + "|" + t + "|0|-1"));
+    p.put(
         "leased by another",
         new Planted("p|1|" + t, "other.1|" + (t + 30_000) + "|" + t + "|0|-1"));
     p.put(
@@ -85,7 +88,9 @@ class RouteTransitionsScriptIT {
   }
 
   private ClaimedRoute claimed(Plant p) {
-    return new ClaimedRoute(p.id(), 0, 1, now, null);
+    // As the claim reported it: the attempts made so far are in the planted state.
+    int attempts = Integer.parseInt(p.planted().state().split("\\|")[1]);
+    return new ClaimedRoute(p.id(), 0, attempts, now, null);
   }
 
   private final Map<String, Function<Plant, Void>> operations = new LinkedHashMap<>();
@@ -129,6 +134,21 @@ class RouteTransitionsScriptIT {
           h.backend
               .routes()
               .complete(OURS, now, List.of(new RouteOutcome.DeadLetter(claimed(p), failure())));
+          return null;
+        });
+  }
+
+  {
+    // An open breaker: the route goes back to waiting, uncharged.
+    operations.put(
+        "complete: defer",
+        p -> {
+          h.backend
+              .routes()
+              .complete(
+                  OURS,
+                  now,
+                  List.of(new RouteOutcome.Defer(claimed(p), h.stream, now.plusSeconds(5))));
           return null;
         });
   }
@@ -197,6 +217,13 @@ class RouteTransitionsScriptIT {
             "complete: publish on leased by us",
             "complete: retry on leased by us",
             "complete: dead letter on leased by us",
+            "complete: defer on leased by us",
+            "complete: publish on leased by us, first attempt",
+            "complete: retry on leased by us, first attempt",
+            "complete: dead letter on leased by us, first attempt",
+            "complete: defer on leased by us, first attempt",
+            "cancel on leased by us, first attempt",
+            "complete: publish after expiry on leased by us, first attempt",
             "cancel on pending",
             "cancel on pending, not yet due",
             "cancel on failed",
@@ -219,6 +246,7 @@ class RouteTransitionsScriptIT {
             "leased -> published",
             "leased -> failed",
             "leased -> dead_letter",
+            "leased -> pending",
             "pending -> cancelled",
             "failed -> cancelled",
             "leased -> cancelled",
