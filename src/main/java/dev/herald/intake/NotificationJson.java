@@ -85,6 +85,10 @@ public final class NotificationJson {
     } catch (IOException e) {
       return List.of(new ParsedNotification(0, null, List.of(malformed(e))));
     }
+    if (root.isEmpty()) {
+      return List.of(
+          new ParsedNotification(0, null, List.of(new FieldError("(input)", "is an empty list"))));
+    }
     List<ParsedNotification> out = new ArrayList<>();
     for (int i = 0; i < root.size(); i++) {
       out.add(read(i, root.get(i)));
@@ -158,7 +162,7 @@ public final class NotificationJson {
       if (!FIELDS.contains(name)) {
         errors.add(
             new FieldError(
-                name,
+                name.isEmpty() ? "\"\"" : name, // a key "" must still be named
                 "unknown field (allowed: "
                     + String.join(", ", new java.util.TreeSet<>(FIELDS))
                     + ")"));

@@ -95,6 +95,14 @@ class NotificationJsonTest {
   }
 
   @Test
+  void an_empty_list_and_a_key_with_an_empty_name_are_refused_by_name() {
+    // Found by HostileInputIT: "[]" gave no result at all, and a key "" a nameless field.
+    assertThat(errors(parse("[]").get(0))).containsExactly("(input): is an empty list");
+    assertThat(errors(parse("{\"\":1}").get(0)))
+        .anySatisfy(e -> assertThat(e).startsWith("\"\": unknown field"));
+  }
+
+  @Test
   void payload_numbers_keep_their_exact_digits() {
     ParsedNotification p =
         parse(
