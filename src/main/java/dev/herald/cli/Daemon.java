@@ -2,9 +2,17 @@ package dev.herald.cli;
 
 import dev.herald.backoff.BackoffPolicy;
 import dev.herald.backoff.RetryPlanner;
+import dev.herald.config.ConfigException;
 import dev.herald.config.ConfigPrinter;
 import dev.herald.config.Durations;
 import dev.herald.config.HeraldConfig;
+import dev.herald.config.PublisherSettings;
+import dev.herald.config.ReloadPlan;
+import dev.herald.domain.Channel;
+import dev.herald.domain.Channels;
+import dev.herald.ops.FanOutListener;
+import dev.herald.ops.Logging;
+import dev.herald.ops.Ops;
 import dev.herald.publish.EventEncoder;
 import dev.herald.publish.Janitor;
 import dev.herald.publish.PublishCycle;
@@ -21,51 +29,125 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The long-running {@code herald run}: wires the publisher to Redis, runs it, and shuts it down in
  * order: stop claiming, finish or abandon (lease runs out) the batches in hand, stop the wake-up
- * listener, close Redis, stop the embedded Redis if we started it.
+ * listener, close Redis, stop the embedded Redis if we started it, stop the ops HTTP server last.
+ *
+ * <p>The config lives in an {@link AtomicReference} that every cycle reads, so a {@link #reload}
+ * applies backoff, attempts, batch size, lease and poll interval from the next cycle on, and the
+ * worker count at once.
  */
 final class Daemon {
 
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
+  /** Connections: one per worker, as many as a reload may ask for, plus wake-ups and ops. */
+  private static final int POOL_SIZE = PublisherSettings.MAX_WORKERS + 4;
+
   private final AtomicReference<HeraldConfig> config;
+  private final Channels channels;
   private final Clock clock = Clock.systemUTC();
   private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final CountDownLatch publishing = new CountDownLatch(1);
   private final RateLimitedLog troubleLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   private final PublisherListener listener;
+  private volatile Ops ops;
+  private PublisherLoop loop; // guarded by this
 
-  Daemon(HeraldConfig config, PublisherListener listener) {
+  /**
+   * @param channels the channels routes may use and their streams
+   * @param listener told of publisher events besides the metrics and health
+   */
+  Daemon(HeraldConfig config, Channels channels, PublisherListener listener) {
     this.config = new AtomicReference<>(config);
+    this.channels = channels;
     this.listener = listener;
   }
 
   void requestStop() {
     stopRequested.countDown();
+    Ops o = ops;
+    if (o != null) {
+      o.stopping();
+    }
+  }
+
+  /** Waits until the publisher runs; false if it did not within {@code timeout}. */
+  boolean awaitPublishing(Duration timeout) throws InterruptedException {
+    return publishing.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The metrics, health and ops endpoint, once {@link #run} has started them. */
+  Optional<Ops> ops() {
+    return Optional.ofNullable(ops);
   }
 
   /** Runs until {@link #requestStop}; returns the exit code. */
   int run() throws IOException, InterruptedException {
     HeraldConfig cfg = config.get();
-    LOG.info("starting herald with config {}", ConfigPrinter.describe(cfg));
+    LOG.info("starting herald {} with config {}", Version.number(), ConfigPrinter.describe(cfg));
+    Ops started;
+    try {
+      started =
+          Ops.start(
+              cfg.ops(),
+              clock,
+              () -> config.get().publisher().pollInterval(),
+              this::workers,
+              Version.number());
+    } catch (IOException e) {
+      LOG.error(
+          "cannot serve metrics and health on ops.listen {}: {}; set ops.listen to a free"
+              + " address, or to off",
+          cfg.ops().listen(),
+          e.toString());
+      return ExitCodes.FAILURE;
+    }
+    ops = started;
+    started
+        .address()
+        .ifPresent(
+            a ->
+                LOG.info(
+                    "serving /metrics, /healthz and /readyz on http://{}:{}",
+                    a.getHostString(),
+                    a.getPort()));
+    if (stopRequested.getCount() == 0) {
+      started.stopping();
+    }
+    try {
+      return publish(cfg, started);
+    } finally {
+      started.close(); // last, so that health says "stopping" until the end
+      LOG.info("stopped");
+    }
+  }
+
+  private int publish(HeraldConfig cfg, Ops ops) throws IOException, InterruptedException {
     RedisTarget target = RedisTarget.of(cfg);
     EmbeddedRedis embedded = target.embedded() ? startEmbedded(cfg, target) : null;
     RedisBackend backend = null;
     AutoCloseable wakeups = null;
-    PublisherLoop loop = null;
+    PublisherLoop running;
     try {
       backend = connect(cfg, target);
       if (backend == null) {
         return ExitCodes.OK; // stopped before Redis answered
       }
+      ops.connected(backend.stats(), backend::ping, this::streams);
       Waiter waiter = new Waiter(clock);
       wakeups =
           backend
@@ -74,25 +156,81 @@ final class Daemon {
                   waiter::signal,
                   e ->
                       troubleLog.warn("wakeups", "wake-up listener: {}; retrying", e.getMessage()));
-      loop = publisher(backend, waiter);
-      loop.start();
+      synchronized (this) {
+        // Under the lock, so that a reload sees either no loop (and its workers count from the
+        // config) or the started one.
+        loop = publisher(backend, waiter, FanOutListener.of(ops.publisherListener(), listener));
+        loop.start();
+        running = loop;
+      }
+      ops.publishing();
+      publishing.countDown();
       stopRequested.await();
       Duration grace = config.get().publisher().shutdownGrace();
       LOG.info(
           "stopping: finishing the batches in hand (shutdown grace {})", Durations.format(grace));
-      loop.stop(grace);
+      running.stop(grace);
       return ExitCodes.OK;
     } finally {
       closeQuietly("wake-up listener", wakeups);
       closeQuietly("Redis connections", backend);
       closeQuietly("embedded Redis", embedded);
-      LOG.info("stopped");
     }
   }
 
-  private PublisherLoop publisher(RedisBackend backend, Waiter waiter) {
+  /**
+   * Reads the config again (on SIGHUP). Reloadable keys apply from the next cycle on, the worker
+   * count and log level at once; keys that need a restart are reported and keep their running
+   * values. A file that does not load is refused whole, with the messages a start would give, and
+   * the running config stays.
+   */
+  void reload(Supplier<HeraldConfig> loader) {
+    HeraldConfig loaded;
+    try {
+      loaded = loader.get();
+    } catch (ConfigException e) {
+      LOG.error("reload refused, the running configuration stays: {}", e.getMessage());
+      return;
+    } catch (RuntimeException e) {
+      LOG.error("reload failed, the running configuration stays: {}", e.toString());
+      return;
+    }
+    synchronized (this) {
+      ReloadPlan plan = ReloadPlan.of(config.get(), loaded);
+      if (plan.changesNothing()) {
+        LOG.info("reload: the configuration is unchanged");
+        return;
+      }
+      HeraldConfig effective = plan.effective();
+      config.set(effective);
+      if (loop != null) {
+        loop.resize(effective.publisher().workers());
+      }
+      Logging.setLevel(effective.logging().level());
+      if (!plan.applied().isEmpty()) {
+        LOG.info("reload applied: {}", join(plan.applied()));
+      }
+      if (!plan.ignored().isEmpty()) {
+        LOG.warn("reload ignored until a restart: {}", join(plan.ignored()));
+      }
+    }
+  }
+
+  private static String join(List<ReloadPlan.Change> changes) {
+    return changes.stream().map(ReloadPlan.Change::toString).collect(Collectors.joining(", "));
+  }
+
+  private synchronized int workers() {
+    return loop != null ? loop.workers() : config.get().publisher().workers();
+  }
+
+  private Collection<String> streams() {
+    return channels.all().stream().map(Channel::stream).toList();
+  }
+
+  private PublisherLoop publisher(RedisBackend backend, Waiter waiter, PublisherListener listener) {
     HeraldConfig cfg = config.get();
-    EventEncoder encoder = new EventEncoder(cfg.channels());
+    EventEncoder encoder = new EventEncoder(channels);
     String process = processTag();
     return new PublisherLoop(
         i ->
@@ -134,11 +272,7 @@ final class Daemon {
       try {
         RedisBackend backend =
             RedisBackend.connect(
-                target.endpoint(),
-                cfg.namespace(),
-                cfg.publisher().workers() + 3,
-                CliContext.retention(cfg),
-                clock);
+                target.endpoint(), cfg.namespace(), POOL_SIZE, CliContext.retention(cfg), clock);
         LOG.info("connected to {} (namespace '{}')", target.endpoint().redacted(), cfg.namespace());
         return backend;
       } catch (StoreUnavailableException e) {

@@ -35,7 +35,7 @@ final class ConfigValidator {
               + "')");
     }
     between("gateway.max-length", c.gateway().maxLength(), 1, 1_000_000_000L);
-    between("publisher.workers", c.publisher().workers(), 1, 64);
+    between("publisher.workers", c.publisher().workers(), 1, PublisherSettings.MAX_WORKERS);
     between("publisher.batch-size", c.publisher().batchSize(), 1, 10_000);
     between(
         "publisher.poll-interval",
@@ -77,7 +77,26 @@ final class ConfigValidator {
         Duration.ofDays(30));
     between("intake.max-payload-bytes", c.intake().maxPayloadBytes(), 1, 1_048_576);
     between("retention.published", c.retention().published(), Duration.ZERO, Duration.ofDays(365));
+    if (c.ops().enabled()) {
+      try {
+        c.ops().address();
+      } catch (IllegalArgumentException e) {
+        problems.add("ops.listen " + e.getMessage() + " (was '" + c.ops().listen() + "')");
+      }
+    }
+    between(
+        "ops.ready-timeout", c.ops().readyTimeout(), Duration.ofMillis(10), Duration.ofMinutes(1));
+    between("ops.max-type-labels", c.ops().maxTypeLabels(), 1, 1000);
+    oneOf("logging.level", c.logging().level(), LoggingSettings.LEVELS);
+    oneOf("logging.format", c.logging().format(), LoggingSettings.FORMATS);
     return problems;
+  }
+
+  private void oneOf(String key, String value, List<String> allowed) {
+    if (value != null && !allowed.contains(value)) {
+      problems.add(
+          key + " must be one of " + String.join(", ", allowed) + " (was '" + value + "')");
+    }
   }
 
   private void between(String key, long value, long min, long max) {

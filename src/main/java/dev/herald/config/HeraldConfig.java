@@ -16,7 +16,9 @@ public record HeraldConfig(
     BackoffSettings backoff,
     DeliverySettings delivery,
     IntakeSettings intake,
-    RetentionSettings retention) {
+    RetentionSettings retention,
+    OpsSettings ops,
+    LoggingSettings logging) {
 
   public HeraldConfig {
     redis = redis == null ? RedisSettings.defaults() : redis;
@@ -27,11 +29,13 @@ public record HeraldConfig(
     delivery = delivery == null ? DeliverySettings.defaults() : delivery;
     intake = intake == null ? IntakeSettings.defaults() : intake;
     retention = retention == null ? RetentionSettings.defaults() : retention;
+    ops = ops == null ? OpsSettings.defaults() : ops;
+    logging = logging == null ? LoggingSettings.defaults() : logging;
   }
 
   /** Every key at its default. */
   public static HeraldConfig defaults() {
-    return new HeraldConfig(null, null, null, null, null, null, null, null);
+    return new HeraldConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The channels routes may use: for now {@code push}, to the gateway stream. */
@@ -48,6 +52,8 @@ public record HeraldConfig(
         backoff,
         delivery,
         intake,
-        retention);
+        retention,
+        ops,
+        logging);
   }
 }

@@ -21,6 +21,15 @@ public interface PublisherListener {
 
   default void onDeadLettered(RouteInfo route, Failure failure) {}
 
+  /** The route ran past its notification's expiry unpublished and will never be published. */
+  default void onExpired(RouteInfo route) {}
+
+  /** The route was cancelled before it was published. */
+  default void onCancelled(RouteInfo route) {}
+
+  /** Dead letters were deleted, e.g. by a retention cap ({@code reason} says which). */
+  default void onDeadLettersPurged(int count, String reason) {}
+
   /** Another worker owned the route by the time we completed it; our result was dropped. */
   default void onLeaseLost(RouteInfo route) {}
 
