@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A real {@code herald} JVM started from this test's class path, which a test may kill. */
@@ -21,6 +22,11 @@ public final class HeraldProcess implements AutoCloseable {
 
   /** Starts {@code herald <args>}, its output going to {@code log}. */
   public static HeraldProcess start(Path log, String... args) {
+    return start(log, Map.of(), args);
+  }
+
+  /** As {@link #start(Path, String...)}, with {@code env} added to its environment. */
+  public static HeraldProcess start(Path log, Map<String, String> env, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
@@ -29,11 +35,12 @@ public final class HeraldProcess implements AutoCloseable {
     cmd.add("dev.herald.Main");
     cmd.addAll(List.of(args));
     try {
-      Process p =
+      ProcessBuilder builder =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      builder.environment().putAll(env);
+      Process p = builder.start();
       return new HeraldProcess(p, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -46,6 +53,11 @@ public final class HeraldProcess implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** SIGHUP, as {@code systemctl reload} sends it. */
+  public void hangUp() {
+    Signals.send(process.pid(), "HUP");
   }
 
   /** SIGKILL: no shutdown hook, no clean-up, leases left as they are. */

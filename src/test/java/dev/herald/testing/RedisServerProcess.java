@@ -90,12 +90,32 @@ public final class RedisServerProcess implements AutoCloseable {
 
   /** Kills the server abruptly (as a crash would) and waits for it to be gone. */
   public void kill() {
+    if (process.isAlive()) {
+      resume(); // a stopped process would not die of SIGKILL until continued on some systems
+    }
     process.destroyForcibly();
     try {
       process.waitFor(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Freezes the server (SIGSTOP): connections are accepted by the kernel but nothing answers, as
+   * with a Redis stuck in a long command or a frozen VM. {@link #resume} thaws it.
+   */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** Thaws a {@link #pause}d server (SIGCONT). */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    Signals.send(process.pid(), name);
   }
 
   /** Starts the server again on the same port and directory (so with its AOF, if enabled). */
