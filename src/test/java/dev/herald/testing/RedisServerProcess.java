@@ -85,7 +85,12 @@ public final class RedisServerProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("redis.log").toFile())
             .start();
-    awaitAnswering(Duration.ofSeconds(20));
+    try {
+      awaitAnswering(Duration.ofSeconds(20));
+    } catch (IOException e) {
+      process.destroyForcibly();
+      throw e;
+    }
   }
 
   /** Kills the server abruptly (as a crash would) and waits for it to be gone. */
@@ -142,7 +147,8 @@ public final class RedisServerProcess implements AutoCloseable {
         s.getOutputStream().write("PING\r\n".getBytes());
         byte[] buf = new byte[7];
         int n = s.getInputStream().read(buf);
-        if (n > 0 && new String(buf, 0, n).startsWith("+PONG")) {
+        String reply = n > 0 ? new String(buf, 0, n) : "";
+        if (reply.startsWith("+PONG") || reply.startsWith("-NOAUTH")) { // up, with requirepass
           return;
         }
       } catch (IOException notYet) {
