@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     versionProvider = Version.class,
     description =
         "Delivers notifications through Redis: schedule, lease, publish, retry, dead-letter.",
-    subcommands = {RunCommand.class, SubmitCommand.class, RoutesCommand.class},
+    subcommands = {RunCommand.class, SubmitCommand.class, RoutesCommand.class, DemoCommand.class},
     footer = {
       "",
       "Exit codes: 0 ok, 1 failure, 2 usage, 3 partial, 65 bad input,",

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
 import dev.herald.config.LoggingSettings;
 import java.net.URL;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,7 @@ public final class Logging {
   /**
    * Sets the root level; null means {@code HERALD_LOG_LEVEL}, else {@code info}.
    *
-   * @return the level now in force
+   * @return the level before, to restore it with
    */
   public static String setLevel(String level) {
     String name = level;
@@ -52,9 +53,10 @@ public final class Logging {
     }
     Logger root = LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
     if (root instanceof ch.qos.logback.classic.Logger logback) {
+      Level before = logback.getLevel();
       logback.setLevel(Level.toLevel(name, Level.INFO));
-      return logback.getLevel().toString().toLowerCase(java.util.Locale.ROOT);
+      return before == null ? null : before.toString().toLowerCase(Locale.ROOT);
     }
-    return name;
+    return null;
   }
 }

@@ -72,6 +72,11 @@ public final class HeraldProcess implements AutoCloseable {
     return waitFor(seconds);
   }
 
+  /** Waits for it to exit by itself; -1 (and killed) if it did not within {@code seconds}. */
+  public int waitForExit(int seconds) {
+    return waitFor(seconds);
+  }
+
   private int waitFor(int seconds) {
     try {
       if (!process.waitFor(seconds, TimeUnit.SECONDS)) {

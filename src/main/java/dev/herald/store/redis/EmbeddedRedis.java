@@ -1,8 +1,10 @@
 package dev.herald.store.redis;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import redis.clients.jedis.RedisClient;
 import redis.embedded.RedisServer;
 
 /**
@@ -17,18 +19,25 @@ public final class EmbeddedRedis implements AutoCloseable {
   public static final String URL = "redis://" + HOST + ":" + PORT;
 
   private final RedisServer server;
+  private final int port;
 
-  private EmbeddedRedis(RedisServer server) {
+  private EmbeddedRedis(RedisServer server, int port) {
     this.server = server;
+    this.port = port;
   }
 
   /** Starts it with {@code dataDir} for its files; fails if the port is taken. */
   public static EmbeddedRedis start(Path dataDir) throws IOException {
+    return start(dataDir, PORT);
+  }
+
+  /** Starts it on {@code port} (e.g. a free one, for {@code herald demo}). */
+  public static EmbeddedRedis start(Path dataDir, int port) throws IOException {
     Files.createDirectories(dataDir);
     RedisServer server =
         RedisServer.newRedisServer()
             .bind(HOST)
-            .port(PORT)
+            .port(port)
             .setting("dir " + quoted(dataDir.toAbsolutePath().toString()))
             .setting("appendonly yes")
             .setting("appendfsync everysec")
@@ -36,7 +45,28 @@ public final class EmbeddedRedis implements AutoCloseable {
             .setting("daemonize no")
             .build();
     server.start();
-    return new EmbeddedRedis(server);
+    return new EmbeddedRedis(server, port);
+  }
+
+  public String url() {
+    return "redis://" + HOST + ":" + port;
+  }
+
+  /**
+   * Makes appends to the stream {@code key} fail, as a misconfigured gateway would, by storing a
+   * string under its name ({@code WRONGTYPE}). For {@code herald demo}.
+   */
+  public void blockStream(String key) {
+    try (RedisClient client = RedisClient.create(URI.create(url()))) {
+      client.set(key, "not a stream: appends fail until this key is deleted");
+    }
+  }
+
+  /** Undoes {@link #blockStream}: the stream takes appends again. */
+  public void unblockStream(String key) {
+    try (RedisClient client = RedisClient.create(URI.create(url()))) {
+      client.del(key);
+    }
   }
 
   private static String quoted(String path) {
