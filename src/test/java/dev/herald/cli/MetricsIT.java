@@ -17,10 +17,16 @@ import dev.herald.testing.Harness;
 import dev.herald.testing.Http;
 import dev.herald.testing.Scrape;
 import dev.herald.testing.TestRedis;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -196,12 +202,31 @@ class MetricsIT {
         assertThat(m.value("jvm_threads_current")).isPositive();
         assertThat(m.value("process_cpu_seconds_total")).isPositive();
 
+        assertThat(dashboardMetrics())
+            .isNotEmpty()
+            .allSatisfy(
+                name ->
+                    assertThat(m.hasFamily(name))
+                        .as("the dashboard's %s is exposed", name)
+                        .isTrue());
+
         assertThat(Http.get(d.baseUrl() + "/healthz").status()).isEqualTo(200);
         assertThat(Http.get(d.baseUrl() + "/readyz").body()).startsWith("ready");
         assertThat(Http.get(d.baseUrl() + "/").status()).isEqualTo(404);
         assertThat(d.stop()).isZero();
       }
     }
+  }
+
+  /** The metric families config/grafana-dashboard.json queries. */
+  private static Set<String> dashboardMetrics() throws IOException {
+    String dashboard = Files.readString(Path.of("config/grafana-dashboard.json"));
+    Set<String> names = new TreeSet<>();
+    Matcher m = Pattern.compile("herald_[a-z_]+").matcher(dashboard);
+    while (m.find()) {
+      names.add(m.group().replaceFirst("_(bucket|sum|count)$", ""));
+    }
+    return names;
   }
 
   private static String heraldLines(Http.Answer answer) {
