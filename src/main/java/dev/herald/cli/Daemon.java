@@ -2,16 +2,13 @@ package dev.herald.cli;
 
 import dev.herald.backoff.BackoffPolicy;
 import dev.herald.backoff.RetryPlanner;
-import dev.herald.config.ConfigException;
 import dev.herald.config.ConfigPrinter;
 import dev.herald.config.Durations;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.PublisherSettings;
-import dev.herald.config.ReloadPlan;
 import dev.herald.domain.Channel;
 import dev.herald.domain.Channels;
 import dev.herald.ops.FanOutListener;
-import dev.herald.ops.Logging;
 import dev.herald.ops.Ops;
 import dev.herald.publish.EventEncoder;
 import dev.herald.publish.Janitor;
@@ -30,14 +27,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * listener, close Redis, stop the embedded Redis if we started it, stop the ops HTTP server last.
  *
  * <p>The config lives in an {@link AtomicReference} that every cycle reads, so a {@link #reload}
- * applies backoff, attempts, batch size, lease and poll interval from the next cycle on, and the
- * worker count at once.
+ * applies backoff, attempts, batch size, lease and poll interval from the next cycle on; the worker
+ * count it applies at once.
  */
 final class Daemon {
 
@@ -64,6 +59,7 @@ final class Daemon {
   private final CountDownLatch publishing = new CountDownLatch(1);
   private final RateLimitedLog troubleLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   private final PublisherListener listener;
+  private final ConfigReloader reloader;
   private volatile Ops ops;
   private PublisherLoop loop; // guarded by this
 
@@ -75,6 +71,7 @@ final class Daemon {
     this.config = new AtomicReference<>(config);
     this.channels = channels;
     this.listener = listener;
+    this.reloader = new ConfigReloader(this.config, this::resize);
   }
 
   void requestStop() {
@@ -178,46 +175,15 @@ final class Daemon {
     }
   }
 
-  /**
-   * Reads the config again (on SIGHUP). Reloadable keys apply from the next cycle on, the worker
-   * count and log level at once; keys that need a restart are reported and keep their running
-   * values. A file that does not load is refused whole, with the messages a start would give, and
-   * the running config stays.
-   */
+  /** Reads the config file again (on SIGHUP); see {@link ConfigReloader}. */
   void reload(Supplier<HeraldConfig> loader) {
-    HeraldConfig loaded;
-    try {
-      loaded = loader.get();
-    } catch (ConfigException e) {
-      LOG.error("reload refused, the running configuration stays: {}", e.getMessage());
-      return;
-    } catch (RuntimeException e) {
-      LOG.error("reload failed, the running configuration stays: {}", e.toString());
-      return;
-    }
-    synchronized (this) {
-      ReloadPlan plan = ReloadPlan.of(config.get(), loaded);
-      if (plan.changesNothing()) {
-        LOG.info("reload: the configuration is unchanged");
-        return;
-      }
-      HeraldConfig effective = plan.effective();
-      config.set(effective);
-      if (loop != null) {
-        loop.resize(effective.publisher().workers());
-      }
-      Logging.setLevel(effective.logging().level());
-      if (!plan.applied().isEmpty()) {
-        LOG.info("reload applied: {}", join(plan.applied()));
-      }
-      if (!plan.ignored().isEmpty()) {
-        LOG.warn("reload ignored until a restart: {}", join(plan.ignored()));
-      }
-    }
+    reloader.reload(loader);
   }
 
-  private static String join(List<ReloadPlan.Change> changes) {
-    return changes.stream().map(ReloadPlan.Change::toString).collect(Collectors.joining(", "));
+  private synchronized void resize(int workers) {
+    if (loop != null) {
+      loop.resize(workers);
+    }
   }
 
   private synchronized int workers() {

@@ -5,26 +5,17 @@ import dev.herald.config.Durations;
 import dev.herald.config.HeraldConfig;
 import dev.herald.domain.Channel;
 import dev.herald.domain.Channels;
-import dev.herald.domain.Failure;
-import dev.herald.domain.NotificationIds;
-import dev.herald.domain.NotificationRequest;
-import dev.herald.domain.NotificationValidator;
-import dev.herald.intake.Intake;
-import dev.herald.intake.SubmitResult;
 import dev.herald.ops.Logging;
 import dev.herald.ops.Ops;
 import dev.herald.store.redis.EmbeddedRedis;
-import dev.herald.store.redis.RedisBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +23,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -113,13 +103,20 @@ final class DemoCommand implements Callable<Integer> {
         }
         Duration unblockAt = Duration.ofSeconds(Math.max(2, total.toSeconds() * 2 / 5));
         printHeader(out, redis, daemon, total, unblockAt);
-        int routes = submitSamples(out, config, channels, daemon, total);
+        int routes =
+            DemoSamples.submit(
+                out,
+                config,
+                channels,
+                daemon.ops().map(Ops::intakeListener).orElseThrow(),
+                total,
+                clock);
         live(out, progress, routes, total, unblockAt, redis, interrupted);
       } finally {
         daemon.requestStop();
         publisher.join(TimeUnit.SECONDS.toMillis(30));
       }
-      printDeadLetters(out, progress, configFile);
+      progress.printDeadLetters(out, configFile);
       out.flush();
       return ExitCodes.OK;
     } finally {
@@ -176,77 +173,6 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /** Submits the samples as a producer would; returns the routes scheduled. */
-  private int submitSamples(
-      PrintWriter out, HeraldConfig config, Channels channels, Daemon daemon, Duration total) {
-    Instant later = clock.instant().plus(total.dividedBy(4));
-    List<NotificationRequest> samples =
-        List.of(
-            sample("game.turn_ready", "game-engine", "push", "u-1", "u-2", "u-3")
-                .idempotencyKey("turn-42")
-                .build(),
-            sample("game.turn_ready", "game-engine", "push", "u-4", "u-5", "u-6").build(),
-            sample("chat.message", "chat", "push", "u-7").channels("push", "email").build(),
-            sample("billing.receipt", "billing", "sms", "u-9").maxAttempts(3).build(),
-            sample("game.reminder", "game-engine", "push", "u-1").sendAt(later).build(),
-            sample("game.turn_ready", "game-engine", "push", "u-1", "u-2", "u-3")
-                .idempotencyKey("turn-42")
-                .build());
-    List<String> notes =
-        List.of(
-            "",
-            "",
-            "email fails until its stream takes appends",
-            "max_attempts 3: becomes a dead letter",
-            "send_at +" + Durations.format(total.dividedBy(4)),
-            "same idempotency key as the first: nothing scheduled");
-    List<SubmitResult> results;
-    try (RedisBackend backend = Backends.connect(config, RedisTarget.of(config), 2, clock)) {
-      Intake intake =
-          new Intake(
-              backend.notifications(),
-              () -> new NotificationValidator(channels.names(), 65_536),
-              new NotificationIds(),
-              clock,
-              () -> Duration.ofHours(1),
-              daemon.ops().map(Ops::intakeListener).orElseThrow());
-      results = intake.submit(samples);
-    }
-    int routes = 0;
-    out.println("Submitted:");
-    for (int i = 0; i < samples.size(); i++) {
-      NotificationRequest n = samples.get(i);
-      SubmitResult r = results.get(i);
-      if (r.outcome() == SubmitResult.Outcome.ACCEPTED) {
-        routes += n.recipients().size() * n.channels().size();
-      }
-      out.printf(
-          "  %-9s %s  %-16s %-11s %-12s %s%n",
-          r.outcome().name().toLowerCase(),
-          r.notificationId(),
-          n.type(),
-          String.join(",", n.channels()),
-          String.join(",", n.recipients()),
-          notes.get(i));
-    }
-    out.println();
-    out.printf(
-        "%7s  %9s  %9s  %8s  %4s  %7s%n",
-        "time", "submitted", "published", "retrying", "dead", "waiting");
-    out.flush();
-    return routes;
-  }
-
-  private static NotificationRequest.Builder sample(
-      String type, String producer, String channel, String... recipients) {
-    return NotificationRequest.builder()
-        .type(type)
-        .producer(producer)
-        .recipients(recipients)
-        .channels(channel)
-        .payloadJson("{\"demo\":true}");
-  }
-
   private void live(
       PrintWriter out,
       DemoProgress progress,
@@ -279,45 +205,6 @@ final class DemoCommand implements Callable<Integer> {
           second, routes, published, retrying, dead, routes - published - retrying - dead);
       out.flush();
     }
-  }
-
-  private static void printDeadLetters(PrintWriter out, DemoProgress progress, Path configFile) {
-    Map<String, Failure> dead = progress.deadLetters();
-    out.println();
-    if (dead.isEmpty()) {
-      out.println("No dead letter this time.");
-      return;
-    }
-    for (Map.Entry<String, Failure> e : dead.entrySet()) {
-      String ref = e.getKey();
-      String id = ref.substring(0, ref.indexOf('/'));
-      Failure f = e.getValue();
-      out.printf(
-          "Dead letter %s after %d attempts (%s: %s)%n",
-          ref, f.attempt(), f.kind().wireName(), f.message());
-      out.println();
-      out.println("Inspect it (here against the demo's Redis, while it still runs):");
-      out.println("  $ herald routes show " + id);
-      StringWriter shown = new StringWriter();
-      PrintWriter shownOut = new PrintWriter(shown);
-      new CommandLine(new HeraldCommand())
-          .setOut(shownOut)
-          .setErr(shownOut)
-          .setExecutionExceptionHandler(new ErrorHandler())
-          .execute("routes", "show", "--config", configFile.toString(), id);
-      shownOut.flush();
-      shown.toString().lines().forEach(line -> out.println("    " + line));
-      out.println();
-      out.println("Once its stream takes appends again, requeue it (herald dead-letters):");
-      out.println("  $ herald dead-letters show " + ref);
-      out.println("  $ herald dead-letters requeue --dry-run " + ref);
-      out.println("  $ herald dead-letters requeue " + ref);
-      out.println("or every dead letter that failed the same way:");
-      out.println(
-          "  $ herald dead-letters requeue --classification " + f.kind().wireName() + " --dry-run");
-      out.println();
-    }
-    out.println("The demo's Redis stops with the demo; against your own Herald add --config FILE.");
   }
 
   private static void runQuietly(Daemon daemon) {

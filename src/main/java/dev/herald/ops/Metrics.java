@@ -2,7 +2,6 @@ package dev.herald.ops;
 
 import dev.herald.domain.Failure;
 import dev.herald.domain.FailureKind;
-import dev.herald.intake.IntakeListener;
 import dev.herald.publish.PublisherListener;
 import dev.herald.publish.RouteInfo;
 import dev.herald.store.StoreAccessDeniedException;
@@ -20,12 +19,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 /**
- * Herald's Prometheus metrics, fed by the publisher's and the intake's listener events. Names are
- * {@code herald_<what>_<unit>}. Labels: {@code channel} (bounded by the configured channels) and
- * {@code type} (the first {@code maxTypeLabels} notification types seen, later ones as {@code
- * other}).
+ * Herald's Prometheus metrics of publishing, fed by the publisher's listener events (the intake's
+ * are {@link IntakeMetrics}, on the same registry). Names are {@code herald_<what>_<unit>}. Labels:
+ * {@code channel} (bounded by the configured channels) and {@code type} (the first {@code
+ * maxTypeLabels} notification types seen, later ones as {@code other}).
  */
-public final class Metrics implements PublisherListener, IntakeListener {
+public final class Metrics implements PublisherListener {
 
   /** Redis error kinds: how the store classified the failure, or where it was seen. */
   static final List<String> REDIS_ERROR_KINDS =
@@ -33,8 +32,6 @@ public final class Metrics implements PublisherListener, IntakeListener {
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final BoundedLabels types;
-  private final BoundedLabels sources = new BoundedLabels(8);
-  private final BoundedLabels fields = new BoundedLabels(32);
   private final BoundedLabels reasons = new BoundedLabels(16);
   private final Set<String> initialised = ConcurrentHashMap.newKeySet();
 
@@ -111,28 +108,6 @@ public final class Metrics implements PublisherListener, IntakeListener {
           .classicOnly()
           .classicUpperBounds(
               0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600)
-          .register(registry);
-
-  private final Counter intakeNotifications =
-      Counter.builder()
-          .name("herald_intake_notifications_accepted_total")
-          .help("Notifications accepted and scheduled")
-          .register(registry);
-  private final Counter intakeRoutes =
-      Counter.builder()
-          .name("herald_intake_routes_accepted_total")
-          .help("Routes of the accepted notifications")
-          .register(registry);
-  private final Counter intakeDuplicates =
-      Counter.builder()
-          .name("herald_intake_duplicates_total")
-          .help("Notifications whose idempotency key named an earlier one: nothing scheduled")
-          .register(registry);
-  private final Counter intakeRejected =
-      Counter.builder()
-          .name("herald_intake_rejected_total")
-          .help("Notifications refused as invalid, by source and first field named")
-          .labelNames("source", "field")
           .register(registry);
 
   /**
@@ -279,24 +254,6 @@ public final class Metrics implements PublisherListener, IntakeListener {
   @Override
   public void onCycleSucceeded() {
     cycles.labelValues("ok").inc();
-  }
-
-  @Override
-  public void onAccepted(int notifications, int routes) {
-    intakeNotifications.inc(notifications);
-    intakeRoutes.inc(routes);
-  }
-
-  @Override
-  public void onDuplicate(int notifications) {
-    intakeDuplicates.inc(notifications);
-  }
-
-  @Override
-  public void onRejected(String source, String field) {
-    // recipients[3] and recipients[7] are the same field to an operator.
-    String bare = field == null ? null : field.replaceAll("\\[\\d+]", "");
-    intakeRejected.labelValues(sources.of(source), fields.of(bare)).inc();
   }
 
   private static double seconds(Duration d) {

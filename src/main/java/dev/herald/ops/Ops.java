@@ -23,6 +23,7 @@ public final class Ops implements AutoCloseable {
   private final OpsSettings settings;
   private final Clock clock;
   private final Metrics metrics;
+  private final IntakeMetrics intakeMetrics;
   private final Health health;
   private final Readiness readiness;
   private final PublisherListener publisherListener;
@@ -38,6 +39,7 @@ public final class Ops implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.metrics = new Metrics(settings.maxTypeLabels(), workers, version);
+    this.intakeMetrics = new IntakeMetrics(metrics.registry());
     this.health = new Health(clock, pollInterval);
     this.readiness = new Readiness(settings.readyTimeout());
     this.publisherListener = FanOutListener.of(metrics, health);
@@ -82,7 +84,7 @@ public final class Ops implements AutoCloseable {
 
   /** Metrics for the intake paths that run in this process. */
   public IntakeListener intakeListener() {
-    return metrics;
+    return intakeMetrics;
   }
 
   /**
