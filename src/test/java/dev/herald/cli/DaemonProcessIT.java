@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,21 +71,7 @@ class DaemonProcessIT {
         Harness h = Harness.realTime(url(redis, PASSWORD))) {
       h.raw.set(h.stream, "not a stream"); // every attempt fails and is retried
       Path file = dir.resolve("herald.yaml");
-      String[] publisher = {
-        "publisher:", "  workers: 2", "  poll-interval: 100ms", "delivery:", "  max-attempts: 1000"
-      };
-      Files.writeString(
-          file,
-          config(
-              url(redis, PASSWORD),
-              h,
-              concat(
-                  publisher,
-                  "backoff:",
-                  "  initial: 300ms",
-                  "  max: 300ms",
-                  "  multiplier: 1.0",
-                  "  jitter: none")));
+      Files.writeString(file, config(url(redis, PASSWORD), h, retryingEvery("300ms", 2)));
       HeraldProcess herald =
           HeraldProcess.start(dir.resolve("herald.log"), "run", "--config", file.toString());
       try {
@@ -95,25 +82,8 @@ class DaemonProcessIT {
             .until(() -> failedWithDelay(h, id, Duration.ofMillis(300)).isPresent());
 
         // A new backoff: the next failure of the same route is retried an hour later.
-        Files.writeString(
-            file,
-            config(
-                url(redis, PASSWORD),
-                h,
-                concat(
-                    publisher,
-                    "backoff:",
-                    "  initial: 1h",
-                    "  max: 1h",
-                    "  multiplier: 1.0",
-                    "  jitter: none")));
-        herald.hangUp();
-        await()
-            .atMost(Duration.ofSeconds(10))
-            .until(
-                () ->
-                    herald.logged(
-                        "reload applied: backoff.initial: 300ms -> 1h, backoff.max: 300ms -> 1h"));
+        Files.writeString(file, config(url(redis, PASSWORD), h, retryingEvery("1h", 2)));
+        reload(herald, "reload applied: backoff.initial: 300ms -> 1h, backoff.max: 300ms -> 1h");
         RouteRecord route =
             await()
                 .atMost(Duration.ofSeconds(10))
@@ -134,51 +104,25 @@ class DaemonProcessIT {
                 "invalid configuration in "
                     + file
                     + ": publisher.batch-size must be between 1 and 10000 (was 0)");
-        herald.hangUp();
-        await()
-            .atMost(Duration.ofSeconds(10))
-            .until(
-                () -> herald.logged("reload refused, the running configuration stays: " + problem));
+        reload(herald, "reload refused, the running configuration stays: " + problem);
 
         // The running config stayed: the next reload is compared with it, not with the bad file.
         // Keys that need a restart are named and ignored; a new password is never shown.
         String other = "pw-other-never-logged";
+        String[] more = concat(retryingEvery("1h", 3), "logging:", "  level: debug");
         Files.writeString(
             file,
-            config(
-                    url(redis, other),
-                    h,
-                    concat(
-                        new String[] {
-                          "publisher:",
-                          "  workers: 3",
-                          "  poll-interval: 100ms",
-                          "delivery:",
-                          "  max-attempts: 1000"
-                        },
-                        "backoff:",
-                        "  initial: 1h",
-                        "  max: 1h",
-                        "  multiplier: 1.0",
-                        "  jitter: none",
-                        "logging:",
-                        "  level: debug"))
+            config(url(redis, other), h, more)
                 .replace("namespace: " + h.namespace, "namespace: elsewhere"));
-        herald.hangUp();
-        await()
-            .atMost(Duration.ofSeconds(10))
-            .until(
-                () ->
-                    herald.logged(
-                            "reload applied: publisher.workers: 2 -> 3, logging.level:"
-                                + " (unset) -> debug")
-                        && herald.logged(
-                            "reload ignored until a restart: redis.url: redis://:***@127.0.0.1:"
-                                + redis.port()
-                                + "/0 -> (credentials changed), namespace: "
-                                + h.namespace
-                                + " -> elsewhere"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> herald.logged("now runs 3 worker(s)"));
+        reload(
+            herald,
+            "reload applied: publisher.workers: 2 -> 3, logging.level: (unset) -> debug",
+            "reload ignored until a restart: redis.url: redis://:***@127.0.0.1:"
+                + redis.port()
+                + "/0 -> (credentials changed), namespace: "
+                + h.namespace
+                + " -> elsewhere",
+            "now runs 3 worker(s)");
         assertThat(herald.terminate(20)).as("exit code on SIGTERM\n%s", herald.log()).isZero();
         assertThat(herald.log())
             .contains("\"url\":\"redis://:***@127.0.0.1:" + redis.port() + "/0\"")
@@ -256,6 +200,28 @@ class DaemonProcessIT {
         .filter(l -> attempt.equals(l.path("mdc").path("attempt").asText()))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no " + level + " line of attempt " + attempt));
+  }
+
+  /** Sends SIGHUP and waits until the process has logged each of {@code lines}. */
+  private static void reload(HeraldProcess herald, String... lines) {
+    herald.hangUp();
+    await().atMost(Duration.ofSeconds(10)).until(() -> Stream.of(lines).allMatch(herald::logged));
+  }
+
+  /** Config lines: {@code workers} workers, and a failed attempt retried after {@code delay}. */
+  private static String[] retryingEvery(String delay, int workers) {
+    return new String[] {
+      "publisher:",
+      "  workers: " + workers,
+      "  poll-interval: 100ms",
+      "delivery:",
+      "  max-attempts: 1000",
+      "backoff:",
+      "  initial: " + delay,
+      "  max: " + delay,
+      "  multiplier: 1.0",
+      "  jitter: none"
+    };
   }
 
   private static String[] concat(String[] head, String... tail) {
