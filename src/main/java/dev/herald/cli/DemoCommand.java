@@ -32,9 +32,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     description = {
-      "A first look: an embedded Redis and the publisher in this process, some sample",
-      "notifications (one whose stream refuses appends for a while, one that ends as a",
-      "dead letter), and a live summary; then how to inspect and requeue the dead letter.",
+      "Try Herald for 20 seconds on its own Redis, with sample notifications.",
+      "Runs an embedded Redis and the publisher in this process, submits samples (one whose",
+      "stream refuses appends for a while, one that ends as a dead letter), prints a live",
+      "summary, then shows how to inspect and requeue the dead letter.",
     },
     footer = {
       "",

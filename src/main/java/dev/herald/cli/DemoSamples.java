@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /** The notifications {@code herald demo} submits, each showing one outcome. */
 final class DemoSamples {
@@ -70,14 +71,16 @@ final class DemoSamples {
       if (r.outcome() == SubmitResult.Outcome.ACCEPTED) {
         routes += n.recipients().size() * n.channels().size();
       }
-      out.printf(
-          "  %-9s %s  %-16s %-11s %-12s %s%n",
-          r.outcome().name().toLowerCase(),
-          r.notificationId(),
-          n.type(),
-          String.join(",", n.channels()),
-          String.join(",", n.recipients()),
-          notes.get(i));
+      String line =
+          String.format(
+              "  %-9s %s  %-16s %-11s %-12s %s",
+              r.outcome().name().toLowerCase(Locale.ROOT),
+              r.notificationId(),
+              n.type(),
+              String.join(",", n.channels()),
+              String.join(",", n.recipients()),
+              notes.get(i));
+      out.println(line.stripTrailing());
     }
     out.println();
     out.printf(
