@@ -11,7 +11,6 @@ import dev.herald.store.redis.EmbeddedRedis;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -77,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
                             + "')"));
     PrintWriter out = spec.commandLine().getOut();
     Path dir = Files.createTempDirectory("herald-demo-");
-    EmbeddedRedis redis = EmbeddedRedis.start(dir.resolve("data"), freePort());
+    EmbeddedRedis redis = EmbeddedRedis.startPrivate();
     String levelBefore = null;
     try {
       redis.blockStream(EMAIL_STREAM);
@@ -215,12 +214,6 @@ final class DemoCommand implements Callable<Integer> {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.herald.store.redis;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,30 +27,54 @@ public final class EmbeddedRedis implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts it with {@code dataDir} for its files; fails if the port is taken. */
+  /** Starts it on {@link #PORT} with {@code dataDir} for its files; fails if the port is taken. */
   public static EmbeddedRedis start(Path dataDir) throws IOException {
-    return start(dataDir, PORT);
+    Files.createDirectories(dataDir);
+    return start(
+        PORT,
+        "dir " + quoted(dataDir.toAbsolutePath().toString()),
+        "appendonly yes",
+        "appendfsync everysec");
   }
 
-  /** Starts it on {@code port} (e.g. a free one, for {@code herald demo}). */
-  public static EmbeddedRedis start(Path dataDir, int port) throws IOException {
-    Files.createDirectories(dataDir);
-    RedisServer server =
+  /**
+   * Starts a throw-away instance on a free port, without persistence: for benchmarks and the demo,
+   * which must not collide with a running {@code herald run}.
+   */
+  public static EmbeddedRedis startPrivate() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    return start(port, "appendonly no");
+  }
+
+  private static EmbeddedRedis start(int port, String... settings) throws IOException {
+    var builder =
         RedisServer.newRedisServer()
             .bind(HOST)
             .port(port)
-            .setting("dir " + quoted(dataDir.toAbsolutePath().toString()))
-            .setting("appendonly yes")
-            .setting("appendfsync everysec")
             .setting("save \"\"")
-            .setting("daemonize no")
-            .build();
+            .setting("daemonize no");
+    for (String setting : settings) {
+      builder.setting(setting);
+    }
+    RedisServer server = builder.build();
     server.start();
     return new EmbeddedRedis(server, port);
   }
 
   public String url() {
     return "redis://" + HOST + ":" + port;
+  }
+
+  private static String quoted(String path) {
+    return "\"" + path.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.stop();
   }
 
   /**
@@ -67,14 +92,5 @@ public final class EmbeddedRedis implements AutoCloseable {
     try (RedisClient client = RedisClient.create(URI.create(url()))) {
       client.del(key);
     }
-  }
-
-  private static String quoted(String path) {
-    return "\"" + path.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  @Override
-  public void close() throws IOException {
-    server.stop();
   }
 }
