@@ -3,6 +3,8 @@ package dev.herald.ops;
 import dev.herald.store.StatsStore;
 import dev.herald.store.StoreSnapshot;
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -22,8 +25,9 @@ import java.util.function.Supplier;
 /**
  * Gauges read from the store at scrape time, in one round trip ({@link StatsStore#snapshot}) within
  * a time budget: schedule depth, due groups, the age of the oldest due group (lag), dead letters,
- * stream lengths. When Redis does not answer in time only {@code herald_redis_up 0} is reported,
- * and the scrape is not held up.
+ * stream lengths, and the store's own counters (all processes together, CLI commands included).
+ * When Redis does not answer in time only {@code herald_redis_up 0} is reported, and the scrape is
+ * not held up.
  */
 final class StoreCollector implements MultiCollector, AutoCloseable {
 
@@ -97,6 +101,21 @@ final class StoreCollector implements MultiCollector, AutoCloseable {
               .build());
     }
     out.add(lengths.build());
+    CounterSnapshot.Builder events =
+        CounterSnapshot.builder()
+            .name("herald_store_events")
+            .help(
+                "The store's own counters, for all processes together (max over instances, never"
+                    + " sum): routes_accepted, published, retried, dead_lettered, expired,"
+                    + " cancelled, …");
+    for (Map.Entry<String, Long> e : new TreeMap<>(s.counters()).entrySet()) {
+      events.dataPoint(
+          CounterDataPointSnapshot.builder()
+              .labels(Labels.of("event", e.getKey()))
+              .value(e.getValue())
+              .build());
+    }
+    out.add(events.build());
     return new MetricSnapshots(out);
   }
 

@@ -185,6 +185,9 @@ class MetricsIT {
         assertThat(m.value("herald_dead_letter_routes")).isEqualTo(1);
         assertThat(m.value("herald_stream_length_entries", "stream", h.stream)).isEqualTo(7);
         assertThat(m.value("herald_stream_length_entries", "stream", email)).isEqualTo(-1);
+        assertThat(m.value("herald_store_events_total", "event", "published")).isEqualTo(7);
+        assertThat(m.value("herald_store_events_total", "event", "dead_lettered")).isEqualTo(1);
+        assertThat(m.value("herald_store_events_total", "event", "routes_accepted")).isEqualTo(8);
         assertThat(m.value("herald_intake_notifications_accepted_total")).isEqualTo(4);
         assertThat(m.value("herald_intake_routes_accepted_total")).isEqualTo(8);
         assertThat(m.value("herald_intake_duplicates_total")).isEqualTo(1);
