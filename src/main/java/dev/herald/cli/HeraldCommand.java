@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       RoutesCommand.class,
       CancelCommand.class,
       IntakeCommand.class,
+      DemoCommand.class,
       BenchCommand.class
     },
     footer = {

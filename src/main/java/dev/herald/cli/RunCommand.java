@@ -1,5 +1,7 @@
 package dev.herald.cli;
 
+import dev.herald.config.HeraldConfig;
+import dev.herald.ops.Logging;
 import dev.herald.publish.PublisherListener;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,6 +22,9 @@ import picocli.CommandLine.Mixin;
       "",
       "On SIGTERM it stops claiming, finishes the batches in hand and exits 0 within",
       "publisher.shutdown-grace. While Redis does not answer it waits and retries.",
+      "On SIGHUP it reads the config file again: publisher, backoff, delivery.max-attempts",
+      "and logging.level apply at once; other keys need a restart (it logs which).",
+      "Metrics, health and readiness: http://<ops.listen>/metrics, /healthz, /readyz.",
       "Exit codes: 0 stopped cleanly, 78 bad config or Redis refused the credentials.",
     })
 final class RunCommand implements Callable<Integer> {
@@ -28,8 +33,11 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Daemon daemon = new Daemon(config.load(), PublisherListener.NONE);
+    HeraldConfig cfg = config.load();
+    Logging.configure(cfg.logging());
+    Daemon daemon = new Daemon(cfg, cfg.channels(), PublisherListener.NONE);
     Signals.onStop(daemon::requestStop);
+    Signals.onReload(() -> daemon.reload(config::load));
     return daemon.run();
   }
 }

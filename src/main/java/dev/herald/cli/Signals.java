@@ -5,8 +5,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Handles SIGTERM and SIGINT ourselves, so that a stop ends with exit code 0 after a clean shutdown
- * instead of the JVM's 143. Uses {@code sun.misc.Signal} (jdk.unsupported), which every OpenJDK
- * build has; where it is missing, a shutdown hook does the same without the exit code.
+ * instead of the JVM's 143, and SIGHUP, which reloads the config file. Uses {@code sun.misc.Signal}
+ * (jdk.unsupported), which every OpenJDK build has; where it is missing, a shutdown hook does the
+ * same without the exit code.
  */
 final class Signals {
 
@@ -38,6 +39,18 @@ final class Signals {
       LOG.warn(
           "cannot handle signals directly ({}); stopping through a shutdown hook", e.toString());
       Runtime.getRuntime().addShutdownHook(new Thread(once, "herald-shutdown"));
+    }
+  }
+
+  /**
+   * Calls {@code onReload} on every SIGHUP (instead of the JVM's default of exiting). Where signals
+   * cannot be handled, says so: a reload then needs a restart.
+   */
+  static void onReload(Runnable onReload) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> onReload.run());
+    } catch (LinkageError | IllegalArgumentException e) {
+      LOG.warn("cannot handle SIGHUP ({}); a config change needs a restart", e.toString());
     }
   }
 }

@@ -4,6 +4,12 @@ import picocli.CommandLine.IVersionProvider;
 
 /** {@code herald --version}: the version from the jar's manifest. */
 public final class Version implements IVersionProvider {
+  /** The version, or {@code dev} when not run from the jar. */
+  static String number() {
+    String v = Version.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
   @Override
   public String[] getVersion() {
     String v = Version.class.getPackage().getImplementationVersion();

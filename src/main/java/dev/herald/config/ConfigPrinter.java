@@ -2,6 +2,7 @@ package dev.herald.config;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializerProvider;
@@ -11,6 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.backoff.Jitter;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The effective configuration as one line of JSON, with credentials redacted: safe to log. */
 public final class ConfigPrinter {
@@ -20,6 +23,27 @@ public final class ConfigPrinter {
   private ConfigPrinter() {}
 
   public static String describe(HeraldConfig config) {
+    try {
+      return MAPPER.writeValueAsString(redactedTree(config));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Every key by its dotted path ({@code publisher.batch-size}), with its value as the file would
+   * write it ({@code 30s}); credentials redacted, unset keys as {@code (unset)}.
+   */
+  public static Map<String, String> keys(HeraldConfig config) {
+    return flatten(redactedTree(config));
+  }
+
+  /** As {@link #keys}, credentials included: for comparing, never for printing. */
+  static Map<String, String> rawKeys(HeraldConfig config) {
+    return flatten(MAPPER.valueToTree(config));
+  }
+
+  private static ObjectNode redactedTree(HeraldConfig config) {
     ObjectNode tree = MAPPER.valueToTree(config);
     ObjectNode redis = (ObjectNode) tree.get("redis");
     String url = config.redis().url();
@@ -32,10 +56,27 @@ public final class ConfigPrinter {
         redis.put("url", ConfigValidator.redactedUrl(url));
       }
     }
-    try {
-      return MAPPER.writeValueAsString(tree);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
+    return tree;
+  }
+
+  private static Map<String, String> flatten(JsonNode tree) {
+    Map<String, String> out = new LinkedHashMap<>();
+    flatten("", tree, out);
+    return out;
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+    if (node.isObject()) {
+      node.fields()
+          .forEachRemaining(
+              e ->
+                  flatten(
+                      prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(),
+                      e.getValue(),
+                      out));
+    } else {
+      out.put(
+          prefix, node.isNull() ? "(unset)" : node.isValueNode() ? node.asText() : node.toString());
     }
   }
 

@@ -30,7 +30,7 @@ final class ConfigValidator {
     }
     keyName("gateway.stream", c.gateway().stream());
     between("gateway.max-length", c.gateway().maxLength(), 1, 1_000_000_000L);
-    between("publisher.workers", c.publisher().workers(), 1, 64);
+    between("publisher.workers", c.publisher().workers(), 1, PublisherSettings.MAX_WORKERS);
     between("publisher.batch-size", c.publisher().batchSize(), 1, 10_000);
     between(
         "publisher.poll-interval",
@@ -85,6 +85,18 @@ final class ConfigValidator {
     between("intake.rejected-max-length", c.intake().rejectedMaxLength(), 1, 1_000_000_000L);
     channels(c);
     between("retention.published", c.retention().published(), Duration.ZERO, Duration.ofDays(365));
+    if (c.ops().enabled()) {
+      try {
+        c.ops().address();
+      } catch (IllegalArgumentException e) {
+        problems.add("ops.listen " + e.getMessage() + " (was '" + c.ops().listen() + "')");
+      }
+    }
+    between(
+        "ops.ready-timeout", c.ops().readyTimeout(), Duration.ofMillis(10), Duration.ofMinutes(1));
+    between("ops.max-type-labels", c.ops().maxTypeLabels(), 1, 1000);
+    oneOf("logging.level", c.logging().level(), LoggingSettings.LEVELS);
+    oneOf("logging.format", c.logging().format(), LoggingSettings.FORMATS);
     return problems;
   }
 
@@ -117,6 +129,13 @@ final class ConfigValidator {
   private void keyName(String key, String value) {
     if (value.isBlank() || value.chars().anyMatch(ch -> ch <= ' ')) {
       problems.add(key + " must be a key name without whitespace (was '" + value + "')");
+    }
+  }
+
+  private void oneOf(String key, String value, List<String> allowed) {
+    if (value != null && !allowed.contains(value)) {
+      problems.add(
+          key + " must be one of " + String.join(", ", allowed) + " (was '" + value + "')");
     }
   }
 

@@ -24,7 +24,9 @@ public record HeraldConfig(
     DeliverySettings delivery,
     IntakeSettings intake,
     RetentionSettings retention,
-    @JsonProperty("channels") Map<String, ChannelSettings> channelSettings) {
+    @JsonProperty("channels") Map<String, ChannelSettings> channelSettings,
+    OpsSettings ops,
+    LoggingSettings logging) {
 
   /** The channel that exists unless {@code channels} leaves it out: to the gateway stream. */
   public static final String PUSH = "push";
@@ -48,11 +50,13 @@ public record HeraldConfig(
       }
     }
     channelSettings = java.util.Collections.unmodifiableMap(channels);
+    ops = ops == null ? OpsSettings.defaults() : ops;
+    logging = logging == null ? LoggingSettings.defaults() : logging;
   }
 
   /** Every key at its default. */
   public static HeraldConfig defaults() {
-    return new HeraldConfig(null, null, null, null, null, null, null, null, null);
+    return new HeraldConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -75,6 +79,8 @@ public record HeraldConfig(
         delivery,
         intake,
         retention,
-        channelSettings);
+        channelSettings,
+        ops,
+        logging);
   }
 }

@@ -15,6 +15,10 @@ public record PublisherSettings(
     Duration pollInterval,
     Duration lease,
     Duration shutdownGrace) {
+
+  /** The most workers a process may run; a reload may grow the pool up to this many. */
+  public static final int MAX_WORKERS = 64;
+
   public PublisherSettings {
     workers = workers == null ? 4 : workers;
     batchSize = batchSize == null ? 500 : batchSize;

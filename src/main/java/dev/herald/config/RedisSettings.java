@@ -14,4 +14,14 @@ public record RedisSettings(String url, Duration timeout) {
   static RedisSettings defaults() {
     return new RedisSettings(null, null);
   }
+
+  /** Without the password, so that printing a config never shows it. */
+  @Override
+  public String toString() {
+    return "RedisSettings[url="
+        + (url == null ? null : ConfigValidator.redactedUrl(url))
+        + ", timeout="
+        + timeout
+        + "]";
+  }
 }

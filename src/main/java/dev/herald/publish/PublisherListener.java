@@ -31,6 +31,12 @@ public interface PublisherListener {
   /** Not tried: its stream's breaker is open; the route waits without being charged. */
   default void onDeferred(RouteInfo route) {}
 
+  /** The route was cancelled before it was published. */
+  default void onCancelled(RouteInfo route) {}
+
+  /** Dead letters were deleted, e.g. by a retention cap ({@code reason} says which). */
+  default void onDeadLettersPurged(int count, String reason) {}
+
   /** Another worker owned the route by the time we completed it; our result was dropped. */
   default void onLeaseLost(RouteInfo route) {}
 

@@ -32,18 +32,21 @@ public final class PublisherLoop {
   static final int FIRST_CLAIM_AFTER_WAIT = 64;
 
   private final IntFunction<PublishCycle> cycles;
-  private final int workers;
   private final Janitor janitor;
   private final Waiter waiter;
   private final Clock clock;
   private final Supplier<Duration> pollInterval;
   private final PublisherListener listener;
   private final RateLimitedLog troubleLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
-  private final List<Thread> threads = new ArrayList<>();
+  private final List<Worker> workers = new ArrayList<>();
+  private int target;
+  private int nextSerial;
   private volatile boolean running;
 
   /**
-   * @param cycles makes the cycle of worker {@code i}
+   * @param cycles makes the cycle of worker {@code i}; {@code i} counts every worker this loop ever
+   *     started, so no two workers share a number
+   * @param workers how many workers to start; {@link #resize} changes it
    * @param janitor run by worker 0 between batches
    */
   public PublisherLoop(
@@ -54,8 +57,11 @@ public final class PublisherLoop {
       Clock clock,
       Supplier<Duration> pollInterval,
       PublisherListener listener) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be at least 1 (was " + workers + ")");
+    }
     this.cycles = cycles;
-    this.workers = workers;
+    this.target = workers;
     this.janitor = janitor;
     this.waiter = waiter;
     this.clock = clock;
@@ -68,14 +74,66 @@ public final class PublisherLoop {
       return;
     }
     running = true;
-    for (int i = 0; i < workers; i++) {
-      PublishCycle cycle = cycles.apply(i);
-      boolean housekeeper = i == 0;
-      Thread t = new Thread(() -> work(cycle, housekeeper), "herald-publisher-" + i);
-      threads.add(t);
-      t.start();
+    for (int i = 0; i < target; i++) {
+      spawn();
     }
-    LOG.info("publisher started with {} worker(s)", workers);
+    LOG.info("publisher started with {} worker(s)", target);
+  }
+
+  /**
+   * Runs {@code count} workers from now on. New workers start at once; surplus ones (the newest)
+   * finish the batch in hand and end. Before {@link #start}, sets how many it starts.
+   */
+  public synchronized void resize(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("workers must be at least 1 (was " + count + ")");
+    }
+    int before = target;
+    target = count;
+    if (!running || count == before) {
+      return;
+    }
+    workers.removeIf(w -> !w.thread.isAlive());
+    List<Worker> active = workers.stream().filter(w -> !w.retired).toList();
+    for (int i = active.size(); i < count; i++) {
+      spawn();
+    }
+    for (int i = count; i < active.size(); i++) {
+      active.get(i).retired = true;
+    }
+    notifyAll(); // ends the back-off pauses of retired workers
+    waiter.wakeAll(); // and their idle waits
+    LOG.info("publisher now runs {} worker(s) (was {})", count, before);
+  }
+
+  /** The number of workers it runs (or will run, before {@link #start}). */
+  public synchronized int workers() {
+    return target;
+  }
+
+  private void spawn() {
+    int serial = nextSerial++;
+    Worker w = new Worker(cycles.apply(serial), serial == 0);
+    w.thread = new Thread(() -> work(w), "herald-publisher-" + serial);
+    workers.add(w);
+    w.thread.start();
+  }
+
+  /** One worker thread; {@code retired} ends it after the batch in hand. */
+  private static final class Worker {
+    final PublishCycle cycle;
+    final boolean housekeeper;
+    Thread thread;
+    volatile boolean retired;
+
+    Worker(PublishCycle cycle, boolean housekeeper) {
+      this.cycle = cycle;
+      this.housekeeper = housekeeper;
+    }
+
+    boolean shouldRun(PublisherLoop loop) {
+      return loop.running && !retired;
+    }
   }
 
   /**
@@ -87,8 +145,8 @@ public final class PublisherLoop {
     List<Thread> toJoin;
     synchronized (this) {
       running = false;
-      toJoin = List.copyOf(threads);
-      threads.clear();
+      toJoin = workers.stream().map(w -> w.thread).toList();
+      workers.clear();
       notifyAll(); // ends back-off pauses
     }
     waiter.wakeAll();
@@ -115,15 +173,15 @@ public final class PublisherLoop {
     return running;
   }
 
-  private void work(PublishCycle cycle, boolean housekeeper) {
+  private void work(Worker w) {
     int failures = 0;
     boolean afterWait = true;
-    while (running) {
+    while (w.shouldRun(this)) {
       try {
         PublishCycle.Result result =
-            cycle.runOnce(afterWait ? FIRST_CLAIM_AFTER_WAIT : Integer.MAX_VALUE);
+            w.cycle.runOnce(afterWait ? FIRST_CLAIM_AFTER_WAIT : Integer.MAX_VALUE);
         afterWait = false;
-        if (housekeeper) {
+        if (w.housekeeper) {
           janitor.runIfDue();
         }
         if (failures > 0) {
@@ -136,7 +194,7 @@ public final class PublisherLoop {
           // The stream refuses appends for a reason of the server's: every route would fail
           // alike, so wait instead of burning through leases.
           troubleLog.warn("sink", "gateway stream unavailable; backing off");
-          pause(MAX_BACKOFF);
+          pause(w, MAX_BACKOFF);
         } else if (!result.wasFull()) {
           Instant now = clock.instant();
           Instant deadline = now.plus(pollInterval.get());
@@ -153,17 +211,17 @@ public final class PublisherLoop {
         failures++;
         listener.onCycleFailed(e);
         troubleLog.warn("store", "{}; backing off (failure {} in a row)", e.getMessage(), failures);
-        pause(backoff(failures));
+        pause(w, backoff(failures));
       } catch (StoreAccessDeniedException e) {
         failures++;
         listener.onCycleFailed(e);
         troubleLog.error("store", "{}; fix redis.url or the ACL", e.getMessage());
-        pause(MAX_BACKOFF);
+        pause(w, MAX_BACKOFF);
       } catch (RuntimeException e) {
         failures++;
         listener.onCycleFailed(e);
         troubleLog.error("cycle", "publish cycle failed: {}", e.toString(), e);
-        pause(backoff(failures));
+        pause(w, backoff(failures));
       }
     }
   }
@@ -173,19 +231,19 @@ public final class PublisherLoop {
     return Duration.ofMillis(Math.min(ms, MAX_BACKOFF.toMillis()));
   }
 
-  private void pause(Duration d) {
+  private void pause(Worker w, Duration d) {
     try {
-      waiterFreePause(d);
+      waiterFreePause(w, d);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  /** A pause that only {@link #stop} ends early, not signals of new work. */
-  private void waiterFreePause(Duration d) throws InterruptedException {
+  /** A pause that only {@link #stop} or {@link #resize} ends early, not signals of new work. */
+  private void waiterFreePause(Worker w, Duration d) throws InterruptedException {
     long end = System.nanoTime() + d.toNanos();
     synchronized (this) {
-      while (running) {
+      while (w.shouldRun(this)) {
         long left = end - System.nanoTime();
         if (left <= 0) {
           return;

@@ -49,6 +49,8 @@ class IntakeProcessIT {
               "  stream: " + intents,
               "  rejected-stream: " + intents + ":rejected",
               "  claim-idle: 1s",
+              "ops:",
+              "  listen: 127.0.0.1:0",
               ""));
       // A consumer that read 20 intents and died before acknowledging any.
       h.raw.xgroupCreate(intents, "herald", new StreamEntryID(0, 0), true);

@@ -52,6 +52,8 @@ class ProcessCrashIT {
               "  poll-interval: 100ms",
               "  lease: 2s",
               "  shutdown-grace: 2s",
+              "ops:",
+              "  listen: 127.0.0.1:0",
               ""));
       HeraldProcess first =
           HeraldProcess.start(dir.resolve("first.log"), "run", "--config", config.toString());

@@ -82,8 +82,8 @@ class ConfigLoaderTest {
                         "backoff.jitter must be one of none, full, equal (was 'half')",
                         "backoff.initial must be a duration: " + Durations.FORMS + " (was 'soon')",
                         "delivery.max-attempts must be between 1 and 1000 (was 0)",
-                        "unknown key colour (allowed: backoff, channels, delivery, gateway, intake, namespace,"
-                            + " publisher, redis, retention)"));
+                        "unknown key colour (allowed: backoff, channels, delivery, gateway, intake,"
+                            + " logging, namespace, ops, publisher, redis, retention)"));
   }
 
   @Test
@@ -186,5 +186,40 @@ class ConfigLoaderTest {
                         "intake.batch-size must be between 1 and 10000 (was 0)",
                         "intake.claim-idle must be between 1s and 1d (was 10ms)",
                         "intake.rejected-stream must differ from intake.stream (both 'same')"));
+  }
+
+  @Test
+  void reads_the_ops_and_logging_sections() throws Exception {
+    HeraldConfig c =
+        load(
+            "ops:\n  listen: '[::1]:0'\n  ready-timeout: 250ms\n  max-type-labels: 5\n"
+                + "logging:\n  level: debug\n  format: json\n");
+    assertThat(c.ops().address().getHostString()).isEqualTo("::1");
+    assertThat(c.ops().address().getPort()).isZero();
+    assertThat(c.ops().readyTimeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(c.ops().maxTypeLabels()).isEqualTo(5);
+    assertThat(c.logging().level()).isEqualTo("debug");
+    assertThat(c.logging().json()).isTrue();
+    assertThat(load("ops:\n  listen: 'off'\n").ops().enabled()).isFalse();
+  }
+
+  @Test
+  void bad_ops_and_logging_values_are_reported_with_their_keys() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    "ops:\n  listen: localhost\n  ready-timeout: 5m\n  max-type-labels: 0\n"
+                        + "logging:\n  level: loud\n  format: xml\n"))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactlyInAnyOrder(
+                        "ops.listen must be host:port or off (was 'localhost')",
+                        "ops.ready-timeout must be between 10ms and 1m (was 5m)",
+                        "ops.max-type-labels must be between 1 and 1000 (was 0)",
+                        "logging.level must be one of trace, debug, info, warn, error, off"
+                            + " (was 'loud')",
+                        "logging.format must be one of text, json (was 'xml')"));
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A real {@code herald} JVM started from this test's class path, which a test may kill. */
@@ -21,6 +22,11 @@ public final class HeraldProcess implements AutoCloseable {
 
   /** Starts {@code herald <args>}, its output going to {@code log}. */
   public static HeraldProcess start(Path log, String... args) {
+    return start(log, Map.of(), args);
+  }
+
+  /** As {@link #start(Path, String...)}, with {@code env} added to its environment. */
+  public static HeraldProcess start(Path log, Map<String, String> env, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
@@ -29,11 +35,12 @@ public final class HeraldProcess implements AutoCloseable {
     cmd.add("dev.herald.Main");
     cmd.addAll(List.of(args));
     try {
-      Process p =
+      ProcessBuilder builder =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      builder.environment().putAll(env);
+      Process p = builder.start();
       return new HeraldProcess(p, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -48,6 +55,11 @@ public final class HeraldProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** SIGHUP, as {@code systemctl reload} sends it. */
+  public void hangUp() {
+    Signals.send(process.pid(), "HUP");
+  }
+
   /** SIGKILL: no shutdown hook, no clean-up, leases left as they are. */
   public void kill() {
     process.destroyForcibly();
@@ -57,6 +69,11 @@ public final class HeraldProcess implements AutoCloseable {
   /** SIGTERM, then waits for the exit code. */
   public int terminate(int seconds) {
     process.destroy();
+    return waitFor(seconds);
+  }
+
+  /** Waits for it to exit by itself; -1 (and killed) if it did not within {@code seconds}. */
+  public int waitForExit(int seconds) {
     return waitFor(seconds);
   }
 

@@ -85,17 +85,42 @@ public final class RedisServerProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("redis.log").toFile())
             .start();
-    awaitAnswering(Duration.ofSeconds(20));
+    try {
+      awaitAnswering(Duration.ofSeconds(20));
+    } catch (IOException e) {
+      process.destroyForcibly();
+      throw e;
+    }
   }
 
   /** Kills the server abruptly (as a crash would) and waits for it to be gone. */
   public void kill() {
+    if (process.isAlive()) {
+      resume(); // a stopped process would not die of SIGKILL until continued on some systems
+    }
     process.destroyForcibly();
     try {
       process.waitFor(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Freezes the server (SIGSTOP): connections are accepted by the kernel but nothing answers, as
+   * with a Redis stuck in a long command or a frozen VM. {@link #resume} thaws it.
+   */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** Thaws a {@link #pause}d server (SIGCONT). */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    Signals.send(process.pid(), name);
   }
 
   /** Starts the server again on the same port and directory (so with its AOF, if enabled). */
@@ -122,7 +147,8 @@ public final class RedisServerProcess implements AutoCloseable {
         s.getOutputStream().write("PING\r\n".getBytes());
         byte[] buf = new byte[7];
         int n = s.getInputStream().read(buf);
-        if (n > 0 && new String(buf, 0, n).startsWith("+PONG")) {
+        String reply = n > 0 ? new String(buf, 0, n) : "";
+        if (reply.startsWith("+PONG") || reply.startsWith("-NOAUTH")) { // up, with requirepass
           return;
         }
       } catch (IOException notYet) {

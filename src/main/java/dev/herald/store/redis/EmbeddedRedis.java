@@ -2,8 +2,10 @@ package dev.herald.store.redis;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import redis.clients.jedis.RedisClient;
 import redis.embedded.RedisServer;
 
 /**
@@ -73,5 +75,22 @@ public final class EmbeddedRedis implements AutoCloseable {
   @Override
   public void close() throws IOException {
     server.stop();
+  }
+
+  /**
+   * Makes appends to the stream {@code key} fail, as a misconfigured gateway would, by storing a
+   * string under its name ({@code WRONGTYPE}). For {@code herald demo}.
+   */
+  public void blockStream(String key) {
+    try (RedisClient client = RedisClient.create(URI.create(url()))) {
+      client.set(key, "not a stream: appends fail until this key is deleted");
+    }
+  }
+
+  /** Undoes {@link #blockStream}: the stream takes appends again. */
+  public void unblockStream(String key) {
+    try (RedisClient client = RedisClient.create(URI.create(url()))) {
+      client.del(key);
+    }
   }
 }

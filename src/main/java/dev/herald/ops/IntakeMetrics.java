@@ -1,0 +1,58 @@
+package dev.herald.ops;
+
+import dev.herald.intake.IntakeListener;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/** Metrics of the intake paths that run in this process, fed by {@link IntakeListener} events. */
+final class IntakeMetrics implements IntakeListener {
+
+  private final BoundedLabels sources = new BoundedLabels(8);
+  private final BoundedLabels fields = new BoundedLabels(32);
+  private final Counter notifications;
+  private final Counter routes;
+  private final Counter duplicates;
+  private final Counter rejected;
+
+  IntakeMetrics(PrometheusRegistry registry) {
+    notifications =
+        Counter.builder()
+            .name("herald_intake_notifications_accepted_total")
+            .help("Notifications accepted and scheduled")
+            .register(registry);
+    routes =
+        Counter.builder()
+            .name("herald_intake_routes_accepted_total")
+            .help("Routes of the accepted notifications")
+            .register(registry);
+    duplicates =
+        Counter.builder()
+            .name("herald_intake_duplicates_total")
+            .help("Notifications whose idempotency key named an earlier one: nothing scheduled")
+            .register(registry);
+    rejected =
+        Counter.builder()
+            .name("herald_intake_rejected_total")
+            .help("Notifications refused as invalid, by source and first field named")
+            .labelNames("source", "field")
+            .register(registry);
+  }
+
+  @Override
+  public void onAccepted(int notifications, int routes) {
+    this.notifications.inc(notifications);
+    this.routes.inc(routes);
+  }
+
+  @Override
+  public void onDuplicate(int notifications) {
+    duplicates.inc(notifications);
+  }
+
+  @Override
+  public void onRejected(String source, String field) {
+    // recipients[3] and recipients[7] are the same field to an operator.
+    String bare = field == null ? null : field.replaceAll("\\[\\d+]", "");
+    rejected.labelValues(sources.of(source), fields.of(bare)).inc();
+  }
+}

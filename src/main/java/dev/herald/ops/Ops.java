@@ -1,0 +1,133 @@
+package dev.herald.ops;
+
+import dev.herald.config.OpsSettings;
+import dev.herald.intake.IntakeListener;
+import dev.herald.publish.PublisherListener;
+import dev.herald.store.StatsStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Herald's operations side in one place: the metrics, liveness and readiness, and the HTTP server
+ * that shows them on {@code ops.listen}. Started first and closed last by the daemon, so that it
+ * answers while Herald waits for Redis and while it shuts down.
+ */
+public final class Ops implements AutoCloseable {
+
+  private final OpsSettings settings;
+  private final Clock clock;
+  private final Metrics metrics;
+  private final IntakeMetrics intakeMetrics;
+  private final Health health;
+  private final Readiness readiness;
+  private final PublisherListener publisherListener;
+  private OpsServer server;
+  private StoreCollector storeCollector;
+
+  private Ops(
+      OpsSettings settings,
+      Clock clock,
+      Supplier<Duration> pollInterval,
+      IntSupplier workers,
+      String version) {
+    this.settings = settings;
+    this.clock = clock;
+    this.metrics = new Metrics(settings.maxTypeLabels(), workers, version);
+    this.intakeMetrics = new IntakeMetrics(metrics.registry());
+    this.health = new Health(clock, pollInterval);
+    this.readiness = new Readiness(settings.readyTimeout());
+    this.publisherListener = FanOutListener.of(metrics, health);
+  }
+
+  /**
+   * Sets up the metrics and, unless {@code ops.listen} is {@code off}, starts serving them.
+   *
+   * @param pollInterval the publisher's poll interval, read at each health check
+   * @param workers the publisher's worker count, read at each scrape
+   * @throws IOException when {@code ops.listen} cannot be bound
+   */
+  public static Ops start(
+      OpsSettings settings,
+      Clock clock,
+      Supplier<Duration> pollInterval,
+      IntSupplier workers,
+      String version)
+      throws IOException {
+    Ops ops = new Ops(settings, clock, pollInterval, workers, version);
+    if (settings.enabled()) {
+      InetSocketAddress unresolved = settings.address();
+      ops.server =
+          OpsServer.start(
+              new InetSocketAddress(unresolved.getHostString(), unresolved.getPort()),
+              ops.metrics.registry(),
+              ops.health::check,
+              ops.readiness::check);
+    }
+    return ops;
+  }
+
+  /** Where it serves, when it does (with the real port when {@code ops.listen} asked for 0). */
+  public Optional<InetSocketAddress> address() {
+    return Optional.ofNullable(server).map(OpsServer::address);
+  }
+
+  /** Metrics and health in one listener, for the publisher loop. */
+  public PublisherListener publisherListener() {
+    return publisherListener;
+  }
+
+  /** Metrics for the intake paths that run in this process. */
+  public IntakeListener intakeListener() {
+    return intakeMetrics;
+  }
+
+  /**
+   * Redis answers: readiness pings it, and each scrape reads the store's figures.
+   *
+   * @param ping one round trip to Redis; throws when it fails
+   * @param streams the streams whose length to report
+   */
+  public synchronized void connected(
+      StatsStore stats, Runnable ping, Supplier<Collection<String>> streams) {
+    readiness.connected(ping);
+    storeCollector = new StoreCollector(stats, streams, clock, settings.readyTimeout(), metrics);
+    metrics.registry().register(storeCollector);
+  }
+
+  /** The publisher loop runs: liveness is judged by its progress from now on. */
+  public void publishing() {
+    health.started();
+  }
+
+  /** Shutting down: health and readiness answer 503 from now on. */
+  public void stopping() {
+    health.stopping();
+    readiness.stopping();
+  }
+
+  public Check health() {
+    return health.check();
+  }
+
+  public Check readiness() {
+    return readiness.check();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (server != null) {
+      server.close();
+    }
+    if (storeCollector != null) {
+      metrics.registry().unregister(storeCollector);
+      storeCollector.close();
+    }
+    readiness.close();
+  }
+}

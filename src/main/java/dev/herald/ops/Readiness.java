@@ -1,0 +1,67 @@
+package dev.herald.ops;
+
+import dev.herald.config.Durations;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Readiness: Redis answers a PING within the timeout. The ping runs on its own thread, so the
+ * answer never takes longer than the timeout, whatever the connection pool's own timeouts.
+ */
+final class Readiness implements AutoCloseable {
+
+  private final Duration timeout;
+  private volatile BoundedCall<Long> ping;
+  private volatile boolean stopping;
+
+  Readiness(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  /** Connected: from now on {@code ping} (a round trip to Redis) decides. */
+  void connected(Runnable ping) {
+    this.ping =
+        new BoundedCall<>(
+            "herald-ops-ping",
+            () -> {
+              long start = System.nanoTime();
+              ping.run();
+              return System.nanoTime() - start;
+            });
+  }
+
+  void stopping() {
+    stopping = true;
+  }
+
+  Check check() {
+    if (stopping) {
+      return Check.failed("stopping");
+    }
+    BoundedCall<Long> call = ping;
+    if (call == null) {
+      return Check.failed("not connected to Redis yet");
+    }
+    try {
+      long nanos = call.get(timeout);
+      return Check.ok(String.format("ready: Redis answered in %.1fms", nanos / 1e6));
+    } catch (TimeoutException e) {
+      return Check.failed("Redis did not answer within " + Durations.format(timeout));
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      return Check.failed(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Check.failed("interrupted");
+    }
+  }
+
+  @Override
+  public void close() {
+    BoundedCall<Long> call = ping;
+    if (call != null) {
+      call.close();
+    }
+  }
+}

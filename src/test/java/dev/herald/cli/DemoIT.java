@@ -1,0 +1,37 @@
+package dev.herald.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.testing.HeraldProcess;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code herald demo} as a user runs it: a real JVM, its own Redis, a clean exit. */
+class DemoIT {
+
+  @TempDir Path dir;
+
+  @Test
+  void the_demo_publishes_retries_until_the_stream_takes_appends_and_shows_the_dead_letter() {
+    HeraldProcess demo = HeraldProcess.start(dir.resolve("demo.log"), "demo", "--duration", "8s");
+    try {
+      assertThat(demo.waitForExit(60)).as("exit code\n%s", demo.log()).isZero();
+      String out = demo.log();
+      System.err.println("[herald tests] herald demo --duration 8s:\n" + out);
+      assertThat(out)
+          .contains("Herald demo: an embedded Redis at redis://127.0.0.1:")
+          .containsPattern("metrics +http://127\\.0\\.0\\.1:\\d+/metrics")
+          .contains("demo:email-events takes appends again")
+          // after 8s: 10 routes, 9 published, none retrying, 1 dead, none waiting
+          .containsPattern("(?m)^ +8s +10 +9 +0 +1 +0$")
+          .containsPattern(
+              "Dead letter \\w+/sms:u-9 after 3 attempts \\(gateway_stream_publish_failed")
+          .containsPattern("\\$ herald routes show \\w+")
+          .contains("sms:u-9  dead_letter  3/3")
+          .containsPattern("\\$ herald dead-letters requeue \\w+/sms:u-9");
+    } finally {
+      demo.close();
+    }
+  }
+}

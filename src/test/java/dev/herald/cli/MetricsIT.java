@@ -1,0 +1,238 @@
+package dev.herald.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.domain.Channel;
+import dev.herald.domain.Channels;
+import dev.herald.domain.NotificationIds;
+import dev.herald.domain.NotificationRequest;
+import dev.herald.domain.NotificationValidator;
+import dev.herald.domain.RouteId;
+import dev.herald.intake.Intake;
+import dev.herald.intake.SubmitResult;
+import dev.herald.intake.SubmitResult.Outcome;
+import dev.herald.publish.RouteInfo;
+import dev.herald.testing.Harness;
+import dev.herald.testing.Http;
+import dev.herald.testing.Scrape;
+import dev.herald.testing.TestRedis;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A small run of the daemon, then one scrape of {@code /metrics} over HTTP, parsed: every metric
+ * the README lists is there, with the values the run must have given.
+ */
+class MetricsIT {
+
+  @TempDir Path dir;
+
+  @Test
+  void after_a_small_run_metrics_exposes_each_metric_with_the_values_of_the_run() throws Exception {
+    try (Harness h = Harness.realTime(TestRedis.url())) {
+      String email = h.namespace + ":email";
+      h.raw.set(email, "not a stream"); // every email route fails: WRONGTYPE
+      Channels channels =
+          new Channels(
+              List.of(new Channel("push", h.stream, 1000), new Channel("email", email, 1000)));
+      String yaml =
+          String.join(
+              "\n",
+              "redis:",
+              "  url: " + TestRedis.url(),
+              "namespace: " + h.namespace,
+              "publisher:",
+              "  workers: 2",
+              "  batch-size: 10",
+              "  poll-interval: 100ms",
+              "backoff:",
+              "  initial: 100ms",
+              "  max: 100ms",
+              "  jitter: none",
+              "delivery:",
+              "  max-attempts: 2",
+              "ops:",
+              "  listen: 127.0.0.1:0",
+              "");
+      try (RunningDaemon d = RunningDaemon.start(dir, yaml, channels)) {
+        Intake intake =
+            new Intake(
+                h.backend.notifications(),
+                () -> new NotificationValidator(channels.names(), 65_536),
+                new NotificationIds(),
+                Clock.systemUTC(),
+                () -> Duration.ofHours(1),
+                d.ops().intakeListener());
+        List<SubmitResult> results =
+            intake.submit(
+                List.of(
+                    Harness.notification("u-1", "u-2").idempotencyKey("k-1").build(),
+                    Harness.notification("u-3", "u-4").build(),
+                    Harness.notification("u-5", "u-6").build(),
+                    NotificationRequest.builder()
+                        .type("chat.message")
+                        .producer("chat")
+                        .recipients("u-9")
+                        .channels("push", "email")
+                        .build(),
+                    Harness.notification("u-1", "u-2").idempotencyKey("k-1").build(),
+                    Harness.notification().build()));
+        assertThat(results)
+            .extracting(SubmitResult::outcome)
+            .containsExactly(
+                Outcome.ACCEPTED,
+                Outcome.ACCEPTED,
+                Outcome.ACCEPTED,
+                Outcome.ACCEPTED,
+                Outcome.DUPLICATE,
+                Outcome.REJECTED);
+        h.raw.zadd(h.keys.schedule(), 0, "not-a-group"); // set aside as unreadable: corrupt
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    h.raw.xlen(h.stream) == 7
+                        && h.raw.zcard(h.keys.deadLetters()) == 1
+                        && h.raw.zcard(h.keys.schedule()) == 0);
+        // Events the core does not emit yet (expiry, cancel, purges) go through the same listener.
+        RouteInfo route = new RouteInfo("n-1", 0, new RouteId("push", "u-1"), "game.turn_ready", 1);
+        d.ops().publisherListener().onExpired(route);
+        d.ops().publisherListener().onCancelled(route);
+        d.ops().publisherListener().onCancelled(route);
+        d.ops().publisherListener().onDeadLettersPurged(3, "max-count");
+
+        Http.Answer answer = Http.get(d.baseUrl() + "/metrics");
+        assertThat(answer.status()).isEqualTo(200);
+        Scrape m = Scrape.parse(answer.body());
+        System.err.println("[herald tests] /metrics after a small run:\n" + heraldLines(answer));
+
+        String push = "push";
+        String turn = "game.turn_ready";
+        assertThat(m.value("herald_routes_published_total", "channel", push, "type", turn))
+            .isEqualTo(6);
+        assertThat(
+                m.value("herald_routes_published_total", "channel", push, "type", "chat.message"))
+            .isEqualTo(1);
+        assertThat(
+                m.value("herald_routes_retried_total", "channel", "email", "type", "chat.message"))
+            .isEqualTo(1);
+        assertThat(
+                m.value(
+                    "herald_routes_dead_lettered_total",
+                    "channel",
+                    "email",
+                    "type",
+                    "chat.message"))
+            .isEqualTo(1);
+        assertThat(m.value("herald_routes_dead_lettered_total", "channel", push, "type", turn))
+            .isZero();
+        assertThat(m.value("herald_routes_expired_total", "channel", push, "type", turn))
+            .isEqualTo(1);
+        assertThat(m.value("herald_routes_cancelled_total", "channel", push, "type", turn))
+            .isEqualTo(2);
+        assertThat(
+                m.value(
+                    "herald_publish_attempts_total",
+                    "outcome",
+                    "published",
+                    "classification",
+                    "none"))
+            .isEqualTo(7);
+        assertThat(
+                m.value(
+                    "herald_publish_attempts_total",
+                    "outcome",
+                    "retry",
+                    "classification",
+                    "gateway_stream_publish_failed"))
+            .isEqualTo(1);
+        assertThat(
+                m.value(
+                    "herald_publish_attempts_total",
+                    "outcome",
+                    "dead_letter",
+                    "classification",
+                    "gateway_stream_publish_failed"))
+            .isEqualTo(1);
+        assertThat(m.value("herald_lease_conflicts_total")).isZero();
+        assertThat(m.value("herald_corrupt_records_total")).isEqualTo(1);
+        assertThat(m.value("herald_dead_letters_purged_total", "reason", "max-count")).isEqualTo(3);
+        // 6 + 2 routes claimed once, the email route a second time.
+        assertThat(m.value("herald_batch_size_routes_sum")).isEqualTo(9);
+        assertThat(m.value("herald_batch_size_routes_count")).isBetween(2.0, 9.0);
+        assertThat(m.value("herald_batch_duration_seconds_count"))
+            .isEqualTo(m.value("herald_batch_size_routes_count"));
+        assertThat(m.value("herald_claim_duration_seconds_count"))
+            .isGreaterThanOrEqualTo(m.value("herald_batch_size_routes_count"));
+        assertThat(m.value("herald_publish_lag_seconds_count")).isEqualTo(7);
+        assertThat(m.value("herald_publish_lag_seconds_bucket", "le", "+Inf")).isEqualTo(7);
+        assertThat(m.value("herald_publish_cycles_total", "result", "ok")).isPositive();
+        assertThat(m.value("herald_publish_cycles_total", "result", "failed")).isZero();
+        assertThat(m.value("herald_schedule_groups")).isZero();
+        assertThat(m.value("herald_schedule_due_groups")).isZero();
+        assertThat(m.value("herald_schedule_lag_seconds")).isZero();
+        assertThat(m.value("herald_dead_letter_routes")).isEqualTo(1);
+        assertThat(m.value("herald_stream_length_entries", "stream", h.stream)).isEqualTo(7);
+        assertThat(m.value("herald_stream_length_entries", "stream", email)).isEqualTo(-1);
+        assertThat(m.value("herald_store_events_total", "event", "published")).isEqualTo(7);
+        assertThat(m.value("herald_store_events_total", "event", "dead_lettered")).isEqualTo(1);
+        assertThat(m.value("herald_store_events_total", "event", "routes_accepted")).isEqualTo(8);
+        assertThat(m.value("herald_intake_notifications_accepted_total")).isEqualTo(4);
+        assertThat(m.value("herald_intake_routes_accepted_total")).isEqualTo(8);
+        assertThat(m.value("herald_intake_duplicates_total")).isEqualTo(1);
+        assertThat(m.value("herald_intake_rejected_total", "source", "api", "field", "recipients"))
+            .isEqualTo(1);
+        for (String kind :
+            List.of(
+                "unavailable", "access_denied", "reply_error", "stream_unavailable", "timeout")) {
+          assertThat(m.value("herald_redis_errors_total", "kind", kind)).as(kind).isZero();
+        }
+        assertThat(m.value("herald_redis_up")).isEqualTo(1);
+        assertThat(m.value("herald_publisher_workers")).isEqualTo(2);
+        assertThat(m.value("herald_build_info", "version", "dev")).isEqualTo(1);
+        assertThat(m.value("jvm_memory_used_bytes", "area", "heap")).isPositive();
+        assertThat(m.value("jvm_threads_current")).isPositive();
+        assertThat(m.value("process_cpu_seconds_total")).isPositive();
+
+        assertThat(dashboardMetrics())
+            .isNotEmpty()
+            .allSatisfy(
+                name ->
+                    assertThat(m.hasFamily(name))
+                        .as("the dashboard's %s is exposed", name)
+                        .isTrue());
+
+        assertThat(Http.get(d.baseUrl() + "/healthz").status()).isEqualTo(200);
+        assertThat(Http.get(d.baseUrl() + "/readyz").body()).startsWith("ready");
+        assertThat(Http.get(d.baseUrl() + "/").status()).isEqualTo(404);
+        assertThat(d.stop()).isZero();
+      }
+    }
+  }
+
+  /** The metric families config/grafana-dashboard.json queries. */
+  private static Set<String> dashboardMetrics() throws IOException {
+    String dashboard = Files.readString(Path.of("config/grafana-dashboard.json"));
+    Set<String> names = new TreeSet<>();
+    Matcher m = Pattern.compile("herald_[a-z_]+").matcher(dashboard);
+    while (m.find()) {
+      names.add(m.group().replaceFirst("_(bucket|sum|count)$", ""));
+    }
+    return names;
+  }
+
+  private static String heraldLines(Http.Answer answer) {
+    return String.join("\n", answer.body().lines().filter(l -> l.contains("herald_")).toList());
+  }
+}
