@@ -91,13 +91,16 @@ public final class IntakeLoop {
         cycle.runOnce(block);
         if (failures > 0) {
           LOG.info("Redis answers again; intake resumed after {} failed round(s)", failures);
-          troubleLog.reset("store");
+          troubleLog.resetAll("store");
           failures = 0;
         }
       } catch (StoreUnavailableException e) {
         failures++;
         troubleLog.warn(
-            "store", "intake: {}; backing off (failure {} in a row)", e.getMessage(), failures);
+            RateLimitedLog.troubleKey("store", e),
+            "intake: {}; backing off (failure {} in a row)",
+            e.getMessage(),
+            failures);
         pause(backoff(failures));
       } catch (StoreAccessDeniedException e) {
         failures++;

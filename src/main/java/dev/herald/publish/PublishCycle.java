@@ -72,10 +72,15 @@ public final class PublishCycle {
    * @param claimed routes claimed (and completed, one way or another)
    * @param limit the most this cycle could claim: a full cycle means more may be due
    * @param nextDueAt the earliest due time left, if any
-   * @param sinkUnavailable the stream refused appends for a reason of the server's
+   * @param sinkError null, or the Redis error with which the stream refused appends for a reason of
+   *     the server's (OOM, READONLY, …)
    */
-  public record Result(
-      int claimed, int limit, Optional<Instant> nextDueAt, boolean sinkUnavailable) {
+  public record Result(int claimed, int limit, Optional<Instant> nextDueAt, String sinkError) {
+
+    public boolean sinkUnavailable() {
+      return sinkError != null;
+    }
+
     public boolean wasFull() {
       return claimed >= limit;
     }
@@ -99,7 +104,7 @@ public final class PublishCycle {
       listener.onCorruptRecord("schedule entry " + entry);
     }
     if (batch.routeCount() == 0) {
-      return new Result(0, batchSize, batch.nextDueAt(), false);
+      return new Result(0, batchSize, batch.nextDueAt(), null);
     }
     List<RouteOutcome> outcomes = planner.plan(batch, s, clock.instant());
     Instant completedAt = clock.instant();
@@ -123,6 +128,6 @@ public final class PublishCycle {
       listener.onSinkUnavailable(report.sinkError());
     }
     listener.onBatchCompleted(batch.routeCount(), Duration.between(start, clock.instant()));
-    return new Result(batch.routeCount(), batchSize, batch.nextDueAt(), report.sinkError() != null);
+    return new Result(batch.routeCount(), batchSize, batch.nextDueAt(), report.sinkError());
   }
 }

@@ -186,14 +186,15 @@ public final class PublisherLoop {
         }
         if (failures > 0) {
           LOG.info("Redis answers again; publishing resumed after {} failed cycle(s)", failures);
-          troubleLog.reset("store");
+          troubleLog.resetAll("store");
           failures = 0;
         }
         listener.onCycleSucceeded();
         if (result.sinkUnavailable()) {
           // The stream refuses appends for a reason of the server's: every route would fail
           // alike, so wait instead of burning through leases.
-          troubleLog.warn("sink", "gateway stream unavailable; backing off");
+          troubleLog.warn(
+              "sink", "the stream refuses appends ({}); backing off", result.sinkError());
           pause(w, MAX_BACKOFF);
         } else if (!result.wasFull()) {
           Instant now = clock.instant();
@@ -210,7 +211,11 @@ public final class PublisherLoop {
       } catch (StoreUnavailableException e) {
         failures++;
         listener.onCycleFailed(e);
-        troubleLog.warn("store", "{}; backing off (failure {} in a row)", e.getMessage(), failures);
+        troubleLog.warn(
+            RateLimitedLog.troubleKey("store", e),
+            "{}; backing off (failure {} in a row)",
+            e.getMessage(),
+            failures);
         pause(w, backoff(failures));
       } catch (StoreAccessDeniedException e) {
         failures++;

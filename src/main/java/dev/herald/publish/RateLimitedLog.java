@@ -40,6 +40,22 @@ public final class RateLimitedLog {
     windows.remove(key);
   }
 
+  /** Forgets every key that starts with {@code prefix}. */
+  public void resetAll(String prefix) {
+    windows.keySet().removeIf(k -> k.startsWith(prefix));
+  }
+
+  /**
+   * A key per kind of trouble, e.g. {@code store:LOADING} apart from {@code store:Unexpected}: a
+   * new kind of trouble is logged at once even while an earlier one is being suppressed.
+   */
+  public static String troubleKey(String base, RuntimeException e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int at = message.indexOf("Redis unavailable: ");
+    String rest = at < 0 ? message : message.substring(at + "Redis unavailable: ".length());
+    return base + ":" + rest.split("[ :.]", 2)[0];
+  }
+
   /** -1 when the line must be suppressed, else the number suppressed since the last one. */
   private long admit(String key) {
     long now = System.nanoTime();

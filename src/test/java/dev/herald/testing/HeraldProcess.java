@@ -55,6 +55,16 @@ public final class HeraldProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** SIGSTOP: the JVM freezes mid-whatever, leases and all, as in a long GC pause. */
+  public void pause() {
+    Signals.send(process.pid(), "STOP");
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  public void resume() {
+    Signals.send(process.pid(), "CONT");
+  }
+
   /** SIGHUP, as {@code systemctl reload} sends it. */
   public void hangUp() {
     Signals.send(process.pid(), "HUP");

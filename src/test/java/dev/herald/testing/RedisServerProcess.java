@@ -75,18 +75,23 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   private void startProcess() throws IOException {
+    startProcess(Duration.ofSeconds(20), List.of());
+  }
+
+  private void startProcess(Duration timeout, List<String> moreArgs) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(binary.toString());
     cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
     cmd.addAll(List.of("--dir", dir.toString(), "--save", "", "--daemonize", "no"));
     cmd.addAll(extraArgs);
+    cmd.addAll(moreArgs);
     process =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("redis.log").toFile())
             .start();
     try {
-      awaitAnswering(Duration.ofSeconds(20));
+      awaitAnswering(timeout);
     } catch (IOException e) {
       process.destroyForcibly();
       throw e;
@@ -121,6 +126,62 @@ public final class RedisServerProcess implements AutoCloseable {
 
   private void signal(String name) {
     Signals.send(process.pid(), name);
+  }
+
+  /** Starts a {@link #kill}ed or {@link #shutdown} server again, same port and directory. */
+  public void startAgain() {
+    startAgain(Duration.ofSeconds(20));
+  }
+
+  /**
+   * As {@link #startAgain()}, waiting up to {@code timeout} for it to answer PING (a server loading
+   * a large dataset answers LOADING until it is done).
+   */
+  public void startAgain(Duration timeout, String... moreArgs) {
+    try {
+      startProcess(timeout, List.of(moreArgs));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A clean stop: {@code SHUTDOWN} (the AOF is flushed), then waits for the process to end. */
+  public void shutdown() {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.getOutputStream().write(command("SHUTDOWN"));
+      s.getInputStream().read();
+    } catch (IOException closedByShutdown) {
+      // expected: the server closes the connection as it goes
+    }
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Sends one command and returns the first line of the reply (for DEBUG, CONFIG, …). */
+  public String call(String... args) {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(command(args));
+      byte[] buf = new byte[4096];
+      int n = s.getInputStream().read(buf);
+      return n <= 0 ? "" : new String(buf, 0, n).lines().findFirst().orElse("");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] command(String... args) {
+    StringBuilder out = new StringBuilder("*" + args.length + "\r\n");
+    for (String a : args) {
+      out.append('$')
+          .append(a.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+          .append("\r\n");
+      out.append(a).append("\r\n");
+    }
+    return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Starts the server again on the same port and directory (so with its AOF, if enabled). */

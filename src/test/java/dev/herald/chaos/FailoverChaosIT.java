@@ -1,0 +1,131 @@
+package dev.herald.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.testing.Harness;
+import dev.herald.testing.RedisServerProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Errors of a Redis in failover or in trouble: READONLY (turned into a replica, then promoted
+ * back), LOADING (restarted with a large dataset), OOM on XADD (maxmemory reached). Each is
+ * classified as the server's trouble: no route is charged an attempt for it, none becomes a dead
+ * letter, and publishing resumes by itself.
+ */
+class FailoverChaosIT {
+
+  @TempDir Path dir;
+
+  private static final String CONFIG =
+      "publisher:\n  workers: 2\n  batch-size: 100\n  poll-interval: 100ms\n  lease: 2s\n"
+          + "delivery:\n  max-attempts: 2\n"
+          + "backoff:\n  initial: 100ms\n  jitter: none\n";
+
+  @Test
+  void readonly_during_a_failover_charges_no_attempt() throws Exception {
+    run(
+        "READONLY (REPLICAOF an unreachable primary, then REPLICAOF NO ONE)",
+        "READONLY",
+        (redis, h) -> {
+          int nowhere = Chaos.freePort();
+          redis.call("REPLICAOF", "127.0.0.1", Integer.toString(nowhere));
+          Thread.sleep(Chaos.FULL ? 10_000 : 3_000);
+          redis.call("REPLICAOF", "NO", "ONE");
+          return "replica for " + (Chaos.FULL ? 10 : 3) + " s";
+        });
+  }
+
+  @Test
+  void loading_after_a_restart_charges_no_attempt() throws Exception {
+    run(
+        "LOADING (restart with a large dataset)",
+        "LOADING",
+        (redis, h) -> {
+          redis.call("DEBUG", "POPULATE", Chaos.FULL ? "500000" : "100000", "filler", "100");
+          // Into the AOF (DEBUG POPULATE itself is not logged), which a restart reads back.
+          redis.call("BGREWRITEAOF");
+          await()
+              .atMost(Duration.ofMinutes(2))
+              .until(() -> h.raw.info("persistence").contains("aof_rewrite_in_progress:0"));
+          redis.kill();
+          // key-load-delay (a Redis setting for tests) stretches loading to seconds: Redis
+          // answers LOADING all that time.
+          redis.startAgain(Duration.ofMinutes(2), "--key-load-delay", "40");
+          return "restarted with "
+              + (Chaos.FULL ? "500k" : "100k")
+              + " filler keys to load at 40 us each";
+        });
+  }
+
+  @Test
+  void out_of_memory_on_xadd_charges_no_attempt() throws Exception {
+    run(
+        "OOM on XADD (maxmemory reached, then raised)",
+        "OOM",
+        (redis, h) -> {
+          long used = Long.parseLong(info(h, "used_memory"));
+          redis.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+          redis.call("CONFIG", "SET", "maxmemory", Long.toString(used + 64 * 1024));
+          Thread.sleep(Chaos.FULL ? 10_000 : 3_000);
+          redis.call("CONFIG", "SET", "maxmemory", "0");
+          return "maxmemory at used + 64 KiB for " + (Chaos.FULL ? 10 : 3) + " s";
+        });
+  }
+
+  private static String info(Harness h, String field) {
+    for (String line : h.raw.info("memory").split("\r?\n")) {
+      if (line.startsWith(field + ":")) {
+        return line.substring(field.length() + 1).trim();
+      }
+    }
+    throw new AssertionError("no " + field);
+  }
+
+  interface Fault {
+    String inject(RedisServerProcess redis, Harness h) throws Exception;
+  }
+
+  /**
+   * @param code the Redis error Herald must have met (and logged): else the fault missed it
+   */
+  private void run(String scenario, String code, Fault fault) throws Exception {
+    int routes = Chaos.routes(5_000, 50_000);
+    try (RedisServerProcess redis =
+            RedisServerProcess.start("--appendonly", "yes", "--appendfsync", "always");
+        Harness h = Harness.realTime(redis.url());
+        Fleet fleet = new Fleet(dir, 1, redis.url(), h.namespace, h.stream, CONFIG)) {
+      fleet.startAll();
+      await().atMost(Duration.ofSeconds(60)).until(fleet::allUp);
+      List<String> ids =
+          Chaos.submit(h, routes, Chaos.duration(Duration.ofSeconds(6), Duration.ofSeconds(30)));
+      await().atMost(Duration.ofSeconds(30)).until(() -> h.raw.xlen(h.stream) > 0);
+
+      String what = fault.inject(redis, h);
+
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .ignoreExceptions()
+          .until(() -> h.raw.zcard(h.keys.schedule()) == 0 && h.raw.xlen(h.stream) >= routes);
+      Chaos.dropBrokenConnections(h);
+      Chaos.Ledger ledger = Chaos.ledger(h);
+      String dead = String.valueOf(h.raw.zcard(h.keys.deadLetters()));
+      Chaos.report(
+          scenario,
+          String.format(
+              "routes %d, %s; lost %d, duplicated %d, dead letters %s, extra attempts charged 0",
+              routes, what, routes - ledger.distinct(), ledger.duplicated(), dead));
+      assertThat(fleet.logged(code))
+          .as("Herald met the fault (%s)\n%s", code, fleet.logs())
+          .isTrue();
+      assertThat(h.raw.zcard(h.keys.deadLetters())).as("dead letters").isZero();
+      assertThat(ledger.distinct()).isEqualTo(routes);
+      assertThat(ledger.entries()).isEqualTo(routes);
+      Chaos.assertPublishedOnce(h, ids, true);
+    }
+  }
+}
