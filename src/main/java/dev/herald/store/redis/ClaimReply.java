@@ -9,6 +9,7 @@ import dev.herald.store.StoreException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,36 @@ final class ClaimReply {
   ClaimReply(NotificationCodec notifications, RedisKeys keys) {
     this.notifications = notifications;
     this.keys = keys;
+  }
+
+  /** A notification of the reply while its blocks are read. */
+  private static final class Claimed {
+    Notification notification;
+    String corruption;
+    final List<ClaimedRoute> routes = new ArrayList<>();
+  }
+
+  private Claimed decode(String id, Object body) {
+    Claimed c = new Claimed();
+    if (!(body instanceof byte[] json)) {
+      c.corruption = "notification record " + keys.notification(id) + " is missing or not a string";
+    } else {
+      try {
+        c.notification = notifications.decode(id, json);
+      } catch (CorruptRecordException e) {
+        c.corruption = e.getMessage();
+      }
+    }
+    return c;
+  }
+
+  /** Why the route cannot be worked on, or null. */
+  private static String flag(String id, Claimed c, Map<String, String> unreadable, int index) {
+    String flag = unreadable.isEmpty() ? null : unreadable.get(id + "\t" + index);
+    if (flag == null && c.notification != null && index >= c.notification.routeCount()) {
+      flag = "route index " + index + " beyond the notification's " + c.notification.routeCount();
+    }
+    return flag;
   }
 
   ClaimedBatch parse(Object reply) {
@@ -39,42 +70,35 @@ final class ClaimReply {
       String[] parts = Replies.bytesAsText(u, "unreadable route").split("\t", 3);
       unreadable.put(parts[0] + "\t" + parts[1], parts.length > 2 ? parts[2] : "unreadable");
     }
-    long count = Replies.number(values.get(3), "claimed notification count");
-    List<ClaimedNotification> claimed = new ArrayList<>((int) count);
+    long blocks = Replies.number(values.get(3), "claimed block count");
+    // One block per claimed group; a notification with several groups comes back in several
+    // blocks, its body only in the first.
+    Map<String, Claimed> byId = new LinkedHashMap<>();
     int at = 4;
-    for (long n = 0; n < count; n++) {
+    for (long b = 0; b < blocks; b++) {
       String id = Replies.bytesAsText(values.get(at), "claimed notification id");
       Object body = values.get(at + 1);
-      int routeCount = (int) Replies.number(values.get(at + 2), "claimed route count");
+      long runs = Replies.number(values.get(at + 2), "claimed run count");
       at += 3;
-      Notification notification = null;
-      String corruption = null;
-      if (!(body instanceof byte[] json)) {
-        corruption = "notification record " + keys.notification(id) + " is missing or not a string";
-      } else {
-        try {
-          notification = notifications.decode(id, json);
-        } catch (CorruptRecordException e) {
-          corruption = e.getMessage();
+      Claimed c = byId.get(id);
+      if (c == null) {
+        c = decode(id, body);
+        byId.put(id, c);
+      }
+      for (long r = 0; r < runs; r++, at += 4) {
+        int firstIndex = (int) Replies.number(values.get(at), "run first index");
+        long count = Replies.number(values.get(at + 1), "run length");
+        int attempts = (int) Replies.number(values.get(at + 2), "run attempts");
+        Instant due = Instant.ofEpochMilli(Replies.number(values.get(at + 3), "run due"));
+        for (int index = firstIndex; index < firstIndex + count; index++) {
+          c.routes.add(new ClaimedRoute(id, index, attempts, due, flag(id, c, unreadable, index)));
         }
       }
-      List<ClaimedRoute> routes = new ArrayList<>(routeCount);
-      for (int r = 0; r < routeCount; r++, at += 3) {
-        int index = (int) Replies.number(values.get(at), "route index");
-        String flag = unreadable.isEmpty() ? "" : unreadable.getOrDefault(id + "\t" + index, "");
-        if (flag.isEmpty() && notification != null && index >= notification.routeCount()) {
-          flag = "route index " + index + " beyond the notification's " + notification.routeCount();
-        }
-        routes.add(
-            new ClaimedRoute(
-                id,
-                index,
-                (int) Replies.number(values.get(at + 1), "route attempts"),
-                Instant.ofEpochMilli(Replies.number(values.get(at + 2), "route due")),
-                flag.isEmpty() ? null : flag));
-      }
-      claimed.add(new ClaimedNotification(id, notification, corruption, routes));
     }
+    List<ClaimedNotification> claimed = new ArrayList<>(byId.size());
+    byId.forEach(
+        (id, c) ->
+            claimed.add(new ClaimedNotification(id, c.notification, c.corruption, c.routes)));
     if (at != values.size()) {
       throw new StoreException("claim reply has " + values.size() + " values, expected " + at);
     }

@@ -19,8 +19,10 @@
 --
 -- Reply: { next due ms or -1, { "member<TAB>reason" quarantined... },
 --          { "<id><TAB><index><TAB>why" for routes whose state was unreadable... },
---          notification count, then per notification: id, body or nil, route count,
---          then per route: index, attempts, due ms }
+--          block count, then per claimed group a block: notification id, body (nil when
+--          missing; 1 when an earlier block of this reply already carried it), run count, then
+--          per run of consecutive routes with the same attempts and due time:
+--          first index, route count, attempts, due ms }
 
 local schedule, quarantine_key, stats = KEYS[1], KEYS[2], KEYS[3]
 local prefix = ARGV[1]
@@ -35,8 +37,8 @@ local members = redis.call('ZRANGEBYSCORE', schedule, '-inf', now, 'LIMIT', 0, b
 local quarantined = {}
 local unreadable = {}
 local out = {}
-local notifications = 0
-local block_of = {}   -- notification id -> position of its route count in out
+local blocks = 0
+local body_sent = {}  -- notification id -> true once a block carried its body
 
 for _, member in ipairs(members) do
   if budget <= 0 then break end
@@ -63,6 +65,8 @@ for _, member in ipairs(members) do
       else
         local present, claimed, next_due = 0, 0, nil
         local last_raw, code, attempts, t -- routes of a group mostly share one state text
+        local runs_at, runs = nil, 0        -- where this group's run count goes in out
+        local run_end, run_attempts, run_due = -1, nil, nil
         for j = 1, #fields - 1 do
           local raw = values[j]
           if raw then
@@ -83,21 +87,35 @@ for _, member in ipairs(members) do
               if budget > 0 then
                 budget = budget - 1
                 claimed = claimed + 1
-                local pos = block_of[nid]
-                if not pos then
-                  local ok, body = pcall(redis.call, 'GET', prefix .. 'n:' .. nid)
+                local index = first + j - 1
+                if not runs_at then
                   out[#out + 1] = nid
-                  out[#out + 1] = ok and body or false
+                  if body_sent[nid] then
+                    out[#out + 1] = 1
+                  else
+                    local ok, body = pcall(redis.call, 'GET', prefix .. 'n:' .. nid)
+                    out[#out + 1] = ok and body or false
+                    body_sent[nid] = true
+                  end
                   out[#out + 1] = 0
-                  pos = #out
-                  block_of[nid] = pos
-                  notifications = notifications + 1
+                  runs_at = #out
+                  blocks = blocks + 1
                 end
-                out[pos] = out[pos] + 1
-                out[#out + 1] = first + j - 1
-                out[#out + 1] = attempts
-                out[#out + 1] = t
-                if flag then unreadable[#unreadable + 1] = nid .. '\t' .. (first + j - 1) .. '\t' .. flag end
+                if index == run_end + 1 and attempts == run_attempts and t == run_due then
+                  out[#out - 2] = out[#out - 2] + 1 -- the run grows by this route
+                else
+                  out[#out + 1] = index
+                  out[#out + 1] = 1
+                  out[#out + 1] = attempts
+                  out[#out + 1] = t
+                  runs = runs + 1
+                  run_attempts, run_due = attempts, t
+                end
+                run_end = index
+                if flag then
+                  unreadable[#unreadable + 1] = nid .. '\t' .. index .. '\t' .. flag
+                  run_end = -1 -- keep unreadable routes in runs of their own
+                end
               else
                 next_due = min_of(next_due, now) -- out of budget: still due
               end
@@ -106,6 +124,7 @@ for _, member in ipairs(members) do
             end
           end
         end
+        if runs_at then out[runs_at] = runs end
         if present == 0 then
           quarantine(schedule, quarantine_key, stats, member, 'no route states at ' .. rkey, now, quarantined)
         elseif claimed > 0 then
@@ -123,6 +142,6 @@ end
 local head = redis.call('ZRANGE', schedule, 0, 0, 'WITHSCORES')
 local next_due = -1
 if head[2] then next_due = tonumber(head[2]) end
-local reply = { next_due, quarantined, unreadable, notifications }
+local reply = { next_due, quarantined, unreadable, blocks }
 for i = 1, #out do reply[4 + i] = out[i] end
 return reply

@@ -91,6 +91,35 @@ class RedisRouteStoreIT {
   }
 
   @Test
+  void the_groups_of_a_notification_interleaved_with_another_one_are_claimed_whole() {
+    String[] many = new String[130];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = "u-" + i;
+    }
+    String a = h.submit(notification(many).build()).get(0);
+    String b = h.submit(notification("v-1", "v-2").build()).get(0);
+    long t = h.clock.instant().toEpochMilli();
+    // Schedule order: a's first group, then b, then a's other groups.
+    h.raw.zadd(h.keys.schedule(), t - 3, a + ":0-63");
+    h.raw.zadd(h.keys.schedule(), t - 2, b + ":0-1");
+    h.raw.zadd(h.keys.schedule(), t - 1, a + ":64-127");
+    h.raw.zadd(h.keys.schedule(), t - 1, a + ":128-129");
+
+    ClaimedBatch batch = claim("w.1", 1000);
+
+    assertThat(batch.notifications())
+        .extracting(ClaimedNotification::notificationId)
+        .containsExactly(a, b);
+    assertThat(batch.notifications().get(0).routes())
+        .extracting(ClaimedRoute::index)
+        .containsExactlyInAnyOrderElementsOf(
+            java.util.stream.IntStream.range(0, 130).boxed().toList());
+    assertThat(batch.notifications().get(1).routes())
+        .extracting(ClaimedRoute::index)
+        .containsExactly(0, 1);
+  }
+
+  @Test
   void a_leased_route_goes_to_another_worker_only_when_the_lease_runs_out() {
     h.submit(notification("u-1").build());
     Instant start = h.clock.instant();
