@@ -1,6 +1,7 @@
 package dev.herald.store.redis;
 
 import dev.herald.config.RedisEndpoint;
+import dev.herald.store.DeadLetterStore;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.RouteStore;
 import dev.herald.store.StatsStore;
@@ -27,6 +28,7 @@ public final class RedisBackend implements AutoCloseable {
   private final RedisNotificationStore notifications;
   private final RedisWakeups wakeups;
   private final RedisStatsStore stats;
+  private final RedisDeadLetterStore deadLetters;
 
   private RedisBackend(
       UnifiedJedis redis,
@@ -41,6 +43,7 @@ public final class RedisBackend implements AutoCloseable {
     this.notifications = new RedisNotificationStore(redis, keys, scripts);
     this.wakeups = new RedisWakeups(redis, keys, clock);
     this.stats = new RedisStatsStore(redis, keys);
+    this.deadLetters = new RedisDeadLetterStore(redis, keys, scripts, retention);
   }
 
   /**
@@ -111,6 +114,10 @@ public final class RedisBackend implements AutoCloseable {
 
   public StatsStore stats() {
     return stats;
+  }
+
+  public DeadLetterStore deadLetters() {
+    return deadLetters;
   }
 
   public RedisEndpoint endpoint() {

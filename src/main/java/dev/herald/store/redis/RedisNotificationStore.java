@@ -57,11 +57,14 @@ public final class RedisNotificationStore implements NotificationStore {
       List<String> members = RouteGroups.members(n.id(), n.routeCount());
       args.add(Integer.toString(members.size()));
       args.addAll(members);
+      args.add(n.type());
     }
     Object reply =
         RedisErrors.call(
             "accepting " + batch.size() + " notification(s)",
-            () -> scripts.accept.run(redis, List.of(keys.schedule(), keys.stats()), args));
+            () ->
+                scripts.accept.run(
+                    redis, List.of(keys.schedule(), keys.stats(), keys.typeFigures()), args));
     List<?> values = Replies.list(reply, "accept");
     if (values.size() != batch.size() * 2) {
       throw new StoreException(

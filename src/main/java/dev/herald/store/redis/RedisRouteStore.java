@@ -111,7 +111,8 @@ public final class RedisRouteStore implements RouteStore {
                 index,
                 (int) Replies.number(values.get(at + 1), "route attempts"),
                 Instant.ofEpochMilli(Replies.number(values.get(at + 2), "route due")),
-                flag.isEmpty() ? null : flag));
+                flag.isEmpty() ? null : flag,
+                notification == null ? null : notification.type()));
       }
       claimed.add(new ClaimedNotification(id, notification, corruption, routes));
     }
@@ -176,12 +177,13 @@ public final class RedisRouteStore implements RouteStore {
     }
 
     List<String> keys() {
-      List<String> list = new ArrayList<>(4 + streams.size());
+      List<String> list = new ArrayList<>(5 + streams.size());
       list.add(keys.schedule());
       list.add(keys.deadLetters());
       list.add(keys.stats());
       list.add(keys.retention());
       streams.forEach(c -> list.add(c.stream()));
+      list.add(keys.typeFigures());
       return list;
     }
 
@@ -196,6 +198,8 @@ public final class RedisRouteStore implements RouteStore {
       streams.forEach(c -> args.add(Long.toString(c.maxLength())));
       for (Map.Entry<String, List<RouteOutcome>> entry : byNotification.entrySet()) {
         args.add(entry.getKey());
+        String type = entry.getValue().get(0).route().type();
+        args.add(type == null ? "" : type);
         List<String> shared = sharedFields(entry.getValue());
         args.add(Integer.toString(shared.size()));
         args.addAll(shared);

@@ -9,10 +9,14 @@ final class Scripts {
   final LuaScript claim = LuaScript.fromResource("claim");
   final LuaScript complete = LuaScript.fromResource("complete");
   final LuaScript retire = LuaScript.fromResource("retire");
+  final LuaScript deadPage = LuaScript.fromResource("dead_page");
+  final LuaScript requeue = LuaScript.fromResource("requeue");
+  final LuaScript purge = LuaScript.fromResource("purge");
 
   /** Loads every script, so that a script Redis rejects fails at start. */
   void loadAll(UnifiedJedis redis) {
-    for (LuaScript script : new LuaScript[] {accept, claim, complete, retire}) {
+    for (LuaScript script :
+        new LuaScript[] {accept, claim, complete, retire, deadPage, requeue, purge}) {
       script.load(redis);
     }
   }

@@ -2,20 +2,21 @@
 --
 -- KEYS[1]  schedule (zset)
 -- KEYS[2]  stats (hash)
+-- KEYS[3]  route figures by type (hash, see lib.lua)
 -- ARGV[1]  key prefix, e.g. "herald:"
 -- ARGV[2]  now (ms)
 -- ARGV[3]  idempotency window (ms); 0 turns idempotency off
 -- ARGV[4]  wake-up channel
 -- ARGV[5..] per notification:
 --   id, idempotency key name ('' for none), body (JSON), route count n, due (ms),
---   group count g, then g schedule members
+--   group count g, then g schedule members, then the notification type
 --
 -- Reply: flat array, two values per notification in order: id, 1 (stored) or 0 (duplicate of id).
 -- Errors (nothing written): WRONGTYPE at the schedule or stats key; an id already in use.
 --
 -- All checks run before the first write: a Lua error after a write would leave half a batch.
 
-local schedule, stats = KEYS[1], KEYS[2]
+local schedule, stats, type_figures = KEYS[1], KEYS[2], KEYS[3]
 local prefix = ARGV[1]
 local now = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
@@ -37,7 +38,8 @@ while i <= #ARGV do
     n = tonumber(ARGV[i + 3]), due = tonumber(ARGV[i + 4]), members = {} }
   local g = tonumber(ARGV[i + 5])
   for k = 1, g do item.members[k] = ARGV[i + 5 + k] end
-  i = i + 6 + g
+  item.type = ARGV[i + 6 + g]
+  i = i + 7 + g
 
   if item.idem ~= '' and window > 0 then
     local earlier = claimed_keys[item.idem]
@@ -63,6 +65,7 @@ end
 -- Pass 2: write.
 local reply = {}
 local stored, routes, earliest = 0, 0, nil
+local figures = {}
 for _, item in ipairs(items) do
   if item.duplicate_of then
     reply[#reply + 1] = item.duplicate_of
@@ -87,6 +90,8 @@ for _, item in ipairs(items) do
     end
     stored = stored + 1
     routes = routes + item.n
+    tally(figures, 'accepted', item.type, item.n)
+    tally(figures, 'pending', item.type, item.n)
     earliest = min_of(earliest, item.due)
     reply[#reply + 1] = item.id
     reply[#reply + 1] = 1
@@ -96,6 +101,7 @@ end
 if stored > 0 then
   redis.call('HINCRBY', stats, 'notifications_accepted', stored)
   redis.call('HINCRBY', stats, 'routes_accepted', routes)
+  write_tally(type_figures, figures)
   redis.call('PUBLISH', wake_channel, string.format('%d', earliest))
 end
 return reply

@@ -6,13 +6,15 @@
 -- KEYS[3]  stats (hash)
 -- KEYS[4]  retention (zset: notification id -> delete at ms)
 -- KEYS[5..] the streams appended to in this batch
+-- KEYS[5+S] route figures by type (hash, see lib.lua)
 -- ARGV[1]  key prefix
 -- ARGV[2]  now (ms)
 -- ARGV[3]  lease token the routes were claimed with
 -- ARGV[4]  failures kept per route (history cap)
 -- ARGV[5]  retention of finished notifications (ms)
 -- ARGV[6]  stream count S, then ARGV[7..6+S] their MAXLEN (~), in KEYS order
--- then per notification: id, shared field count 2k, the 2k shared fields (name, value, ...),
+-- then per notification: id, type ('' when unknown), shared field count 2k, the 2k shared
+--   fields (name, value, ...),
 --   route count m, then m routes: index, attempts before this one (as claimed), outcome, and
 --     P (publish):     stream number (1..S), event_id, user_id, route_id,
 --                      retry at ms if the append fails (-1: dead letter instead)
@@ -35,6 +37,8 @@ local token = ARGV[3]
 local history_cap = tonumber(ARGV[4])
 local retention_ms = tonumber(ARGV[5])
 local stream_count = tonumber(ARGV[6])
+local type_figures = KEYS[5 + stream_count]
+local figures = {} -- route figures by type, written once at the end (lib.lua)
 
 local reply = {}
 local counts = { published = 0, retried = 0, dead_lettered = 0, lease_conflicts = 0 }
@@ -54,6 +58,8 @@ local i = 7 + stream_count
 local argc = #ARGV
 while i <= argc do
   local nid = ARGV[i]
+  local ntype = ARGV[i + 1]
+  i = i + 1
   local shared_count = tonumber(ARGV[i + 1])
   -- One XADD argument list per notification; each route fills in its own slots.
   local xadd = { false, 'MAXLEN', '~', false, '*', 'event_id', false, 'user_id', false, 'route_id', false }
@@ -136,6 +142,8 @@ while i <= argc do
         updates[#updates + 1] = prefix_of_state .. entry_id
         finished = finished + 1
         counts.published = counts.published + 1
+        tally(figures, waiting_figure(attempts - 1), ntype, -1) -- route figures, lib.lua
+        tally(figures, 'published', ntype, 1)
         reply[#reply + 1] = 'published'
         reply[#reply + 1] = entry_id
       else
@@ -152,6 +160,8 @@ while i <= argc do
           reply[#reply + 1] = 'dead'
         end
         reply[#reply + 1] = failure
+        tally(figures, waiting_figure(attempts - 1), ntype, -1) -- route figures, lib.lua
+        tally(figures, retry_at >= 0 and 'failed' or dead_figure(failure), ntype, 1)
         local fkey = prefix .. 'f:' .. nid
         failures[#failures + 1] = index
         failures[#failures + 1] = failure_history(redis.call('HGET', fkey, index), failure)
@@ -178,4 +188,5 @@ end
 for name, n in pairs(counts) do
   if n > 0 then redis.call('HINCRBY', stats, name, n) end
 end
+write_tally(type_figures, figures)
 return reply

@@ -7,6 +7,7 @@
 --   d|<attempts>|<dead at ms>                  dead letter
 --   x|<attempts>|<at ms>                       expired
 --   c|<attempts>|<at ms>                       cancelled
+--   z|<attempts>|<purged at ms>                purged dead letter (purge.lua)
 -- The letters are RouteState's codes; the allowed moves are RouteTransitions' table.
 --
 -- Routes are scheduled and leased in groups of GROUP_SIZE consecutive indexes (RouteGroups.SIZE):
@@ -23,7 +24,7 @@
 
 local GROUP_SIZE = 64
 
-local KNOWN = { p = true, f = true, s = true, d = true, x = true, c = true }
+local KNOWN = { p = true, f = true, s = true, d = true, x = true, c = true, z = true }
 
 -- Returns code, attempts, time; nil when the text is not a state this version writes.
 local function parse_state(raw)
@@ -111,4 +112,57 @@ local function quarantine(schedule, quarantine_key, stats, member, reason, now, 
   redis.call('HSET', quarantine_key, member, string.format('%d|%s', now, reason))
   redis.call('HINCRBY', stats, 'quarantined', 1)
   out[#out + 1] = member .. '\t' .. reason
+end
+
+-- Route figures by notification type (ops CLI, `herald stats`). A hash (RedisKeys.typeFigures)
+-- with one field per figure and type, "<figure>:<type>" (type '' when unknown):
+--   pending, failed                 routes waiting in that state now (leased ones included)
+--   dead_letter.<classification>    dead letters now, by the classification of their last failure
+--   accepted, published, requeued, purged   totals since the store was created
+-- A script adds up its changes in a table with tally() and writes them once per call.
+-- Pending routes always have 0 attempts (a requeue that keeps attempts writes 'f'), so a script
+-- that knows a waiting route's attempts knows its figure without reading its state.
+local function tally(t, figure, ntype, n)
+  local field = figure .. ':' .. ntype
+  t[field] = (t[field] or 0) + n
+end
+
+local function write_tally(key, t)
+  for field, n in pairs(t) do
+    if n ~= 0 then redis.call('HINCRBY', key, field, n) end
+  end
+end
+
+local function waiting_figure(attempts)
+  if attempts == 0 then return 'pending' end
+  return 'failed'
+end
+
+-- The dead_letter figure of a failure (JSON, as FailureCodec and complete.lua write it), or of a
+-- route's failure history (its last line is the failure that made it a dead letter).
+local function dead_figure(failure_json)
+  local last = string.match(failure_json or '', '([^\n]*)$')
+  return 'dead_letter.' .. (string.match(last or '', '"classification":"([%w_]+)"') or 'unknown')
+end
+
+-- What the dead-letter scripts need of a notification (its type and route count), read once per
+-- call and notification: { type =, routes = } or { err = why it cannot be read }.
+local function notification_facts(cache, prefix, nid)
+  local facts = cache[nid]
+  if facts then return facts end
+  local key = prefix .. 'n:' .. nid
+  local ok, body = pcall(redis.call, 'GET', key)
+  if not ok or not body then
+    facts = { err = 'notification record ' .. key .. ' is missing or not a string' }
+  else
+    local decoded, doc = pcall(cjson.decode, body)
+    if not decoded or type(doc) ~= 'table' or type(doc.recipients) ~= 'table'
+        or type(doc.channels) ~= 'table' or type(doc.type) ~= 'string' then
+      facts = { err = 'notification record ' .. key .. ' is unreadable' }
+    else
+      facts = { type = doc.type, routes = #doc.recipients * #doc.channels }
+    end
+  end
+  cache[nid] = facts
+  return facts
 end
