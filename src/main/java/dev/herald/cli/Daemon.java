@@ -5,6 +5,7 @@ import dev.herald.backoff.RetryPlanner;
 import dev.herald.config.ConfigPrinter;
 import dev.herald.config.Durations;
 import dev.herald.config.HeraldConfig;
+import dev.herald.publish.DeadLetterRetention;
 import dev.herald.publish.EventEncoder;
 import dev.herald.publish.Janitor;
 import dev.herald.publish.PublishCycle;
@@ -21,6 +22,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -104,11 +106,19 @@ final class Daemon {
                 listener,
                 process + "-w" + i),
         cfg.publisher().workers(),
-        new Janitor(backend.routes(), clock),
+        new Janitor(
+            backend.routes(), backend.deadLetters(), this::deadLetterRetention, clock, listener),
         waiter,
         clock,
         () -> config.get().publisher().pollInterval(),
         listener);
+  }
+
+  private DeadLetterRetention deadLetterRetention() {
+    HeraldConfig cfg = config.get();
+    return new DeadLetterRetention(
+        Optional.ofNullable(cfg.deadLetters().maxCount()),
+        Optional.ofNullable(cfg.deadLetters().maxAge()));
   }
 
   private PublishSettings publishSettings() {

@@ -77,6 +77,16 @@ final class ConfigValidator {
         Duration.ofDays(30));
     between("intake.max-payload-bytes", c.intake().maxPayloadBytes(), 1, 1_048_576);
     between("retention.published", c.retention().published(), Duration.ZERO, Duration.ofDays(365));
+    if (c.deadLetters().maxCount() != null) {
+      between("dead-letters.max-count", c.deadLetters().maxCount(), 1, 1_000_000_000L);
+    }
+    if (c.deadLetters().maxAge() != null) {
+      between(
+          "dead-letters.max-age",
+          c.deadLetters().maxAge(),
+          Duration.ofMinutes(1),
+          Duration.ofDays(3650));
+    }
     return problems;
   }
 

@@ -16,7 +16,8 @@ public record HeraldConfig(
     BackoffSettings backoff,
     DeliverySettings delivery,
     IntakeSettings intake,
-    RetentionSettings retention) {
+    RetentionSettings retention,
+    DeadLetterSettings deadLetters) {
 
   public HeraldConfig {
     redis = redis == null ? RedisSettings.defaults() : redis;
@@ -27,11 +28,12 @@ public record HeraldConfig(
     delivery = delivery == null ? DeliverySettings.defaults() : delivery;
     intake = intake == null ? IntakeSettings.defaults() : intake;
     retention = retention == null ? RetentionSettings.defaults() : retention;
+    deadLetters = deadLetters == null ? DeadLetterSettings.defaults() : deadLetters;
   }
 
   /** Every key at its default. */
   public static HeraldConfig defaults() {
-    return new HeraldConfig(null, null, null, null, null, null, null, null);
+    return new HeraldConfig(null, null, null, null, null, null, null, null, null);
   }
 
   /** The channels routes may use: for now {@code push}, to the gateway stream. */
@@ -48,6 +50,7 @@ public record HeraldConfig(
         backoff,
         delivery,
         intake,
-        retention);
+        retention,
+        deadLetters);
   }
 }

@@ -38,4 +38,10 @@ public interface PublisherListener {
 
   /** A cycle ran to its end, whether or not it found work. */
   default void onCycleSucceeded() {}
+
+  /**
+   * The dead-letter retention purged {@code count} of the oldest dead letters; {@code reason} is
+   * the cap that made it, {@code max-count} or {@code max-age}.
+   */
+  default void onDeadLettersPurged(int count, String reason) {}
 }

@@ -33,4 +33,10 @@ public interface NotificationStore {
    * @throws CorruptRecordException when it exists but cannot be read
    */
   Optional<NotificationRecord> find(String notificationId);
+
+  /**
+   * The id of the notification a producer's idempotency key names, while the key is kept (for
+   * {@code intake.idempotency-window} after the notification was accepted).
+   */
+  Optional<String> findIdByIdempotencyKey(String producer, String idempotencyKey);
 }

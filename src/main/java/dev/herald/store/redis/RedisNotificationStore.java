@@ -104,6 +104,21 @@ public final class RedisNotificationStore implements NotificationStore {
             notification, routes(notification, stored.states(), stored.failures())));
   }
 
+  @Override
+  public Optional<String> findIdByIdempotencyKey(String producer, String idempotencyKey) {
+    String key = keys.idempotency(producer, idempotencyKey);
+    String value = RedisErrors.call("reading idempotency key " + key, () -> redis.get(key));
+    if (value == null) {
+      return Optional.empty();
+    }
+    int bar = value.lastIndexOf('|');
+    if (bar <= 0) {
+      throw new CorruptRecordException(
+          "idempotency key " + key + " holds '" + value + "', not <id>|<accepted ms>");
+    }
+    return Optional.of(value.substring(0, bar));
+  }
+
   private record StoredRecord(
       String json, Map<String, String> states, Map<String, String> failures) {}
 

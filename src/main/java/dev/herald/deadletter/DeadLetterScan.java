@@ -1,0 +1,102 @@
+package dev.herald.deadletter;
+
+import dev.herald.domain.RouteState;
+import dev.herald.store.DeadLetter;
+import dev.herald.store.DeadLetterStore;
+import dev.herald.store.DeadLetterStore.Cursor;
+import dev.herald.store.DeadLetterStore.Page;
+import dev.herald.store.NotificationStore;
+import dev.herald.store.RouteRecord;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The dead letters a filter matches, newest first, read a page at a time: memory stays bounded by
+ * one page however many there are. With notification ids in the filter it reads those notifications
+ * instead of the whole index.
+ */
+public final class DeadLetterScan implements DeadLetterSource {
+
+  /** Entries per page: one round trip each. */
+  public static final int PAGE = 500;
+
+  private final DeadLetterStore store;
+  private final NotificationStore notifications;
+  private final DeadLetterFilter filter;
+  private final int pageSize;
+  private long scanned;
+  private long total = -1;
+
+  public DeadLetterScan(
+      DeadLetterStore store, NotificationStore notifications, DeadLetterFilter filter) {
+    this(store, notifications, filter, PAGE);
+  }
+
+  DeadLetterScan(
+      DeadLetterStore store,
+      NotificationStore notifications,
+      DeadLetterFilter filter,
+      int pageSize) {
+    this.store = store;
+    this.notifications = notifications;
+    this.filter = filter;
+    this.pageSize = pageSize;
+  }
+
+  @Override
+  public void forEach(Predicate<DeadLetter> visitor) {
+    if (!filter.notificationIds().isEmpty()) {
+      for (DeadLetter d : ofNotifications()) {
+        scanned++;
+        if (filter.matches(d) && !visitor.test(d)) {
+          return;
+        }
+      }
+      return;
+    }
+    Cursor cursor = null;
+    do {
+      Page page = store.page(filter.window(), cursor, pageSize);
+      scanned += page.scanned();
+      for (DeadLetter d : page.deadLetters()) {
+        if (filter.matches(d) && !visitor.test(d)) {
+          return;
+        }
+      }
+      cursor = page.next().orElse(null);
+    } while (cursor != null);
+  }
+
+  private List<DeadLetter> ofNotifications() {
+    List<DeadLetter> out = new ArrayList<>();
+    for (String id : filter.notificationIds()) {
+      notifications
+          .find(id)
+          .ifPresent(
+              record -> {
+                for (RouteRecord r : record.routes()) {
+                  if (r.state() == RouteState.DEAD_LETTER) {
+                    out.add(DeadLetter.of(record.notification(), r));
+                  }
+                }
+              });
+    }
+    out.sort(Comparator.comparing(DeadLetter::deadSince).reversed());
+    return out;
+  }
+
+  @Override
+  public long scanned() {
+    return scanned;
+  }
+
+  @Override
+  public long total() {
+    if (total < 0) {
+      total = filter.notificationIds().isEmpty() ? store.count(filter.window()) : 0;
+    }
+    return total;
+  }
+}
