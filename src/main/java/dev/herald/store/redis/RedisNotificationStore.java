@@ -157,7 +157,8 @@ public final class RedisNotificationStore implements NotificationStore {
     boolean ended =
         state == RouteState.DEAD_LETTER
             || state == RouteState.EXPIRED
-            || state == RouteState.CANCELLED;
+            || state == RouteState.CANCELLED
+            || state == RouteState.PURGED;
     return new RouteRecord(
         index,
         id,

@@ -10,6 +10,7 @@ import dev.herald.domain.RouteState;
 import dev.herald.domain.RouteTransitions;
 import dev.herald.publish.EventEncoder;
 import dev.herald.store.ClaimedRoute;
+import dev.herald.store.DeadLetterStore;
 import dev.herald.store.RouteOutcome;
 import dev.herald.testing.Harness;
 import java.time.Duration;
@@ -59,6 +60,7 @@ class RouteTransitionsScriptIT {
     p.put("dead_letter", new Planted("d|3|" + t, null));
     p.put("expired", new Planted("x|0|" + t, null));
     p.put("cancelled", new Planted("c|0|" + t, null));
+    p.put("purged", new Planted("z|3|" + t, null));
     return p;
   }
 
@@ -130,6 +132,24 @@ class RouteTransitionsScriptIT {
               .complete(OURS, now, List.of(new RouteOutcome.DeadLetter(claimed(p), failure())));
           return null;
         });
+    operations.put("requeue", p -> requeue(p, false));
+    operations.put("requeue keeping attempts", p -> requeue(p, true));
+    operations.put(
+        "purge",
+        p -> {
+          h.backend.deadLetters().purge(List.of(new DeadLetterStore.Route(p.id(), 0)), now);
+          return null;
+        });
+  }
+
+  private Void requeue(Plant p, boolean keepAttempts) {
+    h.backend
+        .deadLetters()
+        .requeue(
+            List.of(new DeadLetterStore.Requeue(new DeadLetterStore.Route(p.id(), 0), now)),
+            keepAttempts,
+            now);
+    return null;
   }
 
   private Failure failure() {
@@ -165,9 +185,12 @@ class RouteTransitionsScriptIT {
             "claim on leased, lease ran out",
             "complete: publish on leased by us",
             "complete: retry on leased by us",
-            "complete: dead letter on leased by us");
-    // The edges claim.lua and complete.lua implement. Cancel, expiry and requeue belong to their
-    // own scripts and tests.
+            "complete: dead letter on leased by us",
+            "requeue on dead_letter",
+            "requeue keeping attempts on dead_letter",
+            "purge on dead_letter");
+    // The edges claim.lua, complete.lua, requeue.lua and purge.lua implement. Cancel and expiry
+    // belong to their own scripts and tests.
     assertThat(observed)
         .containsExactlyInAnyOrder(
             "pending -> leased",
@@ -175,6 +198,9 @@ class RouteTransitionsScriptIT {
             "leased -> leased",
             "leased -> published",
             "leased -> failed",
-            "leased -> dead_letter");
+            "leased -> dead_letter",
+            "dead_letter -> pending",
+            "dead_letter -> failed",
+            "dead_letter -> purged");
   }
 }
