@@ -60,6 +60,19 @@ public final class HeraldProcess implements AutoCloseable {
     return waitFor(seconds);
   }
 
+  /** SIGINT, as Ctrl-C in a terminal sends, then waits for the exit code. */
+  public int interrupt(int seconds) {
+    try {
+      new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+    return waitFor(seconds);
+  }
+
   private int waitFor(int seconds) {
     try {
       if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
