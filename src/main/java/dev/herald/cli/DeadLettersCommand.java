@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "Examples (after an outage of the gateway):",
+      "Examples, after an outage of the gateway:",
       "  herald stats                                           # how many, which classification",
       "  herald dead-letters list --since 2h",
       "  herald dead-letters show 01JDQ5XKZ7W3M1V9Y4T0R8E6PA/push:u-1",

@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "show",
     description = {
-      "Show everything known about one route: its notification, status, attempts and the",
-      "history of its failed attempts (newest last; delivery.failure-history are kept).",
+      "Show everything known about one route, with the history of its failed attempts.",
+      "Its notification, status, attempts and each failed attempt, oldest first",
+      "(delivery.failure-history of them are kept).",
     },
     footer = {
       "",
