@@ -58,7 +58,8 @@ final class DeadLettersListCommand implements Callable<Integer> {
       Instant now = ctx.clock().instant();
       DeadLetterFilter filter = filters.toFilter(now);
       int defaultMax = ctx.config().delivery().maxAttempts();
-      PrintWriter out = spec.commandLine().getOut();
+      // picocli's writer flushes on every line; a listing may have a million.
+      PrintWriter out = new PrintWriter(spec.commandLine().getOut(), false);
       StreamedTable table =
           new StreamedTable(out, "DEAD SINCE", "ROUTE", "TYPE", "PRODUCER", "ATTEMPTS");
       long[] printed = {0};
@@ -78,8 +79,9 @@ final class DeadLettersListCommand implements Callable<Integer> {
                 }
                 return true;
               });
+      table.flush();
+      out.flush(); // before any note on stderr
       if (!json) {
-        table.flush();
         PrintWriter err = spec.commandLine().getErr();
         if (printed[0] == 0) {
           err.println("no dead letters match (" + filter.describe() + ")");

@@ -129,7 +129,7 @@ final class DeadLettersRequeueCommand implements Callable<Integer> {
       BulkOptions bulk,
       CommandSpec spec,
       double rate) {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = new PrintWriter(spec.commandLine().getOut(), false); // flushed at the end
     BulkReport report =
         new BulkReport(
             spec.commandLine().getErr(), verb, done, BulkReport.onTerminal(), ctx.clock());

@@ -33,14 +33,20 @@ local reply = {}
 local facts_cache = {}
 local figures = {}
 local requeued, earliest = 0, nil
+-- Writes are gathered and made once per call: route states per notification, one lease and one
+-- schedule update per group, one ZREM. (Reads stay per route, so that a route named twice in one
+-- call is requeued once: 'handled' remembers what this call wrote.)
+local states, groups, group_order, removed, handled = {}, {}, {}, {}, {}
 
 for i = 5, #ARGV, 3 do
   local nid, index, due = ARGV[i], tonumber(ARGV[i + 1]), math.max(tonumber(ARGV[i + 2]), now)
+  local member = nid .. ':' .. index
   local rkey = prefix .. 'r:' .. nid
   local ok, raw = pcall(redis.call, 'HGET', rkey, index)
   local code, attempts = parse_state(ok and raw or nil)
+  if handled[member] then code = handled[member] end
   if code ~= 'd' then
-    redis.call('ZREM', dead_index, nid .. ':' .. index)
+    removed[#removed + 1] = member
     reply[#reply + 1] = 'skipped'
     reply[#reply + 1] = code or ''
   else
@@ -51,19 +57,31 @@ for i = 5, #ARGV, 3 do
         .. facts.routes .. ' routes')
     else
       local first = index - index % GROUP_SIZE
-      local last = math.min(first + GROUP_SIZE - 1, facts.routes - 1)
-      local token, lease_until, claimed_at, lease_last, rest =
-        parse_lease(redis.call('HGET', rkey, 'L' .. first))
-      if token then
-        if due <= claimed_at then due = claimed_at + 1 end
-        redis.call('HSET', rkey, 'L' .. first,
-          fmt_lease(token, lease_until, claimed_at, lease_last, min_of(rest, due)))
+      local group = groups[nid .. ':' .. first]
+      if not group then
+        local last = math.min(first + GROUP_SIZE - 1, facts.routes - 1)
+        local token, lease_until, claimed_at, lease_last, rest =
+          parse_lease(redis.call('HGET', rkey, 'L' .. first))
+        group = { rkey = rkey, first = first, member = nid .. ':' .. first .. '-' .. last,
+          token = token, lease_until = lease_until, claimed_at = claimed_at,
+          lease_last = lease_last, rest = rest }
+        groups[nid .. ':' .. first] = group
+        group_order[#group_order + 1] = group
       end
+      if group.token and due <= group.claimed_at then due = group.claimed_at + 1 end
+      group.due = min_of(group.due, due)
       local kept = keep_attempts and attempts or 0
       local figure = waiting_figure(kept)
-      redis.call('HSET', rkey, index, fmt_state(figure == 'pending' and 'p' or 'f', kept, due))
-      redis.call('ZREM', dead_index, nid .. ':' .. index)
-      redis.call('ZADD', schedule, 'LT', due, nid .. ':' .. first .. '-' .. last)
+      local new_code = figure == 'pending' and 'p' or 'f'
+      local updates = states[rkey]
+      if not updates then
+        updates = {}
+        states[rkey] = updates
+      end
+      updates[#updates + 1] = index
+      updates[#updates + 1] = fmt_state(new_code, kept, due)
+      handled[member] = new_code
+      removed[#removed + 1] = member
       tally(figures, dead_figure(redis.call('HGET', prefix .. 'f:' .. nid, index)), facts.type, -1)
       tally(figures, figure, facts.type, 1)
       tally(figures, 'requeued', facts.type, 1)
@@ -74,6 +92,16 @@ for i = 5, #ARGV, 3 do
     end
   end
 end
+
+for rkey, updates in pairs(states) do call_in_slices('HSET', rkey, updates, 2000) end
+for _, g in ipairs(group_order) do
+  if g.token then
+    redis.call('HSET', g.rkey, 'L' .. g.first,
+      fmt_lease(g.token, g.lease_until, g.claimed_at, g.lease_last, min_of(g.rest, g.due)))
+  end
+  redis.call('ZADD', schedule, 'LT', g.due, g.member)
+end
+if #removed > 0 then call_in_slices('ZREM', dead_index, removed, 2000) end
 
 if requeued > 0 then
   redis.call('HINCRBY', stats, 'requeued', requeued)
