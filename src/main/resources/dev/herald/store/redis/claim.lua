@@ -28,6 +28,7 @@ local quarantined = {}
 local out = {}
 local notifications = 0
 local block_of = {}   -- notification id -> position of its route count in out
+local last_block = nil -- the notification whose block out ends with (ops-cli fix, below)
 
 for _, member in ipairs(members) do
   if budget <= 0 then break end
@@ -70,7 +71,10 @@ for _, member in ipairs(members) do
                 budget = budget - 1
                 claimed = claimed + 1
                 local pos = block_of[nid]
-                if not pos then
+                -- A block must be contiguous: a notification met again after another one's block
+                -- (its groups fall due at different times) starts a new block of its own.
+                if not pos or last_block ~= nid then
+                  last_block = nid
                   local ok, body = pcall(redis.call, 'GET', prefix .. 'n:' .. nid)
                   out[#out + 1] = nid
                   out[#out + 1] = ok and body or false
