@@ -119,10 +119,10 @@ final class BulkReport implements BulkRun.Progress {
     } else if (dryRun) {
       out.printf(
           Locale.ROOT,
-          "dry run: would %s %,d dead letter(s) (%s); nothing was changed%n",
+          "dry run: would %s %,d dead letter(s); nothing was changed%n",
           action,
-          s.matched() - s.notDead() - s.failed(),
-          selection);
+          s.matched() - s.notDead() - s.failed());
+      out.println(TextTable.fit("  selection: " + selection, TextTable.DEFAULT_WIDTH));
       s.notes().forEach(n -> out.println("  " + n));
     } else {
       out.printf(

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 
 /** How commands print times: UTC, to the second, in tables; ISO-8601 in JSON. */
 final class Times {
@@ -18,9 +19,9 @@ final class Times {
     return t == null ? "-" : TABLE.format(t);
   }
 
-  /** ISO-8601, or null for none. */
+  /** ISO-8601 to the millisecond (Herald keeps no finer times), or null for none. */
   static String iso(Instant t) {
-    return t == null ? null : t.toString();
+    return t == null ? null : t.truncatedTo(ChronoUnit.MILLIS).toString();
   }
 
   /** {@code 3d 4h}, {@code 2h 5m}, {@code 4m 10s}, {@code 12s}: the two largest units. */

@@ -6,6 +6,7 @@ import dev.herald.domain.RouteId;
 import dev.herald.store.DeadLetter;
 import dev.herald.store.DeadLetterStore.Window;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -93,9 +94,13 @@ public record DeadLetterFilter(
         parts,
         "classification",
         classifications.stream().map(FailureKind::wireName).collect(Collectors.toSet()));
-    since.ifPresent(t -> parts.add("dead since " + t + " or later"));
-    until.ifPresent(t -> parts.add("dead since " + t + " or earlier"));
+    since.ifPresent(t -> parts.add("dead since " + seconds(t) + " or later"));
+    until.ifPresent(t -> parts.add("dead since " + seconds(t) + " or earlier"));
     return parts.isEmpty() ? "all dead letters" : String.join(", ", parts);
+  }
+
+  private static Instant seconds(Instant t) {
+    return t.truncatedTo(ChronoUnit.SECONDS);
   }
 
   private static void add(List<String> parts, String name, Set<String> values) {

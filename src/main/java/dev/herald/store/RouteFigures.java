@@ -40,7 +40,7 @@ public record RouteFigures(Map<String, Map<String, Long>> byType) {
     return byType.getOrDefault(type, Map.of()).getOrDefault(figure, 0L);
   }
 
-  /** Dead letters now by classification, over all types, or of one type. */
+  /** Dead letters now by classification, over all types, or of one type; none of 0. */
   public Map<String, Long> deadLettersByClassification(String typeOrNull) {
     Map<String, Long> out = new TreeMap<>();
     byType.forEach(
@@ -54,6 +54,7 @@ public record RouteFigures(Map<String, Map<String, Long>> byType) {
                 });
           }
         });
+    out.values().removeIf(n -> n == 0);
     return out;
   }
 

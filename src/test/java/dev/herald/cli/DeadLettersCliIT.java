@@ -211,11 +211,12 @@ class DeadLettersCliIT {
         .contains(game1 + "/push:u-1")
         .contains(game2 + "/push:u-4")
         .contains(
-            "dry run: would requeue 4 dead letter(s) (all dead letters); nothing was changed");
+            "dry run: would requeue 4 dead letter(s); nothing was changed\n  selection: all dead letters");
     CliRun purge = cli("dead-letters", "purge", "--type", "chat.message", "--dry-run");
     assertThat(purge.out())
         .contains(chat + "/push:u-3")
-        .contains("dry run: would purge 1 dead letter(s) (type chat.message); nothing was changed");
+        .contains("dry run: would purge 1 dead letter(s); nothing was changed")
+        .contains("  selection: type chat.message");
     assertThat(purge.err()).doesNotContain("Type 'yes'");
     assertThat(everything()).isEqualTo(before);
   }
