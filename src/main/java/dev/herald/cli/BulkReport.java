@@ -78,8 +78,8 @@ final class BulkReport implements BulkRun.Progress {
   }
 
   private static String eta(long scanned, long total, Duration elapsed) {
-    if (scanned == 0 || total <= scanned) {
-      return "";
+    if (scanned < 10 || total <= scanned) {
+      return ""; // too early to tell, or done
     }
     return " | ETA " + Times.span(elapsed.multipliedBy(total - scanned).dividedBy(scanned));
   }

@@ -59,8 +59,9 @@ public final class DeadLetterScan implements DeadLetterSource {
     Cursor cursor = null;
     do {
       Page page = store.page(filter.window(), cursor, pageSize);
-      scanned += page.scanned();
+      scanned += page.scanned() - page.deadLetters().size(); // entries left behind in the index
       for (DeadLetter d : page.deadLetters()) {
+        scanned++;
         if (filter.matches(d) && !visitor.test(d)) {
           return;
         }

@@ -9,7 +9,7 @@ public interface DeadLetterSource {
   /** Calls {@code visitor} with each dead letter, in order, until it returns false. */
   void forEach(Predicate<DeadLetter> visitor);
 
-  /** Entries read so far (the denominator of progress). */
+  /** Entries gone through so far, matching or not: where the operation stands, for progress. */
   long scanned();
 
   /** Entries there are to read, as far as is known at the start. */
