@@ -139,8 +139,8 @@ final class BulkReport implements BulkRun.Progress {
       if (s.interrupted()) {
         out.printf(
             Locale.ROOT,
-            "interrupted: %,d matched route(s) were not %s and are still dead letters;"
-                + " run the same command again to continue%n",
+            "interrupted: %,d matched route(s) were not %s and are still dead letters;%n"
+                + "  run the same command again to continue%n",
             s.notDone(),
             done);
       }

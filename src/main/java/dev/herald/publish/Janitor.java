@@ -6,6 +6,8 @@ import dev.herald.store.RouteStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,15 +90,23 @@ public final class Janitor {
     boolean caughtUp = purged.total() < SLICE;
     if (unreportedByCount + unreportedByAge > 0
         && (caughtUp || !now.isBefore(lastWarning.plus(WARN_EVERY)))) {
+      List<String> reasons = new ArrayList<>();
+      if (unreportedByCount > 0) {
+        reasons.add(
+            unreportedByCount + " beyond dead-letters.max-count " + caps.maxCount().orElseThrow());
+      }
+      if (unreportedByAge > 0) {
+        reasons.add(
+            unreportedByAge
+                + " older than dead-letters.max-age (dead before "
+                + now.minus(caps.maxAge().orElseThrow())
+                + ")");
+      }
       LOG.warn(
-          "purged {} dead letter(s), oldest first: {} beyond dead-letters.max-count ({}), {}"
-              + " beyond dead-letters.max-age (dead before {}); they can no longer be requeued"
-              + " (raise the caps to keep more)",
+          "purged {} dead letter(s), oldest first: {}; they can no longer be requeued (raise the"
+              + " caps to keep more)",
           unreportedByCount + unreportedByAge,
-          unreportedByCount,
-          caps.maxCount().map(String::valueOf).orElse("unset"),
-          unreportedByAge,
-          caps.maxAge().map(a -> now.minus(a).toString()).orElse("unset"));
+          String.join(", ", reasons));
       unreportedByCount = 0;
       unreportedByAge = 0;
       lastWarning = now;

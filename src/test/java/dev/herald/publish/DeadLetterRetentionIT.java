@@ -96,7 +96,9 @@ class DeadLetterRetentionIT {
     ILoggingEvent warning = log.list.get(0);
     assertThat(warning.getLevel()).isEqualTo(Level.WARN);
     assertThat(warning.getFormattedMessage())
-        .contains("purged 4 dead letter(s), oldest first: 4 beyond dead-letters.max-count (6)");
+        .isEqualTo(
+            "purged 4 dead letter(s), oldest first: 4 beyond dead-letters.max-count 6; they can"
+                + " no longer be requeued (raise the caps to keep more)");
 
     // Dead for more than 3 minutes at +10m05s, i.e. before +7m05s: entries 4 to 7 go as well.
     caps.set(new DeadLetterRetention(Optional.of(6L), Optional.of(Duration.ofMinutes(3))));
@@ -136,7 +138,7 @@ class DeadLetterRetentionIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> h.raw.zcard(h.keys.deadLetters()) == 2);
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> run.logged("beyond dead-letters.max-count (2)"));
+          .until(() -> run.logged("beyond dead-letters.max-count 2"));
       assertThat(run.log()).contains("WARN").contains("purged 8 dead letter(s), oldest first");
       assertThat(run.terminate(20)).isZero();
     }
