@@ -10,8 +10,6 @@ import dev.herald.store.RouteRecord;
 import dev.herald.testing.DeadLetterPlanting;
 import dev.herald.testing.Harness;
 import dev.herald.testing.HeraldProcess;
-import dev.herald.testing.TestRedis;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,25 +62,11 @@ class DeadLetterRequeueInterruptIT {
           throws Exception {
     List<NotificationRequest.Builder> requests = new ArrayList<>();
     for (int n = 0; n < NOTIFICATIONS; n++) {
-      List<String> recipients = new ArrayList<>();
-      for (int r = 0; r < RECIPIENTS; r++) {
-        recipients.add("u-" + n + "-" + r);
-      }
-      requests.add(notification(recipients.toArray(String[]::new)));
+      requests.add(notification(Harness.recipients("u-" + n + "-", RECIPIENTS)));
     }
     List<String> ids =
         new DeadLetterPlanting(h).streamDown(requests.toArray(NotificationRequest.Builder[]::new));
-    Path config = dir.resolve("herald.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "redis:",
-            "  url: " + TestRedis.url(),
-            "namespace: " + h.namespace,
-            "gateway:",
-            "  stream: " + h.stream,
-            ""));
+    Path config = h.writeConfig(dir);
     String[] requeue = {
       "dead-letters", "requeue", "--all", "--rate", "1000", "--config", config.toString()
     };

@@ -9,8 +9,6 @@ import dev.herald.domain.RouteState;
 import dev.herald.store.RouteRecord;
 import dev.herald.testing.DeadLetterPlanting;
 import dev.herald.testing.Harness;
-import dev.herald.testing.TestRedis;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,18 +42,7 @@ class DeadLettersCliIT {
 
   @BeforeEach
   void plant() throws Exception {
-    Path file = dir.resolve("herald.yaml");
-    Files.writeString(
-        file,
-        String.join(
-            "\n",
-            "redis:",
-            "  url: " + TestRedis.url(),
-            "namespace: " + h.namespace,
-            "gateway:",
-            "  stream: " + h.stream,
-            ""));
-    config = file.toString();
+    config = h.writeConfig(dir).toString();
     t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(60));
     h.clock.set(t0);
     game1 = plant.streamDown(notification("u-1", "u-2")).get(0);

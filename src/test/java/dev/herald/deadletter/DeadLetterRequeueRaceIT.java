@@ -57,11 +57,7 @@ class DeadLetterRequeueRaceIT {
       throws Exception {
     List<NotificationRequest.Builder> requests = new ArrayList<>();
     for (int n = 0; n < NOTIFICATIONS; n++) {
-      List<String> recipients = new ArrayList<>();
-      for (int r = 0; r < RECIPIENTS; r++) {
-        recipients.add("u-" + n + "-" + r);
-      }
-      requests.add(notification(recipients.toArray(String[]::new)));
+      requests.add(notification(Harness.recipients("u-" + n + "-", RECIPIENTS)));
     }
     new DeadLetterPlanting(h).streamDown(requests.toArray(NotificationRequest.Builder[]::new));
     int routes = NOTIFICATIONS * RECIPIENTS;

@@ -12,8 +12,6 @@ import dev.herald.domain.RouteState;
 import dev.herald.testing.DeadLetterPlanting;
 import dev.herald.testing.Harness;
 import dev.herald.testing.HeraldProcess;
-import dev.herald.testing.TestRedis;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,22 +115,14 @@ class DeadLetterRetentionIT {
 
   @Test
   void herald_run_applies_the_caps_from_its_config() throws Exception {
-    Path config = dir.resolve("herald.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "redis:",
-            "  url: " + TestRedis.url(),
-            "namespace: " + h.namespace,
-            "gateway:",
-            "  stream: " + h.stream,
+    Path config =
+        h.writeConfig(
+            dir,
             "publisher:",
             "  workers: 1",
             "  poll-interval: 100ms",
             "dead-letters:",
-            "  max-count: 2",
-            ""));
+            "  max-count: 2");
     try (HeraldProcess run =
         HeraldProcess.start(dir.resolve("run.log"), "run", "--config", config.toString())) {
       await().atMost(Duration.ofSeconds(30)).until(() -> h.raw.zcard(h.keys.deadLetters()) == 2);

@@ -7,7 +7,6 @@ import dev.herald.store.ClaimedBatch;
 import dev.herald.store.ClaimedNotification;
 import dev.herald.testing.Harness;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,20 +25,12 @@ class ClaimInterleavedGroupsIT {
     h.close();
   }
 
-  private static String[] recipients(String prefix, int n) {
-    List<String> r = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      r.add(prefix + i);
-    }
-    return r.toArray(String[]::new);
-  }
-
   @Test
   void a_claim_that_meets_another_notification_between_two_groups_of_one_reads_back_every_route() {
     List<String> ids =
         h.submit(
-            notification(recipients("a-", 100)).build(),
-            notification(recipients("b-", 10)).build());
+            notification(Harness.recipients("a-", 100)).build(),
+            notification(Harness.recipients("b-", 10)).build());
     String a = ids.get(0);
     String b = ids.get(1);
     long t = h.clock.instant().toEpochMilli();
