@@ -7,13 +7,14 @@
 # script times listing them all (table and JSON Lines, in a 64 MB heap: the listing streams) and
 # requeueing them all, and checks that none is left.
 #
-# Usage: scripts/dead-letter-bench.sh [ROUTES (default 200000)] [PORT (default 6490)]
+# Usage: scripts/dead-letter-bench.sh [ROUTES (default 200000)] [PORT (default 6490)] [list-only]
 # Needs redis-server and redis-cli on PATH and target/herald.jar (mvn -DskipTests package).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROUTES=${1:-200000}
 PORT=${2:-6490}
+MODE=${3:-all}
 RECIPIENTS=100
 NOTIFICATIONS=$((ROUTES / RECIPIENTS))
 JAR=target/herald.jar
@@ -70,6 +71,7 @@ echo "  $(grep -c 'game.turn_ready' "$work/list.txt") rows"
 measure "list --json (JSON Lines, -Xmx64m)" \
   java -Xmx64m -jar "$JAR" dead-letters list --limit 0 --json -c "$work/herald.yaml" > "$work/list.json"
 echo "  $(wc -l < "$work/list.json") lines"
+[[ "$MODE" == list-only ]] && exit 0
 measure "requeue --all" \
   java -jar "$JAR" dead-letters requeue --all -c "$work/herald.yaml"
 echo "left as dead letters: $("${cli[@]}" zcard bench:dead); scheduled groups: $("${cli[@]}" zcard bench:schedule)"

@@ -1,15 +1,18 @@
 package dev.herald.deadletter;
 
 import dev.herald.domain.RouteState;
+import dev.herald.store.CorruptRecordException;
 import dev.herald.store.DeadLetter;
 import dev.herald.store.DeadLetterStore;
 import dev.herald.store.DeadLetterStore.Cursor;
 import dev.herald.store.DeadLetterStore.Page;
+import dev.herald.store.NotificationRecord;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.RouteRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -28,6 +31,8 @@ public final class DeadLetterScan implements DeadLetterSource {
   private final int pageSize;
   private long scanned;
   private long total = -1;
+  private boolean namedRead;
+  private List<DeadLetter> named;
 
   public DeadLetterScan(
       DeadLetterStore store, NotificationStore notifications, DeadLetterFilter filter) {
@@ -47,8 +52,9 @@ public final class DeadLetterScan implements DeadLetterSource {
 
   @Override
   public void forEach(Predicate<DeadLetter> visitor) {
-    if (!filter.notificationIds().isEmpty()) {
-      for (DeadLetter d : ofNotifications()) {
+    List<DeadLetter> named = named();
+    if (named != null) {
+      for (DeadLetter d : named) {
         scanned++;
         if (filter.matches(d) && !visitor.test(d)) {
           return;
@@ -70,19 +76,36 @@ public final class DeadLetterScan implements DeadLetterSource {
     } while (cursor != null);
   }
 
+  /** The dead letters of the named notifications, read once; null when none are named. */
+  private List<DeadLetter> named() {
+    if (!namedRead) {
+      namedRead = true;
+      named = filter.notificationIds().isEmpty() ? null : ofNotifications();
+    }
+    return named;
+  }
+
+  /**
+   * The dead letters of the named notifications, or null when a record cannot be read: then the
+   * index is scanned instead, which shows such dead letters by index (their route ids unknown).
+   */
   private List<DeadLetter> ofNotifications() {
     List<DeadLetter> out = new ArrayList<>();
     for (String id : filter.notificationIds()) {
-      notifications
-          .find(id)
-          .ifPresent(
-              record -> {
-                for (RouteRecord r : record.routes()) {
-                  if (r.state() == RouteState.DEAD_LETTER) {
-                    out.add(DeadLetter.of(record.notification(), r));
-                  }
-                }
-              });
+      Optional<NotificationRecord> found;
+      try {
+        found = notifications.find(id);
+      } catch (CorruptRecordException e) {
+        return null;
+      }
+      found.ifPresent(
+          record -> {
+            for (RouteRecord r : record.routes()) {
+              if (r.state() == RouteState.DEAD_LETTER) {
+                out.add(DeadLetter.of(record.notification(), r));
+              }
+            }
+          });
     }
     out.sort(Comparator.comparing(DeadLetter::deadSince).reversed());
     return out;
@@ -96,7 +119,7 @@ public final class DeadLetterScan implements DeadLetterSource {
   @Override
   public long total() {
     if (total < 0) {
-      total = filter.notificationIds().isEmpty() ? store.count(filter.window()) : 0;
+      total = named() != null ? named().size() : store.count(filter.window());
     }
     return total;
   }

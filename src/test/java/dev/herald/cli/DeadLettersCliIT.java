@@ -446,6 +446,22 @@ class DeadLettersCliIT {
   }
 
   @Test
+  void a_dead_letter_whose_notification_is_unreadable_is_listed_by_index_and_can_be_purged()
+      throws Exception {
+    h.raw.set(h.keys.notification(chat), "{broken");
+    JsonNode d = JSON.readTree(cli("dead-letters", "list", "--json", "--notification", chat).out());
+    assertThat(d.get("route").asText()).isEqualTo(chat + "/#0");
+    assertThat(d.get("notification_error").asText()).contains("not valid JSON");
+    CliRun requeue = cli("dead-letters", "requeue", "--notification", chat);
+    assertThat(requeue.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(requeue.out()).contains("errors 1").contains(chat + "/#0: notification record");
+    CliRun purge = cli("dead-letters", "purge", "--notification", chat, "--yes");
+    assertThat(purge.exitCode()).as(purge.err()).isZero();
+    assertThat(purge.out()).contains("purged 1");
+    assertThat(h.raw.hget(h.keys.routes(chat), "0")).startsWith("z|");
+  }
+
+  @Test
   void routes_show_finds_a_notification_by_its_idempotency_key() {
     CliRun run = cli("routes", "show", "--idempotency-key", "m-1", "--producer", "chat");
     assertThat(run.exitCode()).as(run.err()).isZero();
