@@ -14,7 +14,9 @@ import dev.herald.intake.IntakeCycle;
 import dev.herald.intake.IntakeLoop;
 import dev.herald.ops.FanOutListener;
 import dev.herald.ops.Ops;
+import dev.herald.publish.DeadLetterRetention;
 import dev.herald.publish.EventEncoder;
+import dev.herald.publish.Janitor;
 import dev.herald.publish.PublishSettings;
 import dev.herald.publish.PublisherListener;
 import dev.herald.publish.PublisherLoop;
@@ -217,7 +219,16 @@ final class Daemon {
             () -> config.get().publisher().pollInterval(),
             clock,
             listener)
-        .loop(cfg.publisher().workers(), waiter, processTag());
+        .loop(
+            cfg.publisher().workers(),
+            waiter,
+            processTag(),
+            new Janitor(
+                backend.routes(),
+                backend.deadLetters(),
+                this::deadLetterRetention,
+                clock,
+                listener));
   }
 
   /** The consumer of the intents stream; its reads block on a connection of their own. */
@@ -241,6 +252,13 @@ final class Daemon {
         cfg.intake().claimIdle(),
         cfg.intake().idempotencyWindow(),
         new NotificationValidator(channels.names(), cfg.intake().maxPayloadBytes()));
+  }
+
+  private DeadLetterRetention deadLetterRetention() {
+    HeraldConfig cfg = config.get();
+    return new DeadLetterRetention(
+        Optional.ofNullable(cfg.deadLetters().maxCount()),
+        Optional.ofNullable(cfg.deadLetters().maxAge()));
   }
 
   private PublishSettings publishSettings() {

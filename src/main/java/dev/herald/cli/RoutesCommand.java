@@ -8,7 +8,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "routes",
     description = "Inspect the routes of a notification.",
-    subcommands = {RoutesShowCommand.class})
+    subcommands = {RoutesShowCommand.class},
+    footer = {
+      "",
+      "Examples:",
+      "  herald routes show 01JDQ5XKZ7W3M1V9Y4T0R8E6PA",
+      "  herald routes show --idempotency-key turn-42 --producer game-engine",
+    })
 final class RoutesCommand implements Runnable {
 
   @Spec CommandSpec spec;

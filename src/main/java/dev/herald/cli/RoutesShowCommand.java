@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.config.Durations;
 import dev.herald.domain.Failure;
 import dev.herald.domain.Notification;
 import dev.herald.store.NotificationRecord;
@@ -11,37 +12,54 @@ import dev.herald.store.RouteRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
     name = "show",
-    description = "Show a notification and the state of each of its routes.",
+    description = {
+      "Show a notification and the state of each of its routes. Name it by its id, or by the",
+      "producer's idempotency key (while intake.idempotency-window keeps the key).",
+    },
     footer = {
       "",
       "Statuses: pending, leased (a worker is publishing it), failed (waiting",
-      "for a retry), published, dead_letter, expired, cancelled.",
+      "for a retry), published, dead_letter, expired, cancelled, purged.",
       "",
       "Examples:",
       "  herald routes show 01JDQ5XKZ7W3M1V9Y4T0R8E6PA",
       "  herald routes show --json 01JDQ5XKZ7W3M1V9Y4T0R8E6PA | jq '.routes[].status'",
+      "  herald routes show --idempotency-key turn-42 --producer game-engine",
+      "",
+      "Exit codes: 0 ok, 1 no such notification, 2 usage, 69 Redis unavailable, 78 bad config.",
     })
 final class RoutesShowCommand implements Callable<Integer> {
 
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-
   @Mixin ConfigOption config;
 
-  @Parameters(paramLabel = "NOTIFICATION_ID", description = "the id `herald submit` printed")
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "NOTIFICATION_ID",
+      description = "the id `herald submit` printed")
   String notificationId;
+
+  @Option(
+      names = "--idempotency-key",
+      paramLabel = "KEY",
+      description = "the notification this idempotency key names (with --producer)")
+  String idempotencyKey;
+
+  @Option(
+      names = "--producer",
+      paramLabel = "PRODUCER",
+      description = "the producer whose --idempotency-key it is")
+  String producer;
 
   @Option(names = "--json", description = "print one JSON object (fields in snake_case)")
   boolean json;
@@ -50,7 +68,35 @@ final class RoutesShowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    boolean byKey = idempotencyKey != null || producer != null;
+    if ((notificationId == null) == !byKey) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "give a NOTIFICATION_ID, or --idempotency-key KEY with --producer PRODUCER");
+    }
+    if (byKey && (idempotencyKey == null || producer == null)) {
+      throw new ParameterException(
+          spec.commandLine(), "--idempotency-key and --producer go together");
+    }
     try (CliContext ctx = CliContext.open(config)) {
+      if (byKey) {
+        notificationId =
+            ctx.backend()
+                .notifications()
+                .findIdByIdempotencyKey(producer, idempotencyKey)
+                .orElseThrow(
+                    () ->
+                        new NotFoundException(
+                            "no notification for producer "
+                                + producer
+                                + " and idempotency key "
+                                + idempotencyKey
+                                + " in namespace '"
+                                + ctx.config().namespace()
+                                + "' (keys are kept for intake.idempotency-window, "
+                                + Durations.format(ctx.config().intake().idempotencyWindow())
+                                + ")"));
+      }
       NotificationRecord record =
           ctx.backend()
               .notifications()
@@ -172,11 +218,11 @@ final class RoutesShowCommand implements Callable<Integer> {
   }
 
   private static String iso(Instant t) {
-    return t == null ? null : t.toString();
+    return Times.iso(t);
   }
 
   private static String time(Instant t) {
-    return t == null ? "-" : TIME.format(t);
+    return Times.table(t);
   }
 
   private static String dash(String s) {

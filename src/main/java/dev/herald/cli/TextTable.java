@@ -37,6 +37,15 @@ final class TextTable {
   }
 
   void print(PrintWriter out, int width) {
+    int[] w = widths(width);
+    line(out, headers, w);
+    for (List<String> row : rows) {
+      line(out, row, w);
+    }
+  }
+
+  /** The column widths that fit the rows so far into {@code width}. */
+  int[] widths(int width) {
     int n = headers.size();
     int[] w = new int[n];
     for (int i = 0; i < n; i++) {
@@ -58,13 +67,11 @@ final class TextTable {
       }
       w[widest]--;
     }
-    line(out, headers, w);
-    for (List<String> row : rows) {
-      line(out, row, w);
-    }
+    return w;
   }
 
-  private static void line(PrintWriter out, List<String> cells, int[] w) {
+  /** Prints one row with the given column widths, cells cut to fit. */
+  static void line(PrintWriter out, List<String> cells, int[] w) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < cells.size(); i++) {
       String c = fit(cells.get(i), w[i]);

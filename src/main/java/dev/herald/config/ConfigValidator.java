@@ -97,6 +97,16 @@ final class ConfigValidator {
     between("ops.max-type-labels", c.ops().maxTypeLabels(), 1, 1000);
     oneOf("logging.level", c.logging().level(), LoggingSettings.LEVELS);
     oneOf("logging.format", c.logging().format(), LoggingSettings.FORMATS);
+    if (c.deadLetters().maxCount() != null) {
+      between("dead-letters.max-count", c.deadLetters().maxCount(), 1, 1_000_000_000L);
+    }
+    if (c.deadLetters().maxAge() != null) {
+      between(
+          "dead-letters.max-age",
+          c.deadLetters().maxAge(),
+          Duration.ofMinutes(1),
+          Duration.ofDays(3650));
+    }
     return problems;
   }
 

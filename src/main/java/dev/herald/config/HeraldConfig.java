@@ -24,6 +24,7 @@ public record HeraldConfig(
     DeliverySettings delivery,
     IntakeSettings intake,
     RetentionSettings retention,
+    DeadLetterSettings deadLetters,
     @JsonProperty("channels") Map<String, ChannelSettings> channelSettings,
     OpsSettings ops,
     LoggingSettings logging) {
@@ -40,6 +41,7 @@ public record HeraldConfig(
     delivery = delivery == null ? DeliverySettings.defaults() : delivery;
     intake = intake == null ? IntakeSettings.defaults() : intake;
     retention = retention == null ? RetentionSettings.defaults() : retention;
+    deadLetters = deadLetters == null ? DeadLetterSettings.defaults() : deadLetters;
     Map<String, ChannelSettings> channels = new LinkedHashMap<>();
     if (channelSettings == null) {
       channels.put(PUSH, new ChannelSettings(null, null).withDefaults(PUSH, gateway));
@@ -56,7 +58,7 @@ public record HeraldConfig(
 
   /** Every key at its default. */
   public static HeraldConfig defaults() {
-    return new HeraldConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new HeraldConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -79,6 +81,7 @@ public record HeraldConfig(
         delivery,
         intake,
         retention,
+        deadLetters,
         channelSettings,
         ops,
         logging);

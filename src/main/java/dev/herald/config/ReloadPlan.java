@@ -29,6 +29,8 @@ public record ReloadPlan(HeraldConfig effective, List<Change> applied, List<Chan
           "backoff.multiplier",
           "backoff.jitter",
           "delivery.max-attempts",
+          "dead-letters.max-count",
+          "dead-letters.max-age",
           "logging.level");
 
   /**
@@ -61,6 +63,7 @@ public record ReloadPlan(HeraldConfig effective, List<Change> applied, List<Chan
                 loaded.delivery().maxAttempts(), running.delivery().failureHistory()),
             running.intake(),
             running.retention(),
+            loaded.deadLetters(),
             running.channelSettings(),
             running.ops(),
             new LoggingSettings(loaded.logging().level(), running.logging().format()));

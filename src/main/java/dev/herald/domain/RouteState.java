@@ -23,7 +23,9 @@ public enum RouteState {
   /** Not published before the notification's expiry; terminal. */
   EXPIRED('x', "expired"),
   /** Cancelled before it was published; terminal. */
-  CANCELLED('c', "cancelled");
+  CANCELLED('c', "cancelled"),
+  /** A dead letter an operator (or the dead-letter retention) gave up on; terminal. */
+  PURGED('z', "purged");
 
   private final char code;
   private final String displayName;
@@ -43,7 +45,7 @@ public enum RouteState {
 
   /** True for states no worker will act on again without an operator's requeue. */
   public boolean isTerminal() {
-    return this == PUBLISHED || this == EXPIRED || this == CANCELLED;
+    return this == PUBLISHED || this == EXPIRED || this == CANCELLED || this == PURGED;
   }
 
   public static Optional<RouteState> fromCode(char code) {

@@ -7,6 +7,7 @@ import static dev.herald.domain.RouteState.FAILED;
 import static dev.herald.domain.RouteState.LEASED;
 import static dev.herald.domain.RouteState.PENDING;
 import static dev.herald.domain.RouteState.PUBLISHED;
+import static dev.herald.domain.RouteState.PURGED;
 
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -21,6 +22,8 @@ import java.util.Set;
  *   pending ──claim──▶ leased ──publish──▶ published
  *   failed  ──claim──▶ leased ──retry────▶ failed
  *                      leased ──give up──▶ dead_letter ──requeue──▶ pending
+ *                                          dead_letter ──requeue, keeping its attempts──▶ failed
+ *                                          dead_letter ──purge──▶ purged
  *                      leased ──lease runs out, claimed again──▶ leased
  *                      leased ──deferred, uncharged (breaker open)──▶ pending | failed
  *   pending|failed|leased|dead_letter ──cancel──▶ cancelled
@@ -36,10 +39,11 @@ public final class RouteTransitions {
     ALLOWED.put(FAILED, EnumSet.of(LEASED, CANCELLED, EXPIRED));
     ALLOWED.put(
         LEASED, EnumSet.of(PENDING, LEASED, PUBLISHED, FAILED, DEAD_LETTER, CANCELLED, EXPIRED));
-    ALLOWED.put(DEAD_LETTER, EnumSet.of(PENDING, CANCELLED));
+    ALLOWED.put(DEAD_LETTER, EnumSet.of(PENDING, FAILED, CANCELLED, PURGED));
     ALLOWED.put(PUBLISHED, EnumSet.noneOf(RouteState.class));
     ALLOWED.put(EXPIRED, EnumSet.noneOf(RouteState.class));
     ALLOWED.put(CANCELLED, EnumSet.noneOf(RouteState.class));
+    ALLOWED.put(PURGED, EnumSet.noneOf(RouteState.class));
   }
 
   private RouteTransitions() {}

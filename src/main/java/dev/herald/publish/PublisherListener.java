@@ -34,9 +34,6 @@ public interface PublisherListener {
   /** The route was cancelled before it was published. */
   default void onCancelled(RouteInfo route) {}
 
-  /** Dead letters were deleted, e.g. by a retention cap ({@code reason} says which). */
-  default void onDeadLettersPurged(int count, String reason) {}
-
   /** Another worker owned the route by the time we completed it; our result was dropped. */
   default void onLeaseLost(RouteInfo route) {}
 
@@ -54,4 +51,10 @@ public interface PublisherListener {
 
   /** A cycle ran to its end, whether or not it found work. */
   default void onCycleSucceeded() {}
+
+  /**
+   * The dead-letter retention purged {@code count} of the oldest dead letters; {@code reason} is
+   * the cap that made it, {@code max-count} or {@code max-age}.
+   */
+  default void onDeadLettersPurged(int count, String reason) {}
 }

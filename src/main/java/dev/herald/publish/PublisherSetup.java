@@ -23,12 +23,17 @@ public record PublisherSetup(
    * @param processTag names this process in lease tokens; worker i is {@code <tag>-w<i>}
    */
   public PublisherLoop loop(int workers, Waiter waiter, String processTag) {
+    return loop(workers, waiter, processTag, new Janitor(store, clock));
+  }
+
+  /** As {@link #loop(int, Waiter, String)}, with the housekeeping of worker 0 given. */
+  public PublisherLoop loop(int workers, Waiter waiter, String processTag, Janitor janitor) {
     SinkBreaker breaker =
         new SinkBreaker(clock); // one per process: the workers share what they learn
     return new PublisherLoop(
         i -> new PublishCycle(this, breaker, processTag + "-w" + i),
         workers,
-        new Janitor(store, clock),
+        janitor,
         waiter,
         clock,
         pollInterval,

@@ -46,4 +46,10 @@ public interface NotificationStore {
    * idempotencyWindow}); empty when none matches.
    */
   Optional<CancelResult> cancel(CancelRequest request, Instant now, Duration idempotencyWindow);
+
+  /**
+   * The id of the notification a producer's idempotency key names, while the key is kept (for
+   * {@code intake.idempotency-window} after the notification was accepted).
+   */
+  Optional<String> findIdByIdempotencyKey(String producer, String idempotencyKey);
 }

@@ -16,7 +16,7 @@ import java.util.List;
  * @param leaseToken the token of the lease holder, else null
  * @param publishedAt when it was published, else null
  * @param entryId its stream entry id when published, else null
- * @param deadAt when it became a dead letter (or expired, or was cancelled), else null
+ * @param deadAt when it became a dead letter (or expired, was cancelled or purged), else null
  * @param failures its failed attempts, oldest first (capped); the last is the latest
  */
 public record RouteRecord(

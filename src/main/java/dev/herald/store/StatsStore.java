@@ -12,4 +12,7 @@ public interface StatsStore {
    * @param streams the streams whose lengths to include
    */
   StoreSnapshot snapshot(Instant now, Collection<String> streams);
+
+  /** Routes by status and dead letters by classification, per notification type: one read. */
+  RouteFigures routeFigures();
 }

@@ -46,12 +46,18 @@ class FailoverChaosIT {
         "LOADING (restart with a large dataset)",
         "LOADING",
         (redis, h) -> {
-          redis.call("DEBUG", "POPULATE", Chaos.FULL ? "500000" : "100000", "filler", "100");
+          int keys = Chaos.FULL ? 500_000 : 100_000;
+          redis.call("DEBUG", "POPULATE", Integer.toString(keys), "filler", "100");
           // Into the AOF (DEBUG POPULATE itself is not logged), which a restart reads back.
+          // "No rewrite in progress" alone can hold before the rewrite started (it may be
+          // scheduled behind another child), so wait until the rewritten base has grown by the
+          // filler.
+          long baseBefore = Long.parseLong(field(h.raw.info("persistence"), "aof_base_size"));
           redis.call("BGREWRITEAOF");
           await()
               .atMost(Duration.ofMinutes(2))
-              .until(() -> h.raw.info("persistence").contains("aof_rewrite_in_progress:0"));
+              .pollInterval(Duration.ofMillis(200))
+              .until(() -> aofBaseSize(h) > baseBefore + keys * 10L); // values compress
           redis.kill();
           // key-load-delay (a Redis setting for tests) stretches loading to seconds: Redis
           // answers LOADING all that time.
@@ -77,8 +83,20 @@ class FailoverChaosIT {
         });
   }
 
+  private static long aofBaseSize(Harness h) {
+    String persistence = h.raw.info("persistence");
+    return persistence.contains("aof_rewrite_in_progress:0")
+            && persistence.contains("aof_rewrite_scheduled:0")
+        ? Long.parseLong(field(persistence, "aof_base_size"))
+        : 0;
+  }
+
   private static String info(Harness h, String field) {
-    for (String line : h.raw.info("memory").split("\r?\n")) {
+    return field(h.raw.info("memory"), field);
+  }
+
+  private static String field(String info, String field) {
+    for (String line : info.split("\r?\n")) {
       if (line.startsWith(field + ":")) {
         return line.substring(field.length() + 1).trim();
       }

@@ -156,4 +156,45 @@ class IntakeCliIT {
     assertThat(oldest.get("source_id").asText()).isEqualTo(first);
     assertThat(oldest.get("fields").get("intent").asText()).isEqualTo("{oops");
   }
+
+  @Test
+  void stats_shows_the_intents_waiting_unacknowledged_per_consumer_and_rejected() throws Exception {
+    CliRun before = CliRun.run("", "stats", "--config", config);
+    assertThat(before.exitCode()).as(before.err()).isZero();
+    assertThat(before.out())
+        .contains("intake from " + ns + ":intents")
+        .contains("no consumer group yet: herald run creates it");
+
+    try (RedisClient raw = RedisTestSupport.raw();
+        RedisBackend backend = RedisTestSupport.backend(ns, Clock.systemUTC())) {
+      IntentStream stream =
+          backend.intents(
+              new IntentStream.Names(ns + ":intents", "herald", ns + ":intents:rejected", 100),
+              Duration.ZERO);
+      stream.createGroup();
+      for (int i = 0; i < 3; i++) {
+        raw.xadd(ns + ":intents", StreamEntryID.NEW_ENTRY, Map.of("intent", LATER));
+      }
+      stream.read("host-1", 2, Duration.ZERO); // two read, not settled: unacknowledged
+    }
+
+    CliRun text = CliRun.run("", "stats", "--config", config);
+    assertThat(text.out())
+        .containsPattern("waiting +3 +intents")
+        .containsPattern("unacknowledged +2 ")
+        .containsPattern("host-1 +2")
+        .containsPattern("rejected +0 ");
+    assertThat(text.out().lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(100));
+    JsonNode intake =
+        new ObjectMapper()
+            .readTree(CliRun.run("", "stats", "--config", config, "--json").out())
+            .get("intake");
+    assertThat(intake.get("stream").asText()).isEqualTo(ns + ":intents");
+    assertThat(intake.get("length").asLong()).isEqualTo(3);
+    assertThat(intake.get("group_exists").asBoolean()).isTrue();
+    assertThat(intake.get("pending").asLong()).isEqualTo(2);
+    assertThat(intake.get("pending_by_consumer").get("host-1").asLong()).isEqualTo(2);
+    assertThat(intake.get("rejected_total").asLong()).isZero();
+    assertThat(intake.get("rejected_stream_length").asLong()).isZero();
+  }
 }

@@ -82,8 +82,9 @@ class ConfigLoaderTest {
                         "backoff.jitter must be one of none, full, equal (was 'half')",
                         "backoff.initial must be a duration: " + Durations.FORMS + " (was 'soon')",
                         "delivery.max-attempts must be between 1 and 1000 (was 0)",
-                        "unknown key colour (allowed: backoff, channels, delivery, gateway, intake,"
-                            + " logging, namespace, ops, publisher, redis, retention)"));
+                        "unknown key colour (allowed: backoff, channels, dead-letters, delivery,"
+                            + " gateway, intake, logging, namespace, ops, publisher, redis,"
+                            + " retention)"));
   }
 
   @Test
@@ -103,6 +104,27 @@ class ConfigLoaderTest {
                         "backoff.max must not be below backoff.initial (was 1s < 10s)",
                         "namespace must be 1 to 64 of the characters A-Z a-z 0-9 _ . : - (was"
                             + " 'has space')"));
+  }
+
+  @Test
+  void the_dead_letter_retention_is_unset_by_default_and_reads_a_count_and_an_age()
+      throws Exception {
+    assertThat(HeraldConfig.defaults().deadLetters().maxCount()).isNull();
+    assertThat(HeraldConfig.defaults().deadLetters().maxAge()).isNull();
+    HeraldConfig c = load("dead-letters:\n  max-count: 1000000\n  max-age: 30d\n");
+    assertThat(c.deadLetters().maxCount()).isEqualTo(1_000_000L);
+    assertThat(c.deadLetters().maxAge()).isEqualTo(Duration.ofDays(30));
+    assertThat(ConfigPrinter.describe(c))
+        .contains("\"dead-letters\":{\"max-count\":1000000,\"max-age\":\"30d\"}");
+    assertThatThrownBy(() -> load("dead-letters:\n  max-count: 0\n  max-age: 10s\n  max-size: 3\n"))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactlyInAnyOrder(
+                        "unknown key dead-letters.max-size (allowed: max-age, max-count)",
+                        "dead-letters.max-count must be between 1 and 1000000000 (was 0)",
+                        "dead-letters.max-age must be between 1m and 3650d (was 10s)"));
   }
 
   @Test

@@ -32,6 +32,7 @@ class ReloadPlanTest {
             "other:rejected",
             50L),
         new RetentionSettings(Duration.ofHours(3)),
+        new DeadLetterSettings(1000L, Duration.ofDays(7)),
         Map.of("push", new ChannelSettings("push:elsewhere", 6L)),
         new OpsSettings("127.0.0.1:0", Duration.ofMillis(300), 7),
         new LoggingSettings("debug", "json"));

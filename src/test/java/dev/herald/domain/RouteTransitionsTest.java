@@ -25,10 +25,13 @@ class RouteTransitionsTest {
                   RouteState.DEAD_LETTER,
                   RouteState.CANCELLED,
                   RouteState.EXPIRED),
-          RouteState.DEAD_LETTER, Set.of(RouteState.PENDING, RouteState.CANCELLED),
+          RouteState.DEAD_LETTER,
+              Set.of(
+                  RouteState.PENDING, RouteState.FAILED, RouteState.CANCELLED, RouteState.PURGED),
           RouteState.PUBLISHED, Set.of(),
           RouteState.EXPIRED, Set.of(),
-          RouteState.CANCELLED, Set.of());
+          RouteState.CANCELLED, Set.of(),
+          RouteState.PURGED, Set.of());
 
   @ParameterizedTest
   @EnumSource(RouteState.class)

@@ -22,6 +22,10 @@ import dev.herald.publish.Waiter;
 import dev.herald.store.redis.RedisBackend;
 import dev.herald.store.redis.RedisKeys;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,6 +118,39 @@ public final class Harness implements AutoCloseable {
         new NotificationIds(),
         time,
         () -> Duration.ofHours(24));
+  }
+
+  /**
+   * Writes {@code herald.yaml} in {@code dir} for commands and processes that share this harness's
+   * Redis, namespace and stream, with {@code extra} lines of YAML after them.
+   */
+  public Path writeConfig(Path dir, String... extra) {
+    List<String> lines = new ArrayList<>();
+    lines.addAll(
+        List.of(
+            "redis:",
+            "  url: " + backendUrl,
+            "namespace: " + namespace,
+            "gateway:",
+            "  stream: " + stream));
+    lines.addAll(List.of(extra));
+    lines.add("");
+    Path file = dir.resolve("herald.yaml");
+    try {
+      Files.writeString(file, String.join("\n", lines));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
+  /** {@code n} recipients: {@code <prefix>0} to {@code <prefix><n-1>}. */
+  public static String[] recipients(String prefix, int n) {
+    String[] r = new String[n];
+    for (int i = 0; i < n; i++) {
+      r[i] = prefix + i;
+    }
+    return r;
   }
 
   public static NotificationRequest.Builder notification(String... recipients) {

@@ -87,6 +87,12 @@ public final class HeraldProcess implements AutoCloseable {
     return waitFor(seconds);
   }
 
+  /** SIGINT, as Ctrl-C in a terminal sends, then waits for the exit code. */
+  public int interrupt(int seconds) {
+    Signals.send(process.pid(), "INT");
+    return waitFor(seconds);
+  }
+
   private int waitFor(int seconds) {
     try {
       if (!process.waitFor(seconds, TimeUnit.SECONDS)) {

@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import redis.embedded.core.ExecutableProvider;
 
 /**
@@ -83,6 +86,11 @@ public final class RedisServerProcess implements AutoCloseable {
     cmd.add(binary.toString());
     cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
     cmd.addAll(List.of("--dir", dir.toString(), "--save", "", "--daemonize", "no"));
+    if (majorVersion(binary) >= 7) {
+      // The fault tests use DEBUG (SLEEP, POPULATE), which Redis 7 refuses unless enabled; 6.2
+      // allows it and would refuse the option.
+      cmd.addAll(List.of("--enable-debug-command", "yes"));
+    }
     cmd.addAll(extraArgs);
     cmd.addAll(moreArgs);
     process =
@@ -160,17 +168,37 @@ public final class RedisServerProcess implements AutoCloseable {
     }
   }
 
-  /** Sends one command and returns the first line of the reply (for DEBUG, CONFIG, …). */
+  /**
+   * Sends one command and returns the first line of the reply (for DEBUG, CONFIG, …). An error
+   * reply throws: a fault that was refused must not pass for one that was injected.
+   */
   public String call(String... args) {
+    String reply;
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(30_000);
       s.getOutputStream().write(command(args));
       byte[] buf = new byte[4096];
       int n = s.getInputStream().read(buf);
-      return n <= 0 ? "" : new String(buf, 0, n).lines().findFirst().orElse("");
+      reply = n <= 0 ? "" : new String(buf, 0, n).lines().findFirst().orElse("");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    if (reply.startsWith("-")) {
+      throw new IllegalStateException(String.join(" ", args) + " refused: " + reply.substring(1));
+    }
+    return reply;
+  }
+
+  /** The major version of a redis-server binary, from {@code redis-server --version}. */
+  private static int majorVersion(Path binary) throws IOException {
+    Process p =
+        new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    Matcher m = Pattern.compile("v=(\\d+)\\.").matcher(out);
+    if (!m.find()) {
+      throw new IOException("cannot tell the version of " + binary + " from: " + out);
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   private static byte[] command(String... args) {

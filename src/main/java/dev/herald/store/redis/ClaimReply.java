@@ -91,7 +91,14 @@ final class ClaimReply {
         int attempts = (int) Replies.number(values.get(at + 2), "run attempts");
         Instant due = Instant.ofEpochMilli(Replies.number(values.get(at + 3), "run due"));
         for (int index = firstIndex; index < firstIndex + count; index++) {
-          c.routes.add(new ClaimedRoute(id, index, attempts, due, flag(id, c, unreadable, index)));
+          c.routes.add(
+              new ClaimedRoute(
+                  id,
+                  index,
+                  attempts,
+                  due,
+                  flag(id, c, unreadable, index),
+                  c.notification == null ? "" : c.notification.type()));
         }
       }
     }

@@ -71,6 +71,7 @@ final class CompletionCall {
     ScriptArgs list = new ScriptArgs(4 + streams.size());
     list.add(keys.schedule()).add(keys.deadLetters()).add(keys.stats()).add(keys.retention());
     streams.forEach(c -> list.add(c.stream()));
+    list.add(keys.typeFigures());
     return list.list();
   }
 
@@ -84,6 +85,8 @@ final class CompletionCall {
     Map<Instant, byte[]> retryTimes = new IdentityHashMap<>();
     for (Map.Entry<String, List<RouteOutcome>> entry : byNotification.entrySet()) {
       args.add(entry.getKey());
+      String type = entry.getValue().get(0).route().type(); // for the route figures by type
+      args.add(type == null ? "" : type);
       List<String> shared = sharedFields(entry.getValue());
       args.add(shared.size());
       shared.forEach(args::add);

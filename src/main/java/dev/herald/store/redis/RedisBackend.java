@@ -1,6 +1,7 @@
 package dev.herald.store.redis;
 
 import dev.herald.config.RedisEndpoint;
+import dev.herald.store.DeadLetterStore;
 import dev.herald.store.IntentStream;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.RouteStore;
@@ -33,6 +34,7 @@ public final class RedisBackend implements AutoCloseable {
   private final RedisStatsStore stats;
   private final RetentionPolicy retention;
   private final List<UnifiedJedis> intentClients = new ArrayList<>();
+  private final RedisDeadLetterStore deadLetters;
 
   private RedisBackend(
       UnifiedJedis redis,
@@ -48,6 +50,7 @@ public final class RedisBackend implements AutoCloseable {
     this.notifications = new RedisNotificationStore(redis, keys, scripts, retention);
     this.wakeups = new RedisWakeups(redis, keys, clock);
     this.stats = new RedisStatsStore(redis, keys);
+    this.deadLetters = new RedisDeadLetterStore(redis, keys, scripts, retention);
   }
 
   /**
@@ -140,6 +143,10 @@ public final class RedisBackend implements AutoCloseable {
   /** Server figures for benchmarks. */
   public ServerProbe probe() {
     return new RedisServerProbe(redis, keys);
+  }
+
+  public DeadLetterStore deadLetters() {
+    return deadLetters;
   }
 
   public RedisEndpoint endpoint() {

@@ -215,7 +215,8 @@ final class RedisIntentStream implements IntentStream {
             keys.deadLetters(),
             keys.retention(),
             names.stream(),
-            names.rejectedStream());
+            names.rejectedStream(),
+            keys.typeFigures());
     Object reply =
         RedisErrors.call(
             "settling " + decisions.size() + " intent(s) of " + names.stream(),

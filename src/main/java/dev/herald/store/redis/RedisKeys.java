@@ -15,6 +15,7 @@ package dev.herald.store.redis;
  *   &lt;ns&gt;:idem:&lt;len&gt;:&lt;producer&gt;:&lt;key&gt;  string  "&lt;id&gt;|&lt;accepted ms&gt;", expires after the window
  *   &lt;ns&gt;:quarantine        hash  unreadable schedule member → "&lt;ms&gt;|&lt;reason&gt;"
  *   &lt;ns&gt;:stats             hash  counters
+ *   &lt;ns&gt;:stats:types       hash  route figures by notification type, "&lt;figure&gt;:&lt;type&gt;" (lib.lua)
  *   &lt;ns&gt;:wakeup            pub/sub channel: earliest due time (ms) of each accepted batch
  * </pre>
  */
@@ -61,6 +62,11 @@ public final class RedisKeys {
 
   public String stats() {
     return prefix + "stats";
+  }
+
+  /** Route figures by notification type: field {@code <figure>:<type>} (see lib.lua). */
+  public String typeFigures() {
+    return prefix + "stats:types";
   }
 
   public String wakeupChannel() {

@@ -59,7 +59,9 @@ public final class RedisNotificationStore implements NotificationStore {
     Object reply =
         RedisErrors.call(
             "accepting " + batch.size() + " notification(s)",
-            () -> scripts.accept.run(redis, List.of(keys.schedule(), keys.stats()), args));
+            () ->
+                scripts.accept.run(
+                    redis, List.of(keys.schedule(), keys.stats(), keys.typeFigures()), args));
     List<?> values = Replies.list(reply, "accept");
     if (values.size() != batch.size() * 2) {
       throw new StoreException(
@@ -90,6 +92,7 @@ public final class RedisNotificationStore implements NotificationStore {
     List<String> members = RouteGroups.members(n.id(), n.routeCount());
     args.add(Integer.toString(members.size()));
     args.addAll(members);
+    args.add(n.type()); // for the route figures by type
   }
 
   @Override
@@ -101,7 +104,12 @@ public final class RedisNotificationStore implements NotificationStore {
             () ->
                 scripts.cancel.run(
                     redis,
-                    List.of(keys.schedule(), keys.deadLetters(), keys.stats(), keys.retention()),
+                    List.of(
+                        keys.schedule(),
+                        keys.deadLetters(),
+                        keys.stats(),
+                        keys.retention(),
+                        keys.typeFigures()),
                     List.of(
                         keys.prefix(),
                         Long.toString(now.toEpochMilli()),
@@ -145,6 +153,21 @@ public final class RedisNotificationStore implements NotificationStore {
             notification, routes(notification, stored.states(), stored.failures())));
   }
 
+  @Override
+  public Optional<String> findIdByIdempotencyKey(String producer, String idempotencyKey) {
+    String key = keys.idempotency(producer, idempotencyKey);
+    String value = RedisErrors.call("reading idempotency key " + key, () -> redis.get(key));
+    if (value == null) {
+      return Optional.empty();
+    }
+    int bar = value.lastIndexOf('|');
+    if (bar <= 0) {
+      throw new CorruptRecordException(
+          "idempotency key " + key + " holds '" + value + "', not <id>|<accepted ms>");
+    }
+    return Optional.of(value.substring(0, bar));
+  }
+
   private record StoredRecord(
       String json, Map<String, String> states, Map<String, String> failures) {}
 
@@ -183,7 +206,8 @@ public final class RedisNotificationStore implements NotificationStore {
     boolean ended =
         state == RouteState.DEAD_LETTER
             || state == RouteState.EXPIRED
-            || state == RouteState.CANCELLED;
+            || state == RouteState.CANCELLED
+            || state == RouteState.PURGED;
     return new RouteRecord(
         index,
         id,

@@ -41,6 +41,7 @@ public final class RedisRouteStore implements RouteStore {
             .add(keys.quarantine())
             .add(keys.stats())
             .add(keys.retention())
+            .add(keys.typeFigures())
             .list();
   }
 

@@ -1,9 +1,11 @@
 package dev.herald.store.redis;
 
+import dev.herald.store.RouteFigures;
 import dev.herald.store.StatsStore;
 import dev.herald.store.StoreSnapshot;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +70,27 @@ final class RedisStatsStore implements StatsStore {
             : Optional.of(Instant.ofEpochMilli((long) first.get(0).getScore()));
     return new StoreSnapshot(
         scheduled.get(), due.get(), oldest, dead.get(), streamLengths, numbers);
+  }
+
+  @Override
+  public RouteFigures routeFigures() {
+    Map<String, String> fields =
+        RedisErrors.call("reading route figures", () -> redis.hgetAll(keys.typeFigures()));
+    Map<String, Map<String, Long>> byType = new HashMap<>();
+    fields.forEach(
+        (field, value) -> {
+          int colon = field.indexOf(':');
+          if (colon > 0) {
+            try {
+              byType
+                  .computeIfAbsent(field.substring(colon + 1), t -> new HashMap<>())
+                  .merge(field.substring(0, colon), Long.parseLong(value), Long::sum);
+            } catch (NumberFormatException e) {
+              // A hand-edited figure: leave it out rather than fail the whole read.
+            }
+          }
+        });
+    return new RouteFigures(byType);
   }
 
   /** A pipelined XLEN's reply, or -1 when the key is not a stream. */

@@ -11,10 +11,16 @@ final class Scripts {
   final LuaScript retire = LuaScript.fromResource("retire");
   final LuaScript cancel = LuaScript.fromResource("cancel");
   final LuaScript intake = LuaScript.fromResource("intake");
+  final LuaScript deadPage = LuaScript.fromResource("dead_page");
+  final LuaScript requeue = LuaScript.fromResource("requeue");
+  final LuaScript purge = LuaScript.fromResource("purge");
 
   /** Loads every script, so that a script Redis rejects fails at start. */
   void loadAll(UnifiedJedis redis) {
-    for (LuaScript script : new LuaScript[] {accept, claim, complete, retire, cancel, intake}) {
+    for (LuaScript script :
+        new LuaScript[] {
+          accept, claim, complete, retire, cancel, intake, deadPage, requeue, purge
+        }) {
       script.load(redis);
     }
   }

@@ -2,13 +2,14 @@
 --
 -- KEYS[1]  schedule (zset)
 -- KEYS[2]  stats (hash)
+-- KEYS[3]  route figures by type (hash, see lib.lua)
 -- ARGV[1]  key prefix, e.g. "herald:"
 -- ARGV[2]  now (ms)
 -- ARGV[3]  idempotency window (ms); 0 turns idempotency off
 -- ARGV[4]  wake-up channel
 -- ARGV[5..] per notification an accept item (read_accept_item in lib.lua):
 --   id, idempotency key name ('' for none), body (JSON), route count n, due (ms),
---   expires at (ms, '' for none), group count g, then g schedule members
+--   expires at (ms, '' for none), group count g, then g schedule members, then the type
 --
 -- Reply: flat array, two values per notification in order: id, 1 (stored) or 0 (duplicate of id).
 -- Errors (nothing written): WRONGTYPE at the schedule or stats key; an id already in use.
@@ -16,10 +17,11 @@
 -- All checks run before the first write: a Lua error after a write would leave half a batch.
 -- intake.lua accepts with the same helpers.
 
-local schedule, stats = KEYS[1], KEYS[2]
+local schedule, stats, type_figures = KEYS[1], KEYS[2], KEYS[3]
 local err = wrong_type(schedule, 'zset') or wrong_type(stats, 'hash')
+  or wrong_type(type_figures, 'hash')
 if err then return err end
-local acc = new_accept(schedule, stats, ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]))
+local acc = new_accept(schedule, stats, ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), type_figures)
 
 -- Pass 1: parse and decide, no writes.
 local items = {}

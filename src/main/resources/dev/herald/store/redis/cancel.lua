@@ -5,6 +5,7 @@
 -- KEYS[2]  dead-letter index (zset)
 -- KEYS[3]  stats (hash)
 -- KEYS[4]  retention (zset)
+-- KEYS[5]  route figures by type (hash, see lib.lua)
 -- ARGV[1]  key prefix
 -- ARGV[2]  now (ms)
 -- ARGV[3]  retention of finished notifications (ms)
@@ -15,7 +16,8 @@
 -- Reply: { id, routes cancelled, routes already published }, or {} when no notification matches.
 
 local ctx = { schedule = KEYS[1], dead = KEYS[2], stats = KEYS[3], retention = KEYS[4],
-  prefix = ARGV[1], now = tonumber(ARGV[2]), retention_ms = tonumber(ARGV[3]) }
+  type_figures = KEYS[5], prefix = ARGV[1], now = tonumber(ARGV[2]),
+  retention_ms = tonumber(ARGV[3]) }
 local nid = ARGV[4]
 if nid == '' then nid = idempotent_id(ARGV[5], ctx.now, tonumber(ARGV[6])) end
 if not nid then return {} end

@@ -4,6 +4,7 @@
 -- KEYS[2]  quarantine (hash: member -> "<ms>|<reason>")
 -- KEYS[3]  stats (hash)
 -- KEYS[4]  retention (zset: notification id -> delete at ms), for expired notifications
+-- KEYS[5]  route figures by type (hash, see lib.lua), for expired notifications
 -- ARGV[1]  key prefix
 -- ARGV[2]  now (ms)
 -- ARGV[3]  lease until (ms)
@@ -30,8 +31,8 @@ local now = tonumber(ARGV[2])
 local lease_until = tonumber(ARGV[3])
 local token = ARGV[4]
 local budget = tonumber(ARGV[5])
-local expiry = { now = now, schedule = schedule, stats = stats, retention = KEYS[4],
-  retention_ms = tonumber(ARGV[6]) } -- issue 3: for expire_group
+local expiry = { prefix = prefix, now = now, schedule = schedule, stats = stats,
+  retention = KEYS[4], retention_ms = tonumber(ARGV[6]), type_figures = KEYS[5] } -- expire_group
 
 local members = redis.call('ZRANGEBYSCORE', schedule, '-inf', now, 'LIMIT', 0, budget)
 local quarantined = {}

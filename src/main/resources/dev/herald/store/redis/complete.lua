@@ -6,13 +6,15 @@
 -- KEYS[3]  stats (hash)
 -- KEYS[4]  retention (zset: notification id -> delete at ms)
 -- KEYS[5..] the streams appended to in this batch
+-- KEYS[5+S] route figures by type (hash, see lib.lua)
 -- ARGV[1]  key prefix
 -- ARGV[2]  now (ms)
 -- ARGV[3]  lease token the routes were claimed with
 -- ARGV[4]  failures kept per route (history cap)
 -- ARGV[5]  retention of finished notifications (ms)
 -- ARGV[6]  stream count S, then ARGV[7..6+S] their MAXLEN (~), in KEYS order
--- then per notification: id, shared field count 2k, the 2k shared fields (name, value, ...),
+-- then per notification: id, type ('' when unknown), shared field count 2k, the 2k shared
+--   fields (name, value, ...),
 --   route count m, then m routes: index * 2^20 + attempts before this one (as claimed),
 --   outcome * 100 + stream number, and by outcome
 --     1 publish:     event_id, user_id, route_id, retry at ms if the append fails
@@ -42,6 +44,8 @@ local token = ARGV[3]
 local history_cap = tonumber(ARGV[4])
 local retention_ms = tonumber(ARGV[5])
 local stream_count = tonumber(ARGV[6])
+local type_figures = KEYS[5 + stream_count]
+local figures = {} -- route figures by type, written once at the end (lib.lua)
 
 local reply = {}
 local counts = { published = 0, retried = 0, dead_lettered = 0, lease_conflicts = 0, expired = 0,
@@ -62,6 +66,8 @@ local i = 7 + stream_count
 local argc = #ARGV
 while i <= argc do
   local nid = ARGV[i]
+  local ntype = ARGV[i + 1]
+  i = i + 1
   local shared_count = tonumber(ARGV[i + 1])
   -- One XADD argument list per notification; each route fills in its own slots.
   local xadd = { false, 'MAXLEN', '~', false, '*', 'event_id', false, 'user_id', false, 'route_id', false }
@@ -75,6 +81,13 @@ while i <= argc do
   local expires_at = nil   -- ms, or false when the notification has no expiry; read with a lease
   local updates, failures = {}, {}
   local finished = 0
+  -- Route figure moves of this notification, counted here and tallied once per notification:
+  -- [from][to] with from 'pending'/'failed' (lib.lua: waiting_figure of the attempts before).
+  local moves = { pending = {}, failed = {} }
+  local function move(before, to)
+    local from = moves[waiting_figure(before)]
+    from[to] = (from[to] or 0) + 1
+  end
 
   for _ = 1, route_count do
     local packed = tonumber(ARGV[i])
@@ -127,6 +140,7 @@ while i <= argc do
       -- Expired: a publish that did not happen is not an attempt.
       updates[#updates + 1] = index
       updates[#updates + 1] = fmt_state('x', publish and attempts - 1 or attempts, now)
+      move(attempts - 1, 'expired')
       finished = finished + 1
       counts.expired = counts.expired + 1
       reply[#reply + 1] = 'expired'
@@ -164,6 +178,7 @@ while i <= argc do
         end
         updates[#updates + 1] = index
         updates[#updates + 1] = prefix_of_state .. entry_id
+        move(attempts - 1, 'published')
         finished = finished + 1
         counts.published = counts.published + 1
         reply[#reply + 1] = entry_id
@@ -177,11 +192,13 @@ while i <= argc do
           reply[#reply + 1] = 'retry\t' .. failure
         elseif retry_at >= 0 then
           updates[#updates + 1] = fmt_state('f', attempts, retry_at)
+          move(attempts - 1, 'failed')
           group.next_at = min_of(group.next_at, retry_at)
           counts.retried = counts.retried + 1
           reply[#reply + 1] = 'retry\t' .. failure
         else
           updates[#updates + 1] = fmt_state('d', attempts, now)
+          move(attempts - 1, dead_figure(failure))
           redis.call('ZADD', dead_index, now, nid .. ':' .. index)
           counts.dead_lettered = counts.dead_lettered + 1
           reply[#reply + 1] = 'dead\t' .. failure
@@ -205,6 +222,14 @@ while i <= argc do
   end
   if #updates > 0 then redis.call('HSET', rkey, unpack(updates)) end
   if #failures > 0 then redis.call('HSET', prefix .. 'f:' .. nid, unpack(failures)) end
+  for from, tos in pairs(moves) do
+    for to, n in pairs(tos) do
+      if to ~= from then
+        tally(figures, from, ntype, -n)
+        tally(figures, to, ntype, n)
+      end
+    end
+  end
   if finished > 0 and redis.call('HINCRBY', rkey, 'open', -finished) <= 0 then
     redis.call('ZADD', retention, now + retention_ms, nid)
   end
@@ -213,4 +238,5 @@ end
 for name, n in pairs(counts) do
   if n > 0 then redis.call('HINCRBY', stats, name, n) end
 end
+write_tally(type_figures, figures)
 return reply

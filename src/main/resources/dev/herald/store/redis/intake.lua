@@ -13,6 +13,7 @@
 -- KEYS[4]  retention (zset), for cancels
 -- KEYS[5]  intents stream
 -- KEYS[6]  rejected stream
+-- KEYS[7]  route figures by type (hash, see lib.lua)
 -- ARGV[1]  key prefix
 -- ARGV[2]  now (ms)
 -- ARGV[3]  idempotency window (ms); 0 turns idempotency off
@@ -41,7 +42,8 @@ local group, rejected_max = ARGV[5], ARGV[6]
 local err = wrong_type(schedule, 'zset') or wrong_type(stats, 'hash') or wrong_type(dead, 'zset')
   or wrong_type(retention, 'zset') or wrong_type(rejected, 'stream')
 if err then return err end
-local acc = new_accept(schedule, stats, prefix, now, window)
+local type_figures = KEYS[7]
+local acc = new_accept(schedule, stats, prefix, now, window, type_figures)
 
 -- Pass 1: parse and decide, no writes.
 local entries = {}
@@ -84,7 +86,7 @@ end
 
 -- Pass 2: write, in stream order (a cancel sees the notifications accepted before it).
 local ctx = { prefix = prefix, now = now, schedule = schedule, dead = dead, stats = stats,
-  retention = retention, retention_ms = tonumber(ARGV[7]) }
+  retention = retention, retention_ms = tonumber(ARGV[7]), type_figures = type_figures }
 local reply, acked = {}, {}
 for _, e in ipairs(entries) do
   local status, detail = 'settled', ''

@@ -7,6 +7,7 @@
 --   d|<attempts>|<dead at ms>                  dead letter
 --   x|<attempts>|<at ms>                       expired
 --   c|<attempts>|<at ms>                       cancelled
+--   z|<attempts>|<purged at ms>                purged dead letter (purge.lua)
 -- The letters are RouteState's codes; the allowed moves are RouteTransitions' table.
 --
 -- Routes are scheduled and leased in groups of GROUP_SIZE consecutive indexes (RouteGroups.SIZE):
@@ -24,7 +25,7 @@
 
 local GROUP_SIZE = 64
 
-local KNOWN = { p = true, f = true, s = true, d = true, x = true, c = true }
+local KNOWN = { p = true, f = true, s = true, d = true, x = true, c = true, z = true }
 
 -- Returns code, attempts, time; nil when the text is not a state this version writes.
 local function parse_state(raw)
@@ -114,6 +115,59 @@ local function quarantine(schedule, quarantine_key, stats, member, reason, now, 
   out[#out + 1] = member .. '\t' .. reason
 end
 
+-- Route figures by notification type (ops CLI, `herald stats`). A hash (RedisKeys.typeFigures)
+-- with one field per figure and type, "<figure>:<type>" (type '' when unknown):
+--   pending, failed                 routes waiting in that state now (leased ones included)
+--   dead_letter.<classification>    dead letters now, by the classification of their last failure
+--   accepted, published, requeued, purged   totals since the store was created
+-- A script adds up its changes in a table with tally() and writes them once per call.
+-- Pending routes always have 0 attempts (a requeue that keeps attempts writes 'f'), so a script
+-- that knows a waiting route's attempts knows its figure without reading its state.
+local function tally(t, figure, ntype, n)
+  local field = figure .. ':' .. ntype
+  t[field] = (t[field] or 0) + n
+end
+
+local function write_tally(key, t)
+  for field, n in pairs(t) do
+    if n ~= 0 then redis.call('HINCRBY', key, field, n) end
+  end
+end
+
+local function waiting_figure(attempts)
+  if attempts == 0 then return 'pending' end
+  return 'failed'
+end
+
+-- The dead_letter figure of a failure (JSON, as FailureCodec and complete.lua write it), or of a
+-- route's failure history (its last line is the failure that made it a dead letter).
+local function dead_figure(failure_json)
+  local last = string.match(failure_json or '', '([^\n]*)$')
+  return 'dead_letter.' .. (string.match(last or '', '"classification":"([%w_]+)"') or 'unknown')
+end
+
+-- What the dead-letter scripts need of a notification (its type and route count), read once per
+-- call and notification: { type =, routes = } or { err = why it cannot be read }.
+local function notification_facts(cache, prefix, nid)
+  local facts = cache[nid]
+  if facts then return facts end
+  local key = prefix .. 'n:' .. nid
+  local ok, body = pcall(redis.call, 'GET', key)
+  if not ok or not body then
+    facts = { err = 'notification record ' .. key .. ' is missing or not a string' }
+  else
+    local decoded, doc = pcall(cjson.decode, body)
+    if not decoded or type(doc) ~= 'table' or type(doc.recipients) ~= 'table'
+        or type(doc.channels) ~= 'table' or type(doc.type) ~= 'string' then
+      facts = { err = 'notification record ' .. key .. ' is unreadable' }
+    else
+      facts = { type = doc.type, routes = #doc.recipients * #doc.channels }
+    end
+  end
+  cache[nid] = facts
+  return facts
+end
+
 -- ------------------------------------------------------------------------------------------------
 -- Intake, cancel and expiry (issue 3). accept.lua and intake.lua accept notifications with the
 -- same helpers; cancel.lua and intake.lua cancel with the same helper. A notification with an
@@ -139,20 +193,22 @@ local function idempotent_id(idem, now, window)
 end
 
 -- Reads an accept item at argv[i]: id, idempotency key name ('' for none), body (JSON), route
--- count n, due (ms), expires at (ms, '' for none), group count g, then g schedule members.
--- Returns the item and the position after it.
+-- count n, due (ms), expires at (ms, '' for none), group count g, then g schedule members, then
+-- the notification type. Returns the item and the position after it.
 local function read_accept_item(argv, i)
   local item = { id = argv[i], idem = argv[i + 1], body = argv[i + 2], n = tonumber(argv[i + 3]),
     due = tonumber(argv[i + 4]), exp = argv[i + 5], members = {} }
   local g = tonumber(argv[i + 6])
   for k = 1, g do item.members[k] = argv[i + 6 + k] end
-  return item, i + 7 + g
+  item.type = argv[i + 7 + g]
+  return item, i + 8 + g
 end
 
 -- The state of one accept call: its settings, the idempotency keys this batch claimed, totals.
-local function new_accept(schedule, stats, prefix, now, window)
+local function new_accept(schedule, stats, prefix, now, window, type_figures)
   return { schedule = schedule, stats = stats, prefix = prefix, now = now, window = window,
-    claimed_keys = {}, stored = 0, routes = 0, earliest = nil }
+    claimed_keys = {}, stored = 0, routes = 0, earliest = nil, type_figures = type_figures,
+    figures = {} }
 end
 
 -- Pass 1, no writes: marks the item a duplicate when its idempotency key names an earlier
@@ -199,6 +255,8 @@ local function write_accept_item(acc, item)
   acc.stored = acc.stored + 1
   acc.routes = acc.routes + item.n
   acc.earliest = min_of(acc.earliest, item.due)
+  tally(acc.figures, 'accepted', item.type, item.n)
+  tally(acc.figures, 'pending', item.type, item.n)
 end
 
 -- After the writes: the counters, and one wake-up with the earliest due time stored.
@@ -206,6 +264,7 @@ local function finish_accept(acc, wake_channel)
   if acc.stored > 0 then
     redis.call('HINCRBY', acc.stats, 'notifications_accepted', acc.stored)
     redis.call('HINCRBY', acc.stats, 'routes_accepted', acc.routes)
+    write_tally(acc.type_figures, acc.figures)
     redis.call('PUBLISH', wake_channel, string.format('%d', acc.earliest))
   end
 end
@@ -222,13 +281,15 @@ end
 -- letter): c|<attempts>|<now>; published, expired and cancelled routes stay. Per the invariant
 -- above the group leases go first, so that a holder's completion is refused ('stale') and appends
 -- nothing. The groups leave the schedule and the dead letters the dead index.
--- ctx: prefix, now, schedule, dead, stats, retention, retention_ms.
+-- ctx: prefix, now, schedule, dead, stats, retention, retention_ms, type_figures.
 -- Returns the routes cancelled and the routes already published; nil when there is no such
 -- notification.
 local function cancel_notification(ctx, nid)
   local rkey = ctx.prefix .. 'r:' .. nid
   local all = redis.call('HGETALL', rkey)
   if #all == 0 then return nil end
+  local ntype = notification_facts({}, ctx.prefix, nid).type or ''
+  local figures = {}
   local updates, dead, leases = {}, {}, {}
   local last, cancelled, published = -1, 0, 0
   for i = 1, #all, 2 do
@@ -241,6 +302,11 @@ local function cancel_notification(ctx, nid)
         updates[#updates + 1] = field
         updates[#updates + 1] = fmt_state('c', attempts, ctx.now)
         cancelled = cancelled + 1
+        local from = code == 'd'
+          and dead_figure(redis.call('HGET', ctx.prefix .. 'f:' .. nid, field))
+          or waiting_figure(attempts)
+        tally(figures, from, ntype, -1)
+        tally(figures, 'cancelled', ntype, 1)
         if code == 'd' then dead[#dead + 1] = nid .. ':' .. field end
       elseif code == 's' then
         published = published + 1
@@ -259,6 +325,7 @@ local function cancel_notification(ctx, nid)
     call_in_slices('ZREM', ctx.schedule, members, 1000)
     if #dead > 0 then call_in_slices('ZREM', ctx.dead, dead, 1000) end
     redis.call('HINCRBY', ctx.stats, 'cancelled', cancelled)
+    write_tally(ctx.type_figures, figures)
     finish_routes(ctx, rkey, nid, cancelled)
   end
   return cancelled, published
@@ -267,15 +334,20 @@ end
 -- claim.lua, for a due group of an expired notification: its waiting routes (pending or failed,
 -- those of a lease that ran out included) become x|<attempts>|<now> and are never leased again.
 -- The lease field goes too (a late holder's completion is then refused), and the schedule entry.
--- ctx: now, schedule, stats, retention, retention_ms. `values` holds the group's route states.
+-- ctx: prefix, now, schedule, stats, retention, retention_ms, type_figures. `values` holds the
+-- group's route states.
 local function expire_group(ctx, rkey, nid, member, first, values, count)
-  local updates, expired = {}, 0
+  local updates, expired, figures = {}, 0, {}
+  local ntype = nil
   for j = 1, count do
     local code, attempts = parse_state(values[j])
     if code == 'p' or code == 'f' then
       updates[#updates + 1] = first + j - 1
       updates[#updates + 1] = fmt_state('x', attempts, ctx.now)
       expired = expired + 1
+      ntype = ntype or notification_facts({}, ctx.prefix, nid).type or ''
+      tally(figures, waiting_figure(attempts), ntype, -1)
+      tally(figures, 'expired', ntype, 1)
     end
   end
   redis.call('HDEL', rkey, 'L' .. first)
@@ -283,6 +355,7 @@ local function expire_group(ctx, rkey, nid, member, first, values, count)
   if expired > 0 then
     redis.call('HSET', rkey, unpack(updates))
     redis.call('HINCRBY', ctx.stats, 'expired', expired)
+    write_tally(ctx.type_figures, figures)
     finish_routes(ctx, rkey, nid, expired)
   end
 end

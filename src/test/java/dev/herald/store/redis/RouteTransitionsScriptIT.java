@@ -11,6 +11,7 @@ import dev.herald.domain.RouteState;
 import dev.herald.domain.RouteTransitions;
 import dev.herald.publish.EventEncoder;
 import dev.herald.store.ClaimedRoute;
+import dev.herald.store.DeadLetterStore;
 import dev.herald.store.RouteOutcome;
 import dev.herald.testing.Harness;
 import java.time.Duration;
@@ -63,6 +64,7 @@ class RouteTransitionsScriptIT {
     p.put("dead_letter", new Planted("d|3|" + t, null));
     p.put("expired", new Planted("x|0|" + t, null));
     p.put("cancelled", new Planted("c|0|" + t, null));
+    p.put("purged", new Planted("z|3|" + t, null));
     return p;
   }
 
@@ -136,6 +138,24 @@ class RouteTransitionsScriptIT {
               .complete(OURS, now, List.of(new RouteOutcome.DeadLetter(claimed(p), failure())));
           return null;
         });
+    operations.put("requeue", p -> requeue(p, false));
+    operations.put("requeue keeping attempts", p -> requeue(p, true));
+    operations.put(
+        "purge",
+        p -> {
+          h.backend.deadLetters().purge(List.of(new DeadLetterStore.Route(p.id(), 0)), now);
+          return null;
+        });
+  }
+
+  private Void requeue(Plant p, boolean keepAttempts) {
+    h.backend
+        .deadLetters()
+        .requeue(
+            List.of(new DeadLetterStore.Requeue(new DeadLetterStore.Route(p.id(), 0), now)),
+            keepAttempts,
+            now);
+    return null;
   }
 
   {
@@ -235,9 +255,11 @@ class RouteTransitionsScriptIT {
             "claim after expiry on pending, not yet due",
             "claim after expiry on failed",
             "claim after expiry on leased, lease ran out",
-            "complete: publish after expiry on leased by us");
-    // The edges claim.lua, complete.lua and cancel.lua implement. Requeue belongs to its own
-    // script and test.
+            "complete: publish after expiry on leased by us",
+            "requeue on dead_letter",
+            "requeue keeping attempts on dead_letter",
+            "purge on dead_letter");
+    // The edges claim.lua, complete.lua, cancel.lua, requeue.lua and purge.lua implement.
     assertThat(observed)
         .containsExactlyInAnyOrder(
             "pending -> leased",
@@ -253,6 +275,9 @@ class RouteTransitionsScriptIT {
             "dead_letter -> cancelled",
             "pending -> expired",
             "failed -> expired",
-            "leased -> expired");
+            "leased -> expired",
+            "dead_letter -> pending",
+            "dead_letter -> failed",
+            "dead_letter -> purged");
   }
 }

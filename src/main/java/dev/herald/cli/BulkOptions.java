@@ -1,0 +1,91 @@
+package dev.herald.cli;
+
+import dev.herald.deadletter.BulkRun;
+import dev.herald.deadletter.DeadLetterFilter;
+import dev.herald.deadletter.DeadLetterScan;
+import dev.herald.deadletter.DeadLetterSource;
+import dev.herald.deadletter.RouteRefs;
+import dev.herald.domain.RouteRef;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Which dead letters requeue and purge act on: routes named one by one, or filters, or {@code
+ * --all}; never nothing by accident.
+ */
+final class BulkOptions {
+
+  @Parameters(
+      arity = "0..*",
+      paramLabel = "ROUTE_REF",
+      description = "routes to act on, NOTIFICATION_ID/ROUTE_ID (instead of filters)")
+  List<String> refs = new ArrayList<>();
+
+  @Mixin DeadLetterFilterOptions filters;
+
+  @Option(names = "--all", description = "every dead letter (no filters)")
+  boolean all;
+
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "act on at most N routes, newest first (0: no limit)")
+  long limit;
+
+  @Option(
+      names = "--dry-run",
+      description = "print what would be acted on and the count; change nothing")
+  boolean dryRun;
+
+  @Option(names = "--json", description = "print one JSON object with the summary")
+  boolean json;
+
+  private RouteRefs named;
+
+  /** Checks the selection the user gave: exactly one of ROUTE_REFs, filters, --all. */
+  void check(DeadLetterFilter filter, CommandSpec spec) {
+    if (limit < 0) {
+      throw new ParameterException(spec.commandLine(), "--limit must be 0 or more");
+    }
+    if (!refs.isEmpty()) {
+      if (all || !filter.matchesEverything()) {
+        throw new ParameterException(
+            spec.commandLine(), "give either ROUTE_REFs or filters (or --all), not both");
+      }
+    } else if (all && !filter.matchesEverything()) {
+      throw new ParameterException(spec.commandLine(), "--all takes no filters");
+    }
+    if (refs.isEmpty() && !all && filter.matchesEverything()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "say which dead letters: ROUTE_REFs, filters (--type, --since, --classification, ...),"
+              + " or --all");
+    }
+  }
+
+  /** What the selection names: the ROUTE_REFs, else the dead letters {@code filter} matches. */
+  DeadLetterSource source(CliContext ctx, DeadLetterFilter filter) {
+    if (!refs.isEmpty()) {
+      List<RouteRef> parsed = refs.stream().map(DeadLettersShowCommand::parseRef).toList();
+      named = new RouteRefs(ctx.backend().notifications(), parsed);
+      return named;
+    }
+    return new DeadLetterScan(ctx.backend().deadLetters(), ctx.backend().notifications(), filter);
+  }
+
+  /** The run's summary with the named routes that were not dead letters, or do not exist. */
+  BulkRun.Summary withNamed(BulkRun.Summary summary) {
+    if (named == null) {
+      return summary;
+    }
+    List<String> notes = new ArrayList<>(named.unknown());
+    notes.addAll(named.notDead());
+    return summary.plus(named.notDead().size(), named.unknown().size(), notes);
+  }
+}
