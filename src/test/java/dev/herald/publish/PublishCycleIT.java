@@ -253,9 +253,7 @@ class PublishCycleIT {
       assertThat(r.state()).isIn(RouteState.PENDING, RouteState.LEASED);
       assertThat(small.streamEntries()).isEmpty();
 
-      for (String key : small.raw.keys("filler:*")) {
-        small.raw.del(key);
-      }
+      small.raw.configSet("maxmemory", "0"); // memory is plentiful again
       small.clock.advance(Duration.ofSeconds(30)); // the lease runs out
       assertThat(cycle.runOnce().claimed()).isEqualTo(1);
       assertThat(small.streamEntries()).hasSize(1);
@@ -273,9 +271,22 @@ class PublishCycleIT {
         harness.raw.set("filler:" + i, filler);
       } catch (RuntimeException oom) {
         assertThat(oom).hasMessageContaining("OOM");
+        // The last write that got through was counted with its client's query buffer, which
+        // Redis shrinks soon after: memory could fall back under the limit. Lower the limit well
+        // below what is used, so every write stays refused until the test raises it.
+        long used = Long.parseLong(infoField(harness.raw.info("memory"), "used_memory"));
+        harness.raw.configSet("maxmemory", Long.toString(used / 2));
         return;
       }
     }
     throw new AssertionError("Redis never ran out of memory");
+  }
+
+  private static String infoField(String info, String field) {
+    return info.lines()
+        .filter(l -> l.startsWith(field + ":"))
+        .map(l -> l.substring(field.length() + 1).trim())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + field + " in INFO"));
   }
 }
