@@ -7,8 +7,14 @@ import dev.herald.domain.Channel;
 import dev.herald.domain.Channels;
 import dev.herald.domain.Failure;
 import dev.herald.domain.FailureKind;
+import dev.herald.domain.Notification;
 import dev.herald.domain.RouteState;
+import dev.herald.store.ClaimedBatch;
+import dev.herald.store.ClaimedNotification;
+import dev.herald.store.ClaimedRoute;
+import dev.herald.store.CompletionReport;
 import dev.herald.store.NotificationRecord;
+import dev.herald.store.RouteOutcome;
 import dev.herald.store.RouteRecord;
 import dev.herald.store.StoreUnavailableException;
 import dev.herald.testing.Harness;
@@ -16,6 +22,7 @@ import dev.herald.testing.RedisServerProcess;
 import dev.herald.testing.RedisTestSupport;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -264,6 +271,58 @@ class PublishCycleIT {
   }
 
   /** Writes until Redis answers OOM. */
+  @Test
+  void an_append_refused_for_memory_keeps_every_route_of_the_batch_leased_and_scheduled()
+      throws Exception {
+    // Regression: the routes of the notifications after the one whose append was refused lost
+    // their schedule entry (their groups were released untouched) and were never published.
+    try (RedisServerProcess redis = RedisServerProcess.start("--maxmemory-policy", "noeviction");
+        Harness small = new Harness(redis.url(), RedisTestSupport.RETENTION, 1000)) {
+      List<String> ids =
+          small.submit(
+              notification("u-1", "u-2").build(),
+              notification("u-3", "u-4").build(),
+              notification("u-5").build());
+      ClaimedBatch batch =
+          small
+              .backend
+              .routes()
+              .claimDue(small.clock.instant(), Duration.ofSeconds(30), "w.1", 100);
+      assertThat(batch.routeCount()).isEqualTo(5);
+      EventEncoder encoder = new EventEncoder(small.channels);
+      List<RouteOutcome> outcomes = new ArrayList<>();
+      for (ClaimedNotification claimed : batch.notifications()) {
+        Notification n = claimed.notification();
+        for (ClaimedRoute route : claimed.routes()) {
+          outcomes.add(
+              new RouteOutcome.Publish(
+                  route, encoder.event(encoder.template(n), n, route.index()), null));
+        }
+      }
+
+      small.raw.configSet("maxmemory", "2mb");
+      fillMemory(small);
+      CompletionReport report =
+          small.backend.routes().complete("w.1", small.clock.instant(), outcomes);
+      assertThat(report.count(CompletionReport.Status.SINK_UNAVAILABLE)).isEqualTo(5);
+      assertThat(small.raw.zcard(small.keys.schedule())).as("schedule entries").isEqualTo(3);
+
+      small.raw.configSet("maxmemory", "0");
+      small.clock.advance(Duration.ofSeconds(31)); // the lease runs out
+      assertThat(small.drain(small.cycle("w", Harness.settings(100, 5)))).isEqualTo(5);
+      assertThat(small.streamFields().stream().map(f -> f.get("event_id")).distinct()).hasSize(5);
+      assertThat(small.streamEntries()).hasSize(5);
+      for (String id : ids) {
+        assertThat(small.backend.notifications().find(id).orElseThrow().routes())
+            .allSatisfy(
+                r -> {
+                  assertThat(r.state()).isEqualTo(RouteState.PUBLISHED);
+                  assertThat(r.attempts()).as("attempts charged").isEqualTo(1);
+                });
+      }
+    }
+  }
+
   private static void fillMemory(Harness harness) {
     String filler = "x".repeat(50_000);
     for (int i = 0; i < 1000; i++) {

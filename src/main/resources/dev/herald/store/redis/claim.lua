@@ -53,7 +53,7 @@ for _, member in ipairs(members) do
     fields[#fields + 1] = 'exp' -- issue 3: the notification's expires_at, read along
     local values = redis.pcall('HMGET', rkey, unpack(fields))
     if values.err then
-      quarantine(schedule, quarantine_key, stats, member, 'route states unreadable: ' .. values.err, now, quarantined)
+      quarantine(schedule, quarantine_key, stats, member, 'route states unreadable: ' .. plain_error(values.err), now, quarantined)
     else
       local expires_at = tonumber(table.remove(values)) -- issue 3; then as if never read
       fields[#fields] = nil

@@ -132,6 +132,9 @@ while i <= argc do
     end
 
     if sink_error then
+      -- Not tried: the route keeps its lease like the one whose append was refused. (Releasing
+      -- its group below would drop its schedule entry while the route was never published.)
+      group.interrupted = true
       reply[#reply + 1] = 'unavailable\t' .. sink_error
     elseif not group.ours then
       counts.lease_conflicts = counts.lease_conflicts + 1
@@ -157,11 +160,12 @@ while i <= argc do
       if publish then
         local id = redis.pcall('XADD', unpack(xadd))
         if type(id) == 'table' then
-          if is_infrastructure_error(id.err) then
-            sink_error = id.err
+          local err = plain_error(id.err)
+          if is_infrastructure_error(err) then
+            sink_error = err
           else
             failure = cjson.encode({ classification = 'gateway_stream_publish_failed',
-              message = id.err, at = now, attempt = attempts })
+              message = err, at = now, attempt = attempts })
           end
         else
           entry_id = id
@@ -212,8 +216,10 @@ while i <= argc do
 
   for first, group in pairs(groups) do
     -- Our lease ends with this batch (an empty lease field is no lease: clearing it here saves
-    -- an HDEL), unless an unavailable stream interrupted it: then the untouched routes wait for
-    -- the lease to run out. (After a refused first append any write would be refused too.)
+    -- an HDEL), unless an unavailable stream interrupted it: then the routes not done wait for
+    -- the lease to run out and are claimed again. Their groups must keep both the lease and the
+    -- schedule entry: a refused append does not make the rest of the script's writes fail (once
+    -- a script has written, Redis lets it finish even over maxmemory).
     if group.ours and not group.interrupted then
       updates[#updates + 1] = 'L' .. first
       updates[#updates + 1] = ''

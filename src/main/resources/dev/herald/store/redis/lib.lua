@@ -72,9 +72,16 @@ end
 -- Redis errors that say the server, not the route, is the problem: no route may pay for them.
 local INFRASTRUCTURE = { OOM = true, READONLY = true, MISCONF = true, LOADING = true, BUSY = true,
   NOREPLICAS = true, MASTERDOWN = true, CLUSTERDOWN = true, TRYAGAIN = true }
-local function is_infrastructure_error(err)
-  -- Redis 6.2 keeps the leading '-' of the error code, 7.0 drops it.
-  return INFRASTRUCTURE[string.match(err, '^%-?(%u+)') or ''] == true
+-- The error of a redis.pcall as Redis would reply it ("OOM command not allowed ..."): Redis 6.2
+-- puts the script's location in front ("@user_script: 12: ") and keeps the leading '-' of the
+-- code; 7.0 does neither.
+local function plain_error(err)
+  local plain = string.gsub(err, '^@[%w_]+: %d+: ', '')
+  plain = string.gsub(plain, '^%-', '')
+  return plain
+end
+local function is_infrastructure_error(plain)
+  return INFRASTRUCTURE[string.match(plain, '^(%u+)') or ''] == true
 end
 
 -- HSET/ZADD with many arguments in slices: unpack() has a limit of a few thousand values.
