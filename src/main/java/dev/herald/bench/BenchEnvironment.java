@@ -5,6 +5,9 @@ import dev.herald.domain.Channels;
 import dev.herald.domain.NotificationIds;
 import dev.herald.domain.NotificationValidator;
 import dev.herald.intake.Intake;
+import dev.herald.intake.IntakeCycle;
+import dev.herald.intake.IntakeListener;
+import dev.herald.intake.IntakeLoop;
 import dev.herald.publish.EventEncoder;
 import dev.herald.publish.PublishSettings;
 import dev.herald.publish.PublisherListener;
@@ -15,6 +18,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -28,11 +32,13 @@ public final class BenchEnvironment {
   private final Supplier<PublishSettings> settings;
   private final int workers;
   private final Duration pollInterval;
+  private final int intakeBatchSize;
   private final Clock clock;
 
   /**
    * @param stream the benchmark's stream: inside the namespace, so that clean-up takes it too
    * @param streamMaxLength its MAXLEN ~
+   * @param intakeBatchSize intents read and accepted per round (intake.batch-size)
    */
   public BenchEnvironment(
       BenchStores stores,
@@ -41,12 +47,14 @@ public final class BenchEnvironment {
       Supplier<PublishSettings> settings,
       int workers,
       Duration pollInterval,
+      int intakeBatchSize,
       Clock clock) {
     this.stores = stores;
     this.channel = new Channel("push", stream, streamMaxLength);
     this.settings = settings;
     this.workers = workers;
     this.pollInterval = pollInterval;
+    this.intakeBatchSize = intakeBatchSize;
     this.clock = clock;
   }
 
@@ -73,11 +81,39 @@ public final class BenchEnvironment {
   /** An intake without idempotency (benchmark notifications carry no keys). */
   Intake intake() {
     return new Intake(
-        stores.notifications(),
-        () -> new NotificationValidator(java.util.Set.of(channel.name()), 65_536),
+        stores.notifications(), this::validator, new NotificationIds(), clock, () -> Duration.ZERO);
+  }
+
+  /** One consumer of the benchmark's intents stream, as {@code herald run} has. */
+  IntakeCycle intakeCycle() {
+    return new IntakeCycle(
+        stores.intents(),
+        () ->
+            new IntakeCycle.Settings(
+                intakeBatchSize, Duration.ofSeconds(30), Duration.ZERO, validator()),
         new NotificationIds(),
         clock,
-        () -> Duration.ZERO);
+        IntakeListener.NONE,
+        "bench-" + ProcessHandle.current().pid());
+  }
+
+  /**
+   * A running intake on the benchmark's intents stream, blocking as long as {@code herald run}'s;
+   * close it to stop it.
+   */
+  AutoCloseable startIntake() {
+    stores.intents().createGroup();
+    IntakeLoop loop = new IntakeLoop(stores.intents(), intakeCycle(), Duration.ofSeconds(1));
+    loop.start();
+    return () -> loop.stop(Duration.ofSeconds(5));
+  }
+
+  int intakeBatchSize() {
+    return intakeBatchSize;
+  }
+
+  private NotificationValidator validator() {
+    return new NotificationValidator(Set.of(channel.name()), 65_536);
   }
 
   /** A running publisher; close it to stop it. */

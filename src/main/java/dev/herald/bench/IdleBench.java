@@ -4,9 +4,10 @@ import dev.herald.store.ServerProbe;
 import java.time.Duration;
 
 /**
- * {@code idle}: the publisher with nothing due; the CPU it uses and the Redis commands per second
- * it causes (counted from {@code INFO commandstats}, scripts' inner calls included, the probe's own
- * INFO calls excluded).
+ * {@code idle}: what {@code herald run} does with nothing due and no intents: the publisher (its
+ * workers, wake-up subscription and housekeeping) and the intake, blocked on the intents stream.
+ * Reports the CPU this process uses and the Redis commands per second it causes (counted from
+ * {@code INFO commandstats}, scripts' inner calls included, the probe's own INFO calls excluded).
  */
 public final class IdleBench {
 
@@ -26,7 +27,8 @@ public final class IdleBench {
             .context("duration_s", duration.toSeconds())
             .context("workers", env.workers())
             .command(command);
-    try (var publisher = env.startPublisher()) {
+    try (var publisher = env.startPublisher();
+        var intake = env.startIntake()) {
       Thread.sleep(2_000); // let start-up settle
       double cpu0 = BenchEnvironment.heraldCpuSeconds();
       long commands0 = probe.commandsProcessed();

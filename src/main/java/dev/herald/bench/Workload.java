@@ -1,5 +1,8 @@
 package dev.herald.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.herald.domain.NotificationRequest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +16,7 @@ final class Workload {
 
   static final int RECIPIENTS = 10;
   private static final String PAD = "x".repeat(230);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Workload() {}
 
@@ -24,6 +28,23 @@ final class Workload {
       list.add(notification(run, i, sendAt));
     }
     return list;
+  }
+
+  /** The same notifications as intents: the JSON a producer would XADD. */
+  static List<String> intents(String run, int routes, Instant sendAt) {
+    List<String> json = new ArrayList<>();
+    for (NotificationRequest n : notifications(run, routes, sendAt)) {
+      ObjectNode intent = JSON.createObjectNode();
+      intent.put("type", n.type());
+      intent.put("producer", n.producer());
+      n.recipients().forEach(intent.putArray("recipients")::add);
+      n.channels().forEach(intent.putArray("channels")::add);
+      intent.putRawValue("payload", new RawValue(n.payloadJson()));
+      intent.put("request_id", n.requestId());
+      intent.put("send_at", n.sendAt().toString());
+      json.add(intent.toString());
+    }
+    return json;
   }
 
   static NotificationRequest notification(String run, int i, Instant sendAt) {

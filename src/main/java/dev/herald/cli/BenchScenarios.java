@@ -10,6 +10,7 @@ import dev.herald.bench.MemoryBench;
 import dev.herald.bench.SteadyBench;
 import dev.herald.config.Durations;
 import dev.herald.config.HeraldConfig;
+import dev.herald.store.IntentStream;
 import dev.herald.store.redis.EmbeddedRedis;
 import dev.herald.store.redis.RedisBackend;
 import java.io.PrintWriter;
@@ -68,9 +69,17 @@ final class BenchScenarios {
       Clock clock = Clock.systemUTC();
       try (embedded;
           RedisBackend backend = Backends.connect(cfg, RedisTarget.of(cfg), workers + 4, clock)) {
+        String intents = cfg.namespace() + ":bench:intents";
         BenchStores stores =
             new BenchStores(
-                backend.routes(), backend.notifications(), backend.wakeups(), backend.probe());
+                backend.routes(),
+                backend.notifications(),
+                backend.wakeups(),
+                backend.probe(),
+                backend.intents(
+                    new IntentStream.Names(intents, "herald-bench", intents + ":rejected", 10_000),
+                    Duration.ofSeconds(1)),
+                intents);
         if (stores.probe().namespaceHasData() && !common.force) {
           throw new BadInputException(
               "namespace '"
@@ -88,6 +97,7 @@ final class BenchScenarios {
                 () -> withBatchSize(effective, batchSize),
                 workers,
                 cfg.publisher().pollInterval(),
+                cfg.intake().batchSize(),
                 clock);
         try {
           BenchResult result = run(env, command());
@@ -170,7 +180,9 @@ final class BenchScenarios {
     }
   }
 
-  @Command(name = "intake", description = "Routes accepted per second through the Java API.")
+  @Command(
+      name = "intake",
+      description = "Routes accepted per second: Java API, and intents stream (one consumer).")
   static final class IntakeRate extends Scenario {
     @Option(
         names = "--routes",

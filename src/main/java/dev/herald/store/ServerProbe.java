@@ -35,6 +35,12 @@ public interface ServerProbe {
   /** The newest entry of a stream, or null when it is empty. */
   StreamEntryTime lastEntry(String stream);
 
+  /**
+   * Appends one entry per intent to the intents stream, field {@code intent}, as producers do
+   * (pipelined): the benchmark's stand-in for them.
+   */
+  void appendIntents(String stream, List<String> intentsJson);
+
   /** Length of a stream; 0 when it does not exist. */
   long streamLength(String stream);
 

@@ -3,7 +3,10 @@ package dev.herald.store.redis;
 import dev.herald.store.ServerProbe;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Protocol;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -131,6 +134,21 @@ final class RedisServerProbe implements ServerProbe {
     StreamEntry e = entries.get(0);
     return new StreamEntryTime(
         e.getID().toString(), e.getID().getTime(), e.getFields().get("notification_id"));
+  }
+
+  @Override
+  public void appendIntents(String stream, List<String> intentsJson) {
+    RedisErrors.call(
+        "appending intents",
+        () -> {
+          try (AbstractPipeline pipe = redis.pipelined()) {
+            for (String json : intentsJson) {
+              pipe.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("intent", json));
+            }
+            pipe.sync();
+          }
+          return null;
+        });
   }
 
   @Override
