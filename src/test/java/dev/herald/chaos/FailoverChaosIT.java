@@ -46,25 +46,30 @@ class FailoverChaosIT {
         "LOADING (restart with a large dataset)",
         "LOADING",
         (redis, h) -> {
-          int keys = Chaos.FULL ? 500_000 : 100_000;
-          redis.call("DEBUG", "POPULATE", Integer.toString(keys), "filler", "100");
+          int keys = Chaos.FULL ? 150_000 : 50_000;
+          redis.call("DEBUG", "POPULATE", Integer.toString(keys), "filler", "1000");
           // Into the AOF (DEBUG POPULATE itself is not logged), which a restart reads back.
           // "No rewrite in progress" alone can hold before the rewrite started (it may be
           // scheduled behind another child), so wait until the rewritten base has grown by the
           // filler.
           long baseBefore = Long.parseLong(field(h.raw.info("persistence"), "aof_base_size"));
+          // Redis looks at its clients once per ~2 MB of file it loads. Large uncompressed values
+          // keep that to ~2,000 keys (< 0.3 s at the delay below); with 100-byte values,
+          // compressed, it was ~70,000 keys, 2.8 s: Herald's reads timed out (2 s) and were never
+          // answered LOADING.
+          redis.call("CONFIG", "SET", "rdbcompression", "no");
           redis.call("BGREWRITEAOF");
           await()
               .atMost(Duration.ofMinutes(2))
               .pollInterval(Duration.ofMillis(200))
-              .until(() -> aofBaseSize(h) > baseBefore + keys * 10L); // values compress
+              .until(() -> aofBaseSize(h) > baseBefore + keys * 1000L);
           redis.kill();
           // key-load-delay (a Redis setting for tests) stretches loading to seconds: Redis
           // answers LOADING all that time.
-          redis.startAgain(Duration.ofMinutes(2), "--key-load-delay", "40");
+          redis.startAgain(Duration.ofMinutes(2), "--key-load-delay", "60");
           return "restarted with "
-              + (Chaos.FULL ? "500k" : "100k")
-              + " filler keys to load at 40 us each";
+              + (Chaos.FULL ? "150k" : "50k")
+              + " filler keys of 1 KB to load at 60 us each";
         });
   }
 
