@@ -45,10 +45,11 @@ for aof in no yes; do
   done
   stop_redis
 done
+mkdir -p target && cp "$RESULTS" target/compare-with-bullmq.txt
 
 python3 - "$RESULTS" "$N" "$RUNS" <<'PY'
 import json, statistics, sys
-rows = {}
+rows, cpu = {}, {}
 for line in open(sys.argv[1]):
     aof, run, tool, payload = line.split(' ', 3)
     d = json.loads(payload)
@@ -57,6 +58,7 @@ for line in open(sys.argv[1]):
     else:
         f = d['figures']
         rate, first = f['drain_routes_per_s']['median'], f['first_append_after_due_ms']['median']
+        cpu.setdefault(aof, []).append((f['herald_cpu_s']['median'], f['redis_cpu_s']['median']))
     rows.setdefault((aof, tool), []).append((rate, first))
 print(f"N={sys.argv[2]}, runs={sys.argv[3]} each, BullMQ and Herald interleaved on one redis-server")
 print(f"{'AOF':<9}{'tool':<8}{'drain/s min':>12}{'median':>10}{'max':>10}{'first ms (median)':>20}")
@@ -68,4 +70,9 @@ for aof in ('no', 'yes'):
         med[tool] = statistics.median(rates)
         print(f"{('off' if aof=='no' else 'everysec'):<9}{tool:<8}{min(rates):>12,.0f}{med[tool]:>10,.0f}{max(rates):>10,.0f}{statistics.median([x[1] for x in r]):>20,.0f}")
     print(f"{'':<9}ratio herald/bullmq (medians): {med['herald']/med['bullmq']:.2f}x")
+    c = cpu[f'aof={aof}']
+    print(f"{'':<9}herald runs: {', '.join(f'{x[0]:,.0f}' for x in rows[(f'aof={aof}', 'herald')])} routes/s;"
+          f" CPU per run (medians): Herald {statistics.median(x[0] for x in c):.2f} s,"
+          f" Redis {statistics.median(x[1] for x in c):.2f} s")
+print(f"raw results: target/compare-with-bullmq.txt; repeat: N={sys.argv[2]} RUNS={sys.argv[3]} src/test/bench/compare-with-bullmq.sh")
 PY

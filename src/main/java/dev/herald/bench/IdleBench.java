@@ -11,6 +11,8 @@ import java.time.Duration;
  */
 public final class IdleBench {
 
+  private static final Duration SETTLE = Duration.ofSeconds(10);
+
   private final BenchEnvironment env;
   private final Duration duration;
 
@@ -29,7 +31,10 @@ public final class IdleBench {
             .command(command);
     try (var publisher = env.startPublisher();
         var intake = env.startIntake()) {
-      Thread.sleep(2_000); // let start-up settle
+      // Let start-up settle: a daemon idle for hours has long stopped compiling, but the JIT is
+      // still at work ten seconds after start (measured per thread on `herald run`: the C1
+      // compiler took a third of the idle process's CPU between 15 s and 45 s).
+      Thread.sleep(SETTLE.toMillis());
       double cpu0 = BenchEnvironment.heraldCpuSeconds();
       long commands0 = probe.commandsProcessed();
       long start = System.nanoTime();
