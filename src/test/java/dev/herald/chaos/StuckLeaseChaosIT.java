@@ -39,12 +39,18 @@ class StuckLeaseChaosIT {
       List<String> ids = new java.util.ArrayList<>();
       int pauses = 0;
       long conflicts = 0;
-      // A burst keeps process 0's workers busy, so that a freeze lands while they hold leases.
-      // Repeat with a new burst until a frozen batch was refused (a freeze may still land between
-      // batches).
-      while (conflicts == 0 && pauses < 5) {
+      // A burst keeps process 0's workers busy; the freeze lands within a few ms of the burst's
+      // first append (a fast machine drains it in ~100 ms). Only a freeze between a claim and its
+      // completion leaves a stale batch, so repeat with a new burst until one was refused. Each
+      // repeat waits for its own burst's first append: waiting for any entry froze every repeat
+      // before its burst was due (CI failed so after 5 tries).
+      while (conflicts == 0 && pauses < 15) {
+        long before = h.raw.xlen(h.stream);
         ids.addAll(Chaos.submit(h, routes, Duration.ofMillis(100)));
-        await().atMost(Duration.ofSeconds(30)).until(() -> h.raw.xlen(h.stream) > 0);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(5))
+            .until(() -> h.raw.xlen(h.stream) > before);
         fleet.get(0).pause();
         pauses++;
         Thread.sleep(2_500); // past the 1 s lease: process 1 takes over
