@@ -1,6 +1,7 @@
 package dev.herald.domain;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +19,14 @@ public final class NotificationValidator {
   public static final int MAX_ID_LENGTH = 128;
   public static final int MAX_RECIPIENTS = 10_000;
   public static final int MAX_ATTEMPTS_LIMIT = 1000;
+
+  /**
+   * Times are stored as epoch milliseconds (Java longs, Lua doubles): ISO-8601 allows years up to
+   * 999,999,999, which overflow them. Years 1970 to 9999 is every time a producer means.
+   */
+  public static final Instant EARLIEST_TIME = Instant.EPOCH;
+
+  public static final Instant LATEST_TIME = Instant.parse("9999-12-31T23:59:59.999Z");
 
   private final Set<String> channels;
   private final int maxPayloadBytes;
@@ -48,6 +57,8 @@ public final class NotificationValidator {
               "max_attempts",
               "must be between 1 and " + MAX_ATTEMPTS_LIMIT + " (was " + maxAttempts + ")"));
     }
+    time(errors, "send_at", request.sendAt());
+    time(errors, "expires_at", request.expiresAt());
     if (request.expiresAt() != null
         && request.sendAt() != null
         && !request.expiresAt().isAfter(request.sendAt())) {
@@ -61,6 +72,15 @@ public final class NotificationValidator {
                   + "): no route could ever be published"));
     }
     return errors;
+  }
+
+  private static void time(List<FieldError> errors, String field, Instant time) {
+    if (time != null && (time.isBefore(EARLIEST_TIME) || time.isAfter(LATEST_TIME))) {
+      errors.add(
+          new FieldError(
+              field,
+              "must be between " + EARLIEST_TIME + " and " + LATEST_TIME + " (was " + time + ")"));
+    }
   }
 
   /** Checks a cancel: a notification id, or a producer with its idempotency key. */

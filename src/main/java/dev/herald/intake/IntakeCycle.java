@@ -8,6 +8,8 @@ import dev.herald.store.IntentDecision;
 import dev.herald.store.IntentResult;
 import dev.herald.store.IntentStream;
 import dev.herald.store.IntentStream.ClaimedIntents;
+import dev.herald.store.StoreAccessDeniedException;
+import dev.herald.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,9 +143,38 @@ public final class IntakeCycle {
     return intents.size();
   }
 
+  /** Settles each intent of a failed chunk alone; the one that fails alone is rejected. */
+  private void isolate(
+      List<IntentParser.Parsed> chunk, Instant now, Settings s, RuntimeException e) {
+    if (chunk.size() > 1) {
+      for (IntentParser.Parsed one : chunk) {
+        settleChunk(List.of(one), now, s);
+      }
+      return;
+    }
+    String entryId = chunk.get(0).decision().entryId();
+    LOG.error("intent {} could not be stored; rejecting it so that intake goes on", entryId, e);
+    String reason = "(intent): could not be stored (" + e + "); a Herald bug, please report it";
+    settleChunk(
+        List.of(new IntentParser.Parsed(new IntentDecision.Reject(entryId, reason), "(intent)")),
+        now,
+        s);
+  }
+
   private void settleChunk(List<IntentParser.Parsed> chunk, Instant now, Settings s) {
     List<IntentDecision> decisions = chunk.stream().map(IntentParser.Parsed::decision).toList();
-    List<IntentResult> results = stream.settle(decisions, now, s.idempotencyWindow());
+    List<IntentResult> results;
+    try {
+      results = stream.settle(decisions, now, s.idempotencyWindow());
+    } catch (StoreUnavailableException | StoreAccessDeniedException e) {
+      throw e; // the server's trouble: the loop backs off and the batch is read again
+    } catch (RuntimeException e) {
+      // One intent the validator let through but the store cannot take would otherwise fail its
+      // batch at every retry, forever. Settling again is safe: an entry settled already is no
+      // longer pending and is left alone.
+      isolate(chunk, now, s, e);
+      return;
+    }
     int accepted = 0;
     int routes = 0;
     int duplicates = 0;

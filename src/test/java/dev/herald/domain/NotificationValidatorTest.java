@@ -35,6 +35,24 @@ class NotificationValidatorTest {
   }
 
   @Test
+  void times_outside_years_1970_to_9999_are_refused_before_they_overflow_epoch_milliseconds() {
+    // Found by HostileInputIT: this send_at overflowed Instant.toEpochMilli in the intake.
+    assertThat(errors(valid().sendAt(Instant.parse("+999999999-12-31T23:59:59Z")).build()))
+        .containsExactly(
+            "send_at: must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z"
+                + " (was +999999999-12-31T23:59:59Z)");
+    assertThat(errors(valid().sendAt(Instant.parse("1969-12-31T23:59:59Z")).build()))
+        .singleElement()
+        .asString()
+        .startsWith("send_at: must be between");
+    assertThat(errors(valid().expiresAt(Instant.parse("+10000-01-01T00:00:00Z")).build()))
+        .singleElement()
+        .asString()
+        .startsWith("expires_at: must be between");
+    assertThat(errors(valid().sendAt(NotificationValidator.LATEST_TIME).build())).isEmpty();
+  }
+
+  @Test
   void missing_required_fields_are_each_named() {
     assertThat(errors(NotificationRequest.builder().build()))
         .containsExactly(

@@ -20,6 +20,7 @@ import dev.herald.store.RejectedIntent;
 import dev.herald.store.RouteRecord;
 import dev.herald.testing.Harness;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -149,6 +150,96 @@ class IntakeStreamIT {
     assertThat(listener.accepted.get()).isEqualTo(3);
     assertThat(listener.routes.get()).isEqualTo(4);
     assertThat(counter("intents_acknowledged")).isEqualTo(3);
+  }
+
+  @Test
+  void an_intent_due_in_the_year_999999999_is_rejected_and_its_batch_settles() {
+    // Found by HostileInputIT on CI: the time overflowed epoch milliseconds while the batch was
+    // being encoded, so the whole batch failed, and would have failed again at every retry.
+    stream.createGroup();
+    xadd(intent("u-1"));
+    xadd(intent("u-2").replace("}}", "},\"send_at\":\"+999999999-12-31T23:59:59Z\"}"));
+    xadd(intent("u-3"));
+
+    assertThat(drain(cycle("herald-1"))).isEqualTo(3);
+
+    assertThat(listener.accepted.get()).isEqualTo(2);
+    assertThat(listener.rejectedFields).containsExactly("send_at");
+    assertThat(h.raw.xrange(rejected, "-", "+").get(0).getFields().get("reason"))
+        .contains("send_at: must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z");
+    assertThat(h.raw.xpending(intents, "herald").getTotal()).isZero();
+  }
+
+  @Test
+  void an_intent_the_store_cannot_take_is_rejected_alone_and_the_rest_of_its_batch_accepted() {
+    // Fault injection around the real store: settling any chunk holding u-2's intent throws, as
+    // the overflow above did before the validator caught it.
+    IntentStream poisoned =
+        new IntentStream() {
+          @Override
+          public void createGroup() {
+            stream.createGroup();
+          }
+
+          @Override
+          public List<Intent> read(String consumer, int max, Duration block) {
+            return stream.read(consumer, max, block);
+          }
+
+          @Override
+          public ClaimedIntents claimIdle(
+              String consumer, Duration minIdle, int max, String cursor) {
+            return stream.claimIdle(consumer, minIdle, max, cursor);
+          }
+
+          @Override
+          public List<IntentResult> settle(
+              List<IntentDecision> decisions, Instant now, Duration idempotencyWindow) {
+            for (IntentDecision d : decisions) {
+              if (d instanceof IntentDecision.Accept a
+                  && a.notification().recipients().contains("u-2")) {
+                throw new ArithmeticException("long overflow");
+              }
+            }
+            return stream.settle(decisions, now, idempotencyWindow);
+          }
+
+          @Override
+          public List<RejectedIntent> rejected(int limit) {
+            return stream.rejected(limit);
+          }
+
+          @Override
+          public IntakeSnapshot snapshot() {
+            return stream.snapshot();
+          }
+        };
+    stream.createGroup();
+    xadd(intent("u-1"));
+    xadd(intent("u-2"));
+    xadd(intent("u-3"));
+    IntakeCycle cycle =
+        new IntakeCycle(
+            poisoned,
+            () ->
+                new IntakeCycle.Settings(
+                    100,
+                    Duration.ofSeconds(30),
+                    Duration.ofHours(24),
+                    new NotificationValidator(h.channels.names(), 65_536)),
+            new NotificationIds(),
+            h.clock,
+            listener,
+            "herald-1");
+
+    assertThat(drain(cycle)).isEqualTo(3);
+
+    assertThat(listener.accepted.get()).isEqualTo(2);
+    assertThat(listener.rejectedFields).containsExactly("(intent)");
+    assertThat(h.raw.xrange(rejected, "-", "+").get(0).getFields().get("reason"))
+        .startsWith("(intent): could not be stored (java.lang.ArithmeticException: long overflow)");
+    assertThat(h.raw.xpending(intents, "herald").getTotal()).isZero();
+    assertThat(h.drain(publisher())).isEqualTo(2);
   }
 
   @Test
