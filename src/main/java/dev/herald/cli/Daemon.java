@@ -6,7 +6,6 @@ import dev.herald.config.ConfigPrinter;
 import dev.herald.config.Durations;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.PublisherSettings;
-import dev.herald.domain.Channel;
 import dev.herald.domain.Channels;
 import dev.herald.domain.NotificationIds;
 import dev.herald.domain.NotificationValidator;
@@ -207,7 +206,7 @@ final class Daemon {
   }
 
   private Collection<String> streams() {
-    return channels.all().stream().map(Channel::stream).toList();
+    return channels.streams();
   }
 
   private PublisherLoop publisher(RedisBackend backend, Waiter waiter, PublisherListener listener) {

@@ -1,12 +1,10 @@
 package dev.herald.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.domain.Channel;
 import dev.herald.store.IntakeSnapshot;
 import dev.herald.store.RouteFigures;
 import dev.herald.store.StoreSnapshot;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +37,6 @@ import picocli.CommandLine.Spec;
     })
 final class StatsCommand implements Callable<Integer> {
 
-  static final List<String> STATUSES = List.of("pending", "failed", "dead_letter");
   static final List<String> TYPE_TOTALS =
       List.of("accepted", "published", "expired", "cancelled", "requeued", "purged");
 
@@ -57,7 +54,7 @@ final class StatsCommand implements Callable<Integer> {
   public Integer call() {
     try (CliContext ctx = CliContext.open(config)) {
       Instant now = ctx.clock().instant();
-      List<String> streams = ctx.config().channels().all().stream().map(Channel::stream).toList();
+      List<String> streams = ctx.config().channels().streams();
       StoreSnapshot snapshot = ctx.backend().stats().snapshot(now, streams);
       RouteFigures figures = ctx.backend().stats().routeFigures();
       IntakeSnapshot intake = ctx.intents().snapshot();
@@ -70,13 +67,6 @@ final class StatsCommand implements Callable<Integer> {
       out.flush();
     }
     return ExitCodes.OK;
-  }
-
-  private static Duration lag(Instant now, StoreSnapshot s) {
-    return s.oldestDue()
-        .filter(t -> t.isBefore(now))
-        .map(t -> Duration.between(t, now))
-        .orElse(Duration.ZERO);
   }
 
   private void print(
@@ -99,7 +89,7 @@ final class StatsCommand implements Callable<Integer> {
         "  %-24s %s%n",
         "oldest due",
         s.oldestDue()
-            .map(t -> Times.table(t) + ", lag " + Times.span(lag(now, s)))
+            .map(t -> Times.table(t) + ", lag " + Times.span(s.lag(now)))
             .orElse("nothing scheduled"));
     out.println();
     out.println("dead letters by classification (of the last failure)");
@@ -210,7 +200,7 @@ final class StatsCommand implements Callable<Integer> {
     schedule.put("groups", s.scheduledGroups());
     schedule.put("due_now", s.dueGroups());
     schedule.put("oldest_due_at", s.oldestDue().map(Times::iso).orElse(null));
-    schedule.put("lag_seconds", lag(now, s).toMillis() / 1000.0);
+    schedule.put("lag_seconds", s.lag(now).toMillis() / 1000.0);
     ObjectNode dead = root.putObject("dead_letters");
     dead.put("total", s.deadLetters());
     ObjectNode classes = dead.putObject("by_classification");

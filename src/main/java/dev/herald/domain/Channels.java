@@ -2,6 +2,7 @@ package dev.herald.domain;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,5 +42,10 @@ public final class Channels {
 
   public Collection<Channel> all() {
     return byName.values();
+  }
+
+  /** The stream of each channel, in the order of {@link #all()}. */
+  public List<String> streams() {
+    return all().stream().map(Channel::stream).toList();
   }
 }

@@ -66,11 +66,7 @@ final class StoreCollector implements MultiCollector, AutoCloseable {
       return MetricSnapshots.of(up(false));
     }
     Instant now = clock.instant();
-    double lag =
-        s.oldestDue()
-            .filter(due -> due.isBefore(now))
-            .map(due -> Duration.between(due, now).toMillis() / 1000.0)
-            .orElse(0.0);
+    double lag = s.lag(now).toMillis() / 1000.0;
     List<MetricSnapshot> out = new ArrayList<>();
     out.add(up(true));
     out.add(

@@ -26,8 +26,8 @@ public interface ServerProbe {
   /** True when any key of the namespace exists. */
   boolean namespaceHasData();
 
-  /** Deletes every key of the namespace and the given extra keys; returns how many. */
-  long deleteNamespace(List<String> extraKeys);
+  /** Deletes every key of the namespace; returns how many. */
+  long deleteNamespace();
 
   /** Entries of a stream from {@code afterId} (exclusive; "-" for the start), oldest first. */
   List<StreamEntryTime> readStream(String stream, String afterId, int count);

@@ -1,5 +1,6 @@
 package dev.herald.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,14 @@ public record StoreSnapshot(
   public StoreSnapshot {
     streamLengths = Map.copyOf(streamLengths);
     counters = Map.copyOf(counters);
+  }
+
+  /** How late the most overdue group is at {@code now}; zero when none is overdue. */
+  public Duration lag(Instant now) {
+    return oldestDue
+        .filter(t -> t.isBefore(now))
+        .map(t -> Duration.between(t, now))
+        .orElse(Duration.ZERO);
   }
 
   public long counter(String name) {

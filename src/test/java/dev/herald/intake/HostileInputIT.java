@@ -48,7 +48,7 @@ class HostileInputIT {
 
   @AfterTry
   void clean() {
-    H.backend.probe().deleteNamespace(List.of());
+    H.backend.probe().deleteNamespace();
   }
 
   private static Intake intake() {

@@ -45,8 +45,9 @@ final class RedisServerProbe implements ServerProbe {
 
   @Override
   public double cpuSeconds() {
-    return Double.parseDouble(info("cpu", "used_cpu_user"))
-        + Double.parseDouble(info("cpu", "used_cpu_sys"));
+    String cpu = info("cpu");
+    return Double.parseDouble(field(cpu, "cpu", "used_cpu_user"))
+        + Double.parseDouble(field(cpu, "cpu", "used_cpu_sys"));
   }
 
   @Override
@@ -70,10 +71,6 @@ final class RedisServerProbe implements ServerProbe {
 
   @Override
   public boolean namespaceHasData() {
-    return !scanNamespace("0", 1000).getResult().isEmpty() || hasMoreKeys();
-  }
-
-  private boolean hasMoreKeys() {
     String cursor = "0";
     do {
       ScanResult<String> page = scanNamespace(cursor, 1000);
@@ -92,7 +89,7 @@ final class RedisServerProbe implements ServerProbe {
   }
 
   @Override
-  public long deleteNamespace(List<String> extraKeys) {
+  public long deleteNamespace() {
     long deleted = 0;
     String cursor = "0";
     do {
@@ -103,10 +100,6 @@ final class RedisServerProbe implements ServerProbe {
       }
       cursor = page.getCursor();
     } while (!"0".equals(cursor));
-    if (!extraKeys.isEmpty()) {
-      String[] extra = extraKeys.toArray(String[]::new);
-      deleted += RedisErrors.call("deleting benchmark keys", () -> redis.unlink(extra));
-    }
     return deleted;
   }
 
@@ -157,7 +150,14 @@ final class RedisServerProbe implements ServerProbe {
   }
 
   private String info(String section, String field) {
-    String text = RedisErrors.call("reading INFO " + section, () -> redis.info(section));
+    return field(info(section), section, field);
+  }
+
+  private String info(String section) {
+    return RedisErrors.call("reading INFO " + section, () -> redis.info(section));
+  }
+
+  private static String field(String text, String section, String field) {
     for (String line : text.split("\r?\n")) {
       if (line.startsWith(field + ":")) {
         return line.substring(field.length() + 1).trim();

@@ -43,6 +43,7 @@ local now = tonumber(ARGV[2])
 local token = ARGV[3]
 local history_cap = tonumber(ARGV[4])
 local retention_ms = tonumber(ARGV[5])
+local finishing = { now = now, retention = retention, retention_ms = retention_ms }
 local stream_count = tonumber(ARGV[6])
 local type_figures = KEYS[5 + stream_count]
 local figures = {} -- route figures by type, written once at the end (lib.lua)
@@ -236,9 +237,7 @@ while i <= argc do
       end
     end
   end
-  if finished > 0 and redis.call('HINCRBY', rkey, 'open', -finished) <= 0 then
-    redis.call('ZADD', retention, now + retention_ms, nid)
-  end
+  finish_routes(finishing, rkey, nid, finished)
 end
 
 for name, n in pairs(counts) do

@@ -276,8 +276,8 @@ local function finish_accept(acc, wake_channel)
   end
 end
 
--- Counts `n` routes finished (expired or cancelled): 'open' drops, and a notification with no
--- open route left goes to retention. ctx: now, retention, retention_ms.
+-- Counts `n` routes finished (published, dead letter purged, expired or cancelled): 'open' drops,
+-- and a notification with no open route left goes to retention. ctx: now, retention, retention_ms.
 local function finish_routes(ctx, rkey, nid, n)
   if n > 0 and redis.call('HINCRBY', rkey, 'open', -n) <= 0 then
     redis.call('ZADD', ctx.retention, ctx.now + ctx.retention_ms, nid)

@@ -26,6 +26,7 @@ local prefix = ARGV[1]
 local now = tonumber(ARGV[2])
 local retention_ms = tonumber(ARGV[3])
 local mode = ARGV[4]
+local finishing = { now = now, retention = retention, retention_ms = retention_ms }
 
 local facts_cache = {}
 local figures = {}
@@ -42,9 +43,7 @@ local function purge(nid, index)
   local ntype = notification_facts(facts_cache, prefix, nid).type or ''
   tally(figures, dead_figure(redis.call('HGET', prefix .. 'f:' .. nid, index)), ntype, -1)
   tally(figures, 'purged', ntype, 1)
-  if redis.call('HINCRBY', rkey, 'open', -1) <= 0 then
-    redis.call('ZADD', retention, now + retention_ms, nid)
-  end
+  finish_routes(finishing, rkey, nid, 1)
   purged = purged + 1
   return true
 end
