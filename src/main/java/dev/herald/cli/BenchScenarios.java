@@ -113,7 +113,7 @@ final class BenchScenarios {
           out.print(common.json ? result.toJson() + "\n" : result.toText());
           out.flush();
         } finally {
-          stores.probe().deleteNamespace(java.util.List.of());
+          stores.probe().deleteNamespace();
         }
       }
       return ExitCodes.OK;

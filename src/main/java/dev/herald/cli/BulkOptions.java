@@ -4,10 +4,14 @@ import dev.herald.deadletter.BulkRun;
 import dev.herald.deadletter.DeadLetterFilter;
 import dev.herald.deadletter.DeadLetterScan;
 import dev.herald.deadletter.DeadLetterSource;
+import dev.herald.deadletter.Pacer;
 import dev.herald.deadletter.RouteRefs;
 import dev.herald.domain.RouteRef;
+import dev.herald.store.DeadLetter;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,8 +83,51 @@ final class BulkOptions {
     return new DeadLetterScan(ctx.backend().deadLetters(), ctx.backend().notifications(), filter);
   }
 
+  /** How the summary names the selection. */
+  String selection(DeadLetterFilter filter) {
+    return refs.isEmpty() ? filter.describe() : refs.size() + " named route(s)";
+  }
+
+  /**
+   * Runs a bulk action (null: a dry run) over {@code source} with progress, Ctrl-C handling and the
+   * summary; requeue and purge share it.
+   */
+  int run(
+      CliContext ctx,
+      DeadLetterSource source,
+      BulkRun.Action action,
+      String verb,
+      String done,
+      String selection,
+      CommandSpec spec,
+      double rate) {
+    PrintWriter out = new PrintWriter(spec.commandLine().getOut(), false); // flushed at the end
+    BulkReport report =
+        new BulkReport(
+            spec.commandLine().getErr(), verb, done, BulkReport.onTerminal(), ctx.clock());
+    AtomicBoolean stop = new AtomicBoolean();
+    if (action != null) {
+      Signals.onStop(() -> stop.set(true));
+    }
+    int defaultMax = ctx.config().delivery().maxAttempts();
+    StreamedTable table =
+        new StreamedTable(out, "DEAD SINCE", "ROUTE", "TYPE", "PRODUCER", "ATTEMPTS");
+    BulkRun.Options options =
+        new BulkRun.Options(
+            limit,
+            new Pacer(rate, ctx.clock(), d -> Thread.sleep(d.toMillis())),
+            stop::get,
+            action == null ? BulkRun.Progress.NONE : report,
+            dryRun && !json
+                ? d -> DeadLettersListCommand.row(table, d, defaultMax)
+                : (DeadLetter d) -> {});
+    BulkRun.Summary summary = new BulkRun(ctx.clock()).run(source, action, options);
+    table.flush();
+    return report.summary(out, withNamed(summary), dryRun, json, selection);
+  }
+
   /** The run's summary with the named routes that were not dead letters, or do not exist. */
-  BulkRun.Summary withNamed(BulkRun.Summary summary) {
+  private BulkRun.Summary withNamed(BulkRun.Summary summary) {
     if (named == null) {
       return summary;
     }

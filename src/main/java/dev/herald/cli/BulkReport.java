@@ -3,7 +3,6 @@ package dev.herald.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.deadletter.BulkRun;
 import dev.herald.deadletter.BulkRun.Summary;
-import dev.herald.store.DeadLetter;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,11 +90,6 @@ final class BulkReport implements BulkRun.Progress {
       err.flush();
       lineOpen = false;
     }
-  }
-
-  /** Prints a route that would be acted on (dry run). */
-  static void dryRunRow(StreamedTable table, DeadLetter d, int defaultMax) {
-    DeadLettersListCommand.row(table, d, defaultMax);
   }
 
   /** Prints the summary; returns the exit code. */

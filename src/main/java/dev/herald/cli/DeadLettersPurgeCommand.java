@@ -69,8 +69,7 @@ final class DeadLettersPurgeCommand implements Callable<Integer> {
         filter = filter.until(now.minus(olderThan));
       }
       bulk.check(filter, spec);
-      String selection =
-          bulk.refs.isEmpty() ? filter.describe() : bulk.refs.size() + " named route(s)";
+      String selection = bulk.selection(filter);
       if (!bulk.dryRun && !yes) {
         long count = count(ctx, filter);
         if (count == 0) {
@@ -95,8 +94,7 @@ final class DeadLettersPurgeCommand implements Callable<Integer> {
                   store.purge(
                       slice.stream().map(d -> new Route(d.notificationId(), d.index())).toList(),
                       t);
-      return DeadLettersRequeueCommand.run(
-          ctx, bulk.source(ctx, filter), action, "purge", "purged", selection, bulk, spec, 0);
+      return bulk.run(ctx, bulk.source(ctx, filter), action, "purge", "purged", selection, spec, 0);
     }
   }
 

@@ -3,17 +3,13 @@ package dev.herald.cli;
 import dev.herald.deadletter.BulkRun;
 import dev.herald.deadletter.DeadLetterFilter;
 import dev.herald.deadletter.DeadLetterSource;
-import dev.herald.deadletter.Pacer;
 import dev.herald.deadletter.RequeueTiming;
-import dev.herald.store.DeadLetter;
 import dev.herald.store.DeadLetterStore;
 import dev.herald.store.DeadLetterStore.Requeue;
 import dev.herald.store.DeadLetterStore.Route;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -110,57 +106,8 @@ final class DeadLettersRequeueCommand implements Callable<Integer> {
                           .toList(),
                       keep,
                       t);
-      return run(ctx, source, action, "requeue", "requeued", describe(filter));
+      return bulk.run(
+          ctx, source, action, "requeue", "requeued", bulk.selection(filter), spec, rate);
     }
-  }
-
-  private String describe(DeadLetterFilter filter) {
-    return bulk.refs.isEmpty() ? filter.describe() : bulk.refs.size() + " named route(s)";
-  }
-
-  /** Runs a bulk action with progress, Ctrl-C handling and the summary; shared with purge. */
-  static int run(
-      CliContext ctx,
-      DeadLetterSource source,
-      BulkRun.Action action,
-      String verb,
-      String done,
-      String selection,
-      BulkOptions bulk,
-      CommandSpec spec,
-      double rate) {
-    PrintWriter out = new PrintWriter(spec.commandLine().getOut(), false); // flushed at the end
-    BulkReport report =
-        new BulkReport(
-            spec.commandLine().getErr(), verb, done, BulkReport.onTerminal(), ctx.clock());
-    AtomicBoolean stop = new AtomicBoolean();
-    if (action != null) {
-      Signals.onStop(() -> stop.set(true));
-    }
-    int defaultMax = ctx.config().delivery().maxAttempts();
-    StreamedTable table =
-        new StreamedTable(out, "DEAD SINCE", "ROUTE", "TYPE", "PRODUCER", "ATTEMPTS");
-    BulkRun.Options options =
-        new BulkRun.Options(
-            bulk.limit,
-            new Pacer(rate, ctx.clock(), d -> Thread.sleep(d.toMillis())),
-            stop::get,
-            action == null ? BulkRun.Progress.NONE : report,
-            bulk.dryRun && !bulk.json
-                ? d -> BulkReport.dryRunRow(table, d, defaultMax)
-                : (DeadLetter d) -> {});
-    BulkRun.Summary summary = new BulkRun(ctx.clock()).run(source, action, options);
-    table.flush();
-    return report.summary(out, bulk.withNamed(summary), bulk.dryRun, bulk.json, selection);
-  }
-
-  private int run(
-      CliContext ctx,
-      DeadLetterSource source,
-      BulkRun.Action action,
-      String verb,
-      String done,
-      String selection) {
-    return run(ctx, source, action, verb, done, selection, bulk, spec, rate);
   }
 }

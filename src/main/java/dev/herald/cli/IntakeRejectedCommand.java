@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.store.RejectedIntent;
 import java.io.PrintWriter;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -32,9 +30,6 @@ import picocli.CommandLine.Spec;
       "\"fields\": {the entry's fields as the producer wrote them}}, ...]}, newest first.",
     })
 final class IntakeRejectedCommand implements Callable<Integer> {
-
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
   @Mixin ConfigOption config;
 
@@ -67,7 +62,7 @@ final class IntakeRejectedCommand implements Callable<Integer> {
         for (RejectedIntent r : rejected) {
           String intent = r.fields().get("intent");
           table.row(
-              TIME.format(r.rejectedAt()),
+              Times.table(r.rejectedAt()),
               r.sourceId(),
               r.reason(),
               intent != null
