@@ -14,9 +14,11 @@ import dev.herald.publish.PublisherListener;
 import dev.herald.publish.PublisherLoop;
 import dev.herald.publish.PublisherSetup;
 import dev.herald.publish.Waiter;
+import dev.herald.store.ServerProbe;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -135,10 +137,39 @@ public final class BenchEnvironment {
 
   /** Deletes every key of the namespace, the benchmark's stream included. */
   void clean() {
-    stores.probe().deleteNamespace(List.of());
+    stores.probe().deleteNamespace();
   }
 
   /** CPU seconds this JVM (the publisher and the benchmark) has used. */
+  /** A result for {@code scenario}, headed by the Redis it ran on and the command to repeat it. */
+  BenchResult result(String scenario, String command) {
+    ServerProbe probe = stores.probe();
+    return new BenchResult(scenario)
+        .context("redis", probe.version() + ", " + probe.persistence())
+        .command(command);
+  }
+
+  /** Waits until the benchmark's stream holds {@code entries}; false if {@code timeout} passed. */
+  boolean awaitStream(long entries, Duration timeout) throws InterruptedException {
+    ServerProbe probe = stores.probe();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (probe.streamLength(stream()) < entries) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(2);
+    }
+    return true;
+  }
+
+  /** Sleeps until {@code instant} on the benchmark's clock. */
+  void sleepUntil(Instant instant) throws InterruptedException {
+    long ms = Duration.between(clock.instant(), instant).toMillis();
+    if (ms > 0) {
+      Thread.sleep(ms);
+    }
+  }
+
   static double heraldCpuSeconds() {
     var os = ManagementFactory.getOperatingSystemMXBean();
     if (os instanceof com.sun.management.OperatingSystemMXBean sun) {

@@ -27,14 +27,11 @@ public final class DrainBench {
   }
 
   public BenchResult run(String command) throws Exception {
-    ServerProbe probe = env.stores().probe();
     BenchResult result =
-        new BenchResult("drain")
-            .context("redis", probe.version() + ", " + probe.persistence())
+        env.result("drain", command)
             .context("routes", routes)
             .context("workers", env.workers())
-            .context("batch_size", env.batchSize())
-            .command(command);
+            .context("batch_size", env.batchSize());
     try (var publisher = env.startPublisher()) {
       if (warmupRoutes > 0) {
         // A running daemon has long compiled its publishing path; the bench has not. Herald's CPU
@@ -82,17 +79,13 @@ public final class DrainBench {
       }
     }
     long lateBy = Duration.between(due, env.clock().instant()).toMillis();
-    sleepUntil(due);
+    env.sleepUntil(due);
     double heraldCpu0 = BenchEnvironment.heraldCpuSeconds();
     double redisCpu0 = probe.cpuSeconds();
     int expected = results.size() * Workload.RECIPIENTS;
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    while (probe.streamLength(env.stream()) < expected) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "the stream did not reach " + expected + " entries in 5 minutes");
-      }
-      Thread.sleep(2);
+    if (!env.awaitStream(expected, Duration.ofMinutes(5))) {
+      throw new IllegalStateException(
+          "the stream did not reach " + expected + " entries in 5 minutes");
     }
     double heraldCpu = BenchEnvironment.heraldCpuSeconds() - heraldCpu0;
     double redisCpu = probe.cpuSeconds() - redisCpu0;
@@ -107,12 +100,5 @@ public final class DrainBench {
         heraldCpu,
         redisCpu,
         Math.max(0, lateBy));
-  }
-
-  static void sleepUntil(Instant instant) throws InterruptedException {
-    long ms = Duration.between(Instant.now(), instant).toMillis();
-    if (ms > 0) {
-      Thread.sleep(ms);
-    }
   }
 }

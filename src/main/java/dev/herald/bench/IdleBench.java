@@ -24,11 +24,9 @@ public final class IdleBench {
   public BenchResult run(String command) throws Exception {
     ServerProbe probe = env.stores().probe();
     BenchResult result =
-        new BenchResult("idle")
-            .context("redis", probe.version() + ", " + probe.persistence())
+        env.result("idle", command)
             .context("duration_s", duration.toSeconds())
-            .context("workers", env.workers())
-            .command(command);
+            .context("workers", env.workers());
     try (var publisher = env.startPublisher();
         var intake = env.startIntake()) {
       // Let start-up settle: a daemon idle for hours has long stopped compiling, but the JIT is

@@ -30,12 +30,9 @@ public final class IntakeBench {
 
   public BenchResult run(String command) {
     BenchResult result =
-        new BenchResult("intake")
-            .context(
-                "redis", env.stores().probe().version() + ", " + env.stores().probe().persistence())
+        env.result("intake", command)
             .context("routes", routes)
-            .context("notifications_per_call", BATCH)
-            .command(command);
+            .context("notifications_per_call", BATCH);
     Intake intake = env.intake();
     Instant later = env.clock().instant().plus(1, ChronoUnit.DAYS);
     accept(intake, "warmup", Math.min(routes, 20_000), later);

@@ -3,6 +3,7 @@ package dev.herald.bench;
 import dev.herald.intake.Intake;
 import dev.herald.store.ServerProbe;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -24,11 +25,7 @@ public final class MemoryBench {
 
   public BenchResult run(String command) throws Exception {
     ServerProbe probe = env.stores().probe();
-    BenchResult result =
-        new BenchResult("memory")
-            .context("redis", probe.version() + ", " + probe.persistence())
-            .context("routes", routes)
-            .command(command);
+    BenchResult result = env.result("memory", command).context("routes", routes);
     Intake intake = env.intake();
     long before = probe.usedMemory();
     // Due once loading is surely over (a conservative 20,000 routes/s), then published.
@@ -44,11 +41,8 @@ public final class MemoryBench {
         new Figure("redis_bytes_per_pending_route", (after - before) / (double) loaded, "bytes"));
     result.add(new Figure("redis_used_memory_mb", after / 1048576.0, "MiB"));
     try (var publisher = env.startPublisher()) {
-      DrainBench.sleepUntil(due);
-      long target = loaded / 2;
-      while (probe.streamLength(env.stream()) < Math.min(target, 50_000)) {
-        Thread.sleep(10);
-      }
+      env.sleepUntil(due);
+      env.awaitStream(Math.min(loaded / 2, 50_000), Duration.ofMinutes(10));
       System.gc();
       long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
       result.add(new Figure("herald_heap_after_gc_while_publishing_mb", heap / 1048576.0, "MiB"));

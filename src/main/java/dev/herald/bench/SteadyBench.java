@@ -38,8 +38,8 @@ public final class SteadyBench {
     int offered = 0;
     try (var publisher = env.startPublisher()) {
       // Warm the publishing path up before measuring.
-      offer(env.intake(), "warmup", 2_000, new HashMap<>());
-      awaitStream(probe, 2_000, Duration.ofSeconds(30));
+      int warmup = offer(env.intake(), "warmup", 0, 2_000, new HashMap<>());
+      env.awaitStream(warmup, Duration.ofSeconds(30));
       env.clean();
 
       Intake intake = env.intake();
@@ -59,15 +59,13 @@ public final class SteadyBench {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      awaitStream(probe, offered, Duration.ofSeconds(60));
+      env.awaitStream(offered, Duration.ofSeconds(60));
       double[][] lags = lags(probe, sent);
       BenchResult result =
-          new BenchResult("steady")
-              .context("redis", probe.version() + ", " + probe.persistence())
+          env.result("steady", command)
               .context("offered_routes_per_s", routesPerSecond)
               .context("duration_s", duration.toSeconds())
-              .context("workers", env.workers())
-              .command(command);
+              .context("workers", env.workers());
       result.add(new Figure("achieved_routes_per_s", offered / seconds, "routes/s"));
       for (double p : new double[] {50, 90, 99, 100}) {
         String name = p == 100 ? "max" : "p" + (int) p;
@@ -80,10 +78,6 @@ public final class SteadyBench {
       env.clean();
       return result;
     }
-  }
-
-  private int offer(Intake intake, String run, int count, Map<String, long[]> sent) {
-    return offer(intake, run, 0, count, sent);
   }
 
   /** Submits {@code count} notifications due now; returns their routes. */
@@ -102,14 +96,6 @@ public final class SteadyBench {
       }
     }
     return routes;
-  }
-
-  private void awaitStream(ServerProbe probe, long entries, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (probe.streamLength(env.stream()) < entries && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
   }
 
   /** [0] due→stream and [1] submit→stream, one value per entry, in ms. */
