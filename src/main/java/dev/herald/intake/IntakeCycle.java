@@ -1,5 +1,6 @@
 package dev.herald.intake;
 
+import dev.herald.domain.FieldError;
 import dev.herald.domain.NotificationIds;
 import dev.herald.domain.NotificationValidator;
 import dev.herald.publish.RateLimitedLog;
@@ -152,11 +153,22 @@ public final class IntakeCycle {
       }
       return;
     }
-    String entryId = chunk.get(0).decision().entryId();
-    LOG.error("intent {} could not be stored; rejecting it so that intake goes on", entryId, e);
-    String reason = "(intent): could not be stored (" + e + "); a Herald bug, please report it";
+    IntentDecision decision = chunk.get(0).decision();
+    if (decision instanceof IntentDecision.Reject) {
+      throw e; // not the intent: rejecting itself fails (the rejected stream, say); back off
+    }
+    LOG.error(
+        "intent {} could not be stored; rejecting it so that intake goes on",
+        decision.entryId(),
+        e);
     settleChunk(
-        List.of(new IntentParser.Parsed(new IntentDecision.Reject(entryId, reason), "(intent)")),
+        List.of(
+            IntentParser.reject(
+                decision.entryId(),
+                List.of(
+                    new FieldError(
+                        "(intent)",
+                        "could not be stored (" + e + "); a Herald bug, please report it")))),
         now,
         s);
   }

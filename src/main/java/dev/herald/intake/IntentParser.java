@@ -142,7 +142,7 @@ final class IntentParser {
     return v.textValue();
   }
 
-  private static Parsed reject(String entryId, List<FieldError> errors) {
+  static Parsed reject(String entryId, List<FieldError> errors) {
     return new Parsed(new IntentDecision.Reject(entryId, reason(errors)), errors.get(0).field());
   }
 
