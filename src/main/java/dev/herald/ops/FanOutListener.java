@@ -60,6 +60,11 @@ public final class FanOutListener implements PublisherListener {
   }
 
   @Override
+  public void onDeferred(RouteInfo route) {
+    listeners.forEach(l -> l.onDeferred(route));
+  }
+
+  @Override
   public void onCorruptRecord(String description) {
     listeners.forEach(l -> l.onCorruptRecord(description));
   }

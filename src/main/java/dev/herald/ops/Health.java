@@ -65,18 +65,18 @@ public final class Health implements PublisherListener {
           "starting: waiting for Redis for " + ago(now - createdAt) + withError(lastError));
     }
     long since = Math.max(startedAt, lastSuccess);
-    long window = window().toMillis();
-    if (lastSuccess < 0 && now - since <= window) {
-      return Check.ok("ok: publisher started " + ago(now - since) + " ago");
-    }
-    if (now - since <= window) {
-      return Check.ok("ok: last publish cycle " + ago(now - since) + " ago");
+    Duration window = window();
+    if (now - since <= window.toMillis()) {
+      return Check.ok(
+          (lastSuccess < 0 ? "ok: publisher started " : "ok: last publish cycle ")
+              + ago(now - since)
+              + " ago");
     }
     return Check.failed(
         "stuck: no publish cycle finished for "
             + ago(now - since)
             + " (limit "
-            + Durations.format(window())
+            + Durations.format(window)
             + ", 3 poll intervals)"
             + withError(lastError));
   }

@@ -35,12 +35,10 @@ public final class RateLimitedLog {
     }
   }
 
-  /** Forgets a key, e.g. once Redis is back, so that the next trouble is logged at once. */
-  public void reset(String key) {
-    windows.remove(key);
-  }
-
-  /** Forgets every key that starts with {@code prefix}. */
+  /**
+   * Forgets every key that starts with {@code prefix}, e.g. once Redis is back, so that the next
+   * trouble is logged at once.
+   */
   public void resetAll(String prefix) {
     windows.keySet().removeIf(k -> k.startsWith(prefix));
   }
