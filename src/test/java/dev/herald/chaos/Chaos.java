@@ -9,7 +9,6 @@ import dev.herald.store.RouteRecord;
 import dev.herald.testing.Harness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -120,14 +119,6 @@ final class Chaos {
           line + System.lineSeparator(),
           StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

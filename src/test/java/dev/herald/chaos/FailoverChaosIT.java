@@ -32,7 +32,7 @@ class FailoverChaosIT {
         "READONLY (REPLICAOF an unreachable primary, then REPLICAOF NO ONE)",
         "READONLY",
         (redis, h) -> {
-          int nowhere = Chaos.freePort();
+          int nowhere = RedisServerProcess.freePort();
           redis.call("REPLICAOF", "127.0.0.1", Integer.toString(nowhere));
           Thread.sleep(Chaos.FULL ? 10_000 : 3_000);
           redis.call("REPLICAOF", "NO", "ONE");

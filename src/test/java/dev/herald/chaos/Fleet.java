@@ -2,11 +2,11 @@ package dev.herald.chaos;
 
 import dev.herald.testing.HeraldProcess;
 import dev.herald.testing.Http;
+import dev.herald.testing.RedisServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +26,7 @@ final class Fleet implements AutoCloseable {
     this.dir = dir;
     this.processes = new HeraldProcess[size];
     for (int i = 0; i < size; i++) {
-      int port = Chaos.freePort();
+      int port = RedisServerProcess.freePort();
       opsPorts.add(port);
       Path config = dir.resolve("herald-" + i + ".yaml");
       try {
@@ -123,16 +123,6 @@ final class Fleet implements AutoCloseable {
   }
 
   /** SIGTERM to all; the exit codes. */
-  List<Integer> stopAll(Duration wait) {
-    List<Integer> codes = new ArrayList<>();
-    for (HeraldProcess p : processes) {
-      if (p != null) {
-        codes.add(p.terminate((int) wait.toSeconds()));
-      }
-    }
-    return codes;
-  }
-
   @Override
   public void close() {
     for (HeraldProcess p : processes) {

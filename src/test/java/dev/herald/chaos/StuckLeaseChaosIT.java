@@ -8,6 +8,7 @@ import dev.herald.testing.RedisServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,7 +60,15 @@ class StuckLeaseChaosIT {
         await()
             .atMost(Duration.ofMinutes(2))
             .until(() -> h.raw.zcard(h.keys.schedule()) == 0 && h.raw.xlen(h.stream) >= expected);
-        Thread.sleep(500); // let the thawed workers complete (and be refused)
+        try {
+          // The thawed workers' completions, refused.
+          await()
+              .atMost(Duration.ofSeconds(2))
+              .pollInterval(Duration.ofMillis(20))
+              .until(() -> h.raw.hget(h.keys.stats(), "lease_conflicts") != null);
+        } catch (ConditionTimeoutException missed) {
+          // This freeze landed between two batches: none held, none refused. Try another.
+        }
         String value = h.raw.hget(h.keys.stats(), "lease_conflicts");
         conflicts = value == null ? 0 : Long.parseLong(value);
       }

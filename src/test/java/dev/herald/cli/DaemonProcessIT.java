@@ -84,9 +84,12 @@ class DaemonProcessIT {
         // A new backoff: the next failure of the same route is retried an hour later.
         Files.writeString(file, config(url(redis, PASSWORD), h, retryingEvery("1h", 2)));
         reload(herald, "reload applied: backoff.initial: 300ms -> 1h, backoff.max: 300ms -> 1h");
+        // Up to 45 s: when the reload lands after ten failures in a row, the stream's circuit
+        // breaker is open and the next attempt waits for its probe (cooldown up to 30 s). The
+        // likeliest cause of a timeout seen once at 10 s in a loaded full run.
         RouteRecord route =
             await()
-                .atMost(Duration.ofSeconds(10))
+                .atMost(Duration.ofSeconds(45))
                 .until(() -> failedWithDelay(h, id, Duration.ofHours(1)), Optional::isPresent)
                 .orElseThrow();
         System.err.printf(

@@ -253,10 +253,13 @@ public final class RedisServerProcess implements AutoCloseable {
     throw new IOException("redis-server did not answer on port " + port + " within " + timeout);
   }
 
-  static int freePort() throws IOException {
+  /** A loopback port nothing listens on now. */
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       s.setReuseAddress(true);
       return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

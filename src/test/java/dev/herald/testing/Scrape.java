@@ -49,14 +49,6 @@ public final class Scrape {
     return new Scrape(text);
   }
 
-  public String text() {
-    return text;
-  }
-
-  public List<Sample> samples() {
-    return samples;
-  }
-
   /** True when a {@code # TYPE} line names this metric family. */
   public boolean hasFamily(String name) {
     return text.lines().anyMatch(l -> l.startsWith("# TYPE " + name + " "));
