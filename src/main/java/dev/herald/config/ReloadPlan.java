@@ -1,9 +1,11 @@
 package dev.herald.config;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What a reload of the config file changes in a running daemon: the keys it applies at once, the
@@ -17,6 +19,9 @@ import java.util.Objects;
 public record ReloadPlan(HeraldConfig effective, List<Change> applied, List<Change> ignored) {
 
   /** Keys a running daemon applies without a restart, from the next publish cycle on. */
+  /** How a key that one side of a reload does not have (a channel added or removed) reads. */
+  static final String ABSENT = "(absent)";
+
   public static final List<String> RELOADABLE =
       List.of(
           "publisher.workers",
@@ -73,14 +78,19 @@ public record ReloadPlan(HeraldConfig effective, List<Change> applied, List<Chan
     Map<String, String> to = ConfigPrinter.keys(loaded);
     List<Change> applied = new ArrayList<>();
     List<Change> ignored = new ArrayList<>();
-    for (String key : rawFrom.keySet()) {
+    // Both sides' keys: a channel added (or removed) in the file has keys on one side only.
+    Set<String> keys = new LinkedHashSet<>(rawFrom.keySet());
+    keys.addAll(rawTo.keySet());
+    for (String key : keys) {
       if (Objects.equals(rawFrom.get(key), rawTo.get(key))) {
         continue;
       }
       // A change of credentials alone redacts to the same text: say so instead of "a -> a".
       String shownTo =
-          Objects.equals(from.get(key), to.get(key)) ? "(credentials changed)" : to.get(key);
-      Change change = new Change(key, from.get(key), shownTo);
+          Objects.equals(from.get(key), to.get(key))
+              ? "(credentials changed)"
+              : to.getOrDefault(key, ABSENT);
+      Change change = new Change(key, from.getOrDefault(key, ABSENT), shownTo);
       (RELOADABLE.contains(key) ? applied : ignored).add(change);
     }
     return new ReloadPlan(effective, applied, ignored);

@@ -87,6 +87,29 @@ class ReloadPlanTest {
   }
 
   @Test
+  void a_channel_added_in_the_file_is_named_as_needing_a_restart() {
+    HeraldConfig r = RUNNING;
+    HeraldConfig loaded =
+        new HeraldConfig(
+            r.redis(),
+            r.namespace(),
+            r.gateway(),
+            r.publisher(),
+            r.backoff(),
+            r.delivery(),
+            r.intake(),
+            r.retention(),
+            r.deadLetters(),
+            Map.of("sms", new ChannelSettings("sms-events", 1000L)),
+            r.ops(),
+            r.logging());
+    ReloadPlan plan = ReloadPlan.of(RUNNING, loaded);
+    assertThat(plan.changesNothing()).isFalse();
+    assertThat(plan.ignored()).extracting(ReloadPlan.Change::key).contains("channels.sms.stream");
+    assertThat(ConfigPrinter.rawKeys(plan.effective())).doesNotContainKey("channels.sms.stream");
+  }
+
+  @Test
   void the_same_file_changes_nothing() {
     assertThat(ReloadPlan.of(RUNNING, RUNNING).changesNothing()).isTrue();
   }
