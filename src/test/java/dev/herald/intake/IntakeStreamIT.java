@@ -187,6 +187,11 @@ class IntakeStreamIT {
           }
 
           @Override
+          public List<Intent> readPending(String consumer, int max) {
+            return stream.readPending(consumer, max);
+          }
+
+          @Override
           public ClaimedIntents claimIdle(
               String consumer, Duration minIdle, int max, String cursor) {
             return stream.claimIdle(consumer, minIdle, max, cursor);

@@ -190,6 +190,22 @@ local function wrong_type(key, want)
   return nil
 end
 
+-- The type of a key ('none' when absent).
+local function key_type(key)
+  return redis.call('TYPE', key).ok
+end
+
+-- Why `key` cannot be read as Herald's `want` ('string', 'hash', ...), or nil when it can (absent is
+-- fine). A read of such a key in the write pass of a script would raise WRONGTYPE after earlier
+-- writes, which Redis does not roll back: scripts ask this in their read pass.
+local function key_problem(key, want)
+  local t = key_type(key)
+  if t ~= 'none' and t ~= want then
+    return key .. ' holds a ' .. t .. ', not Herald data'
+  end
+  return nil
+end
+
 -- The id an idempotency key names, if it was set less than `window` ms before `now`, else nil.
 local function idempotent_id(idem, now, window)
   local stored = redis.call('GET', idem)
@@ -219,19 +235,29 @@ local function new_accept(schedule, stats, prefix, now, window, type_figures)
 end
 
 -- Pass 1, no writes: marks the item a duplicate when its idempotency key names an earlier
--- notification (in Redis or earlier in this batch). An error reply when its id is in use.
+-- notification (in Redis or earlier in this batch), or stored_already when its id holds this very
+-- record (an earlier call of the same accept ran and its reply was lost: nothing to write again).
+-- Returns why the item cannot be stored (its id in use by another record, a key of another type),
+-- or nil. The idempotency key is claimed for the batch only once the item passed.
 local function check_accept_item(acc, item)
-  if item.idem ~= '' and acc.window > 0 then
+  local keyed = item.idem ~= '' and acc.window > 0
+  if keyed then
+    local bad = key_problem(item.idem, 'string')
+    if bad then return 'idempotency key ' .. bad end
     local earlier = acc.claimed_keys[item.idem] or idempotent_id(item.idem, acc.now, acc.window)
-    if earlier then
+    if earlier and earlier ~= item.id then
       item.duplicate_of = earlier
-    else
-      acc.claimed_keys[item.idem] = item.id
+      return nil
     end
   end
-  if not item.duplicate_of and redis.call('EXISTS', acc.prefix .. 'n:' .. item.id) == 1 then
-    return redis.error_reply('ERR notification id ' .. item.id .. ' is already in use')
+  local nkey, rkey = acc.prefix .. 'n:' .. item.id, acc.prefix .. 'r:' .. item.id
+  local ntype, rtype = key_type(nkey), key_type(rkey)
+  if ntype == 'string' and rtype == 'hash' and redis.call('GET', nkey) == item.body then
+    item.stored_already = true
+  elseif ntype ~= 'none' or rtype ~= 'none' then
+    return 'notification id ' .. item.id .. ' is already in use'
   end
+  if keyed then acc.claimed_keys[item.idem] = item.id end
   return nil
 end
 
@@ -274,6 +300,12 @@ local function finish_accept(acc, wake_channel)
     write_tally(acc.type_figures, acc.figures)
     redis.call('PUBLISH', wake_channel, string.format('%d', acc.earliest))
   end
+end
+
+-- Pass 1 of a cancel in intake.lua: why the notification `nid` cannot be cancelled without a
+-- WRONGTYPE part-way (its route hash or failure history is a key of another type), or nil.
+local function cancel_target_problem(prefix, nid)
+  return key_problem(prefix .. 'r:' .. nid, 'hash') or key_problem(prefix .. 'f:' .. nid, 'hash')
 end
 
 -- Counts `n` routes finished (published, dead letter purged, expired or cancelled): 'open' drops,
