@@ -10,6 +10,7 @@ import dev.herald.intake.SubmitResult.Outcome;
 import dev.herald.store.AcceptResult;
 import dev.herald.store.CancelResult;
 import dev.herald.store.NotificationStore;
+import dev.herald.store.StoreOutcomeUnknownException;
 import dev.herald.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,16 @@ public final class Intake {
 
   /** Routes per accept call: enough to amortise the round trip, few enough not to stall Redis. */
   static final int ROUTES_PER_CALL = 5_000;
+
+  /**
+   * How often a call whose reply was lost is sent again, unchanged, before its outcome is reported
+   * as unknown. Unchanged means the same notification ids, which the store recognises: a repeat
+   * never stores a notification twice.
+   */
+  static final int REPEATS_AFTER_LOST_REPLY = 2;
+
+  /** The pause before the n-th repeat, times n: a stalled Redis gets a moment to catch up. */
+  private static final Duration REPEAT_PAUSE = Duration.ofMillis(200);
 
   private final NotificationStore store;
   private final Supplier<NotificationValidator> validator;
@@ -68,8 +79,12 @@ public final class Intake {
 
   /**
    * Validates and accepts; results are in input order. Invalid requests are rejected without
-   * writing; the valid ones are still accepted. When Redis cannot be reached, the notifications not
-   * yet stored come back as {@link Outcome#UNAVAILABLE}: nothing of them was written.
+   * writing; the valid ones are still accepted. Each notification's id is fixed before it is sent.
+   * When Redis cannot be reached, the notifications not yet stored come back as {@link
+   * Outcome#UNAVAILABLE}: nothing of them was written. When a batch was sent and no reply came, it
+   * is sent again with the same ids (which the store recognises as the same notifications) up to
+   * {@value #REPEATS_AFTER_LOST_REPLY} times; if no reply comes then either, its notifications come
+   * back as {@link Outcome#UNKNOWN}, with their ids, and the later batches as unavailable.
    */
   public List<SubmitResult> submit(List<NotificationRequest> requests) {
     List<ParsedNotification> parsed = new ArrayList<>(requests.size());
@@ -91,15 +106,57 @@ public final class Intake {
    * outside the window).
    *
    * @throws IllegalArgumentException naming each invalid field of the request
+   * @throws StoreOutcomeUnknownException when no reply came, even to the repeats: it may have been
+   *     cancelled; cancelling again is harmless
    */
   public Optional<CancelResult> cancel(CancelRequest request) {
     List<FieldError> errors = validator.get().validate(request);
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(IntentParser.reason(errors));
     }
-    Optional<CancelResult> result = store.cancel(request, clock.instant(), idempotencyWindow.get());
+    CancelRequest canonical =
+        request.notificationId() == null
+            ? request
+            : CancelRequest.byId(NotificationIds.canonical(request.notificationId()));
+    Instant now = clock.instant();
+    // Cancelling twice is harmless, so a cancel whose reply was lost is simply sent again.
+    Optional<CancelResult> result =
+        repeatingAfterLostReply(() -> store.cancel(canonical, now, idempotencyWindow.get()));
     result.ifPresent(r -> listener.onCancelled(r.notificationId(), r.cancelled()));
     return result;
+  }
+
+  /**
+   * Runs a store call, and again, unchanged, up to {@value #REPEATS_AFTER_LOST_REPLY} times while
+   * its reply is lost. Throws {@link StoreOutcomeUnknownException} when no reply came and one of
+   * the calls may have run, {@link StoreUnavailableException} when none was sent.
+   */
+  private static <T> T repeatingAfterLostReply(Supplier<T> call) {
+    StoreOutcomeUnknownException lost = null;
+    for (int repeat = 0; ; repeat++) {
+      try {
+        return call.get();
+      } catch (StoreOutcomeUnknownException e) {
+        lost = e;
+      } catch (StoreUnavailableException e) {
+        if (lost == null) {
+          throw e; // nothing was sent yet, so nothing was written
+        }
+        // not sent this time, but an earlier call may have run: its outcome stays unknown
+      }
+      if (repeat == REPEATS_AFTER_LOST_REPLY) {
+        throw lost;
+      }
+      pause(REPEAT_PAUSE.multipliedBy(repeat + 1));
+    }
+  }
+
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The state of one submit call. */
@@ -108,7 +165,10 @@ public final class Intake {
     private final List<Notification> batch = new ArrayList<>();
     private final List<Integer> batchIndexes = new ArrayList<>();
     private int batchRoutes;
+
+    /** Why the batches from here on are not sent: Redis did not answer an earlier one. */
     private String unavailable;
+
     private Instant now;
 
     Submission(int size) {
@@ -142,11 +202,19 @@ public final class Intake {
         return;
       }
       List<AcceptResult> accepted = null;
+      Outcome failed = Outcome.UNAVAILABLE;
+      String why = unavailable;
       if (unavailable == null) {
         try {
-          accepted = store.accept(batch, now, idempotencyWindow.get());
+          accepted =
+              repeatingAfterLostReply(() -> store.accept(batch, now, idempotencyWindow.get()));
+        } catch (StoreOutcomeUnknownException e) {
+          failed = Outcome.UNKNOWN;
+          why = e.getMessage();
+          unavailable = "not sent, as Redis did not answer the batch before it: " + e.getMessage();
         } catch (StoreUnavailableException e) {
-          unavailable = e.getMessage();
+          why = e.getMessage();
+          unavailable = why;
         }
       }
       int stored = 0;
@@ -158,9 +226,9 @@ public final class Intake {
           results[index] =
               new SubmitResult(
                   index,
-                  Outcome.UNAVAILABLE,
-                  null,
-                  List.of(new FieldError("(redis)", unavailable)));
+                  failed,
+                  failed == Outcome.UNKNOWN ? batch.get(i).id() : null,
+                  List.of(new FieldError("(redis)", why)));
         } else {
           AcceptResult a = accepted.get(i);
           if (a.created()) {
