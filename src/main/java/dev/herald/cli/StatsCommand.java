@@ -1,14 +1,17 @@
 package dev.herald.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.store.EvictionPolicy;
 import dev.herald.store.IntakeSnapshot;
 import dev.herald.store.RouteFigures;
 import dev.herald.store.StoreSnapshot;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Show what the store holds now: routes by status, schedule depth, routes due now and the",
       "lag of the oldest, dead letters by classification, gateway stream lengths, the intake",
-      "(intents waiting, unacknowledged per consumer, rejected), and totals.",
+      "(intents waiting, unacknowledged per consumer, rejected), Redis's eviction policy and",
+      "this host's clock offset, and totals.",
     },
     footer = {
       "",
@@ -58,11 +62,15 @@ final class StatsCommand implements Callable<Integer> {
       StoreSnapshot snapshot = ctx.backend().stats().snapshot(now, streams);
       RouteFigures figures = ctx.backend().stats().routeFigures();
       IntakeSnapshot intake = ctx.intents().snapshot();
+      RedisFacts redis =
+          new RedisFacts(ctx.backend().serverInfo().evictionPolicy(), ctx.clockOffset());
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(DeadLetterJson.pretty(toJson(now, snapshot, figures, intake)));
+        ObjectNode root = toJson(now, snapshot, figures, intake);
+        redis.toJson(root.putObject("redis"));
+        out.println(DeadLetterJson.pretty(root));
       } else {
-        print(out, ctx.config().namespace(), now, snapshot, figures, intake);
+        print(out, ctx.config().namespace(), now, snapshot, figures, intake, redis);
       }
       out.flush();
     }
@@ -75,7 +83,8 @@ final class StatsCommand implements Callable<Integer> {
       Instant now,
       StoreSnapshot s,
       RouteFigures f,
-      IntakeSnapshot intake) {
+      IntakeSnapshot intake,
+      RedisFacts redis) {
     out.printf("herald stats at %s, namespace '%s'%n%n", Times.table(now), namespace);
     out.println("routes now");
     line(out, "pending", f.total("pending"), "waiting for a first attempt");
@@ -104,6 +113,8 @@ final class StatsCommand implements Callable<Integer> {
     out.println();
     printIntake(out, intake);
     out.println();
+    redis.print(out);
+    out.println();
     out.println("totals since the store was created");
     s.counters().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
@@ -112,6 +123,41 @@ final class StatsCommand implements Callable<Integer> {
       out.println();
       printByType(out, f);
     }
+  }
+
+  /** What stats shows about the Redis server: its eviction policy and the host's clock offset. */
+  private record RedisFacts(EvictionPolicy eviction, Optional<Duration> clockOffset) {
+
+    void print(PrintWriter out) {
+      out.println("redis");
+      out.printf(
+          "  %-24s %12s   %s%n",
+          "maxmemory-policy",
+          eviction.shown(),
+          eviction.policy() == null ? "" : "read with " + eviction.source());
+      out.printf(
+          "  %-24s %12s   %s%n",
+          "clock offset",
+          clockOffset.map(StatsCommand::seconds).orElse("?"),
+          "this host's clock minus Redis's (Herald keeps Redis's time)");
+      eviction.problem().ifPresent(p -> out.println("  WARNING: " + p));
+    }
+
+    void toJson(ObjectNode redis) {
+      redis.put("maxmemory_policy", eviction.policy());
+      redis.put("maxmemory_policy_source", eviction.source());
+      redis.put("eviction_risk", eviction.risk().wireName());
+      redis.put("eviction_warning", eviction.problem().orElse(null));
+      if (clockOffset.isPresent()) {
+        redis.put("clock_offset_seconds", clockOffset.get().toNanos() / 1e9);
+      } else {
+        redis.putNull("clock_offset_seconds");
+      }
+    }
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(Locale.ROOT, "%+.3fs", d.toNanos() / 1e9);
   }
 
   private static void printIntake(PrintWriter out, IntakeSnapshot i) {
