@@ -23,16 +23,20 @@ final class CliContext implements AutoCloseable {
 
   private final HeraldConfig config;
   private final RedisTarget target;
-  private final AlignedClock clock = AlignedClock.onThisHost();
+  private final AlignedClock clock;
   private RedisBackend backend;
 
-  private CliContext(HeraldConfig config) {
+  /**
+   * @param hostClock this host's clock: only compared with Redis's
+   */
+  CliContext(HeraldConfig config, Clock hostClock) {
     this.config = config;
     this.target = RedisTarget.of(config);
+    this.clock = new AlignedClock(hostClock, System::nanoTime);
   }
 
   static CliContext open(ConfigOption option) {
-    return new CliContext(option.load());
+    return new CliContext(option.load(), Clock.systemUTC());
   }
 
   HeraldConfig config() {
