@@ -139,8 +139,8 @@ final class StatsCommand implements Callable<Integer> {
           "  %-24s %12s   %s%n",
           "clock offset",
           clockOffset.map(StatsCommand::seconds).orElse("?"),
-          "this host's clock minus Redis's (Herald keeps Redis's time)");
-      eviction.problem().ifPresent(p -> out.println("  WARNING: " + p));
+          "host clock minus Redis's (Herald keeps Redis's time)");
+      eviction.problem().ifPresent(p -> wrapped(out, "  WARNING: ", p, "    "));
     }
 
     void toJson(ObjectNode redis) {
@@ -154,6 +154,28 @@ final class StatsCommand implements Callable<Integer> {
         redis.putNull("clock_offset_seconds");
       }
     }
+  }
+
+  /**
+   * Prints {@code first} and {@code text} in lines of at most {@link TextTable#DEFAULT_WIDTH},
+   * words kept whole, the lines after the first starting with {@code indent}.
+   */
+  private static void wrapped(PrintWriter out, String first, String text, String indent) {
+    StringBuilder line = new StringBuilder(first);
+    int start = first.length(); // where this line's words begin
+    for (String word : text.split(" ")) {
+      if (line.length() > start && line.length() + 1 + word.length() > TextTable.DEFAULT_WIDTH) {
+        out.println(line);
+        line.setLength(0);
+        line.append(indent);
+        start = indent.length();
+      }
+      if (line.length() > start) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    out.println(line);
   }
 
   private static String seconds(Duration d) {
