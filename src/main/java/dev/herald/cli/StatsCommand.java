@@ -1,17 +1,14 @@
 package dev.herald.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.store.EvictionPolicy;
 import dev.herald.store.IntakeSnapshot;
 import dev.herald.store.RouteFigures;
 import dev.herald.store.StoreSnapshot;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,8 +59,8 @@ final class StatsCommand implements Callable<Integer> {
       StoreSnapshot snapshot = ctx.backend().stats().snapshot(now, streams);
       RouteFigures figures = ctx.backend().stats().routeFigures();
       IntakeSnapshot intake = ctx.intents().snapshot();
-      RedisFacts redis =
-          new RedisFacts(ctx.backend().serverInfo().evictionPolicy(), ctx.clockOffset());
+      StatsRedisSection redis =
+          new StatsRedisSection(ctx.backend().serverInfo().evictionPolicy(), ctx.clockOffset());
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ObjectNode root = toJson(now, snapshot, figures, intake);
@@ -84,7 +81,7 @@ final class StatsCommand implements Callable<Integer> {
       StoreSnapshot s,
       RouteFigures f,
       IntakeSnapshot intake,
-      RedisFacts redis) {
+      StatsRedisSection redis) {
     out.printf("herald stats at %s, namespace '%s'%n%n", Times.table(now), namespace);
     out.println("routes now");
     line(out, "pending", f.total("pending"), "waiting for a first attempt");
@@ -123,63 +120,6 @@ final class StatsCommand implements Callable<Integer> {
       out.println();
       printByType(out, f);
     }
-  }
-
-  /** What stats shows about the Redis server: its eviction policy and the host's clock offset. */
-  private record RedisFacts(EvictionPolicy eviction, Optional<Duration> clockOffset) {
-
-    void print(PrintWriter out) {
-      out.println("redis");
-      out.printf(
-          "  %-24s %12s   %s%n",
-          "maxmemory-policy",
-          eviction.shown(),
-          eviction.policy() == null ? "" : "read with " + eviction.source());
-      out.printf(
-          "  %-24s %12s   %s%n",
-          "clock offset",
-          clockOffset.map(StatsCommand::seconds).orElse("?"),
-          "host clock minus Redis's (Herald keeps Redis's time)");
-      eviction.problem().ifPresent(p -> wrapped(out, "  WARNING: ", p, "    "));
-    }
-
-    void toJson(ObjectNode redis) {
-      redis.put("maxmemory_policy", eviction.policy());
-      redis.put("maxmemory_policy_source", eviction.source());
-      redis.put("eviction_risk", eviction.risk().wireName());
-      redis.put("eviction_warning", eviction.problem().orElse(null));
-      if (clockOffset.isPresent()) {
-        redis.put("clock_offset_seconds", clockOffset.get().toNanos() / 1e9);
-      } else {
-        redis.putNull("clock_offset_seconds");
-      }
-    }
-  }
-
-  /**
-   * Prints {@code first} and {@code text} in lines of at most {@link TextTable#DEFAULT_WIDTH},
-   * words kept whole, the lines after the first starting with {@code indent}.
-   */
-  private static void wrapped(PrintWriter out, String first, String text, String indent) {
-    StringBuilder line = new StringBuilder(first);
-    int start = first.length(); // where this line's words begin
-    for (String word : text.split(" ")) {
-      if (line.length() > start && line.length() + 1 + word.length() > TextTable.DEFAULT_WIDTH) {
-        out.println(line);
-        line.setLength(0);
-        line.append(indent);
-        start = indent.length();
-      }
-      if (line.length() > start) {
-        line.append(' ');
-      }
-      line.append(word);
-    }
-    out.println(line);
-  }
-
-  private static String seconds(Duration d) {
-    return String.format(Locale.ROOT, "%+.3fs", d.toNanos() / 1e9);
   }
 
   private static void printIntake(PrintWriter out, IntakeSnapshot i) {
