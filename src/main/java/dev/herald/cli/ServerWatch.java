@@ -9,7 +9,6 @@ import dev.herald.store.ServerInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -52,8 +51,8 @@ final class ServerWatch implements RedisStatus, AutoCloseable {
   void checkAtStart() {
     clock.align(server::time);
     LOG.info(
-        "keeping time by Redis's clock (TIME): this host's clock is off by {}",
-        clock.offset().map(ServerWatch::seconds).orElse("?"));
+        "keeping time by Redis's clock (TIME); this host's clock is {} off it",
+        clock.offset().map(AlignedClock::formatOffset).orElse("?"));
     EvictionPolicy read = server.evictionPolicy();
     if (read.risk() == Risk.ANY_KEY) {
       throw new ConfigException("Redis at " + where, List.of(read.problem().orElseThrow()));
@@ -115,10 +114,6 @@ final class ServerWatch implements RedisStatus, AutoCloseable {
     policy.problem().ifPresent(out::add);
     clock.skewWarning().ifPresent(out::add);
     return out;
-  }
-
-  private static String seconds(Duration d) {
-    return String.format(Locale.ROOT, "%+.3fs", d.toNanos() / 1e9);
   }
 
   @Override

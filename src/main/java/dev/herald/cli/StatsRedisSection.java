@@ -1,10 +1,10 @@
 package dev.herald.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.clock.AlignedClock;
 import dev.herald.store.EvictionPolicy;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -25,7 +25,7 @@ record StatsRedisSection(EvictionPolicy eviction, Optional<Duration> clockOffset
     out.printf(
         "  %-24s %12s   %s%n",
         "clock offset",
-        clockOffset.map(StatsRedisSection::seconds).orElse("?"),
+        clockOffset.map(AlignedClock::formatOffset).orElse("?"),
         "host clock minus Redis's (Herald keeps Redis's time)");
     eviction.problem().ifPresent(p -> wrapped(out, "  WARNING: ", p, "    "));
   }
@@ -62,9 +62,5 @@ record StatsRedisSection(EvictionPolicy eviction, Optional<Duration> clockOffset
       line.append(word);
     }
     out.println(line);
-  }
-
-  private static String seconds(Duration d) {
-    return String.format(Locale.ROOT, "%+.3fs", d.toNanos() / 1e9);
   }
 }

@@ -223,6 +223,13 @@ public final class AlignedClock extends Clock {
     return String.format(Locale.ROOT, "%.3fs", d.toNanos() / 1e9);
   }
 
+  /** An offset with its sign, readable at any size: {@code +0.016ms}, {@code -3600.002s}. */
+  public static String formatOffset(Duration d) {
+    return d.abs().compareTo(Duration.ofSeconds(1)) < 0
+        ? String.format(Locale.ROOT, "%+.3fms", d.toNanos() / 1e6)
+        : String.format(Locale.ROOT, "%+.3fs", d.toNanos() / 1e9);
+  }
+
   private static long epochNanos(Instant t) {
     return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
   }

@@ -91,6 +91,8 @@ class AlignedClockTest {
 
     assertThat(clock.instant()).isEqualTo(trueNow());
     assertThat(clock.offset()).contains(Duration.ofHours(1));
+    assertThat(AlignedClock.formatOffset(clock.offset().orElseThrow())).isEqualTo("+3600.000s");
+    assertThat(AlignedClock.formatOffset(Duration.ofNanos(-16_400))).isEqualTo("-0.016ms");
     assertThat(clock.alignment().orElseThrow().roundTrip()).isEqualTo(Duration.ofMillis(4));
     pass(Duration.ofMillis(1500));
     assertThat(clock.instant()).isEqualTo(trueNow());
