@@ -8,13 +8,13 @@ import dev.herald.bench.IdleBench;
 import dev.herald.bench.IntakeBench;
 import dev.herald.bench.MemoryBench;
 import dev.herald.bench.SteadyBench;
+import dev.herald.clock.AlignedClock;
 import dev.herald.config.Durations;
 import dev.herald.config.HeraldConfig;
 import dev.herald.store.IntentStream;
 import dev.herald.store.redis.EmbeddedRedis;
 import dev.herald.store.redis.RedisBackend;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -71,9 +71,10 @@ final class BenchScenarios {
       }
       int workers = common.workers != null ? common.workers : cfg.publisher().workers();
       HeraldConfig effective = cfg;
-      Clock clock = Clock.systemUTC();
+      AlignedClock clock = AlignedClock.onThisHost(); // due times as Redis stamps stream entries
       try (embedded;
-          RedisBackend backend = Backends.connect(cfg, RedisTarget.of(cfg), workers + 4, clock)) {
+          RedisBackend backend =
+              Backends.connectAligned(cfg, RedisTarget.of(cfg), workers + 4, clock)) {
         String intents = cfg.namespace() + ":bench:intents";
         BenchStores stores =
             new BenchStores(
@@ -120,7 +121,7 @@ final class BenchScenarios {
     }
 
     private static dev.herald.publish.PublishSettings withBatchSize(HeraldConfig cfg, int batch) {
-      var s = Daemon.publishSettings(cfg);
+      var s = DaemonSettings.publish(cfg);
       return new dev.herald.publish.PublishSettings(batch, s.lease(), s.retries(), s.maxAttempts());
     }
 

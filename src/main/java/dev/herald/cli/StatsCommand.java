@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Show what the store holds now: routes by status, schedule depth, routes due now and the",
       "lag of the oldest, dead letters by classification, gateway stream lengths, the intake",
-      "(intents waiting, unacknowledged per consumer, rejected), and totals.",
+      "(intents waiting, unacknowledged per consumer, rejected), Redis's eviction policy and",
+      "this host's clock offset, and totals.",
     },
     footer = {
       "",
@@ -58,11 +59,15 @@ final class StatsCommand implements Callable<Integer> {
       StoreSnapshot snapshot = ctx.backend().stats().snapshot(now, streams);
       RouteFigures figures = ctx.backend().stats().routeFigures();
       IntakeSnapshot intake = ctx.intents().snapshot();
+      StatsRedisSection redis =
+          new StatsRedisSection(ctx.backend().serverInfo().evictionPolicy(), ctx.clockOffset());
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(DeadLetterJson.pretty(toJson(now, snapshot, figures, intake)));
+        ObjectNode root = toJson(now, snapshot, figures, intake);
+        redis.toJson(root.putObject("redis"));
+        out.println(DeadLetterJson.pretty(root));
       } else {
-        print(out, ctx.config().namespace(), now, snapshot, figures, intake);
+        print(out, ctx.config().namespace(), now, snapshot, figures, intake, redis);
       }
       out.flush();
     }
@@ -75,7 +80,8 @@ final class StatsCommand implements Callable<Integer> {
       Instant now,
       StoreSnapshot s,
       RouteFigures f,
-      IntakeSnapshot intake) {
+      IntakeSnapshot intake,
+      StatsRedisSection redis) {
     out.printf("herald stats at %s, namespace '%s'%n%n", Times.table(now), namespace);
     out.println("routes now");
     line(out, "pending", f.total("pending"), "waiting for a first attempt");
@@ -103,6 +109,8 @@ final class StatsCommand implements Callable<Integer> {
     s.streamLengths().forEach((name, n) -> line(out, name, n, n < 0 ? "not a stream" : "entries"));
     out.println();
     printIntake(out, intake);
+    out.println();
+    redis.print(out);
     out.println();
     out.println("totals since the store was created");
     s.counters().entrySet().stream()

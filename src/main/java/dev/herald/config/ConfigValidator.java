@@ -19,6 +19,12 @@ final class ConfigValidator {
             "redis.url " + e.getMessage() + " (was '" + redactedUrl(c.redis().url()) + "')");
       }
     }
+    if (c.redis().url() != null && c.redis().wantsEmbedded()) {
+      problems.add(
+          "redis.embedded must not be true when redis.url is set (was '"
+              + redactedUrl(c.redis().url())
+              + "'): keep one");
+    }
     between("redis.timeout", c.redis().timeout(), Duration.ofMillis(10), Duration.ofMinutes(1));
     if (c.namespace().isEmpty()
         || c.namespace().length() > 64
@@ -84,6 +90,7 @@ final class ConfigValidator {
     }
     between("intake.rejected-max-length", c.intake().rejectedMaxLength(), 1, 1_000_000_000L);
     channels(c);
+    problems.addAll(StreamCollisions.check(c));
     between("retention.published", c.retention().published(), Duration.ZERO, Duration.ofDays(365));
     if (c.ops().enabled()) {
       try {

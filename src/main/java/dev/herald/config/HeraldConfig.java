@@ -71,9 +71,22 @@ public record HeraldConfig(
     return new Channels(list);
   }
 
+  /**
+   * This config on the Redis at {@code url} ({@code HERALD_REDIS_URL}): it replaces {@code
+   * redis.url} and any {@code redis.embedded}.
+   */
   public HeraldConfig withRedisUrl(String url) {
+    return withRedis(new RedisSettings(url, redis.timeout(), null));
+  }
+
+  /** This config on the embedded Redis: what running without any config file means. */
+  public HeraldConfig withEmbeddedRedis() {
+    return withRedis(new RedisSettings(null, redis.timeout(), true));
+  }
+
+  private HeraldConfig withRedis(RedisSettings redis) {
     return new HeraldConfig(
-        new RedisSettings(url, redis.timeout()),
+        redis,
         namespace,
         gateway,
         publisher,

@@ -21,7 +21,6 @@ import java.util.function.Supplier;
 public final class Ops implements AutoCloseable {
 
   private final OpsSettings settings;
-  private final Clock clock;
   private final Metrics metrics;
   private final IntakeMetrics intakeMetrics;
   private final Health health;
@@ -37,7 +36,6 @@ public final class Ops implements AutoCloseable {
       IntSupplier workers,
       String version) {
     this.settings = settings;
-    this.clock = clock;
     this.metrics = new Metrics(settings.maxTypeLabels(), workers, version);
     this.intakeMetrics = new IntakeMetrics(metrics.registry());
     this.health = new Health(clock, pollInterval);
@@ -48,6 +46,7 @@ public final class Ops implements AutoCloseable {
   /**
    * Sets up the metrics and, unless {@code ops.listen} is {@code off}, starts serving them.
    *
+   * @param clock this process's clock, for liveness (how long since the last cycle)
    * @param pollInterval the publisher's poll interval, read at each health check
    * @param workers the publisher's worker count, read at each scrape
    * @throws IOException when {@code ops.listen} cannot be bound
@@ -92,12 +91,20 @@ public final class Ops implements AutoCloseable {
    *
    * @param ping one round trip to Redis; throws when it fails
    * @param streams the streams whose length to report
+   * @param storeClock the clock the store's times are judged by (the schedule's lag)
+   * @param status the clock offset and eviction policy, for the metrics and the readiness body
    */
   public synchronized void connected(
-      StatsStore stats, Runnable ping, Supplier<Collection<String>> streams) {
-    readiness.connected(ping);
-    storeCollector = new StoreCollector(stats, streams, clock, settings.readyTimeout(), metrics);
+      StatsStore stats,
+      Runnable ping,
+      Supplier<Collection<String>> streams,
+      Clock storeClock,
+      RedisStatus status) {
+    readiness.connected(ping, status::warnings);
+    storeCollector =
+        new StoreCollector(stats, streams, storeClock, settings.readyTimeout(), metrics);
     metrics.registry().register(storeCollector);
+    ServerMetrics.register(metrics.registry(), status);
   }
 
   /** The publisher loop runs: liveness is judged by its progress from now on. */

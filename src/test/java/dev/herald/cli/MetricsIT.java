@@ -199,6 +199,8 @@ class MetricsIT {
           assertThat(m.value("herald_redis_errors_total", "kind", kind)).as(kind).isZero();
         }
         assertThat(m.value("herald_redis_up")).isEqualTo(1);
+        assertThat(Math.abs(m.value("herald_clock_offset_seconds"))).isLessThan(1.0);
+        assertThat(m.hasFamily("herald_redis_eviction_risk")).isTrue();
         assertThat(m.value("herald_publisher_workers")).isEqualTo(2);
         assertThat(m.value("herald_build_info", "version", "dev")).isEqualTo(1);
         assertThat(m.value("jvm_memory_used_bytes", "area", "heap")).isPositive();

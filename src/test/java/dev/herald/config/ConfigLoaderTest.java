@@ -244,4 +244,88 @@ class ConfigLoaderTest {
                             + " (was 'loud')",
                         "logging.format must be one of text, json (was 'xml')"));
   }
+
+  @Test
+  void a_key_written_twice_is_an_error_naming_the_key_and_both_lines() {
+    String yaml =
+        "redis:\n"
+            + "  url: redis://10.0.0.5:6379/0\n"
+            + "namespace: herald\n"
+            + "publisher:\n"
+            + "  workers: 2\n"
+            + "  workers: 3\n"
+            + "redis:\n"
+            + "  timeout: 5s\n";
+    assertThatThrownBy(() -> load(yaml))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactlyInAnyOrder(
+                        "publisher.workers is written twice (lines 5 and 6): only the last would"
+                            + " count, dropping what the first one set; keep one",
+                        "redis is written twice (lines 1 and 7): only the last would count,"
+                            + " dropping what the first one set; keep one"));
+  }
+
+  @Test
+  void a_config_file_runs_on_the_embedded_redis_only_when_it_asks_for_it() throws Exception {
+    assertThat(load("namespace: herald\n").redis().wantsEmbedded()).isFalse();
+    assertThat(load("").redis().wantsEmbedded()).isFalse();
+    HeraldConfig asked = load("redis:\n  embedded: true\n");
+    assertThat(asked.redis().wantsEmbedded()).isTrue();
+    assertThat(asked.redis().url()).isNull();
+    // No config file at all: the quick start, on the embedded Redis.
+    Path none = dir.resolve("absent");
+    assertThat(new ConfigLoader(Map.of()).load(null).redis().wantsEmbedded())
+        .as("no --config and no %s", ConfigLoader.DEFAULT_PATH)
+        .isEqualTo(!Files.exists(ConfigLoader.DEFAULT_PATH));
+    assertThat(Files.exists(none)).isFalse();
+    // HERALD_REDIS_URL names the Redis, whatever the file says.
+    HeraldConfig env =
+        load("redis:\n  embedded: true\n", Map.of("HERALD_REDIS_URL", "redis://h:1"));
+    assertThat(env.redis().url()).isEqualTo("redis://h:1");
+    assertThat(env.redis().wantsEmbedded()).isFalse();
+    assertThatThrownBy(() -> load("redis:\n  url: redis://u:hunter2@h:6379\n  embedded: true\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "redis.embedded must not be true when redis.url is set (was 'redis://u:***@h:6379')")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+  }
+
+  @Test
+  void streams_that_collide_with_each_other_or_with_herald_keys_are_errors() {
+    String yaml =
+        "namespace: app\n"
+            + "gateway:\n  stream: app:intents\n"
+            + "intake:\n  stream: app:intents\n  rejected-stream: app:stats:rejected\n"
+            + "channels:\n"
+            + "  push: {}\n"
+            + "  email: {stream: mail}\n"
+            + "  sms: {stream: mail}\n"
+            + "  fax: {stream: 'app:schedule'}\n"
+            + "  pager: {stream: 'app:pager'}\n";
+    String own = "are Herald's; pick another name";
+    assertThatThrownBy(() -> load(yaml))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactlyInAnyOrder(
+                        "intake.rejected-stream must not be one of Herald's own keys (was"
+                            + " 'app:stats:rejected'): under 'app:' the names starting with"
+                            + " schedule, n, r, f, dead, retention, idem, quarantine, stats,"
+                            + " wakeup "
+                            + own,
+                        "gateway.stream must differ from intake.stream (both 'app:intents'):"
+                            + " events appended there would be read back as intents and"
+                            + " rejected",
+                        "channels.sms.stream must differ from channels.email.stream (both"
+                            + " 'mail'): each channel needs a stream of its own (each trims it"
+                            + " to its own max-length)",
+                        "channels.fax.stream must not be one of Herald's own keys (was"
+                            + " 'app:schedule'): under 'app:' the names starting with schedule,"
+                            + " n, r, f, dead, retention, idem, quarantine, stats, wakeup "
+                            + own));
+  }
 }

@@ -15,7 +15,7 @@ class ReloadPlanTest {
   /** Every key differs from {@link #RUNNING}. */
   private static HeraldConfig everythingChanged() {
     return new HeraldConfig(
-        new RedisSettings("redis://app:new-secret@db2:6380/1", Duration.ofSeconds(3)),
+        new RedisSettings("redis://app:new-secret@db2:6380/1", Duration.ofSeconds(3), false),
         "other",
         new GatewaySettings("elsewhere", 5L),
         new PublisherSettings(

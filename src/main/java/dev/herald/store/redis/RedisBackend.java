@@ -5,6 +5,7 @@ import dev.herald.store.DeadLetterStore;
 import dev.herald.store.IntentStream;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.RouteStore;
+import dev.herald.store.ServerInfo;
 import dev.herald.store.ServerProbe;
 import dev.herald.store.StatsStore;
 import dev.herald.store.Wakeups;
@@ -54,10 +55,12 @@ public final class RedisBackend implements AutoCloseable {
   }
 
   /**
-   * Connects and loads the scripts.
+   * Connects, checks that Redis lets us in, and loads the scripts.
    *
    * @param poolSize connections kept: one per worker plus a few for wake-ups and housekeeping
    * @throws dev.herald.store.StoreUnavailableException when Redis does not answer
+   * @throws dev.herald.store.StoreAccessDeniedException when Redis refuses the credentials, or the
+   *     ACL user may not run what Herald needs
    */
   public static RedisBackend connect(
       RedisEndpoint endpoint,
@@ -68,6 +71,9 @@ public final class RedisBackend implements AutoCloseable {
     UnifiedJedis redis = client(endpoint, poolSize, endpoint.timeout(), "herald");
     RedisBackend backend = new RedisBackend(redis, endpoint, namespace, retention, clock);
     try {
+      // A small command first: Redis 7 drops an unauthenticated connection that sends a large
+      // request (the scripts) with a bare "Broken pipe", where a PING gets a clear NOAUTH.
+      RedisErrors.call("connecting to " + endpoint.redacted(), redis::ping);
       RedisErrors.call(
           "loading Herald's Lua scripts into " + endpoint.redacted(),
           () -> {
@@ -138,6 +144,11 @@ public final class RedisBackend implements AutoCloseable {
 
   public StatsStore stats() {
     return stats;
+  }
+
+  /** Redis's clock and eviction policy: what the daemon checks at start and keeps watching. */
+  public ServerInfo serverInfo() {
+    return new RedisServerInfo(redis);
   }
 
   /** Server figures for benchmarks. */
