@@ -66,6 +66,7 @@ final class Daemon {
   private final PublisherListener listener;
   private final ConfigReloader reloader;
   private volatile Ops ops;
+  private volatile ApiRuntime api;
   private PublisherLoop loop; // guarded by this
 
   /** How long one read of the intents stream waits while it is empty (no busy polling). */
@@ -98,6 +99,12 @@ final class Daemon {
   /** The metrics, health and ops endpoint, once {@link #run} has started them. */
   Optional<Ops> ops() {
     return Optional.ofNullable(ops);
+  }
+
+  /** Where the HTTP API serves, once {@link #run} has started it. */
+  Optional<java.net.InetSocketAddress> apiAddress() {
+    ApiRuntime a = api;
+    return a == null ? Optional.empty() : a.address();
   }
 
   /** Runs until {@link #requestStop}; returns the exit code. */
@@ -133,15 +140,27 @@ final class Daemon {
     if (stopRequested.getCount() == 0) {
       started.stopping();
     }
+    ApiRuntime api;
     try {
-      return publish(cfg, started);
+      api = ApiRuntime.start(cfg, clock, started); // before Redis: it answers from the spool
+    } catch (IOException e) {
+      LOG.error(
+          "cannot serve the API: {}; set api.listen and spool.dir, or api.listen: off",
+          e.getMessage());
+      started.close();
+      return ExitCodes.FAILURE;
+    }
+    this.api = api;
+    try {
+      return publish(cfg, started, api);
     } finally {
       started.close(); // last, so that health says "stopping" until the end
       LOG.info("stopped");
     }
   }
 
-  private int publish(HeraldConfig cfg, Ops ops) throws IOException, InterruptedException {
+  private int publish(HeraldConfig cfg, Ops ops, ApiRuntime api)
+      throws IOException, InterruptedException {
     RedisTarget target = RedisTarget.of(cfg);
     EmbeddedRedis embedded = target.embedded() ? startEmbedded(cfg, target) : null;
     RedisBackend backend = null;
@@ -154,6 +173,7 @@ final class Daemon {
         return ExitCodes.OK; // stopped before Redis answered
       }
       ops.connected(backend.stats(), backend::ping, this::streams);
+      api.connected(backend.notifications());
       Waiter waiter = new Waiter(clock);
       wakeups =
           backend
@@ -177,13 +197,15 @@ final class Daemon {
       Duration grace = config.get().publisher().shutdownGrace();
       LOG.info(
           "stopping: finishing the batches in hand (shutdown grace {})", Durations.format(grace));
-      intake.stop(grace); // intake first: stop taking new work
+      api.stopAccepting(grace); // first: stop taking new work
+      intake.stop(grace);
       running.stop(grace);
       return ExitCodes.OK;
     } finally {
       if (intake != null && intake.isRunning()) {
         intake.stop(Duration.ZERO);
       }
+      closeQuietly("API and spool", api); // the spool's appends written before Redis goes
       closeQuietly("wake-up listener", wakeups);
       closeQuietly("Redis connections", backend);
       closeQuietly("embedded Redis", embedded);
