@@ -64,6 +64,7 @@ final class Daemon {
   private final PublisherListener listener;
   private final ConfigReloader reloader;
   private volatile Ops ops;
+  private volatile ApiRuntime api;
   private PublisherLoop loop; // guarded by this
 
   /** How long one read of the intents stream waits while it is empty (no busy polling). */
@@ -105,6 +106,12 @@ final class Daemon {
     return Optional.ofNullable(ops);
   }
 
+  /** Where the HTTP API serves, once {@link #run} has started it. */
+  Optional<java.net.InetSocketAddress> apiAddress() {
+    ApiRuntime a = api;
+    return a == null ? Optional.empty() : a.address();
+  }
+
   /** Runs until {@link #requestStop}; returns the exit code. */
   int run() throws IOException, InterruptedException {
     HeraldConfig cfg = config.get();
@@ -139,15 +146,28 @@ final class Daemon {
     if (stopRequested.getCount() == 0) {
       started.stopping();
     }
+    ApiRuntime api;
     try {
-      return publish(cfg, target, started);
+      // Before Redis: it answers from the spool. Until Herald has reached Redis, the spool's
+      // times are this host's.
+      api = ApiRuntime.start(cfg, clock.orElse(hostClock), started);
+    } catch (IOException e) {
+      LOG.error(
+          "cannot serve the API: {}; set api.listen and spool.dir, or api.listen: off",
+          e.getMessage());
+      started.close();
+      return ExitCodes.FAILURE;
+    }
+    this.api = api;
+    try {
+      return publish(cfg, target, started, api);
     } finally {
       started.close(); // last, so that health says "stopping" until the end
       LOG.info("stopped");
     }
   }
 
-  private int publish(HeraldConfig cfg, RedisTarget target, Ops ops)
+  private int publish(HeraldConfig cfg, RedisTarget target, Ops ops, ApiRuntime api)
       throws IOException, InterruptedException {
     DaemonConnection redis = null;
     AutoCloseable wakeups = null;
@@ -161,6 +181,7 @@ final class Daemon {
       RedisBackend backend = redis.backend();
       redis.watch().start(AlignedClock.REFRESH_EVERY);
       ops.connected(backend.stats(), backend::ping, this::streams, clock, redis.watch());
+      api.connected(backend.notifications());
       Waiter waiter = new Waiter(clock);
       wakeups =
           backend
@@ -184,13 +205,15 @@ final class Daemon {
       Duration grace = config.get().publisher().shutdownGrace();
       LOG.info(
           "stopping: finishing the batches in hand (shutdown grace {})", Durations.format(grace));
-      intake.stop(grace); // intake first: stop taking new work
+      api.stopAccepting(grace); // first: stop taking new work
+      intake.stop(grace);
       running.stop(grace);
       return ExitCodes.OK;
     } finally {
       if (intake != null && intake.isRunning()) {
         intake.stop(Duration.ZERO);
       }
+      closeQuietly("API and spool", api); // the spool's appends written before Redis goes
       closeQuietly("wake-up listener", wakeups);
       closeQuietly("Redis connections", redis);
     }

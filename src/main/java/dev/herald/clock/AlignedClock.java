@@ -218,6 +218,30 @@ public final class AlignedClock extends Clock {
     return Instant.ofEpochSecond(0, now);
   }
 
+  /**
+   * This clock once it is aligned, {@code fallback} until then: for the parts that must answer
+   * before Herald has reached Redis (the API's spool), never for what the store sees.
+   */
+  public Clock orElse(Clock fallback) {
+    AlignedClock aligned = this;
+    return new Clock() {
+      @Override
+      public Instant instant() {
+        return aligned.isAligned() ? aligned.instant() : fallback.instant();
+      }
+
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException("Herald keeps time in UTC");
+      }
+    };
+  }
+
   /** {@code 3600.002s}: offsets are worth reading to the millisecond. */
   static String seconds(Duration d) {
     return String.format(Locale.ROOT, "%.3fs", d.toNanos() / 1e9);

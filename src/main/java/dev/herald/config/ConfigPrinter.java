@@ -56,6 +56,10 @@ public final class ConfigPrinter {
         redis.put("url", ConfigValidator.redactedUrl(url));
       }
     }
+    ObjectNode tls = (ObjectNode) tree.get("api").get("tls");
+    if (config.api().tls().keystorePassword() != null) {
+      tls.put("keystore-password", "***");
+    }
     return tree;
   }
 

@@ -27,7 +27,9 @@ public record HeraldConfig(
     DeadLetterSettings deadLetters,
     @JsonProperty("channels") Map<String, ChannelSettings> channelSettings,
     OpsSettings ops,
-    LoggingSettings logging) {
+    LoggingSettings logging,
+    ApiSettings api,
+    SpoolSettings spool) {
 
   /** The channel that exists unless {@code channels} leaves it out: to the gateway stream. */
   public static final String PUSH = "push";
@@ -54,11 +56,14 @@ public record HeraldConfig(
     channelSettings = java.util.Collections.unmodifiableMap(channels);
     ops = ops == null ? OpsSettings.defaults() : ops;
     logging = logging == null ? LoggingSettings.defaults() : logging;
+    api = api == null ? ApiSettings.defaults() : api;
+    spool = spool == null ? SpoolSettings.defaults() : spool;
   }
 
   /** Every key at its default. */
   public static HeraldConfig defaults() {
-    return new HeraldConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new HeraldConfig(
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -97,6 +102,8 @@ public record HeraldConfig(
         deadLetters,
         channelSettings,
         ops,
-        logging);
+        logging,
+        api,
+        spool);
   }
 }

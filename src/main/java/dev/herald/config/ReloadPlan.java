@@ -71,7 +71,9 @@ public record ReloadPlan(HeraldConfig effective, List<Change> applied, List<Chan
             loaded.deadLetters(),
             running.channelSettings(),
             running.ops(),
-            new LoggingSettings(loaded.logging().level(), running.logging().format()));
+            new LoggingSettings(loaded.logging().level(), running.logging().format()),
+            running.api(),
+            running.spool());
     Map<String, String> rawFrom = ConfigPrinter.rawKeys(running);
     Map<String, String> rawTo = ConfigPrinter.rawKeys(loaded);
     Map<String, String> from = ConfigPrinter.keys(running);

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param index its position in the submission (0-based)
  * @param notificationId the id, when accepted or a duplicate, and the id it was sent with when its
- *     outcome is unknown; else null
+ *     outcome is unknown or it was spooled; else null
  * @param errors why it was rejected, or the Redis error when unavailable or unknown; empty
  *     otherwise
  */
@@ -34,7 +34,13 @@ public record SubmitResult(
      * ({@code herald routes show <id>}) before submitting it again; a notification with an
      * idempotency key may be submitted again at once, as that finds the first if it was stored.
      */
-    UNKNOWN
+    UNKNOWN,
+    /**
+     * The store did not take it within the budget, so it was appended to the intake's spool (only
+     * with {@link Intake#withSpool}), under {@code notificationId}: the spool replays it into the
+     * store, under that id, exactly once. Durable as {@code spool.fsync} says.
+     */
+    SPOOLED
   }
 
   public boolean isRejected() {

@@ -1,8 +1,11 @@
 package dev.herald.ops;
 
+import dev.herald.api.ApiListener;
 import dev.herald.config.OpsSettings;
 import dev.herald.intake.IntakeListener;
 import dev.herald.publish.PublisherListener;
+import dev.herald.spool.SpoolFigures;
+import dev.herald.spool.SpoolListener;
 import dev.herald.store.StatsStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,6 +26,7 @@ public final class Ops implements AutoCloseable {
   private final OpsSettings settings;
   private final Metrics metrics;
   private final IntakeMetrics intakeMetrics;
+  private final SpoolMetrics spoolMetrics;
   private final Health health;
   private final Readiness readiness;
   private final PublisherListener publisherListener;
@@ -38,6 +42,7 @@ public final class Ops implements AutoCloseable {
     this.settings = settings;
     this.metrics = new Metrics(settings.maxTypeLabels(), workers, version);
     this.intakeMetrics = new IntakeMetrics(metrics.registry());
+    this.spoolMetrics = new SpoolMetrics(metrics.registry());
     this.health = new Health(clock, pollInterval);
     this.readiness = new Readiness(settings.readyTimeout());
     this.publisherListener = FanOutListener.of(metrics, health);
@@ -84,6 +89,21 @@ public final class Ops implements AutoCloseable {
   /** Metrics for the intake paths that run in this process. */
   public IntakeListener intakeListener() {
     return intakeMetrics;
+  }
+
+  /** Metrics for the spool of the HTTP API. */
+  public SpoolListener spoolListener() {
+    return spoolMetrics;
+  }
+
+  /** Metrics for the HTTP API's requests. */
+  public ApiListener apiListener() {
+    return spoolMetrics;
+  }
+
+  /** The spool's gauges (bytes, records, oldest record age) are read from it at each scrape. */
+  public void watchSpool(Supplier<SpoolFigures> figures) {
+    spoolMetrics.watch(figures);
   }
 
   /**

@@ -46,6 +46,8 @@ class DaemonProcessIT {
                 "namespace: " + h.namespace,
                 "gateway:",
                 "  stream: " + h.stream,
+                "api:",
+                "  listen: \'off\'",
                 "ops:",
                 "  listen: 127.0.0.1:0"));
     lines.addAll(List.of(more));

@@ -62,6 +62,8 @@ class MetricsIT {
               "  jitter: none",
               "delivery:",
               "  max-attempts: 2",
+              "api:",
+              "  listen: \'off\'",
               "ops:",
               "  listen: 127.0.0.1:0",
               "");

@@ -82,9 +82,9 @@ class ConfigLoaderTest {
                         "backoff.jitter must be one of none, full, equal (was 'half')",
                         "backoff.initial must be a duration: " + Durations.FORMS + " (was 'soon')",
                         "delivery.max-attempts must be between 1 and 1000 (was 0)",
-                        "unknown key colour (allowed: backoff, channels, dead-letters, delivery,"
-                            + " gateway, intake, logging, namespace, ops, publisher, redis,"
-                            + " retention)"));
+                        "unknown key colour (allowed: api, backoff, channels, dead-letters,"
+                            + " delivery, gateway, intake, logging, namespace, ops, publisher,"
+                            + " redis, retention, spool)"));
   }
 
   @Test
@@ -327,5 +327,51 @@ class ConfigLoaderTest {
                             + " 'app:schedule'): under 'app:' the names starting with schedule,"
                             + " n, r, f, dead, retention, idem, quarantine, stats, wakeup "
                             + own));
+  }
+
+  @Test
+  void bad_api_and_spool_values_are_reported_with_their_keys() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    "api:\n  listen: 0.0.0.0:9465\n  max-batch: 0\n  tokens:\n"
+                        + "    - producer: game engine\n      sha256: secret-token\n"
+                        + "spool:\n  fsync: sometimes\n  max-bytes: 10\n  replay-rate: 0\n"))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactlyInAnyOrder(
+                        "api.tokens[0].producer must be a producer id: 1 to 128 characters"
+                            + " without whitespace (was 'game engine')",
+                        "api.tokens[0].sha256 must be the token's SHA-256 as 64 hex digits"
+                            + " (printf %s \"$TOKEN\" | sha256sum), not the token itself",
+                        "api.max-batch must be between 1 and 10000 (was 0)",
+                        "spool.max-bytes must be between 1048576 and 1099511627776 (was 10)",
+                        "spool.fsync must be one of request, batch, interval (was 'sometimes')",
+                        "spool.segment-bytes must not be above spool.max-bytes (was 16777216 >"
+                            + " 10)",
+                        "spool.replay-rate must be between 1 and 1000000 (was 0)"));
+  }
+
+  @Test
+  void an_api_beyond_loopback_needs_a_token() {
+    assertThatThrownBy(() -> load("api:\n  listen: 0.0.0.0:9465\n"))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactly(
+                        "api.listen 0.0.0.0:9465 is not a loopback address, so api.tokens or"
+                            + " api.tokens-file must name at least one token (without tokens only"
+                            + " this host may submit)"));
+  }
+
+  @Test
+  void the_tls_password_is_never_printed() throws Exception {
+    Path ks = Files.createTempFile("api", ".p12");
+    HeraldConfig c =
+        load("api:\n  tls:\n    keystore: " + ks + "\n    keystore-password: hunter2\n");
+    assertThat(ConfigPrinter.describe(c)).doesNotContain("hunter2").contains("\"***\"");
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.backoff.Jitter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,25 @@ class ReloadPlanTest {
         new DeadLetterSettings(1000L, Duration.ofDays(7)),
         Map.of("push", new ChannelSettings("push:elsewhere", 6L)),
         new OpsSettings("127.0.0.1:0", Duration.ofMillis(300), 7),
-        new LoggingSettings("debug", "json"));
+        new LoggingSettings("debug", "json"),
+        new ApiSettings(
+            "127.0.0.1:0",
+            List.of(new ApiSettings.ApiToken("p", "0".repeat(64))),
+            "tokens.txt",
+            1024L,
+            10,
+            8,
+            new ApiSettings.TlsSettings("api.p12", "secret")),
+        new SpoolSettings(
+            "other-spool",
+            1L << 20,
+            "request",
+            Duration.ofMillis(100),
+            1L << 16,
+            Duration.ofSeconds(5),
+            100,
+            10,
+            Duration.ofMillis(50)));
   }
 
   @Test
@@ -102,7 +121,9 @@ class ReloadPlanTest {
             r.deadLetters(),
             Map.of("sms", new ChannelSettings("sms-events", 1000L)),
             r.ops(),
-            r.logging());
+            r.logging(),
+            r.api(),
+            r.spool());
     ReloadPlan plan = ReloadPlan.of(RUNNING, loaded);
     assertThat(plan.changesNothing()).isFalse();
     assertThat(plan.ignored()).extracting(ReloadPlan.Change::key).contains("channels.sms.stream");
