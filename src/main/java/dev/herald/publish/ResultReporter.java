@@ -85,6 +85,11 @@ final class ResultReporter {
               breaker.reopensAt(stream));
           listener.onDeferred(info);
         }
+        case REFUSED -> {
+          breaker.onAppendFailed(stream);
+          LOG.debug("route {} not appended, uncharged: {}", info.ref(), result.failure().message());
+          listener.onDeferred(info);
+        }
         case LEASE_LOST -> {
           LOG.debug(
               "route {}: lease lost before completion (lease {}); another worker has it",

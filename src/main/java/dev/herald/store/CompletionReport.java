@@ -31,6 +31,12 @@ public record CompletionReport(List<RouteResult> results, String sinkError) {
     DEAD_LETTERED,
     /** Not tried, uncharged: its stream's breaker is open; it comes back when it half-opens. */
     DEFERRED,
+    /**
+     * Not appended, uncharged: the stream refused it for a reason that is not the route's (the key
+     * holds another type, the user may not write it), or it was the probe of an open breaker and
+     * failed; {@link RouteResult#failure()} says why. It waits to be tried again.
+     */
+    REFUSED,
     /** The lease is no longer ours: another worker owns the route, or it moved on. Counted. */
     LEASE_LOST,
     /** Not tried because the stream could not take appends; see {@link #sinkError()}. */

@@ -20,7 +20,10 @@ import java.util.List;
  *   <li>For a {@link RouteOutcome.Publish}, the stream append and the route's move to published
  *       happen in one atomic step: a route is appended at most once, and is never marked published
  *       without its entry.
- *   <li>Time is the caller's: {@code now} is passed in, never read from Redis or the host clock.
+ *   <li>Time is the caller's: {@code now} is passed in, never read from the host clock. One guard
+ *       reads Redis's clock: a completion judges expiry by the later of {@code now} and Redis's
+ *       clock as it runs (moved into the caller's time base, as it stood to Redis's at the last
+ *       claim), so that a completion Redis runs late never appends after {@code expires_at}.
  *   <li>A batch costs one round trip for the claim and one for the completion.
  *   <li>Transient Redis trouble throws {@link StoreUnavailableException}; nothing half-done is left
  *       behind by a throw (each call is one atomic script).
@@ -35,8 +38,19 @@ public interface RouteStore {
    */
   ClaimedBatch claimDue(Instant now, Duration lease, String leaseToken, int maxRoutes);
 
-  /** Records the outcomes of routes claimed with {@code leaseToken}; see the contract above. */
-  CompletionReport complete(String leaseToken, Instant now, List<RouteOutcome> outcomes);
+  /**
+   * Records the outcomes of routes claimed with {@code leaseToken}; see the contract above.
+   *
+   * @param refusedRetryAt when a route whose stream refused its append for a reason that is not the
+   *     route's ({@link CompletionReport.Status#REFUSED}) is due again
+   */
+  CompletionReport complete(
+      String leaseToken, Instant now, List<RouteOutcome> outcomes, Instant refusedRetryAt);
+
+  /** As {@link #complete(String, Instant, List, Instant)}; refused routes are due in a second. */
+  default CompletionReport complete(String leaseToken, Instant now, List<RouteOutcome> outcomes) {
+    return complete(leaseToken, now, outcomes, now.plusSeconds(1));
+  }
 
   /**
    * Deletes up to {@code limit} notifications whose routes all finished (published, expired or

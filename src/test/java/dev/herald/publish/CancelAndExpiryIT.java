@@ -2,6 +2,7 @@ package dev.herald.publish;
 
 import static dev.herald.testing.Harness.notification;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.herald.domain.CancelRequest;
 import dev.herald.domain.Channels;
@@ -12,6 +13,7 @@ import dev.herald.store.CompletionReport;
 import dev.herald.store.RouteOutcome;
 import dev.herald.store.RouteRecord;
 import dev.herald.testing.Harness;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
 
 /** Cancel and expiry (issue 3) through the stores and the publish cycle, on a real Redis. */
 class CancelAndExpiryIT {
@@ -190,6 +193,45 @@ class CancelAndExpiryIT {
     assertThat(r.state()).isEqualTo(RouteState.EXPIRED);
     assertThat(r.attempts()).isZero(); // no append was attempted
     assertThat(h.raw.hget(h.keys.routes(id), "L0")).as("no lease left").isNullOrEmpty();
+  }
+
+  @Test
+  void a_completion_redis_runs_after_the_expiry_is_not_appended_though_its_now_is_before_it()
+      throws Exception {
+    Instant t0 = h.clock.instant();
+    String id = h.submit(notification("u-1").expiresAt(t0.plusMillis(300)).build()).get(0);
+    ClaimedBatch batch = h.backend.routes().claimDue(t0, Duration.ofSeconds(30), "w.1", 100);
+    var n = batch.notifications().get(0).notification();
+    var route = batch.notifications().get(0).routes().get(0);
+    EventEncoder encoder = new EventEncoder(h.channels);
+    // The completion was sent at t0 + 100 ms, before the expiry, but Redis runs it only after
+    // the expiry has passed (a client timeout, a pause): 400 ms of Redis's clock after the claim.
+    long claimedAt = redisMillis();
+    await().atMost(Duration.ofSeconds(5)).until(() -> redisMillis() >= claimedAt + 400);
+
+    CompletionReport report =
+        h.backend
+            .routes()
+            .complete(
+                "w.1",
+                t0.plusMillis(100),
+                List.of(
+                    new RouteOutcome.Publish(
+                        route, encoder.event(encoder.template(n), n, 0), null)));
+
+    assertThat(report.results().get(0).status()).isEqualTo(CompletionReport.Status.EXPIRED);
+    assertThat(h.streamEntries()).isEmpty();
+    RouteRecord r = h.backend.notifications().find(id).orElseThrow().routes().get(0);
+    assertThat(r.state()).isEqualTo(RouteState.EXPIRED);
+    assertThat(r.attempts()).isZero();
+  }
+
+  /** Redis's own clock (TIME), in ms. */
+  private long redisMillis() {
+    @SuppressWarnings("unchecked")
+    List<byte[]> time = (List<byte[]>) h.raw.sendCommand(Protocol.Command.TIME);
+    return Long.parseLong(new String(time.get(0), StandardCharsets.US_ASCII)) * 1000
+        + Long.parseLong(new String(time.get(1), StandardCharsets.US_ASCII)) / 1000;
   }
 
   @Test

@@ -75,10 +75,16 @@ final class CompletionCall {
     return list.list();
   }
 
-  List<byte[]> args(String leaseToken, Instant now) {
+  /**
+   * @param clockOffsetMillis the caller's clock minus Redis's, for the expiry check
+   * @param refusedRetryAt when a route whose stream refused its append is due again
+   */
+  List<byte[]> args(
+      String leaseToken, Instant now, long clockOffsetMillis, Instant refusedRetryAt) {
     ScriptArgs args = new ScriptArgs(16 + byNotification.size() * 12 + ordered.size() * 8);
     args.add(keys.prefix()).add(now.toEpochMilli()).add(leaseToken);
     args.add(retention.failureHistory()).add(retention.published().toMillis());
+    args.add(clockOffsetMillis).add(refusedRetryAt.toEpochMilli());
     args.add(streams.size());
     streams.forEach(c -> args.add(c.maxLength()));
     // Most routes of a batch share a retry time (the same attempt failed at the same instant).
@@ -147,6 +153,14 @@ final class CompletionCall {
         case "stale" -> results.add(new RouteResult(route, Status.LEASE_LOST, null, null));
         case "expired" -> results.add(new RouteResult(route, Status.EXPIRED, null, null));
         case "deferred" -> results.add(new RouteResult(route, Status.DEFERRED, null, null));
+        case "refused" ->
+            results.add(
+                new RouteResult(
+                    route,
+                    Status.REFUSED,
+                    null,
+                    new Failure(
+                        FailureKind.GATEWAY_STREAM_PUBLISH_FAILED, detail, now, route.attempt())));
         case "unavailable" -> {
           results.add(
               new RouteResult(

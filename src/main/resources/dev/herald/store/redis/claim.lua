@@ -12,7 +12,7 @@
 -- ARGV[5]  most routes to lease
 -- ARGV[6]  retention of finished notifications (ms), for expired notifications
 --
--- Expiry (issue 3): the due group of a notification whose expires_at has passed is not leased;
+-- Expiry: the due group of a notification whose expires_at has passed is not leased;
 -- its waiting routes end expired (expire_group in lib.lua).
 --
 -- Due: pending or failed routes whose time has come, in groups whose lease (if any) ran out.
@@ -20,6 +20,8 @@
 --
 -- Reply: { next due ms or -1, { "member<TAB>reason" quarantined... },
 --          { "<id><TAB><index><TAB>why" for routes whose state was unreadable... },
+--          Redis's clock (TIME, ms) as the claim ran, so that the worker knows how its clock
+--          stands to Redis's (complete.lua judges expiry by Redis's clock),
 --          block count, then per claimed group a block: notification id, body (nil when
 --          missing; 1 when an earlier block of this reply already carried it), run count, then
 --          per run of consecutive routes with the same attempts and due time:
@@ -50,19 +52,20 @@ for _, member in ipairs(members) do
     local rkey = prefix .. 'r:' .. nid
     local fields = group_fields(first, last)
     fields[#fields + 1] = 'L' .. first
-    fields[#fields + 1] = 'exp' -- issue 3: the notification's expires_at, read along
-    local values = redis.pcall('HMGET', rkey, unpack(fields))
-    if values.err then
-      quarantine(schedule, quarantine_key, stats, member, 'route states unreadable: ' .. plain_error(values.err), now, quarantined)
+    fields[#fields + 1] = 'exp' -- the notification's expires_at, read along
+    local read, values = pcall(call_in_slices, 'HMGET', rkey, fields, SLICE)
+    if not read then
+      local why = type(values) == 'table' and values.err or tostring(values)
+      quarantine(schedule, quarantine_key, stats, member, 'route states unreadable: ' .. plain_error(why), now, quarantined)
     else
-      local expires_at = tonumber(table.remove(values)) -- issue 3; then as if never read
+      local expires_at = tonumber(table.remove(values)) -- then as if never read
       fields[#fields] = nil
       local _, held_until = parse_lease(values[#fields])
       if held_until and held_until > now then
         -- Still leased: the score was stale. Come back when the lease runs out.
         redis.call('ZADD', schedule, held_until, member)
       elseif expires_at and expires_at <= now then
-        expire_group(expiry, rkey, nid, member, first, values, #fields - 1) -- issue 3
+        expire_group(expiry, rkey, nid, member, first, values, #fields - 1)
       else
         local present, claimed, next_due = 0, 0, nil
         local last_raw, code, attempts, t -- routes of a group mostly share one state text
@@ -143,6 +146,8 @@ end
 local head = redis.call('ZRANGE', schedule, 0, 0, 'WITHSCORES')
 local next_due = -1
 if head[2] then next_due = tonumber(head[2]) end
-local reply = { next_due, quarantined, unreadable, blocks }
-for i = 1, #out do reply[4 + i] = out[i] end
+local time = redis.call('TIME')
+local redis_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local reply = { next_due, quarantined, unreadable, redis_ms, blocks }
+for i = 1, #out do reply[5 + i] = out[i] end
 return reply
