@@ -121,7 +121,8 @@ final class BenchScenarios {
 
     private static dev.herald.publish.PublishSettings withBatchSize(HeraldConfig cfg, int batch) {
       var s = Daemon.publishSettings(cfg);
-      return new dev.herald.publish.PublishSettings(batch, s.lease(), s.retries(), s.maxAttempts());
+      return new dev.herald.publish.PublishSettings(
+          batch, s.lease(), s.retries(), s.maxAttempts(), s.batchBytes());
     }
 
     private String command() {

@@ -277,7 +277,8 @@ final class Daemon {
         cfg.publisher().batchSize(),
         cfg.publisher().lease(),
         new RetryPlanner(backoff),
-        cfg.delivery().maxAttempts());
+        cfg.delivery().maxAttempts(),
+        cfg.publisher().batchBytes());
   }
 
   /** Connects, waiting with back-off while Redis does not answer; null if stopped meanwhile. */

@@ -74,15 +74,22 @@ public final class PublishCycle {
    * @param nextDueAt the earliest due time left, if any
    * @param sinkError null, or the Redis error with which the stream refused appends for a reason of
    *     the server's (OOM, READONLY, …)
+   * @param stoppedByBytes the claim stopped at its byte budget with routes still due
    */
-  public record Result(int claimed, int limit, Optional<Instant> nextDueAt, String sinkError) {
+  public record Result(
+      int claimed,
+      int limit,
+      Optional<Instant> nextDueAt,
+      String sinkError,
+      boolean stoppedByBytes) {
 
     public boolean sinkUnavailable() {
       return sinkError != null;
     }
 
+    /** A full batch: more routes may be due now. */
     public boolean wasFull() {
-      return claimed >= limit;
+      return claimed >= limit || stoppedByBytes;
     }
   }
 
@@ -97,14 +104,14 @@ public final class PublishCycle {
     int batchSize = Math.min(limit, s.batchSize());
     Instant start = clock.instant();
     String token = workerId + "." + Long.toString(++claims, 36);
-    ClaimedBatch batch = store.claimDue(start, s.lease(), token, batchSize);
+    ClaimedBatch batch = store.claimDue(start, s.lease(), token, batchSize, s.batchBytes());
     listener.onClaimed(batch.routeCount(), Duration.between(start, clock.instant()));
     for (String entry : batch.quarantined()) {
       LOG.error("schedule entry set aside as unreadable (kept in the quarantine hash): {}", entry);
       listener.onCorruptRecord("schedule entry " + entry);
     }
     if (batch.routeCount() == 0) {
-      return new Result(0, batchSize, batch.nextDueAt(), null);
+      return new Result(0, batchSize, batch.nextDueAt(), null, false);
     }
     List<RouteOutcome> outcomes = planner.plan(batch, s, clock.instant());
     Instant completedAt = clock.instant();
@@ -128,6 +135,11 @@ public final class PublishCycle {
       listener.onSinkUnavailable(report.sinkError());
     }
     listener.onBatchCompleted(batch.routeCount(), Duration.between(start, clock.instant()));
-    return new Result(batch.routeCount(), batchSize, batch.nextDueAt(), report.sinkError());
+    return new Result(
+        batch.routeCount(),
+        batchSize,
+        batch.nextDueAt(),
+        report.sinkError(),
+        batch.stoppedByBytes());
   }
 }

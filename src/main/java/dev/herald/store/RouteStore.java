@@ -31,12 +31,24 @@ import java.util.List;
  */
 public interface RouteStore {
 
+  /** The default of {@code publisher.batch-bytes}: 4 MiB of events per batch. */
+  int DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
+
   /**
-   * Leases up to {@code maxRoutes} due routes to {@code leaseToken} until {@code now + lease}.
+   * Leases up to {@code maxRoutes} due routes to {@code leaseToken} until {@code now + lease}, and
+   * no more than their events' estimated {@code maxBytes} (at least one route, whatever its size):
+   * a batch's completion is one script call, and Redis does not enforce {@code maxmemory} on a
+   * script once it has written.
    *
    * @param leaseToken unique per claim; must not contain {@code |}
    */
-  ClaimedBatch claimDue(Instant now, Duration lease, String leaseToken, int maxRoutes);
+  ClaimedBatch claimDue(
+      Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes);
+
+  /** As {@link #claimDue(Instant, Duration, String, int, long)}, with the default byte budget. */
+  default ClaimedBatch claimDue(Instant now, Duration lease, String leaseToken, int maxRoutes) {
+    return claimDue(now, lease, leaseToken, maxRoutes, DEFAULT_BATCH_BYTES);
+  }
 
   /**
    * Records the outcomes of routes claimed with {@code leaseToken}; see the contract above.

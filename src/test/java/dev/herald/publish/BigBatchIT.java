@@ -80,6 +80,29 @@ class BigBatchIT {
   }
 
   @Test
+  void a_batch_of_large_payloads_is_bounded_by_the_bytes_of_its_events_as_well_as_its_routes() {
+    String payload = "{\"blob\":\"" + "x".repeat(60_000) + "\"}";
+    List<String> ids = new ArrayList<>();
+    for (int n = 0; n < 10; n++) {
+      ids.addAll(h.submit(notification(Harness.recipients("u-", 50)).payloadJson(payload).build()));
+    }
+    PublishCycle cycle = h.cycle("w", Harness.settings(500, 5)); // publisher.batch-bytes: 4 MiB
+
+    PublishCycle.Result first = cycle.runOnce();
+
+    // 500 routes would append 30 MB in one script; 4 MiB holds 69 of these events.
+    assertThat(first.claimed()).isBetween(60, 70);
+    assertThat(first.wasFull()).as("more is due: the loop goes again at once").isTrue();
+    assertThat(h.streamEntries()).hasSize(first.claimed());
+    assertThat(first.claimed() + h.drain(cycle)).isEqualTo(500);
+    Map<String, Long> appended =
+        h.streamFields().stream()
+            .collect(Collectors.groupingBy(f -> f.get("event_id"), Collectors.counting()));
+    assertThat(appended).hasSize(500);
+    assertThat(appended.values()).as("appends per route").containsOnly(1L);
+  }
+
+  @Test
   void a_cancel_of_ten_thousand_leased_routes_refuses_their_completion() {
     String id = h.submit(notification(Harness.recipients("u-", ROUTES)).build()).get(0);
     List<String> cancelled = new ArrayList<>();

@@ -64,7 +64,7 @@ final class ClaimReply {
 
   Parsed parse(Object reply) {
     List<?> values = Replies.list(reply, "claim");
-    if (values.size() < 5) {
+    if (values.size() < 6) {
       throw new StoreException("unexpected claim reply of " + values.size() + " values");
     }
     long nextDue = Replies.number(values.get(0), "claim next due");
@@ -78,11 +78,12 @@ final class ClaimReply {
       unreadable.put(parts[0] + "\t" + parts[1], parts.length > 2 ? parts[2] : "unreadable");
     }
     long redisMillis = Replies.number(values.get(3), "claim Redis time");
-    long blocks = Replies.number(values.get(4), "claimed block count");
+    boolean stoppedByBytes = Replies.number(values.get(4), "claim byte budget reached") == 1;
+    long blocks = Replies.number(values.get(5), "claimed block count");
     // One block per claimed group; a notification with several groups comes back in several
     // blocks, its body only in the first.
     Map<String, Claimed> byId = new LinkedHashMap<>();
-    int at = 5;
+    int at = 6;
     for (long b = 0; b < blocks; b++) {
       String id = Replies.bytesAsText(values.get(at), "claimed notification id");
       Object body = values.get(at + 1);
@@ -119,6 +120,6 @@ final class ClaimReply {
     }
     Optional<Instant> next =
         nextDue < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(nextDue));
-    return new Parsed(new ClaimedBatch(claimed, next, quarantined), redisMillis);
+    return new Parsed(new ClaimedBatch(claimed, next, quarantined, stoppedByBytes), redisMillis);
   }
 }

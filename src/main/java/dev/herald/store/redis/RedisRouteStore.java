@@ -53,18 +53,20 @@ public final class RedisRouteStore implements RouteStore {
   }
 
   @Override
-  public ClaimedBatch claimDue(Instant now, Duration lease, String leaseToken, int maxRoutes) {
+  public ClaimedBatch claimDue(
+      Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes) {
     if (leaseToken.indexOf('|') >= 0) {
       throw new IllegalArgumentException("lease token must not contain '|': " + leaseToken);
     }
     List<byte[]> args =
-        new ScriptArgs(6)
+        new ScriptArgs(7)
             .add(keys.prefix())
             .add(now.toEpochMilli())
             .add(now.plus(lease).toEpochMilli())
             .add(leaseToken)
             .add(maxRoutes)
             .add(retention.published().toMillis())
+            .add(maxBytes)
             .list();
     Object reply =
         RedisErrors.call(

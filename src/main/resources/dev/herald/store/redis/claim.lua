@@ -11,6 +11,12 @@
 -- ARGV[4]  lease token (no '|')
 -- ARGV[5]  most routes to lease
 -- ARGV[6]  retention of finished notifications (ms), for expired notifications
+-- ARGV[7]  most bytes of events to lease (estimated), so that one completion never appends more
+--          (Redis does not enforce maxmemory on a script once it has written); the first route
+--          is leased whatever its size
+--
+-- Estimate: an event carries its notification's payload, which the record holds as the JSON
+-- string payload_json (escaped, so a little over the payload), and ROUTE_BYTES of ids and names.
 --
 -- Expiry: the due group of a notification whose expires_at has passed is not leased;
 -- its waiting routes end expired (expire_group in lib.lua).
@@ -21,7 +27,9 @@
 -- Reply: { next due ms or -1, { "member<TAB>reason" quarantined... },
 --          { "<id><TAB><index><TAB>why" for routes whose state was unreadable... },
 --          Redis's clock (TIME, ms) as the claim ran, so that the worker knows how its clock
---          stands to Redis's (complete.lua judges expiry by Redis's clock),
+--          stands to Redis's (complete.lua judges expiry by Redis's clock; TIME after writes
+--          needs effects replication: the only kind on Redis 7, the default since 5),
+--          1 when the byte budget stopped the claim with due routes left, else 0,
 --          block count, then per claimed group a block: notification id, body (nil when
 --          missing; 1 when an earlier block of this reply already carried it), run count, then
 --          per run of consecutive routes with the same attempts and due time:
@@ -33,6 +41,9 @@ local now = tonumber(ARGV[2])
 local lease_until = tonumber(ARGV[3])
 local token = ARGV[4]
 local budget = tonumber(ARGV[5])
+local bytes_left = tonumber(ARGV[7])
+local bytes_full = false -- the byte budget stopped the claim
+local ROUTE_BYTES = 256
 local expiry = { prefix = prefix, now = now, schedule = schedule, stats = stats,
   retention = KEYS[4], retention_ms = tonumber(ARGV[6]), type_figures = KEYS[5] } -- expire_group
 
@@ -41,10 +52,31 @@ local quarantined = {}
 local unreadable = {}
 local out = {}
 local blocks = 0
+local claimed_total = 0
 local body_sent = {}  -- notification id -> true once a block carried its body
+local bodies = {}     -- notification id -> its record (false when missing), read once
+local event_bytes = {} -- notification id -> estimated bytes of one of its events
+
+-- The notification's record and the estimated size of one of its events (see the header).
+local function record_of(nid)
+  if bodies[nid] == nil then
+    local ok, body = pcall(redis.call, 'GET', prefix .. 'n:' .. nid)
+    body = ok and body or false
+    bodies[nid] = body
+    local size = ROUTE_BYTES
+    if body then
+      local from = string.find(body, '"payload_json":"', 1, true)
+      -- The string ends at the first '","' after it: inside it every quote is escaped.
+      local to = from and string.find(body, '","', from + 16, true)
+      size = size + (to and (to - from - 16) or #body)
+    end
+    event_bytes[nid] = size
+  end
+  return bodies[nid]
+end
 
 for _, member in ipairs(members) do
-  if budget <= 0 then break end
+  if budget <= 0 or bytes_full then break end
   local nid, first, last = parse_member(member)
   if not nid then
     quarantine(schedule, quarantine_key, stats, member, 'unreadable schedule member', now, quarantined)
@@ -88,8 +120,15 @@ for _, member in ipairs(members) do
             local at = now -- an unreadable state is due at once, to be dead-lettered
             if code then at = needs_worker_at(code, t) end
             if at and at <= now then
-              if budget > 0 then
+              record_of(nid)
+              if budget > 0 and not bytes_full and claimed_total > 0
+                  and event_bytes[nid] > bytes_left then
+                bytes_full = true
+              end
+              if budget > 0 and not bytes_full then
                 budget = budget - 1
+                claimed_total = claimed_total + 1
+                bytes_left = bytes_left - event_bytes[nid]
                 claimed = claimed + 1
                 local index = first + j - 1
                 if not runs_at then
@@ -97,8 +136,7 @@ for _, member in ipairs(members) do
                   if body_sent[nid] then
                     out[#out + 1] = 1
                   else
-                    local ok, body = pcall(redis.call, 'GET', prefix .. 'n:' .. nid)
-                    out[#out + 1] = ok and body or false
+                    out[#out + 1] = record_of(nid)
                     body_sent[nid] = true
                   end
                   out[#out + 1] = 0
@@ -148,6 +186,6 @@ local next_due = -1
 if head[2] then next_due = tonumber(head[2]) end
 local time = redis.call('TIME')
 local redis_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local reply = { next_due, quarantined, unreadable, redis_ms, blocks }
-for i = 1, #out do reply[5 + i] = out[i] end
+local reply = { next_due, quarantined, unreadable, redis_ms, bytes_full and 1 or 0, blocks }
+for i = 1, #out do reply[6 + i] = out[i] end
 return reply
