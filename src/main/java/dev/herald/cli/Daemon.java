@@ -217,7 +217,8 @@ final class Daemon {
             this::publishSettings,
             () -> config.get().publisher().pollInterval(),
             clock,
-            listener)
+            listener,
+            backend.breakers())
         .loop(
             cfg.publisher().workers(),
             waiter,

@@ -1,10 +1,13 @@
 package dev.herald.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.store.BreakerBoard.StreamBreaker;
 import dev.herald.store.IntakeSnapshot;
 import dev.herald.store.RouteFigures;
 import dev.herald.store.StoreSnapshot;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -20,8 +23,9 @@ import picocli.CommandLine.Spec;
     name = "stats",
     description = {
       "Show what the store holds now: routes by status, schedule depth, routes due now and the",
-      "lag of the oldest, dead letters by classification, gateway stream lengths, the intake",
-      "(intents waiting, unacknowledged per consumer, rejected), and totals.",
+      "lag of the oldest, dead letters by classification, gateway stream lengths, the stream",
+      "breakers open in running Herald processes, the intake (intents waiting, unacknowledged",
+      "per consumer, rejected), and totals.",
     },
     footer = {
       "",
@@ -32,7 +36,8 @@ import picocli.CommandLine.Spec;
       "",
       "pending and failed include the routes a worker holds at the moment. The figures by",
       "type and classification are kept by the scripts as routes change (no scan); the",
-      "dead-letter total is the size of the dead-letter index.",
+      "dead-letter total is the size of the dead-letter index. A breaker shows while its",
+      "process keeps reporting it (every few seconds); one not reported for 30s is left out.",
       "Exit codes: 0 ok, 69 Redis unavailable, 78 bad config.",
     })
 final class StatsCommand implements Callable<Integer> {
@@ -58,11 +63,22 @@ final class StatsCommand implements Callable<Integer> {
       StoreSnapshot snapshot = ctx.backend().stats().snapshot(now, streams);
       RouteFigures figures = ctx.backend().stats().routeFigures();
       IntakeSnapshot intake = ctx.intents().snapshot();
+      List<StreamBreaker> breakers = ctx.backend().breakers().read(now);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(DeadLetterJson.pretty(toJson(now, snapshot, figures, intake)));
+        ObjectNode root = toJson(now, snapshot, figures, intake);
+        ArrayNode open = root.putArray("breakers");
+        breakers.forEach(
+            b ->
+                open.addObject()
+                    .put("stream", b.stream())
+                    .put("process", b.process())
+                    .put("open_since", Times.iso(b.since()))
+                    .put("reported_at", Times.iso(b.reportedAt()))
+                    .put("reason", b.reason()));
+        out.println(DeadLetterJson.pretty(root));
       } else {
-        print(out, ctx.config().namespace(), now, snapshot, figures, intake);
+        print(out, ctx.config().namespace(), now, snapshot, figures, intake, breakers);
       }
       out.flush();
     }
@@ -75,7 +91,8 @@ final class StatsCommand implements Callable<Integer> {
       Instant now,
       StoreSnapshot s,
       RouteFigures f,
-      IntakeSnapshot intake) {
+      IntakeSnapshot intake,
+      List<StreamBreaker> breakers) {
     out.printf("herald stats at %s, namespace '%s'%n%n", Times.table(now), namespace);
     out.println("routes now");
     line(out, "pending", f.total("pending"), "waiting for a first attempt");
@@ -102,6 +119,8 @@ final class StatsCommand implements Callable<Integer> {
     out.println("streams");
     s.streamLengths().forEach((name, n) -> line(out, name, n, n < 0 ? "not a stream" : "entries"));
     out.println();
+    printBreakers(out, now, breakers);
+    out.println();
     printIntake(out, intake);
     out.println();
     out.println("totals since the store was created");
@@ -111,6 +130,27 @@ final class StatsCommand implements Callable<Integer> {
     if (byType) {
       out.println();
       printByType(out, f);
+    }
+  }
+
+  private static void printBreakers(PrintWriter out, Instant now, List<StreamBreaker> breakers) {
+    out.println("stream breakers (open: its routes wait, uncharged, while one probes the stream)");
+    if (breakers.isEmpty()) {
+      out.println("  none open");
+    }
+    for (StreamBreaker b : breakers) {
+      out.println(
+          TextTable.fit(
+              String.format(
+                  Locale.ROOT,
+                  "  %-24s open since %s (%s), in %s, reported %s ago",
+                  b.stream(),
+                  Times.table(b.since()),
+                  Times.span(Duration.between(b.since(), now)),
+                  b.process(),
+                  Times.span(Duration.between(b.reportedAt(), now))),
+              TextTable.DEFAULT_WIDTH));
+      out.println(TextTable.fit("    " + b.reason(), TextTable.DEFAULT_WIDTH));
     }
   }
 

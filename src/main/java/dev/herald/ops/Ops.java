@@ -23,6 +23,7 @@ public final class Ops implements AutoCloseable {
   private final OpsSettings settings;
   private final Clock clock;
   private final Metrics metrics;
+  private final BreakerMetrics breakerMetrics;
   private final IntakeMetrics intakeMetrics;
   private final Health health;
   private final Readiness readiness;
@@ -42,7 +43,8 @@ public final class Ops implements AutoCloseable {
     this.intakeMetrics = new IntakeMetrics(metrics.registry());
     this.health = new Health(clock, pollInterval);
     this.readiness = new Readiness(settings.readyTimeout());
-    this.publisherListener = FanOutListener.of(metrics, health);
+    this.breakerMetrics = new BreakerMetrics(metrics.registry());
+    this.publisherListener = FanOutListener.of(metrics, breakerMetrics, health);
   }
 
   /**
@@ -96,6 +98,7 @@ public final class Ops implements AutoCloseable {
   public synchronized void connected(
       StatsStore stats, Runnable ping, Supplier<Collection<String>> streams) {
     readiness.connected(ping);
+    breakerMetrics.known(streams.get());
     storeCollector = new StoreCollector(stats, streams, clock, settings.readyTimeout(), metrics);
     metrics.registry().register(storeCollector);
   }

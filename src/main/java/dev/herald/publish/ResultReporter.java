@@ -2,17 +2,20 @@ package dev.herald.publish;
 
 import dev.herald.domain.FailureKind;
 import dev.herald.domain.Notification;
+import dev.herald.publish.SinkBreaker.Transition;
 import dev.herald.store.ClaimedRoute;
 import dev.herald.store.CompletionReport.RouteResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * Tells the logs, the listener and the breaker what became of each route of a batch. The one place
- * a route's outcome is logged: with the notification, route and attempt in the MDC.
+ * a route's outcome is logged: with the notification, route and attempt in the MDC. The one place a
+ * breaker's opening and closing are logged, once each.
  */
 final class ResultReporter {
 
@@ -29,9 +32,15 @@ final class ResultReporter {
 
   /**
    * @param stream where the route was to be appended, or null when it was not to be
+   * @param probe the route probed its stream's open breaker
    */
   void report(
-      RouteResult result, Notification n, String stream, Instant completedAt, Duration lease) {
+      RouteResult result,
+      Notification n,
+      String stream,
+      boolean probe,
+      Instant completedAt,
+      Duration lease) {
     ClaimedRoute route = result.route();
     RouteInfo info =
         new RouteInfo(
@@ -47,7 +56,9 @@ final class ResultReporter {
       switch (result.status()) {
         case PUBLISHED -> {
           LOG.debug("published {} as entry {}", info.ref(), result.entryId());
-          breaker.onPublished(stream);
+          if (stream != null && breaker.onPublished(stream) == Transition.CLOSED) {
+            closed(stream);
+          }
           listener.onPublished(info, Duration.between(route.dueAt(), completedAt));
         }
         case RETRY_SCHEDULED -> {
@@ -76,21 +87,21 @@ final class ResultReporter {
           }
           listener.onDeadLettered(info, result.failure());
         }
-        case DEFERRED -> {
-          rateLimited.warn(
-              "breaker " + stream,
-              "appends to stream {} keep failing: its routes wait, uncharged, until {} when one"
-                  + " probe is tried",
-              stream,
-              breaker.reopensAt(stream));
-          listener.onDeferred(info);
-        }
         case REFUSED -> {
-          breaker.onAppendFailed(stream);
+          refused(stream, result.failure().message());
           LOG.debug("route {} not appended, uncharged: {}", info.ref(), result.failure().message());
           listener.onDeferred(info);
         }
+        case DEFERRED -> {
+          LOG.debug(
+              "route {} deferred, uncharged, until {}: the breaker of stream {} is open",
+              info.ref(),
+              breaker.reopensAt(stream),
+              stream);
+          listener.onDeferred(info);
+        }
         case LEASE_LOST -> {
+          probeLost(stream, probe);
           LOG.debug(
               "route {}: lease lost before completion (lease {}); another worker has it",
               info.ref(),
@@ -98,14 +109,17 @@ final class ResultReporter {
           listener.onLeaseLost(info);
         }
         case EXPIRED -> {
+          probeLost(stream, probe);
           LOG.debug("route {} expired before it was published", info.ref());
           listener.onExpired(info);
         }
-        case SINK_UNAVAILABLE ->
-            LOG.debug(
-                "route {} left leased: stream unavailable ({})",
-                info.ref(),
-                result.failure().message());
+        case SINK_UNAVAILABLE -> {
+          refused(stream, result.failure().message());
+          LOG.debug(
+              "route {} left leased, to be sent again: stream unavailable ({})",
+              info.ref(),
+              result.failure().message());
+        }
       }
     } finally {
       MDC.remove("notification");
@@ -114,10 +128,56 @@ final class ResultReporter {
     }
   }
 
-  /** An append the stream refused counts against its breaker; a payload's fault does not. */
+  /** A stream the ACL does not let Herald write: as if it had refused an append. */
+  void denied(String stream, String error) {
+    refused(stream, error);
+  }
+
+  /**
+   * An append the stream refused for a reason Herald cannot tell from the route's counts against
+   * its breaker; a payload's fault does not.
+   */
   private void appendFailed(RouteResult result, String stream) {
     if (stream != null && result.failure().kind() == FailureKind.GATEWAY_STREAM_PUBLISH_FAILED) {
-      breaker.onAppendFailed(stream);
+      if (breaker.onAppendFailed(stream, result.failure().message()) == Transition.OPENED) {
+        opened(stream, result.failure().message());
+      }
     }
+  }
+
+  private void refused(String stream, String error) {
+    if (stream != null && breaker.onRefused(stream, error) == Transition.OPENED) {
+      opened(stream, error);
+    }
+  }
+
+  private void probeLost(String stream, boolean probe) {
+    if (probe && stream != null) {
+      breaker.onProbeLost(stream);
+    }
+  }
+
+  private void opened(String stream, String error) {
+    LOG.warn(
+        "stream {} refuses appends ({}): its breaker opened; its routes wait without being charged"
+            + " an attempt, and one probes the stream every {} or so",
+        stream,
+        error,
+        seconds(SinkBreaker.FIRST_COOL_DOWN));
+    listener.onBreakerOpened(stream, error);
+  }
+
+  private void closed(String stream) {
+    Duration openFor = breaker.lastOpenFor(stream);
+    LOG.info(
+        "stream {} takes appends again: its breaker closed after {} open; its waiting routes go out"
+            + " now",
+        stream,
+        seconds(openFor));
+    listener.onBreakerClosed(stream, openFor);
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
   }
 }

@@ -2,7 +2,9 @@ package dev.herald.store;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The publisher's port to the schedule and the route states.
@@ -63,6 +65,12 @@ public interface RouteStore {
   default CompletionReport complete(String leaseToken, Instant now, List<RouteOutcome> outcomes) {
     return complete(leaseToken, now, outcomes, now.plusSeconds(1));
   }
+
+  /**
+   * Of these streams, those Redis's ACL does not let this connection write, each with Redis's
+   * error: a completion that would append to one of them is refused whole ({@code NOPERM}).
+   */
+  Map<String, String> deniedStreams(Collection<String> streams);
 
   /**
    * Deletes up to {@code limit} notifications whose routes all finished (published, expired or

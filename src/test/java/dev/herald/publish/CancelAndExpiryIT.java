@@ -95,7 +95,7 @@ class CancelAndExpiryIT {
 
   @Test
   void published_routes_stay_published_and_dead_letters_leave_the_dead_index() {
-    h.raw.set(h.stream, "not a stream: every append fails");
+    h.exhaustStream(); // every append fails, charged
     String id = h.submit(notification("u-1", "u-2").build()).get(0);
     h.drain(h.cycle("w", Harness.settings(100, 1))); // one attempt each: both dead letters
     assertThat(h.raw.zcard(h.keys.deadLetters())).isEqualTo(2);
@@ -237,7 +237,7 @@ class CancelAndExpiryIT {
   @Test
   void a_route_failing_past_its_expiry_ends_expired_not_dead() {
     Instant t0 = h.clock.instant();
-    h.raw.set(h.stream, "not a stream: every append fails");
+    h.exhaustStream(); // every append fails, charged
     String failing = h.submit(notification("u-1").expiresAt(t0.plusMillis(1500)).build()).get(0);
     PublishCycle cycle = h.cycle("w", Harness.settings(100, 5));
     cycle.runOnce(); // the append fails: retry at +1s, still before the expiry

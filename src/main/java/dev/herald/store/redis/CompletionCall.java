@@ -3,6 +3,7 @@ package dev.herald.store.redis;
 import dev.herald.domain.Channel;
 import dev.herald.domain.Failure;
 import dev.herald.domain.FailureKind;
+import dev.herald.domain.GatewayEvent;
 import dev.herald.store.ClaimedRoute;
 import dev.herald.store.CompletionReport;
 import dev.herald.store.CompletionReport.RouteResult;
@@ -29,6 +30,7 @@ final class CompletionCall {
   private static final int DEAD = 300;
   private static final int DEFER = 400;
   private static final int PROBE = 500;
+  private static final int FOLLOW = 600;
 
   /** Index and attempts travel as one number: index * 2^20 + attempts (see complete.lua). */
   private static final long INDEX_FACTOR = 1L << 20;
@@ -55,12 +57,10 @@ final class CompletionCall {
       byNotification
           .computeIfAbsent(outcome.route().notificationId(), id -> new ArrayList<>())
           .add(outcome);
-      if (outcome instanceof RouteOutcome.Publish p) {
-        Channel channel = p.event().channel();
-        if (!streamNumbers.containsKey(channel.stream())) {
-          streams.add(channel);
-          streamNumbers.put(channel.stream(), streams.size());
-        }
+      GatewayEvent event = eventOf(outcome);
+      if (event != null && !streamNumbers.containsKey(event.channel().stream())) {
+        streams.add(event.channel());
+        streamNumbers.put(event.channel().stream(), streams.size());
       }
     }
     ordered = new ArrayList<>(outcomes.size());
@@ -114,6 +114,10 @@ final class CompletionCall {
           args.add(DEAD).add(failures.encode(d.failure()));
         } else if (outcome instanceof RouteOutcome.Defer d) {
           args.add(DEFER).add(d.until().toEpochMilli());
+        } else if (outcome instanceof RouteOutcome.Follow f) {
+          args.add(FOLLOW + streamNumbers.get(f.event().channel().stream()));
+          args.add(f.event().eventId()).add(f.event().userId()).add(f.event().routeId());
+          args.add(f.until().toEpochMilli());
         }
       }
     }
@@ -122,11 +126,23 @@ final class CompletionCall {
 
   private static List<String> sharedFields(List<RouteOutcome> outcomes) {
     for (RouteOutcome outcome : outcomes) {
-      if (outcome instanceof RouteOutcome.Publish p) {
-        return p.event().shared().fields();
+      GatewayEvent event = eventOf(outcome);
+      if (event != null) {
+        return event.shared().fields();
       }
     }
     return List.of();
+  }
+
+  /** The event an outcome may append, or null. */
+  private static GatewayEvent eventOf(RouteOutcome outcome) {
+    if (outcome instanceof RouteOutcome.Publish p) {
+      return p.event();
+    }
+    if (outcome instanceof RouteOutcome.Follow f) {
+      return f.event();
+    }
+    return null;
   }
 
   CompletionReport parse(Object reply, Instant now) {

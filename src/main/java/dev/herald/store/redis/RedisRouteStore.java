@@ -4,9 +4,13 @@ import dev.herald.store.ClaimedBatch;
 import dev.herald.store.CompletionReport;
 import dev.herald.store.RouteOutcome;
 import dev.herald.store.RouteStore;
+import dev.herald.store.StoreAccessDeniedException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import redis.clients.jedis.Protocol.Command;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -110,6 +114,22 @@ public final class RedisRouteStore implements RouteStore {
       clockOffsetMillis = offset;
     }
     return offset;
+  }
+
+  @Override
+  public Map<String, String> deniedStreams(Collection<String> streams) {
+    Map<String, String> denied = new LinkedHashMap<>();
+    for (String stream : streams) {
+      try {
+        RedisErrors.call(
+            "checking access to stream " + stream,
+            () -> scripts.streamAccess.run(redis, List.of(stream), List.of()));
+      } catch (StoreAccessDeniedException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        denied.put(stream, cause.getMessage());
+      }
+    }
+    return denied;
   }
 
   @Override

@@ -25,6 +25,9 @@
 --     3 dead letter: failure (JSON)
 --     4 defer:       until ms (not tried, not charged: the worker's breaker for the stream is open)
 --     5 probe:       as publish, but a failed append is not charged (it probes an open breaker)
+--     6 follow:      event_id, user_id, route_id, until ms: publish (uncharged) only if an append
+--                    to its stream got through earlier in this call (its breaker's probe), else
+--                    wait, uncharged, until then
 --
 -- A route is changed only while its group's lease has ARGV[3] as token (see the invariant in
 -- lib.lua): then the route is as the claim found it, and nothing needs to be read again.
@@ -76,9 +79,9 @@ local stream_count = tonumber(ARGV[8])
 local type_figures = KEYS[5 + stream_count]
 local finishing = { now = now, retention = retention, retention_ms = retention_ms }
 
-local STREAM_REFUSALS = {}
+local STREAM_REFUSALS = { WRONGTYPE = true, NOPERM = true }
 -- Arguments per route, by outcome (see the header).
-local ROUTE_ARGS = { 6, 4, 3, 3, 6 }
+local ROUTE_ARGS = { 6, 4, 3, 3, 6, 6 }
 
 local time = redis.call('TIME')
 local expiry_now = math.max(now,
@@ -139,6 +142,7 @@ local counts = { published = 0, retried = 0, dead_lettered = 0, lease_conflicts 
 local figures = {} -- route figures by type, written once at the end (lib.lua)
 local sink_error = nil -- a server refusal: nothing more is appended in this call
 local refused = {}     -- stream key -> the error with which it refused an append in this call
+local appended = {}    -- stream key -> true once an append to it got through in this call
 local wrote = false
 local published_prefix = {} -- attempts -> 's|<attempts>|<now>|'
 
@@ -173,7 +177,7 @@ for _, note in ipairs(notes) do
     local kind = tonumber(ARGV[i + 1])
     local outcome = math.floor(kind / 100)
     local publish, retry_at, failure = false, -1, nil
-    if outcome == 1 or outcome == 5 then
+    if outcome == 1 or outcome == 5 or outcome == 6 then
       publish = true
       local stream_no = kind % 100
       xadd[1] = KEYS[4 + stream_no]
@@ -210,7 +214,7 @@ for _, note in ipairs(notes) do
       finished = finished + 1
       counts.expired = counts.expired + 1
       reply[#reply + 1] = 'expired'
-    elseif outcome == 4 then
+    elseif outcome == 4 or (outcome == 6 and not appended[xadd[1]] and not refused[xadd[1]]) then
       wait_uncharged(index, attempts - 1, retry_at, group)
       reply[#reply + 1] = 'deferred'
     elseif publish and refused[xadd[1]] then
@@ -228,7 +232,7 @@ for _, note in ipairs(notes) do
           elseif STREAM_REFUSALS[string.match(err, '^(%u+)') or ''] then
             refused[xadd[1]] = err
             refusal = err
-          elseif outcome == 5 then
+          elseif outcome == 5 or outcome == 6 then
             refusal = err -- the probe of an open breaker: evidence about the stream, uncharged
           else
             failure = cjson.encode({ classification = 'gateway_stream_publish_failed',
@@ -236,6 +240,7 @@ for _, note in ipairs(notes) do
           end
         else
           entry_id = id
+          appended[xadd[1]] = true
           wrote = true
         end
       end
