@@ -1,13 +1,11 @@
 package dev.herald.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.store.BreakerBoard.StreamBreaker;
 import dev.herald.store.IntakeSnapshot;
 import dev.herald.store.RouteFigures;
 import dev.herald.store.StoreSnapshot;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -67,15 +65,7 @@ final class StatsCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ObjectNode root = toJson(now, snapshot, figures, intake);
-        ArrayNode open = root.putArray("breakers");
-        breakers.forEach(
-            b ->
-                open.addObject()
-                    .put("stream", b.stream())
-                    .put("process", b.process())
-                    .put("open_since", Times.iso(b.since()))
-                    .put("reported_at", Times.iso(b.reportedAt()))
-                    .put("reason", b.reason()));
+        StatsBreakers.json(root, breakers);
         out.println(DeadLetterJson.pretty(root));
       } else {
         print(out, ctx.config().namespace(), now, snapshot, figures, intake, breakers);
@@ -119,7 +109,7 @@ final class StatsCommand implements Callable<Integer> {
     out.println("streams");
     s.streamLengths().forEach((name, n) -> line(out, name, n, n < 0 ? "not a stream" : "entries"));
     out.println();
-    printBreakers(out, now, breakers);
+    StatsBreakers.print(out, now, breakers);
     out.println();
     printIntake(out, intake);
     out.println();
@@ -130,27 +120,6 @@ final class StatsCommand implements Callable<Integer> {
     if (byType) {
       out.println();
       printByType(out, f);
-    }
-  }
-
-  private static void printBreakers(PrintWriter out, Instant now, List<StreamBreaker> breakers) {
-    out.println("stream breakers (open: its routes wait, uncharged, while one probes the stream)");
-    if (breakers.isEmpty()) {
-      out.println("  none open");
-    }
-    for (StreamBreaker b : breakers) {
-      out.println(
-          TextTable.fit(
-              String.format(
-                  Locale.ROOT,
-                  "  %-24s open since %s (%s), in %s, reported %s ago",
-                  b.stream(),
-                  Times.table(b.since()),
-                  Times.span(Duration.between(b.since(), now)),
-                  b.process(),
-                  Times.span(Duration.between(b.reportedAt(), now))),
-              TextTable.DEFAULT_WIDTH));
-      out.println(TextTable.fit("    " + b.reason(), TextTable.DEFAULT_WIDTH));
     }
   }
 

@@ -52,17 +52,18 @@ final class ResultReporter {
     MDC.put("notification", route.notificationId());
     MDC.put("route", info.routeId() == null ? "#" + route.index() : info.routeId().toString());
     MDC.put("attempt", Integer.toString(route.attempt()));
+    Transition transition = Transition.NONE; // logged after the route's MDC: it is the stream's
     try {
       switch (result.status()) {
         case PUBLISHED -> {
           LOG.debug("published {} as entry {}", info.ref(), result.entryId());
-          if (stream != null && breaker.onPublished(stream) == Transition.CLOSED) {
-            closed(stream);
+          if (stream != null) {
+            transition = breaker.onPublished(stream);
           }
           listener.onPublished(info, Duration.between(route.dueAt(), completedAt));
         }
         case RETRY_SCHEDULED -> {
-          appendFailed(result, stream);
+          transition = appendFailed(result, stream);
           rateLimited.warn(
               "retry",
               "route {} attempt {} failed ({}: {}); retrying with backoff",
@@ -73,7 +74,7 @@ final class ResultReporter {
           listener.onRetryScheduled(info, result.failure());
         }
         case DEAD_LETTERED -> {
-          appendFailed(result, stream);
+          transition = appendFailed(result, stream);
           LOG.error(
               "route {} is a dead letter after attempt {} ({}: {}); inspect with `herald routes"
                   + " show {}`",
@@ -88,7 +89,7 @@ final class ResultReporter {
           listener.onDeadLettered(info, result.failure());
         }
         case REFUSED -> {
-          refused(stream, result.failure().message());
+          transition = refused(stream, result.failure().message());
           LOG.debug("route {} not appended, uncharged: {}", info.ref(), result.failure().message());
           listener.onDeferred(info);
         }
@@ -114,7 +115,7 @@ final class ResultReporter {
           listener.onExpired(info);
         }
         case SINK_UNAVAILABLE -> {
-          refused(stream, result.failure().message());
+          transition = refused(stream, result.failure().message());
           LOG.debug(
               "route {} left leased, to be sent again: stream unavailable ({})",
               info.ref(),
@@ -126,29 +127,33 @@ final class ResultReporter {
       MDC.remove("route");
       MDC.remove("attempt");
     }
+    if (transition == Transition.OPENED) {
+      opened(stream, breaker.reason(stream));
+    } else if (transition == Transition.CLOSED) {
+      closed(stream);
+    }
   }
 
   /** A stream the ACL does not let Herald write: as if it had refused an append. */
   void denied(String stream, String error) {
-    refused(stream, error);
+    if (refused(stream, error) == Transition.OPENED) {
+      opened(stream, error);
+    }
   }
 
   /**
    * An append the stream refused for a reason Herald cannot tell from the route's counts against
    * its breaker; a payload's fault does not.
    */
-  private void appendFailed(RouteResult result, String stream) {
+  private Transition appendFailed(RouteResult result, String stream) {
     if (stream != null && result.failure().kind() == FailureKind.GATEWAY_STREAM_PUBLISH_FAILED) {
-      if (breaker.onAppendFailed(stream, result.failure().message()) == Transition.OPENED) {
-        opened(stream, result.failure().message());
-      }
+      return breaker.onAppendFailed(stream, result.failure().message());
     }
+    return Transition.NONE;
   }
 
-  private void refused(String stream, String error) {
-    if (stream != null && breaker.onRefused(stream, error) == Transition.OPENED) {
-      opened(stream, error);
-    }
+  private Transition refused(String stream, String error) {
+    return stream == null ? Transition.NONE : breaker.onRefused(stream, error);
   }
 
   private void probeLost(String stream, boolean probe) {
@@ -159,19 +164,18 @@ final class ResultReporter {
 
   private void opened(String stream, String error) {
     LOG.warn(
-        "stream {} refuses appends ({}): its breaker opened; its routes wait without being charged"
-            + " an attempt, and one probes the stream every {} or so",
+        "stream {} refuses appends ({}): its breaker opened; its routes wait and are charged no"
+            + " attempt, while one of them probes the stream every second",
         stream,
-        error,
-        seconds(SinkBreaker.FIRST_COOL_DOWN));
+        error);
     listener.onBreakerOpened(stream, error);
   }
 
   private void closed(String stream) {
     Duration openFor = breaker.lastOpenFor(stream);
     LOG.info(
-        "stream {} takes appends again: its breaker closed after {} open; its waiting routes go out"
-            + " now",
+        "stream {} takes appends again: its breaker closed after {} open; its waiting routes go"
+            + " out now",
         stream,
         seconds(openFor));
     listener.onBreakerClosed(stream, openFor);

@@ -115,6 +115,13 @@ public final class SinkBreaker {
     }
   }
 
+  /** What opened the stream's breaker (or failed its last probe); null when it is closed. */
+  public String reason(String stream) {
+    StreamState s = streams.get(stream);
+    Open o = s == null ? null : s.open();
+    return o == null ? null : o.reason();
+  }
+
   /** How long the stream's breaker was open when it last closed (zero if it never did). */
   public Duration lastOpenFor(String stream) {
     StreamState s = streams.get(stream);
