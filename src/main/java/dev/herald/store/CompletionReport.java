@@ -7,9 +7,10 @@ import java.util.List;
  * What {@link RouteStore#complete} did with each outcome, in the order given.
  *
  * @param results one per outcome
- * @param sinkError null, or the error of a stream append that failed for a reason that is not the
- *     route's (Redis out of memory, read-only, loading): routes from that one on were left leased
- *     and untouched, so they keep their attempts and come back when their lease runs out
+ * @param sinkError null, or the error with which the server refused an append (Redis out of
+ *     memory, read-only): routes from that one on were left leased and untouched, so they keep
+ *     their attempts; the worker sends them again under the same lease (or they come back when it
+ *     runs out)
  */
 public record CompletionReport(List<RouteResult> results, String sinkError) {
 
