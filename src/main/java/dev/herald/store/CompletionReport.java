@@ -7,10 +7,10 @@ import java.util.List;
  * What {@link RouteStore#complete} did with each outcome, in the order given.
  *
  * @param results one per outcome
- * @param sinkError null, or the error with which the server refused an append (Redis out of
- *     memory, read-only): routes from that one on were left leased and untouched, so they keep
- *     their attempts; the worker sends them again under the same lease (or they come back when it
- *     runs out)
+ * @param sinkError null, or the error with which the server refused an append (Redis out of memory,
+ *     read-only): routes from that one on were left leased and untouched, so they keep their
+ *     attempts; the worker sends them again under the same lease (or they come back when it runs
+ *     out)
  */
 public record CompletionReport(List<RouteResult> results, String sinkError) {
 

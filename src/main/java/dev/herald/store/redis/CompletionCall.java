@@ -15,8 +15,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The keys and arguments of one complete.lua call (layout in its header), and the reading of its
@@ -96,7 +98,17 @@ final class CompletionCall {
       List<String> shared = sharedFields(entry.getValue());
       args.add(shared.size());
       shared.forEach(args::add);
-      args.add(entry.getValue().size());
+      // The groups first, and the size of the route block, so that the script reads every lease
+      // before its first write without walking the routes twice.
+      Set<Integer> groups = new LinkedHashSet<>();
+      int values = 0;
+      for (RouteOutcome outcome : entry.getValue()) {
+        groups.add(outcome.route().index() - outcome.route().index() % RouteGroups.SIZE);
+        values += argCount(outcome);
+      }
+      args.add(groups.size());
+      groups.forEach(args::add);
+      args.add(entry.getValue().size()).add(values);
       for (RouteOutcome outcome : entry.getValue()) {
         ClaimedRoute route = outcome.route();
         args.add(route.index() * INDEX_FACTOR + route.attempts());
@@ -122,6 +134,14 @@ final class CompletionCall {
       }
     }
     return args.list();
+  }
+
+  /** The values one route takes in the arguments (complete.lua's ROUTE_ARGS). */
+  private static int argCount(RouteOutcome outcome) {
+    if (outcome instanceof RouteOutcome.Publish || outcome instanceof RouteOutcome.Follow) {
+      return 6;
+    }
+    return outcome instanceof RouteOutcome.Retry ? 4 : 3;
   }
 
   private static List<String> sharedFields(List<RouteOutcome> outcomes) {

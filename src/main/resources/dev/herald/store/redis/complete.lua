@@ -16,8 +16,9 @@
 -- ARGV[7]  when a route whose stream refused the append is due again (ms)
 -- ARGV[8]  stream count S, then ARGV[9..8+S] their MAXLEN (~), in KEYS order
 -- then per notification: id, type ('' when unknown), shared field count 2k, the 2k shared
---   fields (name, value, ...),
---   route count m, then m routes: index * 2^20 + attempts before this one (as claimed),
+--   fields (name, value, ...), group count g, the g groups' first indexes,
+--   route count m, the number of values of the m routes, then the m routes:
+--   index * 2^20 + attempts before this one (as claimed),
 --   outcome * 100 + stream number, and by outcome
 --     1 publish:     event_id, user_id, route_id, retry at ms if the append fails
 --                    (-1: dead letter instead)
@@ -105,19 +106,12 @@ while i <= argc do
   local note = { nid = ARGV[i], ntype = ARGV[i + 1], shared_at = i + 3,
     shared_count = tonumber(ARGV[i + 2]) }
   i = i + 3 + note.shared_count
+  local fields = { 'exp' }
+  for k = 1, tonumber(ARGV[i]) do fields[k + 1] = 'L' .. ARGV[i + k] end
+  i = i + #fields -- the count and the g firsts
   note.route_count = tonumber(ARGV[i])
-  note.routes_at = i + 1
-  i = i + 1
-  local fields, seen = { 'exp' }, {}
-  for _ = 1, note.route_count do
-    local index = math.floor(tonumber(ARGV[i]) / 1048576)
-    local first = index - index % GROUP_SIZE
-    if not seen[first] then
-      seen[first] = true
-      fields[#fields + 1] = 'L' .. first
-    end
-    i = i + ROUTE_ARGS[math.floor(tonumber(ARGV[i + 1]) / 100)]
-  end
+  note.routes_at = i + 2
+  i = i + 2 + tonumber(ARGV[i + 1])
   total_routes = total_routes + note.route_count
   local rkey = prefix .. 'r:' .. note.nid
   local values = call_in_slices('HMGET', rkey, fields, SLICE)

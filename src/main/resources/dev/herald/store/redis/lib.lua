@@ -89,10 +89,15 @@ end
 -- (LUAI_MAXCSTACK), and a script that fails half-way is not rolled back. per_call must be a
 -- multiple of the values per item (2 for HSET and ZADD pairs); SLICE is the usual one. key false:
 -- the command takes only the args (DEL of many keys). Returns the replies of the slices strung
--- together when they are arrays (HMGET), else nothing.
+-- together when they are arrays (HMGET); nothing is sent for no args.
 local SLICE = 1000
 
 local function call_in_slices(cmd, key, args, per_call)
+  if #args == 0 then return nil end
+  if #args <= per_call then -- one slice: its reply as it is (no copy)
+    if key then return redis.call(cmd, key, unpack(args)) end
+    return redis.call(cmd, unpack(args))
+  end
   local replies = nil
   for i = 1, #args, per_call do
     local last = math.min(i + per_call - 1, #args)
