@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Protocol;
 
-/** Cancel and expiry (issue 3) through the stores and the publish cycle, on a real Redis. */
+/** Cancel and expiry through the stores and the publish cycle, on a real Redis. */
 class CancelAndExpiryIT {
 
   private static final Duration WINDOW = Duration.ofHours(24);
