@@ -122,7 +122,8 @@ final class BenchScenarios {
 
     private static dev.herald.publish.PublishSettings withBatchSize(HeraldConfig cfg, int batch) {
       var s = DaemonSettings.publish(cfg);
-      return new dev.herald.publish.PublishSettings(batch, s.lease(), s.retries(), s.maxAttempts());
+      return new dev.herald.publish.PublishSettings(
+          batch, s.lease(), s.retries(), s.maxAttempts(), s.batchBytes());
     }
 
     private String command() {

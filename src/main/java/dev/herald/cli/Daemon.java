@@ -246,7 +246,8 @@ final class Daemon {
             () -> DaemonSettings.publish(config.get()),
             () -> config.get().publisher().pollInterval(),
             clock,
-            listener)
+            listener,
+            backend.breakers())
         .loop(
             cfg.publisher().workers(),
             waiter,

@@ -29,7 +29,8 @@ final class DaemonSettings {
         cfg.publisher().batchSize(),
         cfg.publisher().lease(),
         new RetryPlanner(backoff),
-        cfg.delivery().maxAttempts());
+        cfg.delivery().maxAttempts(),
+        cfg.publisher().batchBytes());
   }
 
   static IntakeCycle.Settings intake(HeraldConfig cfg, Channels channels) {

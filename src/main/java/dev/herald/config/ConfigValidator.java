@@ -39,6 +39,11 @@ final class ConfigValidator {
     between("publisher.workers", c.publisher().workers(), 1, PublisherSettings.MAX_WORKERS);
     between("publisher.batch-size", c.publisher().batchSize(), 1, 10_000);
     between(
+        "publisher.batch-bytes",
+        c.publisher().batchBytes(),
+        PublisherSettings.MIN_BATCH_BYTES,
+        PublisherSettings.MAX_BATCH_BYTES);
+    between(
         "publisher.poll-interval",
         c.publisher().pollInterval(),
         Duration.ofMillis(10),

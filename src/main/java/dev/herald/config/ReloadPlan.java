@@ -26,6 +26,7 @@ public record ReloadPlan(HeraldConfig effective, List<Change> applied, List<Chan
       List.of(
           "publisher.workers",
           "publisher.batch-size",
+          "publisher.batch-bytes",
           "publisher.poll-interval",
           "publisher.lease",
           "publisher.shutdown-grace",

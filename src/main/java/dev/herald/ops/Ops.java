@@ -25,6 +25,7 @@ public final class Ops implements AutoCloseable {
 
   private final OpsSettings settings;
   private final Metrics metrics;
+  private final BreakerMetrics breakerMetrics;
   private final IntakeMetrics intakeMetrics;
   private final SpoolMetrics spoolMetrics;
   private final Health health;
@@ -45,7 +46,8 @@ public final class Ops implements AutoCloseable {
     this.spoolMetrics = new SpoolMetrics(metrics.registry());
     this.health = new Health(clock, pollInterval);
     this.readiness = new Readiness(settings.readyTimeout());
-    this.publisherListener = FanOutListener.of(metrics, health);
+    this.breakerMetrics = new BreakerMetrics(metrics.registry());
+    this.publisherListener = FanOutListener.of(metrics, breakerMetrics, health);
   }
 
   /**
@@ -121,6 +123,7 @@ public final class Ops implements AutoCloseable {
       Clock storeClock,
       RedisStatus status) {
     readiness.connected(ping, status::warnings);
+    breakerMetrics.known(streams.get());
     storeCollector =
         new StoreCollector(stats, streams, storeClock, settings.readyTimeout(), metrics);
     metrics.registry().register(storeCollector);

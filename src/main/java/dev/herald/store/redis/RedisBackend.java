@@ -1,6 +1,7 @@
 package dev.herald.store.redis;
 
 import dev.herald.config.RedisEndpoint;
+import dev.herald.store.BreakerBoard;
 import dev.herald.store.DeadLetterStore;
 import dev.herald.store.IntentStream;
 import dev.herald.store.NotificationStore;
@@ -36,6 +37,7 @@ public final class RedisBackend implements AutoCloseable {
   private final RetentionPolicy retention;
   private final List<UnifiedJedis> intentClients = new ArrayList<>();
   private final RedisDeadLetterStore deadLetters;
+  private final RedisBreakerBoard breakers;
 
   private RedisBackend(
       UnifiedJedis redis,
@@ -52,6 +54,7 @@ public final class RedisBackend implements AutoCloseable {
     this.wakeups = new RedisWakeups(redis, keys, clock);
     this.stats = new RedisStatsStore(redis, keys);
     this.deadLetters = new RedisDeadLetterStore(redis, keys, scripts, retention);
+    this.breakers = new RedisBreakerBoard(redis, keys, scripts);
   }
 
   /**
@@ -158,6 +161,11 @@ public final class RedisBackend implements AutoCloseable {
 
   public DeadLetterStore deadLetters() {
     return deadLetters;
+  }
+
+  /** The stream breakers each Herald process reports open. */
+  public BreakerBoard breakers() {
+    return breakers;
   }
 
   public RedisEndpoint endpoint() {
