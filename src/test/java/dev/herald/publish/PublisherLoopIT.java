@@ -157,10 +157,15 @@ class PublisherLoopIT {
 
         h.raw.del(h.stream); // the stream takes appends again
         long fixed = System.nanoTime();
-        await().atMost(Duration.ofSeconds(2)).until(() -> h.raw.xlen(h.stream) == 1744);
+        // Flowing again means the first route within 2 s (one probe a second); draining all of
+        // them then depends on how busy this machine is, so it gets more room.
+        await().atMost(Duration.ofSeconds(2)).until(() -> h.raw.exists(h.stream));
+        long flowing = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.raw.xlen(h.stream) == 1744);
         System.err.printf(
-            "[herald tests] 1,744 routes in the stream %d ms after it took appends again%n",
-            (System.nanoTime() - fixed) / 1_000_000);
+            "[herald tests] after the stream took appends again: first route in %d ms, all 1,744"
+                + " in %d ms%n",
+            (flowing - fixed) / 1_000_000, (System.nanoTime() - fixed) / 1_000_000);
       } catch (Exception e) {
         throw new AssertionError(e);
       } finally {
