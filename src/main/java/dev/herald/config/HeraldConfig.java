@@ -14,6 +14,7 @@ import java.util.Map;
  *
  * @param channelSettings the {@code channels} section: channel name to its stream; when absent,
  *     {@code push} to the gateway stream
+ * @param sources where notifications come from besides the API and the intents stream
  */
 public record HeraldConfig(
     RedisSettings redis,
@@ -27,7 +28,8 @@ public record HeraldConfig(
     DeadLetterSettings deadLetters,
     @JsonProperty("channels") Map<String, ChannelSettings> channelSettings,
     OpsSettings ops,
-    LoggingSettings logging) {
+    LoggingSettings logging,
+    SourcesSettings sources) {
 
   /** The channel that exists unless {@code channels} leaves it out: to the gateway stream. */
   public static final String PUSH = "push";
@@ -54,11 +56,13 @@ public record HeraldConfig(
     channelSettings = java.util.Collections.unmodifiableMap(channels);
     ops = ops == null ? OpsSettings.defaults() : ops;
     logging = logging == null ? LoggingSettings.defaults() : logging;
+    sources = sources == null ? SourcesSettings.defaults() : sources;
   }
 
   /** Every key at its default. */
   public static HeraldConfig defaults() {
-    return new HeraldConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new HeraldConfig(
+        null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -84,6 +88,7 @@ public record HeraldConfig(
         deadLetters,
         channelSettings,
         ops,
-        logging);
+        logging,
+        sources);
   }
 }

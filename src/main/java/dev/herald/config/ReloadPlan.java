@@ -71,7 +71,8 @@ public record ReloadPlan(HeraldConfig effective, List<Change> applied, List<Chan
             loaded.deadLetters(),
             running.channelSettings(),
             running.ops(),
-            new LoggingSettings(loaded.logging().level(), running.logging().format()));
+            new LoggingSettings(loaded.logging().level(), running.logging().format()),
+            running.sources());
     Map<String, String> rawFrom = ConfigPrinter.rawKeys(running);
     Map<String, String> rawTo = ConfigPrinter.rawKeys(loaded);
     Map<String, String> from = ConfigPrinter.keys(running);

@@ -35,7 +35,21 @@ class ReloadPlanTest {
         new DeadLetterSettings(1000L, Duration.ofDays(7)),
         Map.of("push", new ChannelSettings("push:elsewhere", 6L)),
         new OpsSettings("127.0.0.1:0", Duration.ofMillis(300), 7),
-        new LoggingSettings("debug", "json"));
+        new LoggingSettings("debug", "json"),
+        new SourcesSettings(
+            new PostgresSourceSettings(
+                true,
+                "jdbc:postgresql://db/app?password=url-secret",
+                "relay",
+                "pg-secret",
+                "/run/secrets/pg",
+                "other_outbox",
+                100,
+                4,
+                Duration.ofMillis(200),
+                "delete",
+                Duration.ofDays(2),
+                Duration.ofMinutes(30))));
   }
 
   @Test
@@ -72,7 +86,11 @@ class ReloadPlanTest {
             new ReloadPlan.Change(
                 "redis.url", "redis://app:***@db:6379/0", "redis://app:***@db2:6380/1"))
         .contains(new ReloadPlan.Change("namespace", "herald", "other"));
-    assertThat(plan.toString()).doesNotContain("old-secret").doesNotContain("new-secret");
+    assertThat(plan.toString())
+        .doesNotContain("old-secret")
+        .doesNotContain("new-secret")
+        .doesNotContain("pg-secret")
+        .doesNotContain("url-secret");
   }
 
   @Test
@@ -102,7 +120,8 @@ class ReloadPlanTest {
             r.deadLetters(),
             Map.of("sms", new ChannelSettings("sms-events", 1000L)),
             r.ops(),
-            r.logging());
+            r.logging(),
+            r.sources());
     ReloadPlan plan = ReloadPlan.of(RUNNING, loaded);
     assertThat(plan.changesNothing()).isFalse();
     assertThat(plan.ignored()).extracting(ReloadPlan.Change::key).contains("channels.sms.stream");
