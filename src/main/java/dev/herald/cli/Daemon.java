@@ -5,14 +5,17 @@ import dev.herald.backoff.RetryPlanner;
 import dev.herald.config.ConfigPrinter;
 import dev.herald.config.Durations;
 import dev.herald.config.HeraldConfig;
+import dev.herald.config.PostgresSourceSettings;
 import dev.herald.config.PublisherSettings;
 import dev.herald.domain.Channels;
 import dev.herald.domain.NotificationIds;
 import dev.herald.domain.NotificationValidator;
+import dev.herald.intake.Intake;
 import dev.herald.intake.IntakeCycle;
 import dev.herald.intake.IntakeLoop;
 import dev.herald.ops.FanOutListener;
 import dev.herald.ops.Ops;
+import dev.herald.outbox.OutboxRelay;
 import dev.herald.publish.DeadLetterRetention;
 import dev.herald.publish.EventEncoder;
 import dev.herald.publish.Janitor;
@@ -43,7 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The long-running {@code herald run}: wires the publisher to Redis, runs it, and shuts it down in
- * order: stop claiming, finish or abandon (lease runs out) the batches in hand, stop the wake-up
+ * order: stop taking new work (the intake, then the outbox relay, each committing the batch in
+ * hand), stop claiming, finish or abandon (lease runs out) the batches in hand, stop the wake-up
  * listener, close Redis, stop the embedded Redis if we started it, stop the ops HTTP server last.
  *
  * <p>The config lives in an {@link AtomicReference} that every cycle reads, so a {@link #reload}
@@ -148,6 +152,7 @@ final class Daemon {
     AutoCloseable wakeups = null;
     PublisherLoop running;
     IntakeLoop intake = null;
+    OutboxRelay relay = null;
     try {
       backend = connect(cfg, target);
       if (backend == null) {
@@ -171,6 +176,7 @@ final class Daemon {
       }
       intake = intake(backend, ops);
       intake.start();
+      relay = outboxRelay(backend, ops);
       ops.publishing();
       publishing.countDown();
       stopRequested.await();
@@ -178,12 +184,14 @@ final class Daemon {
       LOG.info(
           "stopping: finishing the batches in hand (shutdown grace {})", Durations.format(grace));
       intake.stop(grace); // intake first: stop taking new work
+      relay.stop(grace);
       running.stop(grace);
       return ExitCodes.OK;
     } finally {
       if (intake != null && intake.isRunning()) {
         intake.stop(Duration.ZERO);
       }
+      closeQuietly("outbox relay", relay);
       closeQuietly("wake-up listener", wakeups);
       closeQuietly("Redis connections", backend);
       closeQuietly("embedded Redis", embedded);
@@ -242,6 +250,20 @@ final class Daemon {
             ops.intakeListener(),
             hostName() + "-" + ProcessHandle.current().pid());
     return new IntakeLoop(stream, cycle, INTAKE_BLOCK);
+  }
+
+  /** The outbox relay (idle unless sources.postgres.enabled), with an intake of its own. */
+  private OutboxRelay outboxRelay(RedisBackend backend, Ops ops) {
+    PostgresSourceSettings pg = config.get().sources().postgres();
+    Intake intake =
+        new Intake(
+            backend.notifications(),
+            () -> intakeSettings().validator(),
+            new NotificationIds(),
+            clock,
+            pg::idempotencyWindow,
+            OutboxRelay.intakeListener(ops.intakeListener()));
+    return OutboxRelay.start(pg, intake, ops.outboxListener(), clock, processTag());
   }
 
   private IntakeCycle.Settings intakeSettings() {

@@ -2,6 +2,7 @@ package dev.herald.ops;
 
 import dev.herald.config.OpsSettings;
 import dev.herald.intake.IntakeListener;
+import dev.herald.outbox.OutboxListener;
 import dev.herald.publish.PublisherListener;
 import dev.herald.store.StatsStore;
 import java.io.IOException;
@@ -24,6 +25,7 @@ public final class Ops implements AutoCloseable {
   private final Clock clock;
   private final Metrics metrics;
   private final IntakeMetrics intakeMetrics;
+  private final OutboxMetrics outboxMetrics;
   private final Health health;
   private final Readiness readiness;
   private final PublisherListener publisherListener;
@@ -40,6 +42,7 @@ public final class Ops implements AutoCloseable {
     this.clock = clock;
     this.metrics = new Metrics(settings.maxTypeLabels(), workers, version);
     this.intakeMetrics = new IntakeMetrics(metrics.registry());
+    this.outboxMetrics = new OutboxMetrics(metrics.registry());
     this.health = new Health(clock, pollInterval);
     this.readiness = new Readiness(settings.readyTimeout());
     this.publisherListener = FanOutListener.of(metrics, health);
@@ -85,6 +88,11 @@ public final class Ops implements AutoCloseable {
   /** Metrics for the intake paths that run in this process. */
   public IntakeListener intakeListener() {
     return intakeMetrics;
+  }
+
+  /** Metrics for the PostgreSQL outbox relay, when it runs in this process. */
+  public OutboxListener outboxListener() {
+    return outboxMetrics;
   }
 
   /**

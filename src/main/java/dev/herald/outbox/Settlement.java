@@ -1,0 +1,52 @@
+package dev.herald.outbox;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What becomes of each row of a claimed batch, written in the batch's transaction: relayed rows are
+ * marked (or deleted), rejected and in-doubt ones set aside with their reason, deferred ones left
+ * pending with a later next attempt.
+ */
+final class Settlement {
+
+  final List<Long> relayed = new ArrayList<>();
+  final List<String> notificationIds = new ArrayList<>();
+  final List<Long> rejected = new ArrayList<>();
+  final List<String> rejectedReasons = new ArrayList<>();
+  final List<Long> inDoubt = new ArrayList<>();
+  final List<String> inDoubtReasons = new ArrayList<>();
+  final List<Long> deferred = new ArrayList<>();
+  String deferredReason;
+  int created;
+  int duplicates;
+
+  void relayed(long id, String notificationId, boolean created) {
+    relayed.add(id);
+    notificationIds.add(notificationId);
+    if (created) {
+      this.created++;
+    } else {
+      duplicates++;
+    }
+  }
+
+  void rejected(long id, String reason) {
+    rejected.add(id);
+    rejectedReasons.add(reason);
+  }
+
+  void inDoubt(long id, String reason) {
+    inDoubt.add(id);
+    inDoubtReasons.add(reason);
+  }
+
+  void deferred(long id, String reason) {
+    deferred.add(id);
+    deferredReason = reason;
+  }
+
+  int rows() {
+    return relayed.size() + rejected.size() + inDoubt.size() + deferred.size();
+  }
+}
