@@ -45,6 +45,28 @@ public final class TestPostgres {
     }
   }
 
+  /**
+   * The {@code sources.postgres} section for {@code table} on {@code on}, enabled, password from a
+   * file, with {@code extra} keys (indented by four spaces) after it.
+   */
+  public static String yaml(PostgresServer on, String table, String... extra) {
+    StringBuilder y =
+        new StringBuilder("sources:\n  postgres:\n    enabled: true\n")
+            .append("    url: ")
+            .append(on.jdbcUrl())
+            .append("\n    user: ")
+            .append(PostgresServer.USER)
+            .append("\n    password-file: ")
+            .append(on.passwordFile())
+            .append("\n    table: ")
+            .append(table)
+            .append("\n");
+    for (String e : extra) {
+      y.append("    ").append(e).append("\n");
+    }
+    return y.toString();
+  }
+
   /** Relay settings for {@code table} on {@code on}: enabled, password from a file. */
   public static PostgresSourceSettings settings(
       PostgresServer on, String table, int batchSize, int workers, String relayedRows) {
