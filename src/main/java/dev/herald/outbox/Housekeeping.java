@@ -1,6 +1,7 @@
 package dev.herald.outbox;
 
 import dev.herald.config.PostgresSourceSettings;
+import dev.herald.publish.RateLimitedLog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -9,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the relay does besides relaying, between the batches of its first worker: measures its lag
- * about once a second, and once a minute deletes expired relayed rows and attempt records that are
- * of no more use. Each step is skipped until it is due, so a call costs nothing most of the time.
+ * What the relay does besides relaying, on a thread of its own, called every {@link #LAG_EVERY}:
+ * measures the lag, and once a minute deletes expired relayed rows and attempt records that are of
+ * no more use. A failure is logged (rate-limited) and the next call tries again.
  */
 final class Housekeeping implements Runnable {
 
@@ -26,6 +27,7 @@ final class Housekeeping implements Runnable {
   private final RowRetention retention;
   private final OutboxListener listener;
   private final LongSupplier nanoTime;
+  private final RateLimitedLog troubleLog = new RateLimitedLog(LOG, Duration.ofSeconds(30));
   private long lastLag;
   private long lastClean;
 
@@ -43,6 +45,16 @@ final class Housekeeping implements Runnable {
 
   @Override
   public void run() {
+    try {
+      runOnce();
+    } catch (OutboxUnavailableException e) {
+      troubleLog.warn("housekeeping", "outbox housekeeping: {}", e.getMessage());
+    } catch (RuntimeException e) {
+      troubleLog.error("housekeeping", "outbox housekeeping failed: {}", e.toString(), e);
+    }
+  }
+
+  void runOnce() {
     long now = nanoTime.getAsLong();
     boolean lag = now - lastLag >= LAG_EVERY.toNanos();
     boolean clean = now - lastClean >= CLEAN_EVERY.toNanos();

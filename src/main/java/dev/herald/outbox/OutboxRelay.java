@@ -12,6 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +34,22 @@ public final class OutboxRelay implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
 
   /** A relay that relays nothing: {@code sources.postgres.enabled} is false. */
-  private static final OutboxRelay OFF = new OutboxRelay(null, null, null);
+  private static final OutboxRelay OFF = new OutboxRelay(null, null, null, null);
 
   private final OutboxDatabase database;
   private final RelayLoop loop;
   private final NotifyListener notifications;
+  private final ScheduledExecutorService housekeeping;
 
-  private OutboxRelay(OutboxDatabase database, RelayLoop loop, NotifyListener notifications) {
+  private OutboxRelay(
+      OutboxDatabase database,
+      RelayLoop loop,
+      NotifyListener notifications,
+      ScheduledExecutorService housekeeping) {
     this.database = database;
     this.loop = loop;
     this.notifications = notifications;
+    this.housekeeping = housekeeping;
   }
 
   /**
@@ -76,14 +85,20 @@ public final class OutboxRelay implements AutoCloseable {
               relay + "-" + i,
               System::nanoTime));
     }
-    RelayLoop loop =
-        new RelayLoop(
-            cycles,
-            new Housekeeping(database, listener, System::nanoTime),
-            waiter,
-            clock,
-            settings::pollInterval,
-            listener);
+    RelayLoop loop = new RelayLoop(cycles, waiter, clock, settings::pollInterval, listener);
+    ScheduledExecutorService housekeeping =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "herald-outbox-housekeeping");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = Housekeeping.LAG_EVERY.toMillis();
+    housekeeping.scheduleWithFixedDelay(
+        new Housekeeping(database, listener, System::nanoTime),
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
     NotifyListener notifications =
         new NotifyListener(database, () -> waiter.signal(clock.instant()), listener);
     notifications.start();
@@ -94,7 +109,7 @@ public final class OutboxRelay implements AutoCloseable {
         settings.table(),
         database.describe(),
         settings.deletesRelayedRows() ? "deleting" : "marking");
-    return new OutboxRelay(database, loop, notifications);
+    return new OutboxRelay(database, loop, notifications, housekeeping);
   }
 
   /**
@@ -126,7 +141,7 @@ public final class OutboxRelay implements AutoCloseable {
 
   /**
    * Stops taking rows, lets the batches in hand commit (up to {@code grace}), stops listening and
-   * closes the pool. Rows of a batch that did not finish stay pending.
+   * the housekeeping, and closes the pool. Rows of a batch that did not finish stay pending.
    */
   public void stop(Duration grace) {
     if (loop == null) {
@@ -134,6 +149,12 @@ public final class OutboxRelay implements AutoCloseable {
     }
     loop.stop(grace);
     notifications.stop();
+    housekeeping.shutdownNow();
+    try {
+      housekeeping.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     database.close();
   }
 

@@ -13,8 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs {@link RelayCycle}s on a few threads until stopped. A thin shell: a full batch is followed
  * by the next at once; otherwise a worker waits until {@code NOTIFY} wakes it or the poll interval
- * passes. Errors are caught here, logged rate-limited and answered by backing off; worker 0 also
- * runs the housekeeping between its batches.
+ * passes. Errors are caught here, logged rate-limited and answered by backing off.
  */
 final class RelayLoop {
 
@@ -23,7 +22,6 @@ final class RelayLoop {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
   private final List<RelayCycle> cycles;
-  private final Runnable housekeeping;
   private final Waiter waiter;
   private final Clock clock;
   private final Supplier<Duration> pollInterval;
@@ -34,13 +32,11 @@ final class RelayLoop {
 
   RelayLoop(
       List<RelayCycle> cycles,
-      Runnable housekeeping,
       Waiter waiter,
       Clock clock,
       Supplier<Duration> pollInterval,
       OutboxListener listener) {
     this.cycles = List.copyOf(cycles);
-    this.housekeeping = housekeeping;
     this.waiter = waiter;
     this.clock = clock;
     this.pollInterval = pollInterval;
@@ -102,9 +98,6 @@ final class RelayLoop {
           LOG.info("outbox relay resumed after {} failed round(s)", failures);
           troubleLog.resetAll("outbox");
           failures = 0;
-        }
-        if (worker == 0) {
-          housekeeping.run();
         }
         if (report.heraldUnavailable()) {
           failures++;

@@ -7,6 +7,8 @@ import dev.herald.domain.Notification;
 import dev.herald.intake.Intake;
 import dev.herald.testing.Harness;
 import dev.herald.testing.OutboxRows;
+import dev.herald.testing.RedisServerProcess;
+import dev.herald.testing.RedisTestSupport;
 import dev.herald.testing.TestPostgres;
 import java.util.ArrayList;
 import java.util.List;
@@ -229,5 +231,102 @@ class OutboxRelayIT {
     RelayCycle.Report last = cycle.runOnce();
     assertThat(last.rows()).isEqualTo(1);
     assertThat(last.full()).isFalse();
+  }
+
+  @Test
+  void rows_that_herald_cannot_take_stay_pending_with_a_later_attempt_and_are_not_burnt()
+      throws Exception {
+    long id;
+    try (RedisServerProcess redis = RedisServerProcess.start();
+        Harness own = new Harness(redis.url(), RedisTestSupport.RETENTION, 1_000_000)) {
+      PostgresSourceSettings s =
+          TestPostgres.settings(TestPostgres.server(), table, 500, 1, "mark");
+      OutboxDatabase db = OutboxDatabase.open(s, 4, "herald-test");
+      closing.add(db);
+      RowReader reader = new RowReader("postgres." + table);
+      Intake intake = own.intake();
+      RelayCycle cycle =
+          new RelayCycle(
+              db,
+              () -> reader,
+              intake::submit,
+              () -> RelaySettings.of(s),
+              OutboxListener.NONE,
+              "test-relay",
+              System::nanoTime);
+      id = rows.insert(OutboxRows.notification("u-1")).get(0);
+      redis.kill();
+
+      RelayCycle.Report report = cycle.runOnce();
+
+      assertThat(report.heraldUnavailable()).isTrue();
+      OutboxRows.Row row = rows.row(id);
+      assertThat(row.status()).isEqualTo("pending");
+      assertThat(row.attempts()).isEqualTo(1);
+      assertThat(row.dueNow()).as("backing off").isFalse();
+      assertThat(row.lastError()).startsWith("Herald could not take it: (redis): ");
+      assertThat(cycle.runOnce().rows()).as("not claimed while it backs off").isZero();
+
+      redis.startAgain();
+      rows.execute("UPDATE " + table + " SET next_attempt_at = now() WHERE id = " + id);
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .ignoreExceptions()
+          .until(() -> cycle.runOnce().rows() == 1);
+      assertThat(rows.row(id).status()).isEqualTo("relayed");
+      assertThat(rows.row(id).attempts()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void the_retention_deletes_relayed_rows_past_it_in_slices_and_nothing_else() throws Exception {
+    rows.execute(
+        "INSERT INTO "
+            + table
+            + " (notification, status, relayed_at) SELECT '{}', 'relayed',"
+            + " now() - interval '8 days' FROM generate_series(1, 2500)");
+    List<Long> keep = rows.insert(OutboxRows.notification("pending"), "[]");
+    rows.execute("UPDATE " + table + " SET status = 'rejected' WHERE id = " + keep.get(1));
+    rows.execute(
+        "INSERT INTO "
+            + table
+            + " (notification, status, relayed_at) VALUES ('{}', 'relayed', now() - interval '6 days')");
+    PostgresSourceSettings s = TestPostgres.settings(TestPostgres.server(), table, 500, 1, "mark");
+    try (OutboxDatabase db = OutboxDatabase.open(s, 2, "herald-test");
+        java.sql.Connection c = db.connection()) {
+      int deleted =
+          new RowRetention(db.schema())
+              .retire(c, java.time.Duration.ofDays(7), java.time.Duration.ofSeconds(30));
+      assertThat(deleted).isEqualTo(2500);
+    }
+    assertThat(rows.statuses())
+        .containsOnly(
+            java.util.Map.entry("pending", 1L),
+            java.util.Map.entry("rejected", 1L),
+            java.util.Map.entry("relayed", 1L));
+  }
+
+  @Test
+  void attempt_records_are_forgotten_once_none_of_their_rows_is_pending() throws Exception {
+    List<Long> ids = rows.insert(OutboxRows.notification("u-1"), OutboxRows.notification("u-2"));
+    rows.execute(
+        "INSERT INTO "
+            + table
+            + "_attempts (ids, relay) VALUES (ARRAY["
+            + ids.get(0)
+            + "], 'a'), (ARRAY["
+            + ids.get(0)
+            + ", "
+            + ids.get(1)
+            + "], 'b')");
+    rows.execute("UPDATE " + table + " SET status = 'relayed' WHERE id = " + ids.get(0));
+    PostgresSourceSettings s = TestPostgres.settings(TestPostgres.server(), table, 500, 1, "mark");
+    try (OutboxDatabase db = OutboxDatabase.open(s, 2, "herald-test");
+        java.sql.Connection c = db.connection()) {
+      assertThat(new AttemptJournal(db.schema()).forgetSettled(c)).isEqualTo(1);
+    }
+    assertThat(rows.queryLong("SELECT count(*) FROM " + table + "_attempts WHERE relay = 'b'"))
+        .as("its second row is still pending")
+        .isEqualTo(1);
   }
 }
