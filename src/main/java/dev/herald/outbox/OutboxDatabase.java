@@ -78,8 +78,12 @@ public final class OutboxDatabase implements AutoCloseable {
     return settings;
   }
 
-  /** A pooled connection, autocommit on. */
-  Connection connection() {
+  /**
+   * A pooled connection, autocommit on; close it to give it back.
+   *
+   * @throws OutboxUnavailableException when the database does not answer
+   */
+  public Connection connection() {
     try {
       return pool.getConnection();
     } catch (SQLException e) {
