@@ -9,7 +9,7 @@ public final class Secrets {
 
   public static final String REDIS_PASSWORD = "pw-4f9c2e-must-never-be-logged";
 
-  /** The password of the test PostgreSQL's superuser; the same rule holds. */
+  /** The password of the test PostgreSQL's superuser ({@link PostgresServer}). */
   public static final String POSTGRES_PASSWORD = "pg-7d31a8-must-never-be-logged";
 
   private Secrets() {}
