@@ -33,17 +33,21 @@ final class OutboxTable {
     String t = schema.table();
     this.deletesRelayed = deletesRelayed;
     // Committed pending rows only (MVCC), oldest first; rows another relay holds are skipped, not
-    // waited for. With each row, the earliest recorded attempt of it that may have reached Herald.
+    // waited for. With each row, the earliest recorded attempt of it that may have reached Herald:
+    // the attempts table is read once per batch (it holds the batches in flight and the records
+    // of relays that died), not once per row.
     this.claim =
         "WITH claimed AS (SELECT id, notification, attempts FROM "
             + t
             + " WHERE status = 'pending' AND next_attempt_at <= now()"
-            + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
-            + " SELECT c.id, c.notification::text, c.attempts,"
-            + " (SELECT extract(epoch FROM clock_timestamp() - min(a.started_at)) FROM "
+            + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED),"
+            + " batch AS (SELECT array_agg(id) AS ids FROM claimed),"
+            + " earlier AS (SELECT x AS id, min(a.started_at) AS started FROM "
             + schema.attempts()
-            + " a WHERE a.ids @> ARRAY[c.id]) AS earlier_attempt_age"
-            + " FROM claimed c ORDER BY c.id";
+            + " a, batch, unnest(a.ids) AS x WHERE a.ids && batch.ids GROUP BY x)"
+            + " SELECT c.id, c.notification::text, c.attempts,"
+            + " extract(epoch FROM clock_timestamp() - e.started)"
+            + " FROM claimed c LEFT JOIN earlier e ON e.id = c.id ORDER BY c.id";
     // The batch's attempt record goes in the same statement as its relayed rows: one round trip
     // less on the path from commit to stream. attempt_id -1 matches nothing.
     String forget = "WITH forget AS (DELETE FROM " + schema.attempts() + " WHERE attempt_id = ?) ";
@@ -73,6 +77,11 @@ final class OutboxTable {
         "SELECT extract(epoch FROM clock_timestamp() - created_at) FROM "
             + t
             + " WHERE status = 'pending' ORDER BY id LIMIT 1";
+  }
+
+  /** The claim statement; its one parameter is the batch size. */
+  String claimSql() {
+    return claim;
   }
 
   /** Locks up to {@code limit} due pending rows in {@code c}'s open transaction. */

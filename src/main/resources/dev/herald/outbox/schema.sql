@@ -25,10 +25,12 @@ CREATE TABLE IF NOT EXISTS herald_outbox (
 );
 
 -- The relay's claim reads this index from its lowest id: only pending rows are in it, so it stays
--- as small as the backlog however many relayed rows the table keeps, and next_attempt_at is
--- checked in the index without visiting rows that are backing off.
+-- as small as the backlog however many relayed rows the table keeps. (Not (id, next_attempt_at):
+-- the planner prices a condition on a second column as a walk of the whole index, ties it with
+-- the primary key, and may then filter every relayed row on each claim.) next_attempt_at is
+-- included for the counts of `herald outbox status`, read from the index alone.
 CREATE INDEX IF NOT EXISTS herald_outbox_pending
-  ON herald_outbox (id, next_attempt_at) WHERE status = 'pending';
+  ON herald_outbox (id) INCLUDE (next_attempt_at) WHERE status = 'pending';
 -- Retention deletes relayed rows oldest first.
 CREATE INDEX IF NOT EXISTS herald_outbox_relayed
   ON herald_outbox (relayed_at) WHERE status = 'relayed';
