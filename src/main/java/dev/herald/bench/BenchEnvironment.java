@@ -125,7 +125,7 @@ public final class BenchEnvironment {
     return intakeBatchSize;
   }
 
-  private NotificationValidator validator() {
+  NotificationValidator validator() {
     return new NotificationValidator(Set.of(channel.name()), 65_536);
   }
 

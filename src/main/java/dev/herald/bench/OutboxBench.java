@@ -207,6 +207,7 @@ public final class OutboxBench {
     return OutboxRelay.start(
         settings,
         env.intake(settings.idempotencyWindow(), IntakeListener.NONE),
+        env::validator,
         counting,
         env.clock(),
         "bench-" + ProcessHandle.current().pid());

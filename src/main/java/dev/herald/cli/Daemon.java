@@ -255,15 +255,16 @@ final class Daemon {
   /** The outbox relay (idle unless sources.postgres.enabled), with an intake of its own. */
   private OutboxRelay outboxRelay(RedisBackend backend, Ops ops) {
     PostgresSourceSettings pg = config.get().sources().postgres();
+    Supplier<NotificationValidator> rules = () -> intakeSettings().validator();
     Intake intake =
         new Intake(
             backend.notifications(),
-            () -> intakeSettings().validator(),
+            rules,
             new NotificationIds(),
             clock,
             pg::idempotencyWindow,
             OutboxRelay.intakeListener(ops.intakeListener()));
-    return OutboxRelay.start(pg, intake, ops.outboxListener(), clock, processTag());
+    return OutboxRelay.start(pg, intake, rules, ops.outboxListener(), clock, processTag());
   }
 
   private IntakeCycle.Settings intakeSettings() {

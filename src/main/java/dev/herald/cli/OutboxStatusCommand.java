@@ -100,7 +100,7 @@ final class OutboxStatusCommand implements Callable<Integer> {
         out,
         "in_doubt",
         s.counts().get("in_doubt"),
-        "may be in Herald already; check, then: herald outbox retry --in-doubt --id N");
+        "may be in Herald already: check, then retry --in-doubt --id N");
     line(
         out,
         "unfinished attempts",

@@ -1,6 +1,7 @@
 package dev.herald.outbox;
 
 import dev.herald.config.PostgresSourceSettings;
+import dev.herald.domain.NotificationValidator;
 import dev.herald.intake.Intake;
 import dev.herald.intake.IntakeListener;
 import dev.herald.publish.Waiter;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * the {@link Intake} it is given.
  *
  * <pre>{@code
- * OutboxRelay relay = OutboxRelay.start(cfg.sources().postgres(), intake, listener, clock, tag);
+ * OutboxRelay relay =
+ *     OutboxRelay.start(cfg.sources().postgres(), intake, validator, listener, clock, tag);
  * ...
  * relay.stop(grace); // next to the intake: stop taking new work first
  * }</pre>
@@ -58,11 +61,13 @@ public final class OutboxRelay implements AutoCloseable {
    *
    * @param intake the intake to hand rows to; its idempotency window should be {@code
    *     settings.idempotencyWindow()}
+   * @param validator the intake's rules (for the reasons of rows the relay refuses itself)
    * @param relay names this process in the attempt records ({@code host-pid-random})
    */
   public static OutboxRelay start(
       PostgresSourceSettings settings,
       Intake intake,
+      Supplier<NotificationValidator> validator,
       OutboxListener listener,
       Clock clock,
       String relay) {
@@ -73,7 +78,7 @@ public final class OutboxRelay implements AutoCloseable {
         OutboxDatabase.open(settings, settings.workers() * 2 + 2, "herald-relay");
     Waiter waiter = new Waiter(clock);
     List<RelayCycle> cycles = new ArrayList<>();
-    SourceName source = new SourceName(database);
+    SourceName source = new SourceName(database, validator);
     for (int i = 0; i < settings.workers(); i++) {
       cycles.add(
           new RelayCycle(
@@ -169,16 +174,18 @@ public final class OutboxRelay implements AutoCloseable {
    */
   private static final class SourceName {
     private final OutboxDatabase database;
+    private final Supplier<NotificationValidator> validator;
     private volatile RowReader reader;
 
-    SourceName(OutboxDatabase database) {
+    SourceName(OutboxDatabase database, Supplier<NotificationValidator> validator) {
       this.database = database;
+      this.validator = validator;
     }
 
     RowReader reader() {
       RowReader r = reader;
       if (r == null) {
-        r = new RowReader(name());
+        r = new RowReader(name(), validator);
         reader = r;
       }
       return r;

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.domain.FieldError;
 import dev.herald.domain.NotificationRequest;
+import dev.herald.domain.NotificationValidator;
 import dev.herald.intake.NotificationJson;
 import dev.herald.intake.ParsedNotification;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Reads an outbox row's {@code notification} as a notification request, with the relay's
@@ -20,13 +22,16 @@ final class RowReader {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private final NotificationJson json = new NotificationJson();
   private final String keyPrefix;
+  private final Supplier<NotificationValidator> validator;
 
   /**
    * @param source names the database and table, so that two outboxes relayed into one namespace
    *     never share keys
+   * @param validator the intake's rules, for the reasons of a row refused for its own key
    */
-  RowReader(String source) {
+  RowReader(String source, Supplier<NotificationValidator> validator) {
     this.keyPrefix = "outbox:" + source + ":";
+    this.validator = validator;
   }
 
   /** The key of a row: the same on every attempt, by any relay. */
@@ -45,33 +50,38 @@ final class RowReader {
       return new Read(null, List.of(new FieldError("(json)", "malformed JSON: " + e)));
     }
     ParsedNotification parsed = json.read(0, node);
-    List<FieldError> errors = new ArrayList<>(parsed.errors());
-    if (node != null && node.isObject() && node.has("idempotency_key")) {
+    if (parsed.request() == null) {
+      return new Read(null, parsed.errors());
+    }
+    NotificationRequest keyed = withKey(parsed.request(), row.id());
+    if (parsed.request().idempotencyKey() != null) {
+      // Refused, but with every other reason the intake would give, so that one fix does it.
+      List<FieldError> errors = new ArrayList<>();
       errors.add(
           new FieldError(
               "idempotency_key",
               "is set by the relay (to the row's id, "
                   + idempotencyKey(row.id())
                   + "); leave it out of outbox rows"));
-    }
-    if (!errors.isEmpty()) {
+      errors.addAll(validator.get().validate(keyed));
       return new Read(null, errors);
     }
-    NotificationRequest r = parsed.request();
-    return new Read(
-        new NotificationRequest(
-            r.type(),
-            r.producer(),
-            idempotencyKey(row.id()),
-            r.recipients(),
-            r.channels(),
-            r.payloadJson(),
-            r.requestId(),
-            r.traceId(),
-            r.sendAt(),
-            r.maxAttempts(),
-            r.expiresAt()),
-        List.of());
+    return new Read(keyed, List.of());
+  }
+
+  private NotificationRequest withKey(NotificationRequest r, long rowId) {
+    return new NotificationRequest(
+        r.type(),
+        r.producer(),
+        idempotencyKey(rowId),
+        r.recipients(),
+        r.channels(),
+        r.payloadJson(),
+        r.requestId(),
+        r.traceId(),
+        r.sendAt(),
+        r.maxAttempts(),
+        r.expiresAt());
   }
 
   /** Every error, as one line for {@code last_error}: {@code field: reason; field: reason}. */

@@ -53,7 +53,9 @@ class OutboxRelayLoopIT {
 
   @Test
   void a_commit_wakes_the_relay_at_once_though_it_would_poll_only_every_ten_minutes() {
-    relay = OutboxRelay.start(settings(), h.intake(), recorder, Clock.systemUTC(), "test");
+    relay =
+        OutboxRelay.start(
+            settings(), h.intake(), OutboxRelayIT::validator, recorder, Clock.systemUTC(), "test");
     await().atMost(Duration.ofSeconds(10)).until(() -> recorder.listening.get() == Boolean.TRUE);
     await().atMost(Duration.ofSeconds(5)).until(() -> recorder.lags.size() > 0);
 
@@ -82,7 +84,9 @@ class OutboxRelayLoopIT {
             + " next_attempt_at = now() + interval '1 hour' WHERE id = "
             + waiting);
 
-    relay = OutboxRelay.start(settings(), h.intake(), recorder, Clock.systemUTC(), "test");
+    relay =
+        OutboxRelay.start(
+            settings(), h.intake(), OutboxRelayIT::validator, recorder, Clock.systemUTC(), "test");
 
     await().atMost(Duration.ofSeconds(10)).until(() -> recorder.created.get() == 2);
     assertThat(recorder.rejected).containsExactly("(notification)");
@@ -102,6 +106,7 @@ class OutboxRelayLoopIT {
           OutboxRelay.start(
               TestPostgres.settings(own, "outbox", 500, 1, "mark"),
               h.intake(),
+              OutboxRelayIT::validator,
               recorder,
               Clock.systemUTC(),
               "test");
