@@ -5,14 +5,9 @@ import dev.herald.intake.IntakeListener;
 import dev.herald.outbox.OutboxDatabase;
 import dev.herald.outbox.OutboxListener;
 import dev.herald.outbox.OutboxRelay;
-import dev.herald.outbox.OutboxSchema;
 import dev.herald.store.ServerProbe;
 import dev.herald.store.ServerProbe.StreamEntryTime;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,9 +27,6 @@ import java.util.concurrent.locks.LockSupport;
  * notification's last route.
  */
 public final class OutboxBench {
-
-  static final String TABLE = "herald_bench_outbox";
-  private static final int PRODUCERS = 4;
 
   private final BenchEnvironment env;
   private final PostgresSourceSettings settings;
@@ -61,7 +53,7 @@ public final class OutboxBench {
             source.user(),
             source.password(),
             source.passwordFile(),
-            TABLE,
+            BenchOutboxTable.TABLE,
             source.batchSize(),
             source.workers(),
             source.pollInterval(),
@@ -75,9 +67,11 @@ public final class OutboxBench {
   }
 
   public BenchResult run(String command) throws Exception {
-    try (OutboxDatabase db = OutboxDatabase.open(settings, PRODUCERS + 2, "herald-bench")) {
-      String server = serverVersion(db);
-      long postmaster = postmaster(db);
+    try (OutboxDatabase db =
+        OutboxDatabase.open(settings, SteadyOutboxProducers.THREADS + 2, "herald-bench")) {
+      BenchOutboxTable table = new BenchOutboxTable(db);
+      String server = table.serverVersion();
+      long postmaster = table.postmaster();
       BenchResult result =
           env.result("outbox", command)
               .context("postgres", server)
@@ -90,21 +84,21 @@ public final class OutboxBench {
         result.note("the database is not on this host: its CPU was not measured");
       }
       try {
-        recreate(db);
-        throughput(db, "warmup", Math.min(rows, 20_000), postmaster, null);
+        table.recreate();
+        throughput(table, "warmup", Math.min(rows, 20_000), postmaster, null);
         for (int run = 1; run <= runs; run++) {
-          recreate(db);
-          throughput(db, "r" + run, rows, postmaster, result);
+          table.recreate();
+          throughput(table, "r" + run, rows, postmaster, result);
         }
-        recreate(db);
-        latency(db, result);
+        table.recreate();
+        latency(db, table, result);
       } finally {
-        drop(db);
+        table.drop();
       }
       result.note(
           "throughput: the relay alone (the publisher does not run); latency: relay woken by"
               + " NOTIFY and publisher together, "
-              + PRODUCERS
+              + SteadyOutboxProducers.THREADS
               + " producers committing one row per transaction");
       return result;
     }
@@ -112,13 +106,13 @@ public final class OutboxBench {
 
   /** N rows waiting, then the relay started: how fast it takes them, and at what cost. */
   private void throughput(
-      OutboxDatabase db, String run, int count, long postmaster, BenchResult result)
+      BenchOutboxTable table, String run, int count, long postmaster, BenchResult result)
       throws Exception {
-    double insertCpu0 = cpu(postmaster);
-    insert(db, run, count);
-    double insertCpu = cpu(postmaster) - insertCpu0;
+    double insertCpu0 = BenchOutboxTable.cpu(postmaster);
+    table.insert(run, count);
+    double insertCpu = BenchOutboxTable.cpu(postmaster) - insertCpu0;
     AtomicLong relayed = new AtomicLong();
-    double db0 = cpu(postmaster);
+    double db0 = BenchOutboxTable.cpu(postmaster);
     double herald0 = BenchEnvironment.heraldCpuSeconds();
     double redis0 = env.stores().probe().cpuSeconds();
     long start = System.nanoTime();
@@ -135,7 +129,7 @@ public final class OutboxBench {
       relay.stop(Duration.ofSeconds(10));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    double dbCpu = cpu(postmaster) - db0;
+    double dbCpu = BenchOutboxTable.cpu(postmaster) - db0;
     double heraldCpu = BenchEnvironment.heraldCpuSeconds() - herald0;
     double redisCpu = env.stores().probe().cpuSeconds() - redis0;
     env.clean();
@@ -154,7 +148,8 @@ public final class OutboxBench {
   }
 
   /** Producers at a steady rate, relay and publisher running: commit→stream per row. */
-  private void latency(OutboxDatabase db, BenchResult result) throws Exception {
+  private void latency(OutboxDatabase db, BenchOutboxTable table, BenchResult result)
+      throws Exception {
     AtomicLong relayed = new AtomicLong();
     Map<Long, Long> committedAt = new ConcurrentHashMap<>(); // row id -> commit ms
     int total;
@@ -163,13 +158,15 @@ public final class OutboxBench {
       OutboxRelay relay = startRelay(relayed);
       try {
         // Warm the relay's NOTIFY path and the publisher up first.
-        int warm = produce(db, "lw", rate, Duration.ofSeconds(5), new ConcurrentHashMap<>());
+        int warm =
+            SteadyOutboxProducers.produce(
+                db, "lw", rate, Duration.ofSeconds(5), new ConcurrentHashMap<>());
         awaitRelayed(relayed, warm);
         env.awaitStream((long) warm * Workload.RECIPIENTS, Duration.ofSeconds(60));
         env.clean();
         relayed.set(0);
         long start = System.nanoTime();
-        total = produce(db, "l", rate, duration, committedAt);
+        total = SteadyOutboxProducers.produce(db, "l", rate, duration, committedAt);
         seconds = (System.nanoTime() - start) / 1e9;
         awaitRelayed(relayed, total);
         if (!env.awaitStream((long) total * Workload.RECIPIENTS, Duration.ofMinutes(2))) {
@@ -179,7 +176,7 @@ public final class OutboxBench {
         relay.stop(Duration.ofSeconds(10));
       }
     }
-    double[][] lags = commitToStream(db, committedAt);
+    double[][] lags = commitToStream(table, committedAt);
     result
         .context("latency_rate_rows_per_s", rate)
         .context("latency_duration_s", duration.toSeconds());
@@ -213,109 +210,6 @@ public final class OutboxBench {
         "bench-" + ProcessHandle.current().pid());
   }
 
-  /** Commits one row per transaction from {@link #PRODUCERS} threads at {@code rowsPerSecond}. */
-  private int produce(
-      OutboxDatabase db, String run, int rowsPerSecond, Duration d, Map<Long, Long> committedAt)
-      throws InterruptedException {
-    int perThread = (int) (rowsPerSecond * d.toSeconds() / PRODUCERS);
-    long intervalNanos = 1_000_000_000L * PRODUCERS / rowsPerSecond;
-    List<Thread> threads = new ArrayList<>();
-    AtomicLong done = new AtomicLong();
-    List<Throwable> errors = new ArrayList<>();
-    for (int t = 0; t < PRODUCERS; t++) {
-      int thread = t;
-      Thread producer =
-          new Thread(
-              () -> {
-                try (Connection c = db.connection();
-                    PreparedStatement p =
-                        c.prepareStatement(
-                            "INSERT INTO "
-                                + TABLE
-                                + " (notification) VALUES (?::jsonb) RETURNING id")) {
-                  long next = System.nanoTime() + intervalNanos * thread / PRODUCERS;
-                  for (int i = 0; i < perThread; i++) {
-                    LockSupport.parkNanos(next - System.nanoTime());
-                    next += intervalNanos;
-                    p.setString(1, json(run + thread, i));
-                    long id;
-                    try (ResultSet r = p.executeQuery()) {
-                      r.next();
-                      id = r.getLong(1);
-                    }
-                    committedAt.put(id, System.currentTimeMillis()); // autocommit: committed now
-                    done.incrementAndGet();
-                  }
-                } catch (SQLException | RuntimeException e) {
-                  synchronized (errors) {
-                    errors.add(e);
-                  }
-                }
-              },
-              "bench-producer-" + t);
-      threads.add(producer);
-      producer.start();
-    }
-    for (Thread t : threads) {
-      t.join();
-    }
-    if (!errors.isEmpty()) {
-      throw new IllegalStateException("a producer failed: " + errors.get(0), errors.get(0));
-    }
-    return (int) done.get();
-  }
-
-  /** One notification as a producer would insert it: 10 recipients, a ~300-byte payload. */
-  private static String json(String run, int i) {
-    StringBuilder r = new StringBuilder();
-    for (int k = 0; k < Workload.RECIPIENTS; k++) {
-      r.append(k == 0 ? "" : ",")
-          .append("\"u-")
-          .append(run)
-          .append('-')
-          .append(i)
-          .append('-')
-          .append(k)
-          .append('"');
-    }
-    return "{\"type\":\"bench.outbox\",\"producer\":\"herald-bench\",\"recipients\":["
-        + r
-        + "],\"channels\":[\"push\"],\"payload\":{\"seq\":"
-        + i
-        + ",\"pad\":\""
-        + "x".repeat(230)
-        + "\"}}";
-  }
-
-  /** {@code count} committed rows, inserted by the database itself (fast: not what is measured). */
-  private static void insert(OutboxDatabase db, String run, int count) throws SQLException {
-    StringBuilder recipients = new StringBuilder("jsonb_build_array(");
-    for (int k = 0; k < Workload.RECIPIENTS; k++) {
-      recipients
-          .append(k == 0 ? "" : ", ")
-          .append("'u-")
-          .append(run)
-          .append("-' || g || '-")
-          .append(k)
-          .append("'");
-    }
-    recipients.append(")");
-    try (Connection c = db.connection();
-        Statement s = c.createStatement()) {
-      s.execute(
-          "INSERT INTO "
-              + TABLE
-              + " (notification) SELECT jsonb_build_object('type', 'bench.outbox', 'producer',"
-              + " 'herald-bench', 'recipients', "
-              + recipients
-              + ", 'channels', '[\"push\"]'::jsonb, 'payload', jsonb_build_object('seq', g,"
-              + " 'pad', repeat('x', 230))) FROM generate_series(1, "
-              + count
-              + ") g");
-      s.execute("VACUUM ANALYZE " + TABLE);
-    }
-  }
-
   private static void awaitRelayed(AtomicLong relayed, int count) {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (relayed.get() < count) {
@@ -331,24 +225,20 @@ public final class OutboxBench {
    * [1] the time the relay marked it relayed (the database's clock, before its commit) minus the
    * row's commit time.
    */
-  private double[][] commitToStream(OutboxDatabase db, Map<Long, Long> committedAt)
+  private double[][] commitToStream(BenchOutboxTable table, Map<Long, Long> committedAt)
       throws SQLException {
     Map<String, Long> committedByNotification = new HashMap<>();
     List<Double> relayLags = new ArrayList<>();
-    try (Connection c = db.connection();
-        Statement s = c.createStatement();
-        ResultSet r =
-            s.executeQuery(
-                "SELECT id, notification_id, (extract(epoch FROM relayed_at) * 1000)::bigint FROM "
-                    + TABLE)) {
-      while (r.next()) {
-        Long at = committedAt.get(r.getLong(1));
-        if (at != null && r.getString(2) != null) {
-          committedByNotification.put(r.getString(2), at);
-          relayLags.add((double) (r.getLong(3) - at));
-        }
-      }
-    }
+    table
+        .relayed()
+        .forEach(
+            (id, relayed) -> {
+              Long at = committedAt.get(id);
+              if (at != null && relayed.notificationId() != null) {
+                committedByNotification.put(relayed.notificationId(), at);
+                relayLags.add((double) (relayed.relayedAtMs() - at));
+              }
+            });
     Map<String, Long> lastAppend = new HashMap<>();
     ServerProbe probe = env.stores().probe();
     String after = "-";
@@ -374,43 +264,5 @@ public final class OutboxBench {
       lags.stream().mapToDouble(Double::doubleValue).toArray(),
       relayLags.stream().mapToDouble(Double::doubleValue).toArray()
     };
-  }
-
-  private void recreate(OutboxDatabase db) throws SQLException {
-    drop(db);
-    try (Connection c = db.connection()) {
-      new OutboxSchema(TABLE).apply(c);
-    }
-  }
-
-  private static void drop(OutboxDatabase db) throws SQLException {
-    try (Connection c = db.connection();
-        Statement s = c.createStatement()) {
-      s.execute("DROP TABLE IF EXISTS " + TABLE + ", " + TABLE + "_attempts");
-      s.execute("DROP FUNCTION IF EXISTS " + TABLE + "_notify()");
-    }
-  }
-
-  private static String serverVersion(OutboxDatabase db) throws SQLException {
-    try (Connection c = db.connection();
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SHOW server_version")) {
-      r.next();
-      return "PostgreSQL " + r.getString(1);
-    }
-  }
-
-  /** The server's postmaster when it runs on this host, else -1. */
-  private static long postmaster(OutboxDatabase db) throws SQLException {
-    try (Connection c = db.connection();
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
-      r.next();
-      return ProcessCpu.parent(r.getLong(1));
-    }
-  }
-
-  private static double cpu(long postmaster) {
-    return postmaster < 0 ? 0 : ProcessCpu.ofTree(postmaster);
   }
 }
