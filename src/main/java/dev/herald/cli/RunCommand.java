@@ -24,6 +24,7 @@ import picocli.CommandLine.Mixin;
       "publisher.shutdown-grace. While Redis does not answer it waits and retries.",
       "On SIGHUP it reads the config file again: publisher, backoff, delivery.max-attempts",
       "and logging.level apply at once; other keys need a restart (it logs which).",
+      "With sources.postgres.enabled it also relays the PostgreSQL outbox table.",
       "Metrics, health and readiness: http://<ops.listen>/metrics, /healthz, /readyz.",
       "Exit codes: 0 stopped cleanly, 78 bad config or Redis refused the credentials.",
     })
