@@ -124,8 +124,8 @@ final class RelayCycle {
       }
       RowReader.Read read = reader.get().read(row);
       if (read.request() == null) {
-        batch.settlement.rejected(row.id(), RowReader.reason(read.errors()));
-        listener.onRejected(read.errors().get(0).field());
+        batch.settlement.rejected(
+            row.id(), RowReader.reason(read.errors()), read.errors().get(0).field());
         continue;
       }
       batch.requests.add(read.request());
@@ -178,10 +178,11 @@ final class RelayCycle {
       switch (r.outcome()) {
         case ACCEPTED -> batch.settlement.relayed(id, r.notificationId(), true);
         case DUPLICATE -> batch.settlement.relayed(id, r.notificationId(), false);
-        case REJECTED -> {
-          batch.settlement.rejected(id, RowReader.reason(r.errors()));
-          listener.onRejected(r.errors().isEmpty() ? "(none)" : r.errors().get(0).field());
-        }
+        case REJECTED ->
+            batch.settlement.rejected(
+                id,
+                RowReader.reason(r.errors()),
+                r.errors().isEmpty() ? "(none)" : r.errors().get(0).field());
         case UNAVAILABLE ->
             batch.settlement.deferred(
                 id, "Herald could not take it: " + RowReader.reason(r.errors()));
@@ -189,7 +190,9 @@ final class RelayCycle {
     }
   }
 
+  /** Tells the listener (and the log) what the committed batch did. */
   private void report(Settlement s, long nanos) {
+    s.rejectedFields.forEach(listener::onRejected);
     if (!s.relayed.isEmpty()) {
       listener.onRelayed(s.created, s.duplicates);
     }

@@ -14,6 +14,7 @@ final class Settlement {
   final List<String> notificationIds = new ArrayList<>();
   final List<Long> rejected = new ArrayList<>();
   final List<String> rejectedReasons = new ArrayList<>();
+  final List<String> rejectedFields = new ArrayList<>();
   final List<Long> inDoubt = new ArrayList<>();
   final List<String> inDoubtReasons = new ArrayList<>();
   final List<Long> deferred = new ArrayList<>();
@@ -31,9 +32,13 @@ final class Settlement {
     }
   }
 
-  void rejected(long id, String reason) {
+  /**
+   * @param field the first field its reason names, for the metrics
+   */
+  void rejected(long id, String reason, String field) {
     rejected.add(id);
     rejectedReasons.add(reason);
+    rejectedFields.add(field);
   }
 
   void inDoubt(long id, String reason) {
