@@ -7,6 +7,7 @@ import dev.herald.bench.DrainBench;
 import dev.herald.bench.IdleBench;
 import dev.herald.bench.IntakeBench;
 import dev.herald.bench.MemoryBench;
+import dev.herald.bench.OutboxBench;
 import dev.herald.bench.SteadyBench;
 import dev.herald.clock.AlignedClock;
 import dev.herald.config.Durations;
@@ -233,6 +234,53 @@ final class BenchScenarios {
     @Override
     BenchResult run(BenchEnvironment env, String command) throws Exception {
       return new MemoryBench(env, routes).run(command);
+    }
+  }
+
+  @Command(
+      name = "outbox",
+      description = {
+        "The PostgreSQL outbox relay: rows/s relayed, database CPU per row, commit->stream.",
+        "Needs sources.postgres.url; works on a table of its own (herald_bench_outbox).",
+      })
+  static final class Outbox extends Scenario {
+    @Option(
+        names = "--rows",
+        defaultValue = "100000",
+        description =
+            "rows of 10-recipient notifications per throughput run (default ${DEFAULT-VALUE})")
+    int rows;
+
+    @Option(names = "--runs", defaultValue = "3", description = "runs (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(
+        names = "--rate",
+        defaultValue = "1000",
+        description = "rows/s committed in the latency run (default ${DEFAULT-VALUE})")
+    int rate;
+
+    @Option(
+        names = "--duration",
+        defaultValue = "30s",
+        description = "length of the latency run (default ${DEFAULT-VALUE})")
+    String duration;
+
+    @Override
+    BenchResult run(BenchEnvironment env, String command) throws Exception {
+      HeraldConfig cfg = common.config.load();
+      if (cfg.sources().postgres().url() == null) {
+        throw new BadInputException(
+            "bench outbox needs a database: set sources.postgres.url (and user, password) in the"
+                + " config; it works on a table of its own, herald_bench_outbox");
+      }
+      return new OutboxBench(env, cfg.sources().postgres(), rows, runs, rate, parse(duration))
+          .run(command);
+    }
+
+    @Override
+    long streamMaxLength() {
+      return Math.max(2_000_000L, (long) rate * parse(duration).toSeconds() * 20);
     }
   }
 

@@ -4,13 +4,17 @@ import dev.herald.clock.AlignedClock;
 import dev.herald.config.ConfigPrinter;
 import dev.herald.config.Durations;
 import dev.herald.config.HeraldConfig;
+import dev.herald.config.PostgresSourceSettings;
 import dev.herald.config.PublisherSettings;
 import dev.herald.domain.Channels;
 import dev.herald.domain.NotificationIds;
+import dev.herald.domain.NotificationValidator;
+import dev.herald.intake.Intake;
 import dev.herald.intake.IntakeCycle;
 import dev.herald.intake.IntakeLoop;
 import dev.herald.ops.FanOutListener;
 import dev.herald.ops.Ops;
+import dev.herald.outbox.OutboxRelay;
 import dev.herald.publish.EventEncoder;
 import dev.herald.publish.Janitor;
 import dev.herald.publish.PublisherListener;
@@ -34,7 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The long-running {@code herald run}: wires the publisher to Redis, runs it, and shuts it down in
- * order: stop claiming, finish or abandon (lease runs out) the batches in hand, stop the wake-up
+ * order: stop taking new work (the intake, then the outbox relay, each committing the batch in
+ * hand), stop claiming, finish or abandon (lease runs out) the batches in hand, stop the wake-up
  * listener, close Redis, stop the embedded Redis if we started it, stop the ops HTTP server last.
  * Everything the store sees is timed by Redis's clock ({@link DaemonConnection} aligns it).
  *
@@ -173,6 +178,7 @@ final class Daemon {
     AutoCloseable wakeups = null;
     PublisherLoop running;
     IntakeLoop intake = null;
+    OutboxRelay relay = null;
     try {
       redis = DaemonConnection.open(cfg, target, POOL_SIZE, clock, stopRequested, troubleLog);
       if (redis == null) {
@@ -199,6 +205,7 @@ final class Daemon {
       }
       intake = intake(backend, ops);
       intake.start();
+      relay = outboxRelay(backend, ops);
       ops.publishing();
       publishing.countDown();
       stopRequested.await();
@@ -207,6 +214,7 @@ final class Daemon {
           "stopping: finishing the batches in hand (shutdown grace {})", Durations.format(grace));
       api.stopAccepting(grace); // first: stop taking new work
       intake.stop(grace);
+      relay.stop(grace);
       running.stop(grace);
       return ExitCodes.OK;
     } finally {
@@ -214,6 +222,7 @@ final class Daemon {
         intake.stop(Duration.ZERO);
       }
       closeQuietly("API and spool", api); // the spool's appends written before Redis goes
+      closeQuietly("outbox relay", relay);
       closeQuietly("wake-up listener", wakeups);
       closeQuietly("Redis connections", redis);
     }
@@ -272,6 +281,23 @@ final class Daemon {
             ops.intakeListener(),
             ProcessNames.consumer());
     return new IntakeLoop(stream, cycle, INTAKE_BLOCK);
+  }
+
+  /** The outbox relay (idle unless sources.postgres.enabled), with an intake of its own. */
+  private OutboxRelay outboxRelay(RedisBackend backend, Ops ops) {
+    PostgresSourceSettings pg = config.get().sources().postgres();
+    Supplier<NotificationValidator> rules =
+        () -> DaemonSettings.intake(config.get(), channels).validator();
+    Intake intake =
+        new Intake(
+            backend.notifications(),
+            rules,
+            new NotificationIds(),
+            clock,
+            pg::idempotencyWindow,
+            OutboxRelay.intakeListener(ops.intakeListener()));
+    return OutboxRelay.start(
+        pg, intake, rules, ops.outboxListener(), clock, ProcessNames.leaseTag());
   }
 
   private static void closeQuietly(String what, AutoCloseable c) {

@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import dev.herald.config.ConfigException;
+import dev.herald.outbox.OutboxSetupException;
 import dev.herald.store.CorruptRecordException;
 import dev.herald.store.StoreAccessDeniedException;
 import dev.herald.store.StoreUnavailableException;
@@ -29,6 +30,10 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
       return ExitCodes.BAD_INPUT;
     }
     if (e instanceof ConfigException) {
+      err.println("herald: " + e.getMessage());
+      return ExitCodes.CONFIG;
+    }
+    if (e instanceof OutboxSetupException) {
       err.println("herald: " + e.getMessage());
       return ExitCodes.CONFIG;
     }

@@ -27,6 +27,7 @@ import picocli.CommandLine.Mixin;
       "host's clock is more than 1s off.",
       "On SIGHUP it reads the config file again: publisher, backoff, delivery.max-attempts",
       "and logging.level apply at once; other keys need a restart (it logs which).",
+      "With sources.postgres.enabled it also relays the PostgreSQL outbox table.",
       "Metrics, health and readiness: http://<ops.listen>/metrics, /healthz, /readyz.",
       "Exit codes: 0 stopped cleanly, 78 bad config, Redis refused the credentials or the",
       "ACL, or Redis may evict any key (maxmemory-policy allkeys-*).",

@@ -45,6 +45,14 @@ public final class ConfigPrinter {
 
   private static ObjectNode redactedTree(HeraldConfig config) {
     ObjectNode tree = MAPPER.valueToTree(config);
+    ObjectNode postgres = (ObjectNode) tree.get("sources").get("postgres");
+    PostgresSourceSettings pg = config.sources().postgres();
+    if (pg.password() != null) {
+      postgres.put("password", "***");
+    }
+    if (pg.url() != null) {
+      postgres.put("url", PostgresSourceSettings.redactedUrl(pg.url()));
+    }
     ObjectNode redis = (ObjectNode) tree.get("redis");
     String url = config.redis().url();
     if (url == null) {

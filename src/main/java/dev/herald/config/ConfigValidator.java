@@ -1,6 +1,8 @@
 package dev.herald.config;
 
 import dev.herald.domain.NotificationValidator;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,6 +111,7 @@ final class ConfigValidator {
     between("ops.max-type-labels", c.ops().maxTypeLabels(), 1, 1000);
     oneOf("logging.level", c.logging().level(), LoggingSettings.LEVELS);
     oneOf("logging.format", c.logging().format(), LoggingSettings.FORMATS);
+    postgres(c.sources().postgres());
     if (c.deadLetters().maxCount() != null) {
       between("dead-letters.max-count", c.deadLetters().maxCount(), 1, 1_000_000_000L);
     }
@@ -248,6 +251,50 @@ final class ConfigValidator {
               between(key + ".max-length", channel.maxLength(), 1, 1_000_000_000L);
             });
   }
+
+  private void postgres(PostgresSourceSettings pg) {
+    String key = "sources.postgres";
+    if (pg.url() == null) {
+      if (pg.enabled()) {
+        problems.add(key + ".url is required when " + key + ".enabled is true");
+      }
+    } else if (!pg.url().startsWith("jdbc:postgresql:")) {
+      problems.add(
+          key
+              + ".url must be a PostgreSQL JDBC URL, jdbc:postgresql://host[:port]/database (was '"
+              + PostgresSourceSettings.redactedUrl(pg.url())
+              + "')");
+    }
+    if (pg.password() != null && pg.passwordFile() != null) {
+      problems.add(key + ".password and " + key + ".password-file exclude each other: set one");
+    }
+    if (pg.passwordFile() != null && !Files.isReadable(Path.of(pg.passwordFile()))) {
+      problems.add(
+          key + ".password-file must be a readable file (was '" + pg.passwordFile() + "')");
+    }
+    if (!pg.table().matches(TABLE_NAME)) {
+      problems.add(
+          key
+              + ".table must be a lower-case name of 1 to 40 letters, digits and _, starting with"
+              + " a letter or _ (was '"
+              + pg.table()
+              + "')");
+    }
+    between(key + ".batch-size", pg.batchSize(), 1, 10_000);
+    between(key + ".workers", pg.workers(), 1, 16);
+    between(
+        key + ".poll-interval", pg.pollInterval(), Duration.ofMillis(10), Duration.ofMinutes(10));
+    oneOf(key + ".relayed-rows", pg.relayedRows(), PostgresSourceSettings.RELAYED_ROWS);
+    between(key + ".retention", pg.retention(), Duration.ZERO, Duration.ofDays(3650));
+    between(
+        key + ".idempotency-window",
+        pg.idempotencyWindow(),
+        Duration.ofMinutes(1),
+        Duration.ofDays(30));
+  }
+
+  /** A plain table name: the relay derives its index, trigger and channel names from it. */
+  private static final String TABLE_NAME = "[a-z_][a-z0-9_]{0,39}";
 
   /** A Redis key (or group) name: not blank, no whitespace or control characters. */
   private void keyName(String key, String value) {

@@ -14,6 +14,7 @@ import java.util.Map;
  *
  * @param channelSettings the {@code channels} section: channel name to its stream; when absent,
  *     {@code push} to the gateway stream
+ * @param sources where notifications come from besides the API and the intents stream
  */
 public record HeraldConfig(
     RedisSettings redis,
@@ -29,7 +30,8 @@ public record HeraldConfig(
     OpsSettings ops,
     LoggingSettings logging,
     ApiSettings api,
-    SpoolSettings spool) {
+    SpoolSettings spool,
+    SourcesSettings sources) {
 
   /** The channel that exists unless {@code channels} leaves it out: to the gateway stream. */
   public static final String PUSH = "push";
@@ -58,12 +60,13 @@ public record HeraldConfig(
     logging = logging == null ? LoggingSettings.defaults() : logging;
     api = api == null ? ApiSettings.defaults() : api;
     spool = spool == null ? SpoolSettings.defaults() : spool;
+    sources = sources == null ? SourcesSettings.defaults() : sources;
   }
 
   /** Every key at its default. */
   public static HeraldConfig defaults() {
     return new HeraldConfig(
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -104,6 +107,7 @@ public record HeraldConfig(
         ops,
         logging,
         api,
-        spool);
+        spool,
+        sources);
   }
 }

@@ -74,7 +74,8 @@ public record ReloadPlan(HeraldConfig effective, List<Change> applied, List<Chan
             running.ops(),
             new LoggingSettings(loaded.logging().level(), running.logging().format()),
             running.api(),
-            running.spool());
+            running.spool(),
+            running.sources());
     Map<String, String> rawFrom = ConfigPrinter.rawKeys(running);
     Map<String, String> rawTo = ConfigPrinter.rawKeys(loaded);
     Map<String, String> from = ConfigPrinter.keys(running);

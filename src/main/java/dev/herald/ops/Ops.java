@@ -3,6 +3,7 @@ package dev.herald.ops;
 import dev.herald.api.ApiListener;
 import dev.herald.config.OpsSettings;
 import dev.herald.intake.IntakeListener;
+import dev.herald.outbox.OutboxListener;
 import dev.herald.publish.PublisherListener;
 import dev.herald.spool.SpoolFigures;
 import dev.herald.spool.SpoolListener;
@@ -28,6 +29,7 @@ public final class Ops implements AutoCloseable {
   private final BreakerMetrics breakerMetrics;
   private final IntakeMetrics intakeMetrics;
   private final SpoolMetrics spoolMetrics;
+  private final OutboxMetrics outboxMetrics;
   private final Health health;
   private final Readiness readiness;
   private final PublisherListener publisherListener;
@@ -44,6 +46,7 @@ public final class Ops implements AutoCloseable {
     this.metrics = new Metrics(settings.maxTypeLabels(), workers, version);
     this.intakeMetrics = new IntakeMetrics(metrics.registry());
     this.spoolMetrics = new SpoolMetrics(metrics.registry());
+    this.outboxMetrics = new OutboxMetrics(metrics.registry());
     this.health = new Health(clock, pollInterval);
     this.readiness = new Readiness(settings.readyTimeout());
     this.breakerMetrics = new BreakerMetrics(metrics.registry());
@@ -106,6 +109,11 @@ public final class Ops implements AutoCloseable {
   /** The spool's gauges (bytes, records, oldest record age) are read from it at each scrape. */
   public void watchSpool(Supplier<SpoolFigures> figures) {
     spoolMetrics.watch(figures);
+  }
+
+  /** Metrics for the PostgreSQL outbox relay, when it runs in this process. */
+  public OutboxListener outboxListener() {
+    return outboxMetrics;
   }
 
   /**

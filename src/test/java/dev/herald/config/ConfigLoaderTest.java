@@ -84,7 +84,7 @@ class ConfigLoaderTest {
                         "delivery.max-attempts must be between 1 and 1000 (was 0)",
                         "unknown key colour (allowed: api, backoff, channels, dead-letters,"
                             + " delivery, gateway, intake, logging, namespace, ops, publisher,"
-                            + " redis, retention, spool)"));
+                            + " redis, retention, sources, spool)"));
   }
 
   @Test
@@ -373,5 +373,84 @@ class ConfigLoaderTest {
     HeraldConfig c =
         load("api:\n  tls:\n    keystore: " + ks + "\n    keystore-password: hunter2\n");
     assertThat(ConfigPrinter.describe(c)).doesNotContain("hunter2").contains("\"***\"");
+  }
+
+  @Test
+  void the_postgres_source_is_off_by_default_and_reads_every_key() throws Exception {
+    PostgresSourceSettings off = HeraldConfig.defaults().sources().postgres();
+    assertThat(off.enabled()).isFalse();
+    assertThat(off.table()).isEqualTo("herald_outbox");
+    assertThat(off.relayedRows()).isEqualTo("mark");
+    PostgresSourceSettings pg =
+        load("sources:\n  postgres:\n    enabled: true\n"
+                + "    url: jdbc:postgresql://db:5432/app\n    user: relay\n"
+                + "    password: s3cret\n    table: app_outbox\n    batch-size: 100\n"
+                + "    workers: 3\n    poll-interval: 250ms\n    relayed-rows: delete\n"
+                + "    retention: 2d\n    idempotency-window: 30m\n")
+            .sources()
+            .postgres();
+    assertThat(pg.enabled()).isTrue();
+    assertThat(pg.url()).isEqualTo("jdbc:postgresql://db:5432/app");
+    assertThat(pg.user()).isEqualTo("relay");
+    assertThat(pg.table()).isEqualTo("app_outbox");
+    assertThat(pg.batchSize()).isEqualTo(100);
+    assertThat(pg.workers()).isEqualTo(3);
+    assertThat(pg.pollInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(pg.deletesRelayedRows()).isTrue();
+    assertThat(pg.retention()).isEqualTo(Duration.ofDays(2));
+    assertThat(pg.idempotencyWindow()).isEqualTo(Duration.ofMinutes(30));
+  }
+
+  @Test
+  void the_postgres_password_never_reaches_the_printed_config() throws Exception {
+    HeraldConfig c =
+        load(
+            "sources:\n  postgres:\n    url: jdbc:postgresql://db/app?user=a&password=in-url\n"
+                + "    password: s3cret\n");
+    assertThat(ConfigPrinter.describe(c))
+        .doesNotContain("s3cret")
+        .doesNotContain("in-url")
+        .contains("password=***");
+    assertThat(ConfigPrinter.keys(c)).containsEntry("sources.postgres.password", "***");
+    assertThat(c.sources().postgres().toString()).doesNotContain("s3cret").doesNotContain("in-url");
+  }
+
+  @Test
+  void bad_postgres_source_values_are_reported_with_their_dotted_keys() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    "sources:\n  postgres:\n    enabled: true\n    password: x\n"
+                        + "    password-file: /nonexistent/pg-password\n"
+                        + "    table: 'Outbox; drop'\n    batch-size: 0\n    workers: 17\n"
+                        + "    poll-interval: 1ms\n    relayed-rows: archive\n"
+                        + "    idempotency-window: 10s\n    colour: blue\n"))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactlyInAnyOrder(
+                        "sources.postgres.url is required when sources.postgres.enabled is true",
+                        "sources.postgres.password and sources.postgres.password-file exclude"
+                            + " each other: set one",
+                        "sources.postgres.password-file must be a readable file (was"
+                            + " '/nonexistent/pg-password')",
+                        "sources.postgres.table must be a lower-case name of 1 to 40 letters,"
+                            + " digits and _, starting with a letter or _ (was 'Outbox; drop')",
+                        "sources.postgres.batch-size must be between 1 and 10000 (was 0)",
+                        "sources.postgres.workers must be between 1 and 16 (was 17)",
+                        "sources.postgres.poll-interval must be between 10ms and 10m (was 1ms)",
+                        "sources.postgres.relayed-rows must be one of mark, delete (was"
+                            + " 'archive')",
+                        "sources.postgres.idempotency-window must be between 1m and 30d (was"
+                            + " 10s)",
+                        "unknown key sources.postgres.colour (allowed: batch-size, enabled,"
+                            + " idempotency-window, password, password-file, poll-interval,"
+                            + " relayed-rows, retention, table, url, user, workers)"));
+    assertThatThrownBy(() -> load("sources:\n  postgres:\n    url: postgres://db/app\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "sources.postgres.url must be a PostgreSQL JDBC URL,"
+                + " jdbc:postgresql://host[:port]/database (was 'postgres://db/app')");
   }
 }

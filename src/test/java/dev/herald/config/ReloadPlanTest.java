@@ -54,7 +54,21 @@ class ReloadPlanTest {
             Duration.ofSeconds(5),
             100,
             10,
-            Duration.ofMillis(50)));
+            Duration.ofMillis(50)),
+        new SourcesSettings(
+            new PostgresSourceSettings(
+                true,
+                "jdbc:postgresql://db/app?password=url-secret",
+                "relay",
+                "pg-secret",
+                "/run/secrets/pg",
+                "other_outbox",
+                100,
+                4,
+                Duration.ofMillis(200),
+                "delete",
+                Duration.ofDays(2),
+                Duration.ofMinutes(30))));
   }
 
   @Test
@@ -91,7 +105,11 @@ class ReloadPlanTest {
             new ReloadPlan.Change(
                 "redis.url", "redis://app:***@db:6379/0", "redis://app:***@db2:6380/1"))
         .contains(new ReloadPlan.Change("namespace", "herald", "other"));
-    assertThat(plan.toString()).doesNotContain("old-secret").doesNotContain("new-secret");
+    assertThat(plan.toString())
+        .doesNotContain("old-secret")
+        .doesNotContain("new-secret")
+        .doesNotContain("pg-secret")
+        .doesNotContain("url-secret");
   }
 
   @Test
@@ -123,7 +141,8 @@ class ReloadPlanTest {
             r.ops(),
             r.logging(),
             r.api(),
-            r.spool());
+            r.spool(),
+            r.sources());
     ReloadPlan plan = ReloadPlan.of(RUNNING, loaded);
     assertThat(plan.changesNothing()).isFalse();
     assertThat(plan.ignored()).extracting(ReloadPlan.Change::key).contains("channels.sms.stream");
