@@ -130,7 +130,7 @@ public final class RedisBackend implements AutoCloseable {
   public synchronized IntentStream intents(IntentStream.Names names, Duration longestBlock) {
     UnifiedJedis own = client(endpoint, 1, endpoint.timeout().plus(longestBlock), "herald-intake");
     intentClients.add(own);
-    return new RedisIntentStream(own, keys, scripts, retention, notifications, names);
+    return new RedisIntentStream(own, keys, scripts, retention, notifications.accepts(), names);
   }
 
   public RouteStore routes() {

@@ -1,5 +1,6 @@
 package dev.herald.store.redis;
 
+import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
 
 /** Herald's Lua scripts, read from the resources once and loaded into Redis at start. */
@@ -17,23 +18,23 @@ final class Scripts {
   final LuaScript breakers = LuaScript.fromResource("breakers");
   final LuaScript streamAccess = LuaScript.fromResource("stream_access");
 
+  List<LuaScript> all() {
+    return List.of(
+        accept,
+        claim,
+        complete,
+        retire,
+        cancel,
+        intake,
+        deadPage,
+        requeue,
+        purge,
+        breakers,
+        streamAccess);
+  }
+
   /** Loads every script, so that a script Redis rejects fails at start. */
   void loadAll(UnifiedJedis redis) {
-    for (LuaScript script :
-        new LuaScript[] {
-          accept,
-          claim,
-          complete,
-          retire,
-          cancel,
-          intake,
-          deadPage,
-          requeue,
-          purge,
-          breakers,
-          streamAccess
-        }) {
-      script.load(redis);
-    }
+    all().forEach(script -> script.load(redis));
   }
 }
