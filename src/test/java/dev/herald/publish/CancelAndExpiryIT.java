@@ -196,6 +196,28 @@ class CancelAndExpiryIT {
   }
 
   @Test
+  void a_deferred_route_whose_expiry_passed_ends_expired_with_no_attempt_charged() {
+    Instant t0 = h.clock.instant();
+    String id = h.submit(notification("u-1").expiresAt(t0.plusSeconds(10)).build()).get(0);
+    ClaimedBatch batch = h.backend.routes().claimDue(t0, Duration.ofSeconds(30), "w.1", 100);
+    var route = batch.notifications().get(0).routes().get(0);
+
+    // Its stream's breaker is open: not tried. The expiry has passed by the time it is recorded.
+    CompletionReport report =
+        h.backend
+            .routes()
+            .complete(
+                "w.1",
+                t0.plusSeconds(10),
+                List.of(new RouteOutcome.Defer(route, h.stream, t0.plusSeconds(11))));
+
+    assertThat(report.results().get(0).status()).isEqualTo(CompletionReport.Status.EXPIRED);
+    RouteRecord r = h.backend.notifications().find(id).orElseThrow().routes().get(0);
+    assertThat(r.state()).isEqualTo(RouteState.EXPIRED);
+    assertThat(r.attempts()).as("a deferred route was not tried").isZero();
+  }
+
+  @Test
   void a_completion_redis_runs_after_the_expiry_is_not_appended_though_its_now_is_before_it()
       throws Exception {
     Instant t0 = h.clock.instant();

@@ -247,7 +247,7 @@ for _, note in ipairs(notifications) do
     elseif status == 'stale' then
       counts.lease_conflicts = counts.lease_conflicts + 1
     elseif status == 'expired' then
-      local tried = not appends
+      local tried = outcome == 'retry' or outcome == 'dead' -- appends and defers were not made
       updates[#updates + 1] = index_text
       updates[#updates + 1] = fmt_state('x', tried and attempt or before, now)
       move(before, 'expired')
