@@ -68,7 +68,7 @@ final class ApiRuntime implements AutoCloseable {
     if (s.enabled()) {
       spool = Spool.open(options(s), clock, ops.spoolListener());
       ops.watchSpool(spool::figures);
-      replayer = new SpoolReplayer(spool, intake, clock, ops.spoolListener());
+      replayer = new SpoolReplayer(spool, intake, ops.spoolListener());
       replayer.start();
       front = intake.withSpool(spool, s.storeBudget());
       LOG.info(

@@ -3,7 +3,7 @@ package dev.herald.cli;
 import dev.herald.config.ConfigException;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.ReloadPlan;
-import dev.herald.ops.Logging;
+import dev.herald.logging.Logging;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;

@@ -2,7 +2,7 @@ package dev.herald.cli;
 
 import dev.herald.clock.AlignedClock;
 import dev.herald.config.HeraldConfig;
-import dev.herald.publish.RateLimitedLog;
+import dev.herald.logging.RateLimitedLog;
 import dev.herald.store.StoreUnavailableException;
 import dev.herald.store.redis.EmbeddedRedis;
 import dev.herald.store.redis.RedisBackend;

@@ -5,7 +5,7 @@ import dev.herald.config.Durations;
 import dev.herald.config.HeraldConfig;
 import dev.herald.domain.Channel;
 import dev.herald.domain.Channels;
-import dev.herald.ops.Logging;
+import dev.herald.logging.Logging;
 import dev.herald.ops.Ops;
 import dev.herald.store.redis.EmbeddedRedis;
 import java.io.IOException;

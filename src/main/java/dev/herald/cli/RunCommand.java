@@ -1,7 +1,7 @@
 package dev.herald.cli;
 
 import dev.herald.config.HeraldConfig;
-import dev.herald.ops.Logging;
+import dev.herald.logging.Logging;
 import dev.herald.publish.PublisherListener;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

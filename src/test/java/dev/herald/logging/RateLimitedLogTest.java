@@ -1,4 +1,4 @@
-package dev.herald.publish;
+package dev.herald.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.herald.publish;
+package dev.herald.logging;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;

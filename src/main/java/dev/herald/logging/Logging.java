@@ -1,4 +1,4 @@
-package dev.herald.ops;
+package dev.herald.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Logging {
 
-  private static final String JSON_CONFIG = "/dev/herald/ops/logback-json.xml";
+  private static final String JSON_CONFIG = "/dev/herald/logging/logback-json.xml";
 
   private Logging() {}
 

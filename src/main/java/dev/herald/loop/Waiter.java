@@ -1,4 +1,4 @@
-package dev.herald.publish;
+package dev.herald.loop;
 
 import java.time.Clock;
 import java.time.Duration;
