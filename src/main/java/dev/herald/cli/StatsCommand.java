@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.daemon.Stores;
 import dev.herald.store.BreakerBoard.StreamBreaker;
 import dev.herald.store.IntakeSnapshot;
 import dev.herald.store.RouteFigures;
@@ -55,7 +56,7 @@ final class StatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (CliContext ctx = CliContext.open(config)) {
+    try (Stores ctx = Stores.open(config.load())) {
       Instant now = ctx.clock().instant();
       List<String> streams = ctx.config().channels().streams();
       StoreSnapshot snapshot = ctx.backend().stats().snapshot(now, streams);

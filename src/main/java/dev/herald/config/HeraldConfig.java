@@ -92,6 +92,26 @@ public record HeraldConfig(
     return withRedis(new RedisSettings(null, redis.timeout(), true));
   }
 
+  /** This config with {@code publisher} in place of its own (a benchmark's worker count). */
+  public HeraldConfig withPublisher(PublisherSettings publisher) {
+    return new HeraldConfig(
+        redis,
+        namespace,
+        gateway,
+        publisher,
+        backoff,
+        delivery,
+        intake,
+        retention,
+        deadLetters,
+        channelSettings,
+        ops,
+        logging,
+        api,
+        spool,
+        sources);
+  }
+
   private HeraldConfig withRedis(RedisSettings redis) {
     return new HeraldConfig(
         redis,

@@ -1,17 +1,15 @@
-package dev.herald.cli;
+package dev.herald.demo;
 
 import dev.herald.domain.Failure;
 import dev.herald.publish.PublisherListener;
 import dev.herald.publish.RouteInfo;
 import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import picocli.CommandLine;
+import java.util.function.Function;
 
 /** What {@code herald demo} shows as it runs: routes published, retrying and dead. */
 final class DemoProgress implements PublisherListener {
@@ -59,8 +57,10 @@ final class DemoProgress implements PublisherListener {
   /**
    * Each dead letter, its {@code herald routes show} (run now, against the demo's Redis) and the
    * commands that requeue it.
+   *
+   * @param routesShow what {@code herald routes show ID} prints against the demo's Redis
    */
-  void printDeadLetters(PrintWriter out, Path configFile) {
+  void printDeadLetters(PrintWriter out, Function<String, String> routesShow) {
     Map<String, Failure> dead = deadLetters();
     out.println();
     if (dead.isEmpty()) {
@@ -77,15 +77,7 @@ final class DemoProgress implements PublisherListener {
       out.println();
       out.println("Inspect it (here against the demo's Redis, while it still runs):");
       out.println("  $ herald routes show " + id);
-      StringWriter shown = new StringWriter();
-      PrintWriter shownOut = new PrintWriter(shown);
-      new CommandLine(new HeraldCommand())
-          .setOut(shownOut)
-          .setErr(shownOut)
-          .setExecutionExceptionHandler(new ErrorHandler())
-          .execute("routes", "show", "--config", configFile.toString(), id);
-      shownOut.flush();
-      shown.toString().lines().forEach(line -> out.println("    " + line));
+      routesShow.apply(id).lines().forEach(line -> out.println("    " + line));
       out.println();
       out.println("Once its stream takes appends again, requeue it (herald dead-letters):");
       out.println("  $ herald dead-letters show " + ref);

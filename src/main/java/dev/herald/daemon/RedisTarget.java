@@ -1,9 +1,13 @@
-package dev.herald.cli;
+package dev.herald.daemon;
 
+import dev.herald.clock.AlignedClock;
 import dev.herald.config.ConfigException;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.RedisEndpoint;
+import dev.herald.store.StoreUnavailableException;
 import dev.herald.store.redis.EmbeddedRedis;
+import dev.herald.store.redis.RedisBackend;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -13,7 +17,7 @@ import java.util.List;
  * refused: it most likely lost its {@code redis.url}, and a fresh empty Redis in its place would
  * look like a working Herald. The password may come from {@code HERALD_REDIS_PASSWORD}.
  */
-record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
+public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
 
   static final String NO_REDIS =
       "redis.url is not set: name the Redis Herald should use (redis.url, or HERALD_REDIS_URL),"
@@ -26,7 +30,7 @@ record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
   /**
    * @throws ConfigException when the config names no Redis and does not ask for the embedded one
    */
-  static RedisTarget of(HeraldConfig config) {
+  public static RedisTarget of(HeraldConfig config) {
     String url = config.redis().url();
     if (url == null && !config.redis().wantsEmbedded()) {
       throw new ConfigException(null, List.of(NO_REDIS));
@@ -38,6 +42,43 @@ record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
             System.getenv("HERALD_REDIS_PASSWORD"),
             config.redis().timeout()),
         embedded);
+  }
+
+  /**
+   * Connects to it with the namespace and retention of {@code config}: the one place that opens
+   * Herald's Redis.
+   *
+   * @param poolSize connections kept: one per worker plus a few for wake-ups and housekeeping
+   * @throws dev.herald.store.StoreUnavailableException when Redis does not answer
+   * @throws dev.herald.store.StoreAccessDeniedException when Redis refuses the credentials or ACL
+   */
+  RedisBackend connect(HeraldConfig config, int poolSize, Clock clock) {
+    return RedisBackend.connect(
+        endpoint, config.namespace(), poolSize, CycleSettings.retention(config), clock);
+  }
+
+  /**
+   * As {@link #connect}, turning "nothing answers" into a message with a {@link #hint}, and with
+   * {@code clock} aligned to Redis's, the time base every Herald process shares: for one-shot
+   * commands and benchmarks, which do not wait for Redis.
+   */
+  public RedisBackend connectAligned(HeraldConfig config, int poolSize, AlignedClock clock) {
+    RedisBackend backend = null;
+    try {
+      backend = connect(config, poolSize, clock);
+      clock.align(backend.serverInfo()::time);
+      return backend;
+    } catch (StoreUnavailableException e) {
+      if (backend != null) {
+        backend.close();
+      }
+      throw new StoreUnavailableException(e.getMessage() + "\n  hint: " + hint(), e);
+    } catch (RuntimeException e) {
+      if (backend != null) {
+        backend.close();
+      }
+      throw e;
+    }
   }
 
   /** What to tell the user when nothing answers there. */

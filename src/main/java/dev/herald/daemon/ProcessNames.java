@@ -1,4 +1,4 @@
-package dev.herald.cli;
+package dev.herald.daemon;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.herald.cli;
+package dev.herald.daemon;
 
 import dev.herald.clock.AlignedClock;
 import dev.herald.config.HeraldConfig;
@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * (shared clock, eviction policy). Refused credentials and an {@code allkeys-*} policy end the
  * start: retrying would not help.
  */
-final class DaemonConnection implements AutoCloseable {
+final class RedisConnection implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(DaemonConnection.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RedisConnection.class);
 
   /** The longest wait between tries while Redis does not answer. */
   private static final Duration MAX_PAUSE = Duration.ofSeconds(5);
@@ -32,7 +32,7 @@ final class DaemonConnection implements AutoCloseable {
   private final RedisBackend backend;
   private final ServerWatch watch;
 
-  private DaemonConnection(EmbeddedRedis embedded, RedisBackend backend, ServerWatch watch) {
+  private RedisConnection(EmbeddedRedis embedded, RedisBackend backend, ServerWatch watch) {
     this.embedded = embedded;
     this.backend = backend;
     this.watch = watch;
@@ -46,7 +46,7 @@ final class DaemonConnection implements AutoCloseable {
    * @throws dev.herald.store.StoreAccessDeniedException Redis refused the credentials or the ACL
    * @throws dev.herald.config.ConfigException Redis may evict any key ({@code allkeys-*})
    */
-  static DaemonConnection open(
+  static RedisConnection open(
       HeraldConfig cfg,
       RedisTarget target,
       int poolSize,
@@ -60,15 +60,13 @@ final class DaemonConnection implements AutoCloseable {
       while (true) {
         RedisBackend backend = null;
         try {
-          backend =
-              RedisBackend.connect(
-                  target.endpoint(), cfg.namespace(), poolSize, CliContext.retention(cfg), clock);
+          backend = target.connect(cfg, poolSize, clock);
           ServerWatch watch =
               new ServerWatch(backend.serverInfo(), clock, target.endpoint().redacted());
           watch.checkAtStart();
           LOG.info(
               "connected to {} (namespace '{}')", target.endpoint().redacted(), cfg.namespace());
-          return new DaemonConnection(embedded, backend, watch);
+          return new RedisConnection(embedded, backend, watch);
         } catch (StoreUnavailableException e) {
           closeQuietly(backend);
           troubleLog.warn("connect", "{}; retrying. Hint: {}", e.getMessage(), target.hint());
@@ -99,9 +97,7 @@ final class DaemonConnection implements AutoCloseable {
   private static EmbeddedRedis startEmbedded(HeraldConfig cfg, RedisTarget target, Clock clock)
       throws IOException {
     Path data = Path.of("data");
-    try (RedisBackend probe =
-        RedisBackend.connect(
-            target.endpoint(), cfg.namespace(), 1, CliContext.retention(cfg), clock)) {
+    try (RedisBackend probe = target.connect(cfg, 1, clock)) {
       LOG.warn(
           "running on the embedded Redis (no config file, or redis.embedded: true): using the"
               + " Redis already answering at {} (not starting another)",

@@ -1,4 +1,4 @@
-package dev.herald.cli;
+package dev.herald.daemon;
 
 import dev.herald.config.ConfigException;
 import dev.herald.config.HeraldConfig;

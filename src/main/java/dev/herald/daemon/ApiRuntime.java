@@ -1,12 +1,10 @@
-package dev.herald.cli;
+package dev.herald.daemon;
 
 import dev.herald.api.ApiServer;
 import dev.herald.api.Tokens;
 import dev.herald.config.ApiSettings;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.SpoolSettings;
-import dev.herald.domain.NotificationIds;
-import dev.herald.domain.NotificationValidator;
 import dev.herald.intake.Intake;
 import dev.herald.ops.Ops;
 import dev.herald.spool.Spool;
@@ -15,10 +13,11 @@ import dev.herald.spool.SpoolReplayer;
 import dev.herald.store.DeferredNotificationStore;
 import dev.herald.store.NotificationStore;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +38,18 @@ final class ApiRuntime implements AutoCloseable {
 
   private ApiRuntime() {}
 
-  /** Opens the spool and serves the API, unless {@code api.listen} is off. */
-  static ApiRuntime start(HeraldConfig cfg, Clock clock, Ops ops) throws IOException {
+  /**
+   * Opens the spool and serves the API, unless {@code api.listen} is off.
+   *
+   * @param parts on the clock the spool's times are taken from
+   */
+  static ApiRuntime start(Assembly parts, Ops ops) throws IOException {
     ApiRuntime api = new ApiRuntime();
-    if (!cfg.api().enabled()) {
+    if (!parts.config().api().enabled()) {
       return api;
     }
     try {
-      api.serve(cfg, clock, ops);
+      api.serve(parts, ops);
     } catch (IOException | RuntimeException e) {
       api.close();
       throw e;
@@ -54,19 +57,13 @@ final class ApiRuntime implements AutoCloseable {
     return api;
   }
 
-  private void serve(HeraldConfig cfg, Clock clock, Ops ops) throws IOException {
-    Intake intake =
-        new Intake(
-            store,
-            () -> new NotificationValidator(cfg.channels().names(), cfg.intake().maxPayloadBytes()),
-            new NotificationIds(),
-            clock,
-            () -> cfg.intake().idempotencyWindow(),
-            ops.intakeListener());
+  private void serve(Assembly parts, Ops ops) throws IOException {
+    HeraldConfig cfg = parts.config();
+    Intake intake = parts.intake(store, ops.intakeListener());
     Intake front = intake;
     SpoolSettings s = cfg.spool();
     if (s.enabled()) {
-      spool = Spool.open(options(s), clock, ops.spoolListener());
+      spool = Spool.open(options(s), parts.clock(), ops.spoolListener());
       ops.watchSpool(spool::figures);
       replayer = new SpoolReplayer(spool, intake, ops.spoolListener());
       replayer.start();
@@ -92,7 +89,7 @@ final class ApiRuntime implements AutoCloseable {
                     .toList()),
             front,
             store,
-            () -> cfg.delivery().maxAttempts(),
+            () -> parts.config().delivery().maxAttempts(),
             ops.apiListener());
     LOG.info(
         "serving the API on {}://{}:{}/v1/notifications{}",
@@ -128,8 +125,8 @@ final class ApiRuntime implements AutoCloseable {
   }
 
   /** Where the API serves, once started. */
-  java.util.Optional<java.net.InetSocketAddress> address() {
-    return java.util.Optional.ofNullable(server).map(ApiServer::address);
+  Optional<InetSocketAddress> address() {
+    return Optional.ofNullable(server).map(ApiServer::address);
   }
 
   /** Stops taking requests; those in hand are answered, for up to {@code grace}. */
