@@ -236,7 +236,7 @@ public final class IntakeCycle {
               r.notificationId(),
               r.cancelled(),
               r.published());
-          listener.onCancelled(r.notificationId(), r.cancelled());
+          listener.onCancelled(r.notificationId(), r.cancelledRoutes());
         }
         case REJECTED -> {
           String field = chunk.get(i).rejectedField();

@@ -44,7 +44,7 @@ public final class Ops implements AutoCloseable {
       String version) {
     this.settings = settings;
     this.metrics = new Metrics(settings.maxTypeLabels(), workers, version);
-    this.intakeMetrics = new IntakeMetrics(metrics.registry());
+    this.intakeMetrics = new IntakeMetrics(metrics.registry(), metrics);
     this.spoolMetrics = new SpoolMetrics(metrics.registry());
     this.outboxMetrics = new OutboxMetrics(metrics.registry());
     this.health = new Health(clock, pollInterval);

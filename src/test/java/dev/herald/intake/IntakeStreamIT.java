@@ -12,6 +12,7 @@ import dev.herald.domain.RouteState;
 import dev.herald.publish.EventEncoder;
 import dev.herald.publish.PublishCycle;
 import dev.herald.publish.PublisherListener;
+import dev.herald.store.CancelledRoutes;
 import dev.herald.store.IntakeSnapshot;
 import dev.herald.store.Intent;
 import dev.herald.store.IntentDecision;
@@ -78,8 +79,8 @@ class IntakeStreamIT {
     }
 
     @Override
-    public synchronized void onCancelled(String notificationId, int r) {
-      cancelled.add(notificationId + ":" + r);
+    public synchronized void onCancelled(String notificationId, CancelledRoutes r) {
+      cancelled.add(notificationId + ":" + r.byChannel().values().stream().mapToInt(n -> n).sum());
     }
   }
 

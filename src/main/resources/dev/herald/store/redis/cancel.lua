@@ -13,7 +13,8 @@
 -- ARGV[5]  idempotency key name, or '' to cancel by id
 -- ARGV[6]  idempotency window (ms)
 --
--- Reply: { id, routes cancelled, routes already published }, or {} when no notification matches.
+-- Reply: { id, routes cancelled, routes already published, type, then each channel and the routes
+-- cancelled on it }, or {} when no notification matches.
 
 local ctx = { schedule = KEYS[1], dead = KEYS[2], stats = KEYS[3], retention = KEYS[4],
   type_figures = KEYS[5], prefix = ARGV[1], now = tonumber(ARGV[2]),
@@ -21,6 +22,8 @@ local ctx = { schedule = KEYS[1], dead = KEYS[2], stats = KEYS[3], retention = K
 local nid = ARGV[4]
 if nid == '' then nid = idempotent_id(ARGV[5], ctx.now, tonumber(ARGV[6])) end
 if not nid then return {} end
-local cancelled, published = cancel_notification(ctx, nid)
+local cancelled, published, detail = cancel_notification(ctx, nid)
 if not cancelled then return {} end
-return { nid, cancelled, published }
+local reply = { nid, cancelled, published }
+for _, v in ipairs(detail) do reply[#reply + 1] = v end
+return reply

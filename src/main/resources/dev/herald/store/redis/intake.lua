@@ -30,7 +30,8 @@
 --
 -- Reply: flat array, two values per entry in order:
 --   'accepted', id | 'duplicate', id of the earlier notification
---   | 'cancelled', '<id>|<routes cancelled>|<routes already published>'
+--   | 'cancelled', '<id>|<routes cancelled>|<routes already published>|<n>|<channel>|<routes
+--     cancelled on it>|...|<type>' (n channels; the type last, as it may hold a '|')
 --   | 'rejected', the reason when this script found it (else '': the caller's reason)
 --   | 'dropped', '' | 'settled', '' (no longer pending: nothing done)
 -- Errors (nothing written): WRONGTYPE at one of the KEYS; NOGROUP.
@@ -133,10 +134,14 @@ for _, e in ipairs(entries) do
         status, detail = 'accepted', e.item.id
       end
     elseif e.kind == 'C' then
-      local cancelled, published
-      if e.target then cancelled, published = cancel_notification(ctx, e.target) end
+      local cancelled, published, routes
+      if e.target then cancelled, published, routes = cancel_notification(ctx, e.target) end
       if cancelled then
-        status, detail = 'cancelled', e.target .. '|' .. cancelled .. '|' .. published
+        -- The type goes last: it may hold a '|', a channel name may not.
+        local parts = { e.target, cancelled, published, (#routes - 1) / 2 }
+        for i = 2, #routes do parts[#parts + 1] = routes[i] end
+        parts[#parts + 1] = routes[1]
+        status, detail = 'cancelled', table.concat(parts, '|')
       else
         reject(e)
         status = 'rejected'

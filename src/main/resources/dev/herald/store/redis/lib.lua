@@ -193,7 +193,8 @@ local function notification_facts(cache, prefix, nid)
         or type(doc.channels) ~= 'table' or type(doc.type) ~= 'string' then
       facts = { err = 'notification record ' .. key .. ' is unreadable' }
     else
-      facts = { type = doc.type, routes = #doc.recipients * #doc.channels }
+      facts = { type = doc.type, routes = #doc.recipients * #doc.channels,
+        channels = doc.channels, recipients = #doc.recipients }
     end
   end
   cache[nid] = facts
@@ -352,7 +353,9 @@ local function cancel_notification(ctx, nid)
   local rkey = ctx.prefix .. 'r:' .. nid
   local all = redis.call('HGETALL', rkey)
   if #all == 0 then return nil end
-  local ntype = notification_facts({}, ctx.prefix, nid).type or ''
+  local facts = notification_facts({}, ctx.prefix, nid)
+  local ntype = facts.type or ''
+  local by_channel, channel_order = {}, {}
   local figures = {}
   local updates, dead, leases = {}, {}, {}
   local last, cancelled, published = -1, 0, 0
@@ -371,6 +374,14 @@ local function cancel_notification(ctx, nid)
           or waiting_figure(attempts)
         tally(figures, from, ntype, -1)
         tally(figures, 'cancelled', ntype, 1)
+        local channel = facts.channels and facts.channels[math.floor(index / facts.recipients) + 1]
+        if channel then
+          if not by_channel[channel] then
+            by_channel[channel] = 0
+            channel_order[#channel_order + 1] = channel
+          end
+          by_channel[channel] = by_channel[channel] + 1
+        end
         if code == 'd' then dead[#dead + 1] = nid .. ':' .. field end
       elseif code == 's' then
         published = published + 1
@@ -395,7 +406,13 @@ local function cancel_notification(ctx, nid)
     write_tally(ctx.type_figures, figures)
     finish_routes(ctx, rkey, nid, cancelled)
   end
-  return cancelled, published
+  -- For the metrics: the type, then each channel and the routes cancelled on it.
+  local detail = { ntype }
+  for _, channel in ipairs(channel_order) do
+    detail[#detail + 1] = channel
+    detail[#detail + 1] = by_channel[channel]
+  end
+  return cancelled, published, detail
 end
 
 -- claim.lua, for a due group of an expired notification: its waiting routes (pending or failed,
