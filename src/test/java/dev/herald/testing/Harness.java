@@ -122,27 +122,35 @@ public final class Harness implements AutoCloseable {
   }
 
   /**
-   * Writes {@code herald.yaml} in {@code dir} for commands and processes that share this harness's
-   * Redis, namespace and stream, with {@code extra} lines of YAML after them.
+   * Writes {@code herald.yaml} in {@code dir} (created if need be) for commands and processes that
+   * share this harness's Redis, namespace and stream (with its bound), with {@code extra} lines of
+   * YAML after them.
    */
   public Path writeConfig(Path dir, String... extra) {
-    List<String> lines = new ArrayList<>();
-    lines.addAll(
-        List.of(
-            "redis:",
-            "  url: " + backendUrl,
-            "namespace: " + namespace,
-            "gateway:",
-            "  stream: " + stream));
-    lines.addAll(List.of(extra));
-    lines.add("");
     Path file = dir.resolve("herald.yaml");
     try {
-      Files.writeString(file, String.join("\n", lines));
+      Files.createDirectories(dir);
+      Files.writeString(file, configOn(backendUrl, extra));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return file;
+  }
+
+  /** The text {@link #writeConfig} writes, naming this Redis by {@code redisUrl}. */
+  public String configOn(String redisUrl, String... extra) {
+    List<String> lines = new ArrayList<>();
+    lines.addAll(
+        List.of(
+            "redis:",
+            "  url: " + redisUrl,
+            "namespace: " + namespace,
+            "gateway:",
+            "  stream: " + stream,
+            "  max-length: " + channels.all().iterator().next().maxLength()));
+    lines.addAll(List.of(extra));
+    lines.add("");
+    return String.join("\n", lines);
   }
 
   /** {@code n} recipients: {@code <prefix>0} to {@code <prefix><n-1>}. */
