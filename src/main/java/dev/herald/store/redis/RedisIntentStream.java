@@ -1,7 +1,6 @@
 package dev.herald.store.redis;
 
 import dev.herald.domain.CancelRequest;
-import dev.herald.store.CancelledRoutes;
 import dev.herald.store.IntakeSnapshot;
 import dev.herald.store.Intent;
 import dev.herald.store.IntentDecision;
@@ -14,7 +13,6 @@ import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -263,7 +261,7 @@ final class RedisIntentStream implements IntentStream {
           switch (status) {
             case "accepted" -> new IntentResult(entryId, Status.ACCEPTED, detail);
             case "duplicate" -> new IntentResult(entryId, Status.DUPLICATE, detail);
-            case "cancelled" -> cancelled(entryId, detail);
+            case "cancelled" -> CancelReplies.ofIntake(entryId, detail);
             case "rejected" ->
                 new IntentResult(entryId, Status.REJECTED, null, detail.isEmpty() ? null : detail);
             case "dropped" -> new IntentResult(entryId, Status.DROPPED, null);
@@ -272,29 +270,6 @@ final class RedisIntentStream implements IntentStream {
           });
     }
     return results;
-  }
-
-  /** {@code id|cancelled|published|n|channel|routes|...|type} (see intake.lua). */
-  private static IntentResult cancelled(String entryId, String detail) {
-    String[] parts = detail.split("\\|", -1);
-    try {
-      int channels = Integer.parseInt(parts[3]);
-      Map<String, Integer> byChannel = new LinkedHashMap<>();
-      for (int c = 0; c < channels; c++) {
-        byChannel.put(parts[4 + 2 * c], Integer.parseInt(parts[5 + 2 * c]));
-      }
-      String type = String.join("|", Arrays.asList(parts).subList(4 + 2 * channels, parts.length));
-      return new IntentResult(
-          entryId,
-          Status.CANCELLED,
-          parts[0],
-          Integer.parseInt(parts[1]),
-          Integer.parseInt(parts[2]),
-          null,
-          new CancelledRoutes(type, byChannel));
-    } catch (RuntimeException e) {
-      throw new StoreException("intake replied with an unreadable cancel result: " + detail);
-    }
   }
 
   @Override

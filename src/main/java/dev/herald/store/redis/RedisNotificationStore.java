@@ -6,7 +6,6 @@ import dev.herald.domain.RouteId;
 import dev.herald.domain.RouteState;
 import dev.herald.store.AcceptResult;
 import dev.herald.store.CancelResult;
-import dev.herald.store.CancelledRoutes;
 import dev.herald.store.CorruptRecordException;
 import dev.herald.store.NotificationRecord;
 import dev.herald.store.NotificationStore;
@@ -18,7 +17,6 @@ import dev.herald.store.redis.RouteStateCodec.PackedState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -133,21 +131,7 @@ public final class RedisNotificationStore implements NotificationStore {
     if (values.isEmpty()) {
       return Optional.empty();
     }
-    if (values.size() < 4 || values.size() % 2 != 0) {
-      throw new StoreException("cancel replied with " + values.size() + " values: " + values);
-    }
-    Map<String, Integer> byChannel = new LinkedHashMap<>();
-    for (int i = 4; i < values.size(); i += 2) {
-      byChannel.put(
-          Replies.text(values.get(i), "channel"),
-          (int) Replies.number(values.get(i + 1), "routes cancelled on the channel"));
-    }
-    return Optional.of(
-        new CancelResult(
-            Replies.text(values.get(0), "cancelled id"),
-            (int) Replies.number(values.get(1), "routes cancelled"),
-            (int) Replies.number(values.get(2), "routes published"),
-            new CancelledRoutes(Replies.text(values.get(3), "type"), byChannel)));
+    return Optional.of(CancelReplies.ofCancel(values));
   }
 
   @Override
