@@ -65,17 +65,4 @@ public final class NotificationIds {
   public static String canonical(String id) {
     return id.toUpperCase(java.util.Locale.ROOT);
   }
-
-  /** True when the text has the shape of an id this class makes. */
-  public static boolean looksLikeId(String text) {
-    if (text == null || text.length() != 26) {
-      return false;
-    }
-    for (int i = 0; i < text.length(); i++) {
-      if (new String(ALPHABET).indexOf(text.charAt(i)) < 0) {
-        return false;
-      }
-    }
-    return true;
-  }
 }

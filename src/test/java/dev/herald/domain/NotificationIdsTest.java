@@ -18,8 +18,8 @@ class NotificationIdsTest {
     String later = ids.next(t.plusMillis(1));
     assertThat(earlier).hasSize(26).matches("[0-9A-HJKMNP-TV-Z]{26}");
     assertThat(earlier.compareTo(later)).isNegative();
-    assertThat(NotificationIds.looksLikeId(earlier)).isTrue();
-    assertThat(NotificationIds.looksLikeId("not-an-id")).isFalse();
+    assertThat(NotificationIds.isId(earlier)).isTrue();
+    assertThat(NotificationIds.isId("not-an-id")).isFalse();
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 10_000; i++) {
       assertThat(seen.add(ids.next(t))).isTrue();

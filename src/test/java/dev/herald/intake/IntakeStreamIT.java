@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 
-/** Intake from the intents stream (issue 3) on a real Redis, a cycle at a time. */
+/** Intake from the intents stream on a real Redis, a cycle at a time. */
 class IntakeStreamIT {
 
   private final Harness h = new Harness();
