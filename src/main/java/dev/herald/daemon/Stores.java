@@ -1,13 +1,17 @@
 package dev.herald.daemon;
 
 import dev.herald.clock.AlignedClock;
+import dev.herald.config.ConfigException;
 import dev.herald.config.HeraldConfig;
+import dev.herald.config.PostgresSourceSettings;
 import dev.herald.intake.Intake;
 import dev.herald.intake.IntakeListener;
+import dev.herald.outbox.OutboxDatabase;
 import dev.herald.store.IntentStream;
 import dev.herald.store.redis.RedisBackend;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -86,6 +90,22 @@ public final class Stores implements AutoCloseable {
   /** The intents stream of the config, on a connection of its own. */
   public IntentStream intents() {
     return backend().intents(CycleSettings.intentNames(config), Duration.ZERO);
+  }
+
+  /**
+   * The outbox database of a config, for the outbox commands: two connections.
+   *
+   * @throws ConfigException unless {@code sources.postgres.url} is set (enabled or not)
+   */
+  public static OutboxDatabase outboxDatabase(HeraldConfig config) {
+    PostgresSourceSettings pg = config.sources().postgres();
+    if (pg.url() == null) {
+      throw new ConfigException(
+          null,
+          List.of(
+              "sources.postgres.url is not set: the outbox commands need the database it names"));
+    }
+    return OutboxDatabase.open(pg, 2, "herald-cli");
   }
 
   @Override
