@@ -127,10 +127,15 @@ public final class Harness implements AutoCloseable {
    * YAML after them.
    */
   public Path writeConfig(Path dir, String... extra) {
+    return writeConfig(dir, redisSection(backendUrl), extra);
+  }
+
+  /** As {@link #writeConfig(Path, String...)}, with {@code redis} as the redis section's lines. */
+  public Path writeConfig(Path dir, List<String> redis, String... extra) {
     Path file = dir.resolve("herald.yaml");
     try {
       Files.createDirectories(dir);
-      Files.writeString(file, configOn(backendUrl, extra));
+      Files.writeString(file, config(redis, extra));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -139,11 +144,17 @@ public final class Harness implements AutoCloseable {
 
   /** The text {@link #writeConfig} writes, naming this Redis by {@code redisUrl}. */
   public String configOn(String redisUrl, String... extra) {
-    List<String> lines = new ArrayList<>();
+    return config(redisSection(redisUrl), extra);
+  }
+
+  private static List<String> redisSection(String url) {
+    return List.of("redis:", "  url: " + url);
+  }
+
+  private String config(List<String> redis, String... extra) {
+    List<String> lines = new ArrayList<>(redis);
     lines.addAll(
         List.of(
-            "redis:",
-            "  url: " + redisUrl,
             "namespace: " + namespace,
             "gateway:",
             "  stream: " + stream,
