@@ -186,7 +186,8 @@ final class Daemon {
       }
       RedisBackend backend = redis.backend();
       redis.watch().start(AlignedClock.REFRESH_EVERY);
-      ops.connected(backend.stats(), backend::ping, this::streams, clock, redis.watch());
+      ops.connected(
+          backend.stats(), backend::ping, this::streams, clock, redis.watch(), backend.primary());
       api.connected(backend.notifications());
       Waiter waiter = new Waiter(clock);
       wakeups =

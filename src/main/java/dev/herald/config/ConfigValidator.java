@@ -124,6 +124,7 @@ final class ConfigValidator {
     }
     api(c);
     spool(c);
+    problems.addAll(new RedisChecks().check(c));
     return problems;
   }
 
