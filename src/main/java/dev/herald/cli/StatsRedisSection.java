@@ -27,9 +27,7 @@ record StatsRedisSection(
     out.printf("  %-24s %12s   %s%n", "server", primary, "role " + replication.role());
     out.printf(
         "  %-24s %12d   %s%n",
-        "replicas",
-        replication.connectedReplicas(),
-        "connected (connected_slaves); durability.replicas waits for them");
+        "replicas", replication.connectedReplicas(), "connected to it (connected_slaves)");
     for (Replication.Replica r : replication.replicas()) {
       long behind = replication.offset() < 0 ? -1 : replication.offset() - r.offset();
       out.printf(

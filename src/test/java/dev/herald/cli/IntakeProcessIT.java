@@ -38,7 +38,7 @@ class IntakeProcessIT {
           String.join(
               "\n",
               "redis:",
-              "  url: " + TestRedis.url(),
+              "  url: " + TestRedis.heraldUrl(),
               "namespace: " + h.namespace,
               "gateway:",
               "  stream: " + h.stream,

@@ -50,7 +50,7 @@ class MetricsIT {
           String.join(
               "\n",
               "redis:",
-              "  url: " + TestRedis.url(),
+              "  url: " + TestRedis.heraldUrl(),
               "namespace: " + h.namespace,
               "publisher:",
               "  workers: 2",
@@ -238,7 +238,7 @@ class MetricsIT {
           String.join(
               "\n",
               "redis:",
-              "  url: " + TestRedis.url(),
+              "  url: " + TestRedis.heraldUrl(),
               "namespace: " + h.namespace,
               "gateway:",
               "  stream: " + h.stream,

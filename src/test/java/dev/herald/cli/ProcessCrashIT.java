@@ -41,7 +41,7 @@ class ProcessCrashIT {
           String.join(
               "\n",
               "redis:",
-              "  url: " + TestRedis.url(),
+              "  url: " + TestRedis.heraldUrl(),
               "namespace: " + h.namespace,
               "gateway:",
               "  stream: " + h.stream,
