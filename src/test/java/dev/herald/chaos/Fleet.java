@@ -24,6 +24,20 @@ final class Fleet implements AutoCloseable {
    * @param extraYaml more config, appended to each process's file
    */
   Fleet(Path dir, int size, String redisUrl, String namespace, String stream, String extraYaml) {
+    this(dir, size, List.of("redis:", "  url: " + redisUrl), namespace, stream, extraYaml);
+  }
+
+  /**
+   * @param redisYaml the {@code redis:} section's lines (Sentinel, TLS)
+   * @param extraYaml more config, appended to each process's file
+   */
+  Fleet(
+      Path dir,
+      int size,
+      List<String> redisYaml,
+      String namespace,
+      String stream,
+      String extraYaml) {
     this.dir = dir;
     this.processes = new HeraldProcess[size];
     for (int i = 0; i < size; i++) {
@@ -35,10 +49,10 @@ final class Fleet implements AutoCloseable {
       try {
         Files.writeString(
             config,
-            String.join(
+            String.join("\n", redisYaml)
+                + "\n"
+                + String.join(
                     "\n",
-                    "redis:",
-                    "  url: " + redisUrl,
                     "namespace: " + namespace,
                     "gateway:",
                     "  stream: " + stream,
@@ -89,6 +103,21 @@ final class Fleet implements AutoCloseable {
 
   int size() {
     return processes.length;
+  }
+
+  /** The body of {@code /readyz} of process i (empty when it does not answer). */
+  String readyzBody(int i) {
+    try {
+      return Http.get("http://127.0.0.1:" + opsPorts.get(i) + "/readyz").body();
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** Process i's {@code /metrics}, parsed. */
+  dev.herald.testing.Scrape metrics(int i) {
+    return dev.herald.testing.Scrape.parse(
+        Http.get("http://127.0.0.1:" + opsPorts.get(i) + "/metrics").body());
   }
 
   /** HTTP status of {@code /readyz} of process i, or -1 when it does not answer. */
