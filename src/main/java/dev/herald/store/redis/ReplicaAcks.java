@@ -76,24 +76,34 @@ final class ReplicaAcks {
                 sample, durability.replicas(), durability.replicaTimeout().toMillis());
         pipe.sync();
       }
+      Object result;
       try {
-        Object result = reply.get();
-        check(redis, script, acked.get());
-        return result;
+        result = reply.get();
       } catch (JedisNoScriptException e) {
         if (attempt > 0) {
           throw e;
         }
         script.load(redis);
-      } catch (JedisDataException e) {
-        // A script that failed part-way keeps the writes it made: they were waited for too.
-        check(redis, script, acked.get());
-        throw e;
+        continue;
       }
+      // The script's reply stands whatever WAIT answered: its writes are on the primary. (A
+      // script that failed part-way raised above, and Redis refused or rolled nothing back that
+      // a WAIT could change; a server that is a replica now refuses both.)
+      check(redis, script, acked);
+      return result;
     }
   }
 
-  private void check(UnifiedJedis redis, LuaScript script, long replicas) {
+  /** Counts and logs a batch fewer replicas acknowledged than asked, or whose WAIT failed. */
+  private void check(UnifiedJedis redis, LuaScript script, Response<Long> acked) {
+    long replicas;
+    String why = "";
+    try {
+      replicas = acked.get();
+    } catch (JedisDataException e) {
+      replicas = 0;
+      why = " (WAIT failed: " + e.getMessage() + ")";
+    }
     if (replicas >= durability.replicas()) {
       return;
     }
@@ -110,13 +120,14 @@ final class ReplicaAcks {
     }
     lastLog = now;
     LOG.warn(
-        "a {} batch was acknowledged by {} of {} replica(s) within durability.replica-timeout {}:"
+        "a {} batch was acknowledged by {} of {} replica(s) within durability.replica-timeout {}{}:"
             + " a failover before they catch up can lose it ({} such batch(es) in this process; {}"
             + " more since the last such line)",
         script.name(),
         replicas,
         durability.replicas(),
         Durations.format(durability.replicaTimeout()),
+        why,
         count,
         suppressed.getAndSet(0));
   }

@@ -98,6 +98,23 @@ class ReplicaAcksIT {
     }
   }
 
+  @Test
+  void a_primary_turned_replica_is_a_server_refusal_not_a_failed_wait() throws Exception {
+    try (RedisServerProcess redis = RedisServerProcess.start()) {
+      RedisEndpoint endpoint =
+          RedisTestSupport.endpoint(redis.url())
+              .withDurability(new DurabilitySettings(1, Duration.ofMillis(100)));
+      try (Harness h = Harness.realTime(endpoint, redis.url())) {
+        redis.call("REPLICAOF", "127.0.0.1", Integer.toString(RedisServerProcess.freePort()));
+        // The script is refused READONLY and WAIT "cannot be used with replica instances": the
+        // first is what counts, a server refusal to be sent again, not a reply error.
+        List<SubmitResult> results =
+            h.intake().submit(List.of(Harness.notification("u-1").build()));
+        assertThat(results.get(0).outcome()).isEqualTo(SubmitResult.Outcome.UNAVAILABLE);
+      }
+    }
+  }
+
   private static void awaitInSync(RedisServerProcess replica) {
     await()
         .atMost(Duration.ofSeconds(30))
