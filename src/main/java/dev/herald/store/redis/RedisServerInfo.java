@@ -72,8 +72,13 @@ final class RedisServerInfo implements ServerInfo {
 
   @Override
   public Replication replication() {
-    String info = RedisErrors.call("reading INFO replication", () -> redis.info("replication"));
-    return parseReplication(info);
+    try {
+      String info = RedisErrors.call("reading INFO replication", () -> redis.info("replication"));
+      return parseReplication(info);
+    } catch (StoreAccessDeniedException | StoreException refused) {
+      // An ACL or a managed service that refuses INFO: the rest of the figures still stand.
+      return Replication.unknown();
+    }
   }
 
   /** Reads {@code INFO replication}: role, connected_slaves, slaveN lines, master_repl_offset. */

@@ -44,7 +44,17 @@ final class StartFailures {
       return new StoreUnavailableException(
           what + ": no sentinel answered (" + sentinels + "): " + message, e);
     }
-    if (e instanceof JedisConnectionException && endpoint.ssl()) {
+    if (e instanceof JedisConnectionException && endpoint.ssl() && sentinels == null) {
+      String refusal =
+          TlsProbe.refusal(
+              endpoint.tls(),
+              "redis.tls",
+              endpoint.host(),
+              endpoint.port(),
+              (int) endpoint.timeout().toMillis());
+      if (refusal != null) {
+        return new ConfigException(null, List.of(refusal));
+      }
       return new StoreUnavailableException(what + ": Redis unavailable: " + message, e);
     }
     return RedisErrors.translate(what, e);

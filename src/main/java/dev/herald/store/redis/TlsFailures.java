@@ -2,7 +2,6 @@ package dev.herald.store.redis;
 
 import dev.herald.config.RedisTlsSettings;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Says which setting a failed TLS handshake points at: the CA (the server's certificate does not
@@ -65,11 +64,10 @@ final class TlsFailures {
           + ssl.getMessage()
           + "); use redis:// or its TLS port";
     }
-    if (ssl instanceof SSLHandshakeException
-        && (all.contains("bad_certificate")
-            || all.contains("certificate_required")
-            || all.contains("certificate_unknown")
-            || all.contains("unknown_ca"))) {
+    if ((all.contains("bad_certificate")
+        || all.contains("certificate_required")
+        || all.contains("certificate_unknown")
+        || all.contains("unknown_ca"))) {
       return key
           + ".cert-file: the server refused this client's certificate ("
           + ssl.getMessage()
