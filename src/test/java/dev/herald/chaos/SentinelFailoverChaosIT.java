@@ -66,12 +66,13 @@ class SentinelFailoverChaosIT {
   /**
    * With {@code min-replicas-to-write 1}, the old primary refuses writes (NOREPLICAS) from the
    * moment its replica is promoted and leaves it, until the sentinels make it a replica: Herald
-   * holds the batch under its lease and sends it to the new primary, so not even a consumer of the
-   * old primary sees a route twice. The cost: the new primary takes writes only once the old one
-   * rejoined it as a replica.
+   * holds the batch under its lease and sends it to the new primary, so a consumer of the old
+   * primary sees a route twice only if its batch ran in the instant before the old primary saw its
+   * replica leave (and was counted unacknowledged). The cost: the new primary takes writes only
+   * once the old one rejoined it as a replica.
    */
   @Test
-  void a_planned_switch_over_with_min_replicas_to_write_shows_no_consumer_a_route_twice()
+  void a_planned_switch_over_with_min_replicas_to_write_loses_only_unacknowledged_batches()
       throws Exception {
     run(
         "Sentinel, SENTINEL FAILOVER (planned), min-replicas-to-write 1",
@@ -169,7 +170,11 @@ class SentinelFailoverChaosIT {
               .isLessThanOrEqualTo((long) PROCESSES * WORKERS * BATCH + (long) unacked * BATCH);
         }
         if (minReplicas) {
-          assertThat(seenTwice).as("routes a consumer saw twice").isZero();
+          // Only a batch the old primary took in the instant before it saw its replica leave can
+          // be lost, and its WAIT counted it: no batch in hand is lost beyond those.
+          assertThat(seenTwice)
+              .as("routes a consumer saw twice: only of batches counted unacknowledged")
+              .isLessThanOrEqualTo((long) unacked * BATCH);
         }
         Chaos.assertPublishedOnce(h, ids, false);
       }
