@@ -1,113 +1,76 @@
 package dev.herald.bench;
 
-import dev.herald.domain.Channel;
-import dev.herald.domain.Channels;
-import dev.herald.domain.NotificationIds;
+import dev.herald.config.PostgresSourceSettings;
+import dev.herald.daemon.Assembly;
+import dev.herald.daemon.Publisher;
 import dev.herald.domain.NotificationValidator;
 import dev.herald.intake.Intake;
 import dev.herald.intake.IntakeCycle;
 import dev.herald.intake.IntakeListener;
 import dev.herald.intake.IntakeLoop;
-import dev.herald.publish.EventEncoder;
-import dev.herald.publish.PublishSettings;
+import dev.herald.logging.RateLimitedLog;
+import dev.herald.outbox.OutboxListener;
+import dev.herald.outbox.OutboxRelay;
 import dev.herald.publish.PublisherListener;
-import dev.herald.publish.PublisherLoop;
-import dev.herald.publish.PublisherSetup;
-import dev.herald.publish.Waiter;
 import dev.herald.store.ServerProbe;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Set;
-import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every scenario works with: the stores, a stream of its own inside the namespace (never the
- * real gateway stream), an intake, and a publisher built as the daemon builds it.
+ * real gateway stream), and Herald's parts built by the daemon's {@link Assembly}: intakes, the
+ * intents consumer, the publisher, the outbox relay.
  */
 public final class BenchEnvironment {
 
+  private static final RateLimitedLog TROUBLE =
+      new RateLimitedLog(LoggerFactory.getLogger(BenchEnvironment.class), Duration.ofSeconds(10));
+
   private final BenchStores stores;
-  private final Channel channel;
-  private final Supplier<PublishSettings> settings;
-  private final int workers;
-  private final Duration pollInterval;
-  private final int intakeBatchSize;
-  private final Clock clock;
+  private final Assembly parts;
+  private final String tag = "bench-" + ProcessHandle.current().pid();
 
   /**
-   * @param stream the benchmark's stream: inside the namespace, so that clean-up takes it too
-   * @param streamMaxLength its MAXLEN ~
-   * @param intakeBatchSize intents read and accepted per round (intake.batch-size)
+   * @param parts the benchmark's config (its worker count and batch size), on the benchmark's
+   *     stream as the only channel, {@code push}
    */
-  public BenchEnvironment(
-      BenchStores stores,
-      String stream,
-      long streamMaxLength,
-      Supplier<PublishSettings> settings,
-      int workers,
-      Duration pollInterval,
-      int intakeBatchSize,
-      Clock clock) {
+  BenchEnvironment(BenchStores stores, Assembly parts) {
     this.stores = stores;
-    this.channel = new Channel("push", stream, streamMaxLength);
-    this.settings = settings;
-    this.workers = workers;
-    this.pollInterval = pollInterval;
-    this.intakeBatchSize = intakeBatchSize;
-    this.clock = clock;
+    this.parts = parts;
   }
 
   BenchStores stores() {
     return stores;
   }
 
+  /** The benchmark's stream: inside the namespace, so that clean-up takes it too. */
   String stream() {
-    return channel.stream();
+    return parts.channels().all().iterator().next().stream();
   }
 
   Clock clock() {
-    return clock;
+    return parts.clock();
   }
 
   int workers() {
-    return workers;
+    return parts.config().publisher().workers();
   }
 
   int batchSize() {
-    return settings.get().batchSize();
+    return parts.publishSettings().batchSize();
   }
 
-  /** An intake without idempotency (benchmark notifications carry no keys). */
+  /** An intake as the daemon's (benchmark notifications carry no idempotency keys). */
   Intake intake() {
-    return new Intake(
-        stores.notifications(), this::validator, new NotificationIds(), clock, () -> Duration.ZERO);
-  }
-
-  /** An intake that keeps idempotency keys for {@code window}, as the outbox relay's does. */
-  Intake intake(Duration window, dev.herald.intake.IntakeListener listener) {
-    return new Intake(
-        stores.notifications(),
-        this::validator,
-        new NotificationIds(),
-        clock,
-        () -> window,
-        listener);
+    return parts.intake(stores.backend().notifications(), IntakeListener.NONE);
   }
 
   /** One consumer of the benchmark's intents stream, as {@code herald run} has. */
   IntakeCycle intakeCycle() {
-    return new IntakeCycle(
-        stores.intents(),
-        () ->
-            new IntakeCycle.Settings(
-                intakeBatchSize, Duration.ofSeconds(30), Duration.ZERO, validator()),
-        new NotificationIds(),
-        clock,
-        IntakeListener.NONE,
-        "bench-" + ProcessHandle.current().pid());
+    return parts.intakeCycle(stores.intents(), IntakeListener.NONE, tag);
   }
 
   /**
@@ -116,34 +79,30 @@ public final class BenchEnvironment {
    */
   AutoCloseable startIntake() {
     stores.intents().createGroup();
-    IntakeLoop loop = new IntakeLoop(stores.intents(), intakeCycle(), Duration.ofSeconds(1));
+    IntakeLoop loop = parts.intakeLoop(stores.intents(), IntakeListener.NONE, tag);
     loop.start();
     return () -> loop.stop(Duration.ofSeconds(5));
   }
 
   int intakeBatchSize() {
-    return intakeBatchSize;
+    return parts.config().intake().batchSize();
   }
 
   NotificationValidator validator() {
-    return new NotificationValidator(Set.of(channel.name()), 65_536);
+    return parts.validator();
+  }
+
+  /** The outbox relay of {@code settings}, with its intake, as {@code herald run} starts it. */
+  OutboxRelay startRelay(PostgresSourceSettings settings, OutboxListener listener) {
+    return parts.outboxRelay(
+        settings, stores.backend().notifications(), IntakeListener.NONE, listener, tag);
   }
 
   /** A running publisher; close it to stop it. */
   RunningPublisher startPublisher() {
-    Waiter waiter = new Waiter(clock);
-    AutoCloseable subscription = stores.wakeups().subscribe(waiter::signal, e -> {});
-    PublisherLoop loop =
-        new PublisherSetup(
-                stores.routes(),
-                new EventEncoder(new Channels(List.of(channel))),
-                settings,
-                () -> pollInterval,
-                clock,
-                PublisherListener.NONE)
-            .loop(workers, waiter, "bench-" + ProcessHandle.current().pid());
-    loop.start();
-    return new RunningPublisher(loop, subscription);
+    Publisher publisher = parts.publisher(stores.backend(), PublisherListener.NONE, tag, TROUBLE);
+    publisher.start();
+    return new RunningPublisher(publisher);
   }
 
   /** Deletes every key of the namespace, the benchmark's stream included. */
@@ -151,7 +110,6 @@ public final class BenchEnvironment {
     stores.probe().deleteNamespace();
   }
 
-  /** CPU seconds this JVM (the publisher and the benchmark) has used. */
   /** A result for {@code scenario}, headed by the Redis it ran on and the command to repeat it. */
   BenchResult result(String scenario, String command) {
     ServerProbe probe = stores.probe();
@@ -175,12 +133,13 @@ public final class BenchEnvironment {
 
   /** Sleeps until {@code instant} on the benchmark's clock. */
   void sleepUntil(Instant instant) throws InterruptedException {
-    long ms = Duration.between(clock.instant(), instant).toMillis();
+    long ms = Duration.between(clock().instant(), instant).toMillis();
     if (ms > 0) {
       Thread.sleep(ms);
     }
   }
 
+  /** CPU seconds this JVM (the publisher and the benchmark) has used. */
   static double heraldCpuSeconds() {
     var os = ManagementFactory.getOperatingSystemMXBean();
     if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
@@ -189,12 +148,12 @@ public final class BenchEnvironment {
     return Double.NaN;
   }
 
-  /** A started publisher and its wake-up subscription. */
-  record RunningPublisher(PublisherLoop loop, AutoCloseable subscription) implements AutoCloseable {
+  /** A started publisher, stopped (the batches in hand finished) on close. */
+  record RunningPublisher(Publisher publisher) implements AutoCloseable {
     @Override
-    public void close() throws Exception {
-      loop.stop(Duration.ofSeconds(10));
-      subscription.close();
+    public void close() {
+      publisher.stop(Duration.ofSeconds(10));
+      publisher.close();
     }
   }
 }

@@ -1,7 +1,6 @@
 package dev.herald.bench;
 
 import dev.herald.config.PostgresSourceSettings;
-import dev.herald.intake.IntakeListener;
 import dev.herald.outbox.OutboxDatabase;
 import dev.herald.outbox.OutboxListener;
 import dev.herald.outbox.OutboxRelay;
@@ -201,13 +200,7 @@ public final class OutboxBench {
             relayed.addAndGet(created + duplicates);
           }
         };
-    return OutboxRelay.start(
-        settings,
-        env.intake(settings.idempotencyWindow(), IntakeListener.NONE),
-        env::validator,
-        counting,
-        env.clock(),
-        "bench-" + ProcessHandle.current().pid());
+    return env.startRelay(settings, counting);
   }
 
   private static void awaitRelayed(AtomicLong relayed, int count) {

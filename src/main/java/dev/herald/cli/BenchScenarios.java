@@ -2,19 +2,16 @@ package dev.herald.cli;
 
 import dev.herald.bench.BenchEnvironment;
 import dev.herald.bench.BenchResult;
-import dev.herald.bench.BenchStores;
+import dev.herald.bench.BenchRun;
 import dev.herald.bench.DrainBench;
 import dev.herald.bench.IdleBench;
 import dev.herald.bench.IntakeBench;
 import dev.herald.bench.MemoryBench;
 import dev.herald.bench.OutboxBench;
 import dev.herald.bench.SteadyBench;
-import dev.herald.clock.AlignedClock;
 import dev.herald.config.Durations;
 import dev.herald.config.HeraldConfig;
-import dev.herald.store.IntentStream;
-import dev.herald.store.redis.EmbeddedRedis;
-import dev.herald.store.redis.RedisBackend;
+import dev.herald.config.PostgresSourceSettings;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -48,12 +45,47 @@ final class BenchScenarios {
     Integer batchSize;
   }
 
-  /** Shared plumbing: target Redis, namespace check, environment, output. */
+  /** {@code --runs}: how many measured runs a scenario repeats. */
+  static final class Runs {
+    @Option(names = "--runs", defaultValue = "3", description = "runs (default ${DEFAULT-VALUE})")
+    int runs;
+  }
+
+  /** {@code --routes} of the scenarios that time a fixed load. */
+  static final class Routes {
+    @Option(
+        names = "--routes",
+        defaultValue = "100000",
+        description = "routes per run (default ${DEFAULT-VALUE})")
+    int routes;
+  }
+
+  /** {@code --duration} of the scenarios that run for a while. */
+  static final class Length {
+    @Option(
+        names = "--duration",
+        defaultValue = "30s",
+        description = "how long (default ${DEFAULT-VALUE})")
+    String duration;
+
+    Duration get() {
+      return Durations.parse(duration)
+          .orElseThrow(
+              () ->
+                  new BadInputException(
+                      "not a duration: " + duration + " (" + Durations.FORMS + ")"));
+    }
+  }
+
+  /** What every scenario does around its measurement: run it, print its figures. */
   abstract static class Scenario implements Callable<Integer> {
     @Mixin Common common;
     @Spec CommandSpec spec;
 
     abstract BenchResult run(BenchEnvironment env, String command) throws Exception;
+
+    /** Refuses a config the scenario cannot run on, before it connects. */
+    void check(HeraldConfig cfg) {}
 
     /**
      * MAXLEN of the benchmark's stream: large enough to count every route it appends. Scenarios
@@ -66,65 +98,19 @@ final class BenchScenarios {
     @Override
     public Integer call() throws Exception {
       HeraldConfig cfg = common.config.load();
-      EmbeddedRedis embedded = cfg.redis().url() == null ? EmbeddedRedis.startPrivate() : null;
-      if (embedded != null) {
-        cfg = cfg.withRedisUrl(embedded.url());
+      check(cfg);
+      BenchRun.Options options =
+          new BenchRun.Options(common.force, common.workers, common.batchSize, streamMaxLength());
+      BenchResult result;
+      try {
+        result = BenchRun.run(cfg, options, this::run, command());
+      } catch (BenchRun.NamespaceInUseException e) {
+        throw new BadInputException(e.getMessage());
       }
-      int workers = common.workers != null ? common.workers : cfg.publisher().workers();
-      HeraldConfig effective = cfg;
-      AlignedClock clock = AlignedClock.onThisHost(); // due times as Redis stamps stream entries
-      try (embedded;
-          RedisBackend backend =
-              Backends.connectAligned(cfg, RedisTarget.of(cfg), workers + 4, clock)) {
-        String intents = cfg.namespace() + ":bench:intents";
-        BenchStores stores =
-            new BenchStores(
-                backend.routes(),
-                backend.notifications(),
-                backend.wakeups(),
-                backend.probe(),
-                backend.intents(
-                    new IntentStream.Names(intents, "herald-bench", intents + ":rejected", 10_000),
-                    Duration.ofSeconds(1)),
-                intents);
-        if (stores.probe().namespaceHasData() && !common.force) {
-          throw new BadInputException(
-              "namespace '"
-                  + cfg.namespace()
-                  + "' at "
-                  + RedisTarget.of(cfg).endpoint().redacted()
-                  + " holds data; the benchmark would delete it. Use another namespace, or --force");
-        }
-        int batchSize = common.batchSize != null ? common.batchSize : cfg.publisher().batchSize();
-        BenchEnvironment env =
-            new BenchEnvironment(
-                stores,
-                cfg.namespace() + ":bench:stream",
-                streamMaxLength(),
-                () -> withBatchSize(effective, batchSize),
-                workers,
-                cfg.publisher().pollInterval(),
-                cfg.intake().batchSize(),
-                clock);
-        try {
-          BenchResult result = run(env, command());
-          if (embedded != null) {
-            result.note("ran on a private embedded Redis " + embedded.url() + " (no redis.url)");
-          }
-          PrintWriter out = spec.commandLine().getOut();
-          out.print(common.json ? result.toJson() + "\n" : result.toText());
-          out.flush();
-        } finally {
-          stores.probe().deleteNamespace();
-        }
-      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(common.json ? result.toJson() + "\n" : result.toText());
+      out.flush();
       return ExitCodes.OK;
-    }
-
-    private static dev.herald.publish.PublishSettings withBatchSize(HeraldConfig cfg, int batch) {
-      var s = DaemonSettings.publish(cfg);
-      return new dev.herald.publish.PublishSettings(
-          batch, s.lease(), s.retries(), s.maxAttempts(), s.batchBytes());
     }
 
     private String command() {
@@ -137,14 +123,8 @@ final class BenchScenarios {
       name = "drain",
       description = "N routes due at one instant; drain rate and first-append delay.")
   static final class Drain extends Scenario {
-    @Option(
-        names = "--routes",
-        defaultValue = "100000",
-        description = "routes per run (default ${DEFAULT-VALUE})")
-    int routes;
-
-    @Option(names = "--runs", defaultValue = "3", description = "runs (default ${DEFAULT-VALUE})")
-    int runs;
+    @Mixin Routes routes;
+    @Mixin Runs runs;
 
     @Option(
         names = "--warmup",
@@ -156,12 +136,12 @@ final class BenchScenarios {
 
     @Override
     BenchResult run(BenchEnvironment env, String command) throws Exception {
-      return new DrainBench(env, routes, runs, warmup).run(command);
+      return new DrainBench(env, routes.routes, runs.runs, warmup).run(command);
     }
 
     @Override
     long streamMaxLength() {
-      return Math.max(routes, warmup) * 2L;
+      return Math.max(routes.routes, warmup) * 2L;
     }
   }
 
@@ -173,20 +153,16 @@ final class BenchScenarios {
         description = "routes/s offered (default ${DEFAULT-VALUE})")
     int rate;
 
-    @Option(
-        names = "--duration",
-        defaultValue = "30s",
-        description = "how long (default ${DEFAULT-VALUE})")
-    String duration;
+    @Mixin Length duration;
 
     @Override
     BenchResult run(BenchEnvironment env, String command) throws Exception {
-      return new SteadyBench(env, rate, parse(duration)).run(command);
+      return new SteadyBench(env, rate, duration.get()).run(command);
     }
 
     @Override
     long streamMaxLength() {
-      return Math.max(1_000_000L, (long) rate * parse(duration).toSeconds() * 2);
+      return Math.max(1_000_000L, (long) rate * duration.get().toSeconds() * 2);
     }
   }
 
@@ -194,32 +170,22 @@ final class BenchScenarios {
       name = "intake",
       description = "Routes accepted per second: Java API, and intents stream (one consumer).")
   static final class IntakeRate extends Scenario {
-    @Option(
-        names = "--routes",
-        defaultValue = "100000",
-        description = "routes per run (default ${DEFAULT-VALUE})")
-    int routes;
-
-    @Option(names = "--runs", defaultValue = "3", description = "runs (default ${DEFAULT-VALUE})")
-    int runs;
+    @Mixin Routes routes;
+    @Mixin Runs runs;
 
     @Override
     BenchResult run(BenchEnvironment env, String command) {
-      return new IntakeBench(env, routes, runs).run(command);
+      return new IntakeBench(env, routes.routes, runs.runs).run(command);
     }
   }
 
   @Command(name = "idle", description = "Nothing due: CPU and Redis commands per second.")
   static final class Idle extends Scenario {
-    @Option(
-        names = "--duration",
-        defaultValue = "30s",
-        description = "how long (default ${DEFAULT-VALUE})")
-    String duration;
+    @Mixin Length duration;
 
     @Override
     BenchResult run(BenchEnvironment env, String command) throws Exception {
-      return new IdleBench(env, parse(duration)).run(command);
+      return new IdleBench(env, duration.get()).run(command);
     }
   }
 
@@ -251,8 +217,7 @@ final class BenchScenarios {
             "rows of 10-recipient notifications per throughput run (default ${DEFAULT-VALUE})")
     int rows;
 
-    @Option(names = "--runs", defaultValue = "3", description = "runs (default ${DEFAULT-VALUE})")
-    int runs;
+    @Mixin Runs runs;
 
     @Option(
         names = "--rate",
@@ -260,33 +225,28 @@ final class BenchScenarios {
         description = "rows/s committed in the latency run (default ${DEFAULT-VALUE})")
     int rate;
 
-    @Option(
-        names = "--duration",
-        defaultValue = "30s",
-        description = "length of the latency run (default ${DEFAULT-VALUE})")
-    String duration;
+    @Mixin Length duration; // of the latency run
+
+    private PostgresSourceSettings source;
 
     @Override
-    BenchResult run(BenchEnvironment env, String command) throws Exception {
-      HeraldConfig cfg = common.config.load();
+    void check(HeraldConfig cfg) {
       if (cfg.sources().postgres().url() == null) {
         throw new BadInputException(
             "bench outbox needs a database: set sources.postgres.url (and user, password) in the"
                 + " config; it works on a table of its own, herald_bench_outbox");
       }
-      return new OutboxBench(env, cfg.sources().postgres(), rows, runs, rate, parse(duration))
-          .run(command);
+      source = cfg.sources().postgres();
+    }
+
+    @Override
+    BenchResult run(BenchEnvironment env, String command) throws Exception {
+      return new OutboxBench(env, source, rows, runs.runs, rate, duration.get()).run(command);
     }
 
     @Override
     long streamMaxLength() {
-      return Math.max(2_000_000L, (long) rate * parse(duration).toSeconds() * 20);
+      return Math.max(2_000_000L, (long) rate * duration.get().toSeconds() * 20);
     }
-  }
-
-  private static Duration parse(String text) {
-    return Durations.parse(text)
-        .orElseThrow(
-            () -> new BadInputException("not a duration: " + text + " (" + Durations.FORMS + ")"));
   }
 }

@@ -1,5 +1,6 @@
 package dev.herald.cli;
 
+import dev.herald.daemon.Stores;
 import dev.herald.deadletter.BulkRun;
 import dev.herald.deadletter.DeadLetterFilter;
 import dev.herald.deadletter.DeadLetterScan;
@@ -74,7 +75,7 @@ final class BulkOptions {
   }
 
   /** What the selection names: the ROUTE_REFs, else the dead letters {@code filter} matches. */
-  DeadLetterSource source(CliContext ctx, DeadLetterFilter filter) {
+  DeadLetterSource source(Stores ctx, DeadLetterFilter filter) {
     if (!refs.isEmpty()) {
       List<RouteRef> parsed = refs.stream().map(DeadLettersShowCommand::parseRef).toList();
       named = new RouteRefs(ctx.backend().notifications(), parsed);
@@ -93,7 +94,7 @@ final class BulkOptions {
    * summary; requeue and purge share it.
    */
   int run(
-      CliContext ctx,
+      Stores ctx,
       DeadLetterSource source,
       BulkRun.Action action,
       String verb,

@@ -2,17 +2,16 @@ package dev.herald.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.daemon.Stores;
 import dev.herald.domain.CancelRequest;
 import dev.herald.store.CancelResult;
 import dev.herald.store.StoreOutcomeUnknownException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -38,20 +37,7 @@ final class CancelCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
 
-  @Parameters(
-      arity = "0..1",
-      paramLabel = "NOTIFICATION_ID",
-      description = "the id `herald submit` printed")
-  String notificationId;
-
-  @Option(
-      names = "--idempotency-key",
-      paramLabel = "KEY",
-      description = "cancel by the producer's idempotency key instead (needs --producer)")
-  String idempotencyKey;
-
-  @Option(names = "--producer", paramLabel = "PRODUCER", description = "with --idempotency-key")
-  String producer;
+  @Mixin NotificationChoice notification;
 
   @Option(names = "--json", description = "print one JSON object")
   boolean json;
@@ -60,8 +46,8 @@ final class CancelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CancelRequest request = request();
-    try (CliContext ctx = CliContext.open(config)) {
+    CancelRequest request = notification.request();
+    try (Stores ctx = Stores.open(config.load())) {
       CancelResult result;
       try {
         result =
@@ -106,21 +92,5 @@ final class CancelCommand implements Callable<Integer> {
       out.flush();
     }
     return ExitCodes.OK;
-  }
-
-  private CancelRequest request() {
-    boolean byKey = idempotencyKey != null || producer != null;
-    if (byKey == (notificationId != null)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "name the notification either by NOTIFICATION_ID or by --producer and --idempotency-key");
-    }
-    if (byKey && (idempotencyKey == null || producer == null)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--idempotency-key and --producer go together");
-    }
-    return byKey
-        ? CancelRequest.byIdempotencyKey(producer, idempotencyKey)
-        : CancelRequest.byId(notificationId);
   }
 }

@@ -1,5 +1,6 @@
 package dev.herald.cli;
 
+import dev.herald.daemon.Stores;
 import dev.herald.deadletter.DeadLetterFilter;
 import dev.herald.deadletter.DeadLetterScan;
 import dev.herald.domain.Failure;
@@ -54,7 +55,7 @@ final class DeadLettersListCommand implements Callable<Integer> {
     if (limit < 0) {
       throw new BadInputException("--limit must be 0 (all) or more (was " + limit + ")");
     }
-    try (CliContext ctx = CliContext.open(config)) {
+    try (Stores ctx = Stores.open(config.load())) {
       Instant now = ctx.clock().instant();
       DeadLetterFilter filter = filters.toFilter(now);
       int defaultMax = ctx.config().delivery().maxAttempts();

@@ -1,5 +1,6 @@
 package dev.herald.cli;
 
+import dev.herald.daemon.Stores;
 import dev.herald.deadletter.BulkRun;
 import dev.herald.deadletter.DeadLetterFilter;
 import dev.herald.deadletter.Pacer;
@@ -62,7 +63,7 @@ final class DeadLettersPurgeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    try (CliContext ctx = CliContext.open(config)) {
+    try (Stores ctx = Stores.open(config.load())) {
       Instant now = ctx.clock().instant();
       DeadLetterFilter filter = bulk.filters.toFilter(now);
       if (olderThan != null) {
@@ -98,7 +99,7 @@ final class DeadLettersPurgeCommand implements Callable<Integer> {
     }
   }
 
-  private long count(CliContext ctx, DeadLetterFilter filter) {
+  private long count(Stores ctx, DeadLetterFilter filter) {
     BulkRun.Options counting =
         new BulkRun.Options(
             bulk.limit, Pacer.unlimited(ctx.clock()), () -> false, BulkRun.Progress.NONE, d -> {});

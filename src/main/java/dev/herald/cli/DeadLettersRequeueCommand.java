@@ -1,5 +1,6 @@
 package dev.herald.cli;
 
+import dev.herald.daemon.Stores;
 import dev.herald.deadletter.BulkRun;
 import dev.herald.deadletter.DeadLetterFilter;
 import dev.herald.deadletter.DeadLetterSource;
@@ -87,7 +88,7 @@ final class DeadLettersRequeueCommand implements Callable<Integer> {
     if (rate < 0) {
       throw new ParameterException(spec.commandLine(), "--rate must be 0 (no limit) or more");
     }
-    try (CliContext ctx = CliContext.open(config)) {
+    try (Stores ctx = Stores.open(config.load())) {
       Instant now = ctx.clock().instant();
       DeadLetterFilter filter = bulk.filters.toFilter(now);
       bulk.check(filter, spec);

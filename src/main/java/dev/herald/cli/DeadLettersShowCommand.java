@@ -3,6 +3,7 @@ package dev.herald.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.daemon.Stores;
 import dev.herald.domain.Failure;
 import dev.herald.domain.Notification;
 import dev.herald.domain.RouteRef;
@@ -51,7 +52,7 @@ final class DeadLettersShowCommand implements Callable<Integer> {
   @Override
   public Integer call() throws JsonProcessingException {
     RouteRef routeRef = parseRef(ref);
-    try (CliContext ctx = CliContext.open(config)) {
+    try (Stores ctx = Stores.open(config.load())) {
       NotificationRecord record =
           ctx.backend()
               .notifications()

@@ -3,6 +3,7 @@ package dev.herald.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.daemon.Stores;
 import dev.herald.store.RejectedIntent;
 import java.io.PrintWriter;
 import java.util.List;
@@ -50,7 +51,7 @@ final class IntakeRejectedCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--limit must be at least 1 (was " + limit + ")");
     }
-    try (CliContext ctx = CliContext.open(config)) {
+    try (Stores ctx = Stores.open(config.load())) {
       List<RejectedIntent> rejected = ctx.intents().rejected(limit);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {

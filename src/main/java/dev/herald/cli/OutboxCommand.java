@@ -1,10 +1,5 @@
 package dev.herald.cli;
 
-import dev.herald.config.ConfigException;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.PostgresSourceSettings;
-import dev.herald.outbox.OutboxDatabase;
-import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,17 +24,5 @@ final class OutboxCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(), "missing subcommand: status, retry or schema");
-  }
-
-  /** The outbox database of a config; sources.postgres.url must be set (enabled or not). */
-  static OutboxDatabase open(HeraldConfig cfg) {
-    PostgresSourceSettings pg = cfg.sources().postgres();
-    if (pg.url() == null) {
-      throw new ConfigException(
-          null,
-          List.of(
-              "sources.postgres.url is not set: the outbox commands need the database it names"));
-    }
-    return OutboxDatabase.open(pg, 2, "herald-cli");
   }
 }

@@ -2,6 +2,7 @@ package dev.herald.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.daemon.Stores;
 import dev.herald.outbox.OutboxAdmin;
 import dev.herald.outbox.OutboxDatabase;
 import java.io.PrintWriter;
@@ -80,7 +81,7 @@ final class OutboxRetryCommand implements Callable<Integer> {
     }
     String status = which.rejected ? "rejected" : "in_doubt";
     OutboxAdmin.Retry retry = new OutboxAdmin.Retry(status, ids, reasonContains, limit);
-    try (OutboxDatabase db = OutboxCommand.open(config.load())) {
+    try (OutboxDatabase db = Stores.outboxDatabase(config.load())) {
       OutboxAdmin admin = new OutboxAdmin(db);
       long count;
       List<Long> shown = List.of();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.config.HeraldConfig;
+import dev.herald.daemon.Stores;
 import dev.herald.outbox.OutboxAdmin;
 import dev.herald.outbox.OutboxDatabase;
 import dev.herald.outbox.OutboxStatus;
@@ -58,7 +59,7 @@ final class OutboxStatusCommand implements Callable<Integer> {
           spec.commandLine(), "--limit must not be negative (was " + limit + ")");
     }
     HeraldConfig cfg = config.load();
-    try (OutboxDatabase db = OutboxCommand.open(cfg)) {
+    try (OutboxDatabase db = Stores.outboxDatabase(cfg)) {
       OutboxStatus status = new OutboxAdmin(db).status(limit);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {

@@ -2,6 +2,8 @@ package dev.herald.cli;
 
 import dev.herald.api.NotificationView;
 import dev.herald.config.Durations;
+import dev.herald.daemon.Stores;
+import dev.herald.domain.CancelRequest;
 import dev.herald.domain.Failure;
 import dev.herald.domain.Notification;
 import dev.herald.store.NotificationRecord;
@@ -14,8 +16,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -40,23 +40,7 @@ final class RoutesShowCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
 
-  @Parameters(
-      arity = "0..1",
-      paramLabel = "NOTIFICATION_ID",
-      description = "the id `herald submit` printed")
-  String notificationId;
-
-  @Option(
-      names = "--idempotency-key",
-      paramLabel = "KEY",
-      description = "the notification this idempotency key names (with --producer)")
-  String idempotencyKey;
-
-  @Option(
-      names = "--producer",
-      paramLabel = "PRODUCER",
-      description = "the producer whose --idempotency-key it is")
-  String producer;
+  @Mixin NotificationChoice notification;
 
   @Option(names = "--json", description = "print one JSON object (fields in snake_case)")
   boolean json;
@@ -65,44 +49,37 @@ final class RoutesShowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    boolean byKey = idempotencyKey != null || producer != null;
-    if ((notificationId == null) == !byKey) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "give a NOTIFICATION_ID, or --idempotency-key KEY with --producer PRODUCER");
-    }
-    if (byKey && (idempotencyKey == null || producer == null)) {
-      throw new ParameterException(
-          spec.commandLine(), "--idempotency-key and --producer go together");
-    }
-    try (CliContext ctx = CliContext.open(config)) {
-      if (byKey) {
+    CancelRequest named = notification.request();
+    try (Stores ctx = Stores.open(config.load())) {
+      String notificationId = named.notificationId();
+      if (notificationId == null) {
         notificationId =
             ctx.backend()
                 .notifications()
-                .findIdByIdempotencyKey(producer, idempotencyKey)
+                .findIdByIdempotencyKey(named.producer(), named.idempotencyKey())
                 .orElseThrow(
                     () ->
                         new NotFoundException(
                             "no notification for producer "
-                                + producer
+                                + named.producer()
                                 + " and idempotency key "
-                                + idempotencyKey
+                                + named.idempotencyKey()
                                 + " in namespace '"
                                 + ctx.config().namespace()
                                 + "' (keys are kept for intake.idempotency-window, "
                                 + Durations.format(ctx.config().intake().idempotencyWindow())
                                 + ")"));
       }
+      String id = notificationId;
       NotificationRecord record =
           ctx.backend()
               .notifications()
-              .find(notificationId)
+              .find(id)
               .orElseThrow(
                   () ->
                       new NotFoundException(
                           "no notification "
-                              + notificationId
+                              + id
                               + " in namespace '"
                               + ctx.config().namespace()
                               + "' (it may have passed its retention, "
@@ -168,10 +145,6 @@ final class RoutesShowCommand implements Callable<Integer> {
                 TextTable.DEFAULT_WIDTH));
       }
     }
-  }
-
-  private static String iso(Instant t) {
-    return Times.iso(t);
   }
 
   private static String time(Instant t) {

@@ -1,7 +1,8 @@
 package dev.herald.cli;
 
 import dev.herald.config.HeraldConfig;
-import dev.herald.ops.Logging;
+import dev.herald.daemon.Daemon;
+import dev.herald.logging.Logging;
 import dev.herald.publish.PublisherListener;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,9 +41,9 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     HeraldConfig cfg = config.load();
     Logging.configure(cfg.logging());
-    Daemon daemon = new Daemon(cfg, cfg.channels(), PublisherListener.NONE);
+    Daemon daemon = new Daemon(cfg, PublisherListener.NONE);
     Signals.onStop(daemon::requestStop);
     Signals.onReload(() -> daemon.reload(config::load));
-    return daemon.run();
+    return daemon.run() ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 }

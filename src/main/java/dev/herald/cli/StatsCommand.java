@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.daemon.Stores;
 import dev.herald.store.BreakerBoard.StreamBreaker;
 import dev.herald.store.IntakeSnapshot;
 import dev.herald.store.RouteFigures;
@@ -55,14 +56,18 @@ final class StatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (CliContext ctx = CliContext.open(config)) {
+    try (Stores ctx = Stores.open(config.load())) {
       Instant now = ctx.clock().instant();
       List<String> streams = ctx.config().channels().streams();
       StoreSnapshot snapshot = ctx.backend().stats().snapshot(now, streams);
       RouteFigures figures = ctx.backend().stats().routeFigures();
       IntakeSnapshot intake = ctx.intents().snapshot();
       StatsRedisSection redis =
-          new StatsRedisSection(ctx.backend().serverInfo().evictionPolicy(), ctx.clockOffset());
+          new StatsRedisSection(
+              ctx.backend().primary().primary(),
+              ctx.backend().serverInfo().replication(),
+              ctx.backend().serverInfo().evictionPolicy(),
+              ctx.clockOffset());
       List<StreamBreaker> breakers = ctx.backend().breakers().read(now);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {

@@ -3,6 +3,7 @@ package dev.herald.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.daemon.Stores;
 import dev.herald.domain.FieldError;
 import dev.herald.intake.SubmitResult;
 import dev.herald.intake.SubmitResult.Outcome;
@@ -59,7 +60,7 @@ final class SubmitCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     byte[] input = read();
     List<SubmitResult> results;
-    try (CliContext ctx = CliContext.open(config)) {
+    try (Stores ctx = Stores.open(config.load())) {
       results = ctx.intake().submitJson(input);
     }
     PrintWriter out = spec.commandLine().getOut();

@@ -35,7 +35,7 @@ final class DuplicateKeys {
           Integer first = sections.peek().putIfAbsent(p.currentName(), line);
           if (first != null) {
             problems.add(
-                ConfigLoader.path(p, p.currentName())
+                BindingProblems.path(p, p.currentName())
                     + " is written twice (lines "
                     + first
                     + " and "

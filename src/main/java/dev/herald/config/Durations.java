@@ -1,39 +1,43 @@
 package dev.herald.config;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads durations as people write them in config files: {@code 250ms}, {@code 30s}, {@code 5m}. */
+/**
+ * Reads durations as people write them in config files and on the command line: {@code 250ms},
+ * {@code 30s}, {@code 1.5s}, {@code 1h30m}, {@code 1d}, or ISO-8601 ({@code PT30S}). A duration is
+ * one or more parts of a number (decimals allowed) and a unit, as Go's {@code time.ParseDuration}
+ * reads them, plus days; it must come to a whole number of milliseconds.
+ */
 public final class Durations {
 
   public static final String FORMS =
-      "a number and a unit (250ms, 30s, 5m, 1h, 1d) or ISO-8601 (PT30S)";
+      "numbers with units ms, s, m, h, d (250ms, 1.5s, 30s, 1h30m, 1d) or ISO-8601 (PT30S)";
 
-  private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
+  private static final Pattern WHOLE =
+      Pattern.compile("(?:\\d+(?:\\.\\d+)?\\s*(?:ms|s|m|h|d)\\s*)+");
 
   private Durations() {}
 
   public static Optional<Duration> parse(String text) {
     String t = text.trim();
-    Matcher m = SIMPLE.matcher(t);
-    if (m.matches()) {
-      long n;
-      try {
-        n = Long.parseLong(m.group(1));
-      } catch (NumberFormatException e) {
-        return Optional.empty();
+    if (WHOLE.matcher(t).matches()) {
+      BigDecimal millis = BigDecimal.ZERO;
+      Matcher m = PART.matcher(t);
+      while (m.find()) {
+        millis = millis.add(new BigDecimal(m.group(1)).multiply(MILLIS_PER.get(m.group(2))));
       }
-      return Optional.of(
-          switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-          });
+      try {
+        return Optional.of(Duration.ofMillis(millis.longValueExact()));
+      } catch (ArithmeticException e) {
+        return Optional.empty(); // a fraction of a millisecond, or beyond a long
+      }
     }
     try {
       return Optional.of(Duration.parse(t));
@@ -41,6 +45,14 @@ public final class Durations {
       return Optional.empty();
     }
   }
+
+  private static final Map<String, BigDecimal> MILLIS_PER =
+      Map.of(
+          "ms", BigDecimal.ONE,
+          "s", BigDecimal.valueOf(1_000),
+          "m", BigDecimal.valueOf(60_000),
+          "h", BigDecimal.valueOf(3_600_000),
+          "d", BigDecimal.valueOf(86_400_000));
 
   /** The shortest exact form of the duration: {@code 250ms}, {@code 30s}, {@code 5m}. */
   public static String format(Duration d) {

@@ -18,10 +18,10 @@ import java.util.Set;
  */
 public record ReloadPlan(HeraldConfig effective, List<Change> applied, List<Change> ignored) {
 
-  /** Keys a running daemon applies without a restart, from the next publish cycle on. */
   /** How a key that one side of a reload does not have (a channel added or removed) reads. */
   static final String ABSENT = "(absent)";
 
+  /** Keys a running daemon applies without a restart, from the next publish cycle on. */
   public static final List<String> RELOADABLE =
       List.of(
           "publisher.workers",
@@ -75,7 +75,8 @@ public record ReloadPlan(HeraldConfig effective, List<Change> applied, List<Chan
             new LoggingSettings(loaded.logging().level(), running.logging().format()),
             running.api(),
             running.spool(),
-            running.sources());
+            running.sources(),
+            running.durability());
     Map<String, String> rawFrom = ConfigPrinter.rawKeys(running);
     Map<String, String> rawTo = ConfigPrinter.rawKeys(loaded);
     Map<String, String> from = ConfigPrinter.keys(running);

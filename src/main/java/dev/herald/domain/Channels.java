@@ -26,16 +26,6 @@ public final class Channels {
     return Optional.ofNullable(byName.get(name));
   }
 
-  /** The channel of that name; throws if it is not configured (callers validated it before). */
-  public Channel require(String name) {
-    Channel channel = byName.get(name);
-    if (channel == null) {
-      throw new IllegalArgumentException(
-          "unknown channel '" + name + "' (configured: " + String.join(", ", names()) + ")");
-    }
-    return channel;
-  }
-
   public Set<String> names() {
     return new java.util.TreeSet<>(byName.keySet());
   }

@@ -25,14 +25,6 @@ public record GatewayEvent(
     Objects.requireNonNull(routeId, "routeId");
   }
 
-  /** Every field of the entry as name/value pairs: the route's, then the shared ones. */
-  public List<String> allFields() {
-    List<String> all = new java.util.ArrayList<>(6 + shared.fields().size());
-    all.addAll(List.of("event_id", eventId, "user_id", userId, "route_id", routeId));
-    all.addAll(shared.fields());
-    return all;
-  }
-
   /** The fields all routes of one notification share, as name/value pairs. */
   public record EventTemplate(String notificationId, List<String> fields) {
     public EventTemplate {

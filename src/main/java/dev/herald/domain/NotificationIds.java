@@ -8,11 +8,22 @@ import java.util.Random;
  * Notification ids in the ULID form: 26 characters of Crockford base32, 48 bits of milliseconds
  * then 80 random bits. They sort by acceptance time, carry no characters that need escaping in keys
  * or URLs, and are unique without coordination between Herald processes.
+ *
+ * <p>Monotonic, as the ULID specification's monotonic mode: an id made in the same millisecond as
+ * the one before it (or when the clock stood still) is the one before plus one, so that the ids one
+ * generator makes sort in the order it made them. The schedule orders routes due at the same
+ * millisecond by id, so this is what keeps a producer's notifications in submission order.
+ * Thread-safe.
  */
 public final class NotificationIds {
 
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+  private static final long MASK_40 = 0xFFFFFFFFFFL;
+
   private final Random random;
+  private long lastTime = -1; // guarded by this
+  private long lastHigh; // the upper 40 of the 80 random bits, guarded by this
+  private long lastLow; // the lower 40, guarded by this
 
   public NotificationIds() {
     this(new SecureRandom());
@@ -23,15 +34,30 @@ public final class NotificationIds {
     this.random = random;
   }
 
-  public String next(Instant now) {
+  public synchronized String next(Instant now) {
+    long time = Math.max(now.toEpochMilli(), lastTime);
+    if (time == lastTime) {
+      lastLow = (lastLow + 1) & MASK_40;
+      if (lastLow == 0) {
+        lastHigh = (lastHigh + 1) & MASK_40;
+        if (lastHigh == 0) {
+          time++; // all 80 bits used up within one millisecond: borrow the next one
+        }
+      }
+    } else {
+      lastHigh = random.nextLong() & MASK_40;
+      lastLow = random.nextLong() & MASK_40;
+    }
+    lastTime = time;
+    return encode(time, lastHigh, lastLow);
+  }
+
+  private static String encode(long time, long high, long low) {
     char[] out = new char[26];
-    long time = now.toEpochMilli();
     for (int i = 9; i >= 0; i--) {
       out[i] = ALPHABET[(int) (time & 31)];
       time >>>= 5;
     }
-    long high = random.nextLong() & 0xFFFFFFFFFFL; // 40 bits
-    long low = random.nextLong() & 0xFFFFFFFFFFL; // 40 bits
     for (int i = 17; i >= 10; i--) {
       out[i] = ALPHABET[(int) (high & 31)];
       high >>>= 5;
@@ -64,18 +90,5 @@ public final class NotificationIds {
   /** An id as Herald makes and stores it, in upper case; {@code id} must pass {@link #isId}. */
   public static String canonical(String id) {
     return id.toUpperCase(java.util.Locale.ROOT);
-  }
-
-  /** True when the text has the shape of an id this class makes. */
-  public static boolean looksLikeId(String text) {
-    if (text == null || text.length() != 26) {
-      return false;
-    }
-    for (int i = 0; i < text.length(); i++) {
-      if (new String(ALPHABET).indexOf(text.charAt(i)) < 0) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -193,7 +193,7 @@ public final class Intake {
     // Cancelling twice is harmless, so a cancel whose reply was lost is simply sent again.
     Optional<CancelResult> result =
         LostReplyRepeats.run(() -> store.cancel(canonical, now, idempotencyWindow.get()));
-    result.ifPresent(r -> listener.onCancelled(r.notificationId(), r.cancelled()));
+    result.ifPresent(r -> listener.onCancelled(r.notificationId(), r.routes()));
     return result;
   }
 }

@@ -3,7 +3,7 @@ package dev.herald.intake;
 import dev.herald.domain.FieldError;
 import dev.herald.domain.NotificationIds;
 import dev.herald.domain.NotificationValidator;
-import dev.herald.publish.RateLimitedLog;
+import dev.herald.logging.RateLimitedLog;
 import dev.herald.store.Intent;
 import dev.herald.store.IntentDecision;
 import dev.herald.store.IntentResult;
@@ -236,7 +236,7 @@ public final class IntakeCycle {
               r.notificationId(),
               r.cancelled(),
               r.published());
-          listener.onCancelled(r.notificationId(), r.cancelled());
+          listener.onCancelled(r.notificationId(), r.cancelledRoutes());
         }
         case REJECTED -> {
           String field = chunk.get(i).rejectedField();

@@ -1,5 +1,7 @@
 package dev.herald.intake;
 
+import dev.herald.store.CancelledRoutes;
+
 /**
  * What the intake tells the outside world (metrics). Called on intake threads; implementations must
  * be thread-safe and quick. Every method has a no-op default.
@@ -23,9 +25,10 @@ public interface IntakeListener {
   default void onRejected(String source, String field) {}
 
   /**
-   * A notification was cancelled (from the stream or the API).
+   * A notification was cancelled (from the stream, the API or the CLI).
    *
-   * @param routes the routes that became cancelled (0 when it had been cancelled before)
+   * @param routes the routes that became cancelled, by channel (none when it had been cancelled
+   *     before)
    */
-  default void onCancelled(String notificationId, int routes) {}
+  default void onCancelled(String notificationId, CancelledRoutes routes) {}
 }

@@ -1,12 +1,11 @@
 package dev.herald.intake;
 
-import dev.herald.publish.RateLimitedLog;
+import dev.herald.loop.Backoff;
+import dev.herald.loop.StoreFailures;
+import dev.herald.loop.WorkerPool;
 import dev.herald.store.IntentStream;
-import dev.herald.store.StoreAccessDeniedException;
-import dev.herald.store.StoreOutcomeUnknownException;
-import dev.herald.store.StoreUnavailableException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,15 +17,21 @@ import org.slf4j.LoggerFactory;
 public final class IntakeLoop {
 
   private static final Logger LOG = LoggerFactory.getLogger(IntakeLoop.class);
-  private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
   private final IntentStream stream;
   private final IntakeCycle cycle;
   private final Duration block;
-  private final RateLimitedLog troubleLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
-  private Thread thread;
-  private volatile boolean running;
+  private final StoreFailures failures =
+      new StoreFailures(
+          LOG,
+          new Backoff(Duration.ofSeconds(5)),
+          new StoreFailures.Terms(
+              "intake",
+              "intake round",
+              "intake: ",
+              "; intents it did not settle stay pending with this consumer and are read again"
+                  + " first, those it settled are left alone"));
+  private final WorkerPool pool;
 
   /**
    * @param block how long one read waits on an empty stream; also bounds how long {@link #stop}
@@ -36,15 +41,11 @@ public final class IntakeLoop {
     this.stream = stream;
     this.cycle = cycle;
     this.block = block;
+    this.pool = new WorkerPool(1, i -> "herald-intake", i -> this::work, () -> {});
   }
 
-  public synchronized void start() {
-    if (running) {
-      return;
-    }
-    running = true;
-    thread = new Thread(this::work, "herald-intake");
-    thread.start();
+  public void start() {
+    pool.start();
   }
 
   /**
@@ -53,36 +54,21 @@ public final class IntakeLoop {
    * {@code intake.claim-idle}.
    */
   public boolean stop(Duration grace) {
-    Thread t;
-    synchronized (this) {
-      running = false;
-      t = thread;
-      thread = null;
-      notifyAll();
-    }
-    if (t == null) {
-      return true;
-    }
-    try {
-      t.join(Math.max(1, grace.plus(block).toMillis()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (t.isAlive()) {
+    List<Thread> busy = pool.stop(grace.plus(block));
+    if (!busy.isEmpty()) {
       LOG.warn("intake still busy after the shutdown grace of {}", grace);
-      return false;
     }
-    return true;
+    return busy.isEmpty();
   }
 
   public boolean isRunning() {
-    return running;
+    return pool.isRunning();
   }
 
-  private void work() {
-    int failures = 0;
+  private void work(WorkerPool.Worker w) {
+    StoreFailures.Streak streak = failures.streak();
     boolean grouped = false;
-    while (running) {
+    while (w.running()) {
       try {
         if (!grouped) {
           stream.createGroup();
@@ -90,53 +76,10 @@ public final class IntakeLoop {
           LOG.info("intake started: consumer {} reading the intents stream", cycle.consumer());
         }
         cycle.runOnce(block);
-        if (failures > 0) {
-          LOG.info("Redis answers again; intake resumed after {} failed round(s)", failures);
-          troubleLog.resetAll("store");
-          failures = 0;
-        }
-      } catch (StoreUnavailableException e) {
-        failures++;
-        troubleLog.warn(
-            RateLimitedLog.troubleKey("store", e),
-            "intake: {}; backing off (failure {} in a row){}",
-            e.getMessage(),
-            failures,
-            e instanceof StoreOutcomeUnknownException
-                ? "; intents it did not settle stay pending with this consumer and are read again"
-                    + " first, those it settled are left alone"
-                : "");
-        pause(backoff(failures));
-      } catch (StoreAccessDeniedException e) {
-        failures++;
-        troubleLog.error("store", "intake: {}; fix redis.url or the ACL", e.getMessage());
-        pause(MAX_BACKOFF);
+        streak.succeeded();
       } catch (RuntimeException e) {
-        failures++;
-        troubleLog.error("cycle", "intake round failed: {}", e.toString(), e);
-        pause(backoff(failures));
+        w.pause(streak.failed(e));
       }
-    }
-  }
-
-  private static Duration backoff(int failures) {
-    long ms = MIN_BACKOFF.toMillis() << Math.min(failures - 1, 16);
-    return Duration.ofMillis(Math.min(ms, MAX_BACKOFF.toMillis()));
-  }
-
-  /** A pause that {@link #stop} ends early. */
-  private synchronized void pause(Duration d) {
-    long end = System.nanoTime() + d.toNanos();
-    try {
-      while (running) {
-        long left = end - System.nanoTime();
-        if (left <= 0) {
-          return;
-        }
-        TimeUnit.NANOSECONDS.timedWait(this, left);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -2,7 +2,6 @@ package dev.herald.intake;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -288,9 +287,5 @@ public final class NotificationJson {
       return "an object";
     }
     return v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
-  }
-
-  static boolean startsArray(JsonToken t) {
-    return t == JsonToken.START_ARRAY;
   }
 }

@@ -45,11 +45,6 @@ public final class FanOutListener implements PublisherListener {
   }
 
   @Override
-  public void onCancelled(RouteInfo route) {
-    listeners.forEach(l -> l.onCancelled(route));
-  }
-
-  @Override
   public void onDeadLettersPurged(int count, String reason) {
     listeners.forEach(l -> l.onDeadLettersPurged(count, reason));
   }

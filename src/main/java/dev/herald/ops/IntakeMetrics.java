@@ -1,12 +1,17 @@
 package dev.herald.ops;
 
 import dev.herald.intake.IntakeListener;
+import dev.herald.store.CancelledRoutes;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-/** Metrics of the intake paths that run in this process, fed by {@link IntakeListener} events. */
+/**
+ * Metrics of the intake paths that run in this process, fed by {@link IntakeListener} events; the
+ * routes they cancel are counted with the publisher's route counters, in {@link Metrics}.
+ */
 final class IntakeMetrics implements IntakeListener {
 
+  private final Metrics routeCounters;
   private final BoundedLabels sources = new BoundedLabels(8);
   private final BoundedLabels fields = new BoundedLabels(32);
   private final Counter notifications;
@@ -14,7 +19,8 @@ final class IntakeMetrics implements IntakeListener {
   private final Counter duplicates;
   private final Counter rejected;
 
-  IntakeMetrics(PrometheusRegistry registry) {
+  IntakeMetrics(PrometheusRegistry registry, Metrics routeCounters) {
+    this.routeCounters = routeCounters;
     notifications =
         Counter.builder()
             .name("herald_intake_notifications_accepted_total")
@@ -54,5 +60,10 @@ final class IntakeMetrics implements IntakeListener {
     // recipients[3] and recipients[7] are the same field to an operator.
     String bare = field == null ? null : field.replaceAll("\\[\\d+]", "");
     rejected.labelValues(sources.of(source), fields.of(bare)).inc();
+  }
+
+  @Override
+  public void onCancelled(String notificationId, CancelledRoutes routes) {
+    routes.byChannel().forEach((channel, n) -> routeCounters.cancelled(channel, routes.type(), n));
   }
 }

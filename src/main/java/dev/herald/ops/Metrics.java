@@ -161,13 +161,22 @@ public final class Metrics implements PublisherListener {
    * starts at 0 for it, so that rates and ratios have both sides from the start.
    */
   private String[] labels(RouteInfo route) {
-    String[] labels = {route.channel(), types.of(route.type())};
+    return labels(route.channel(), route.type());
+  }
+
+  private String[] labels(String channel, String type) {
+    String[] labels = {channel, types.of(type)};
     if (initialised.add(labels[0] + "\u0000" + labels[1])) {
       for (Counter c : List.of(published, retried, deadLettered, expired, cancelled, deferred)) {
         c.initLabelValues(labels);
       }
     }
     return labels;
+  }
+
+  /** Routes of type {@code type} on {@code channel} cancelled unpublished (an intake event). */
+  void cancelled(String channel, String type, int routes) {
+    cancelled.labelValues(labels(channel, type)).inc(routes);
   }
 
   void redisError(String kind) {
@@ -219,11 +228,6 @@ public final class Metrics implements PublisherListener {
   @Override
   public void onDeferred(RouteInfo route) {
     deferred.labelValues(labels(route)).inc();
-  }
-
-  @Override
-  public void onCancelled(RouteInfo route) {
-    cancelled.labelValues(labels(route)).inc();
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.herald.outbox;
 
 import dev.herald.config.PostgresSourceSettings;
-import dev.herald.publish.RateLimitedLog;
+import dev.herald.logging.RateLimitedLog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

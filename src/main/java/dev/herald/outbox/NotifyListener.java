@@ -1,6 +1,6 @@
 package dev.herald.outbox;
 
-import dev.herald.publish.RateLimitedLog;
+import dev.herald.logging.RateLimitedLog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

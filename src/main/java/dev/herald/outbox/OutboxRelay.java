@@ -4,7 +4,7 @@ import dev.herald.config.PostgresSourceSettings;
 import dev.herald.domain.NotificationValidator;
 import dev.herald.intake.Intake;
 import dev.herald.intake.IntakeListener;
-import dev.herald.publish.Waiter;
+import dev.herald.loop.Waiter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

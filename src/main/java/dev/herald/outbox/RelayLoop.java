@@ -1,10 +1,11 @@
 package dev.herald.outbox;
 
-import dev.herald.publish.RateLimitedLog;
-import dev.herald.publish.Waiter;
+import dev.herald.logging.RateLimitedLog;
+import dev.herald.loop.Backoff;
+import dev.herald.loop.Waiter;
+import dev.herald.loop.WorkerPool;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -18,8 +19,7 @@ import org.slf4j.LoggerFactory;
 final class RelayLoop {
 
   private static final Logger LOG = LoggerFactory.getLogger(RelayLoop.class);
-  private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  private static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(5));
 
   private final List<RelayCycle> cycles;
   private final Waiter waiter;
@@ -27,8 +27,7 @@ final class RelayLoop {
   private final Supplier<Duration> pollInterval;
   private final OutboxListener listener;
   private final RateLimitedLog troubleLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
-  private final List<Thread> threads = new ArrayList<>();
-  private volatile boolean running;
+  private final WorkerPool pool;
 
   RelayLoop(
       List<RelayCycle> cycles,
@@ -41,19 +40,16 @@ final class RelayLoop {
     this.clock = clock;
     this.pollInterval = pollInterval;
     this.listener = listener;
+    this.pool =
+        new WorkerPool(
+            this.cycles.size(),
+            i -> "herald-outbox-" + i,
+            i -> w -> work(w, this.cycles.get(i)),
+            waiter::wakeAll);
   }
 
-  synchronized void start() {
-    if (running) {
-      return;
-    }
-    running = true;
-    for (int i = 0; i < cycles.size(); i++) {
-      int worker = i;
-      Thread t = new Thread(() -> work(worker), "herald-outbox-" + i);
-      threads.add(t);
-      t.start();
-    }
+  void start() {
+    pool.start();
   }
 
   /**
@@ -61,23 +57,7 @@ final class RelayLoop {
    * still running then is abandoned: closing the pool rolls it back and its rows stay pending.
    */
   boolean stop(Duration grace) {
-    List<Thread> stopping;
-    synchronized (this) {
-      running = false;
-      stopping = List.copyOf(threads);
-      threads.clear();
-    }
-    waiter.wakeAll();
-    long end = System.nanoTime() + grace.toNanos();
-    boolean all = true;
-    for (Thread t : stopping) {
-      try {
-        t.join(Math.max(1, (end - System.nanoTime()) / 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      all &= !t.isAlive();
-    }
+    boolean all = pool.stop(grace).isEmpty();
     if (!all) {
       LOG.warn("outbox relay still busy after the shutdown grace; its batch rolls back");
     }
@@ -85,13 +65,12 @@ final class RelayLoop {
   }
 
   boolean isRunning() {
-    return running;
+    return pool.isRunning();
   }
 
-  private void work(int worker) {
-    RelayCycle cycle = cycles.get(worker);
+  private void work(WorkerPool.Worker w, RelayCycle cycle) {
     int failures = 0;
-    while (running) {
+    while (w.running()) {
       try {
         RelayCycle.Report report = cycle.runOnce();
         if (failures > 0) {
@@ -106,25 +85,26 @@ final class RelayLoop {
               "outbox relay: Herald's Redis did not take the batch; its rows stay pending and are"
                   + " retried (failure {} in a row)",
               failures);
-          pause(backoff(failures));
+          w.pause(BACKOFF.after(failures));
         } else if (!report.full()) {
           waiter.await(clock.instant().plus(pollInterval.get()));
         }
       } catch (OutboxUnavailableException e) {
-        failures = failed(e, failures, "outbox:unavailable", "outbox relay: {}; backing off");
+        failures = failed(w, e, failures, "outbox:unavailable", "outbox relay: {}; backing off");
       } catch (OutboxSetupException e) {
-        failures = failed(e, failures, "outbox:setup", "outbox relay cannot work: {}");
+        failures = failed(w, e, failures, "outbox:setup", "outbox relay cannot work: {}");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
         failures =
-            failed(e, failures, "outbox:" + e.getClass().getSimpleName(), "outbox relay: {}");
+            failed(w, e, failures, "outbox:" + e.getClass().getSimpleName(), "outbox relay: {}");
       }
     }
   }
 
-  private int failed(RuntimeException e, int failures, String key, String format) {
+  private int failed(
+      WorkerPool.Worker w, RuntimeException e, int failures, String key, String format) {
     listener.onCycleFailed(e);
     if (e instanceof OutboxUnavailableException) {
       troubleLog.warn(key, format, e.getMessage());
@@ -132,24 +112,7 @@ final class RelayLoop {
       troubleLog.error(key, format, e.getMessage(), e instanceof OutboxSetupException ? null : e);
     }
     int now = failures + 1;
-    pause(e instanceof OutboxSetupException ? MAX_BACKOFF : backoff(now));
+    w.pause(e instanceof OutboxSetupException ? BACKOFF.max() : BACKOFF.after(now));
     return now;
-  }
-
-  private static Duration backoff(int failures) {
-    long ms = MIN_BACKOFF.toMillis() << Math.min(failures - 1, 16);
-    return Duration.ofMillis(Math.min(ms, MAX_BACKOFF.toMillis()));
-  }
-
-  /** A pause that {@link #stop} ends early. */
-  private void pause(Duration d) {
-    try {
-      long end = System.nanoTime() + d.toNanos();
-      while (running && System.nanoTime() < end) {
-        waiter.await(clock.instant().plusNanos(end - System.nanoTime()));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -43,9 +43,6 @@ public interface PublisherListener {
   /** The stream takes appends again: its breaker in this process closed after {@code openFor}. */
   default void onBreakerClosed(String stream, Duration openFor) {}
 
-  /** The route was cancelled before it was published. */
-  default void onCancelled(RouteInfo route) {}
-
   /** Another worker owned the route by the time we completed it; our result was dropped. */
   default void onLeaseLost(RouteInfo route) {}
 

@@ -1,13 +1,13 @@
 package dev.herald.publish;
 
-import dev.herald.store.StoreAccessDeniedException;
-import dev.herald.store.StoreUnavailableException;
+import dev.herald.loop.Backoff;
+import dev.herald.loop.StoreFailures;
+import dev.herald.loop.Waiter;
+import dev.herald.loop.WorkerPool;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 public final class PublisherLoop {
 
   private static final Logger LOG = LoggerFactory.getLogger(PublisherLoop.class);
-  private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
 
   /**
    * The longest pause after failures: Redis refusing writes (READONLY, OOM, LOADING) usually ends
@@ -42,11 +41,12 @@ public final class PublisherLoop {
   private final Clock clock;
   private final Supplier<Duration> pollInterval;
   private final PublisherListener listener;
-  private final RateLimitedLog troubleLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
-  private final List<Worker> workers = new ArrayList<>();
-  private int target;
-  private int nextSerial;
-  private volatile boolean running;
+  private final WorkerPool pool;
+  private final StoreFailures failures =
+      new StoreFailures(
+          LOG,
+          new Backoff(MAX_BACKOFF),
+          new StoreFailures.Terms("publishing", "publish cycle", "", ""));
 
   /**
    * @param cycles makes the cycle of worker {@code i}; {@code i} counts every worker this loop ever
@@ -66,23 +66,19 @@ public final class PublisherLoop {
       throw new IllegalArgumentException("workers must be at least 1 (was " + workers + ")");
     }
     this.cycles = cycles;
-    this.target = workers;
     this.janitor = janitor;
     this.waiter = waiter;
     this.clock = clock;
     this.pollInterval = pollInterval;
     this.listener = listener;
+    this.pool = new WorkerPool(workers, i -> "herald-publisher-" + i, this::body, waiter::wakeAll);
   }
 
-  public synchronized void start() {
-    if (running) {
-      return;
+  public void start() {
+    if (!pool.isRunning()) {
+      pool.start();
+      LOG.info("publisher started with {} worker(s)", pool.size());
     }
-    running = true;
-    for (int i = 0; i < target; i++) {
-      spawn();
-    }
-    LOG.info("publisher started with {} worker(s)", target);
   }
 
   /**
@@ -93,52 +89,16 @@ public final class PublisherLoop {
     if (count < 1) {
       throw new IllegalArgumentException("workers must be at least 1 (was " + count + ")");
     }
-    int before = target;
-    target = count;
-    if (!running || count == before) {
-      return;
+    int before = pool.size();
+    pool.resize(count);
+    if (pool.isRunning() && count != before) {
+      LOG.info("publisher now runs {} worker(s) (was {})", count, before);
     }
-    workers.removeIf(w -> !w.thread.isAlive());
-    List<Worker> active = workers.stream().filter(w -> !w.retired).toList();
-    for (int i = active.size(); i < count; i++) {
-      spawn();
-    }
-    for (int i = count; i < active.size(); i++) {
-      active.get(i).retired = true;
-    }
-    notifyAll(); // ends the back-off pauses of retired workers
-    waiter.wakeAll(); // and their idle waits
-    LOG.info("publisher now runs {} worker(s) (was {})", count, before);
   }
 
   /** The number of workers it runs (or will run, before {@link #start}). */
-  public synchronized int workers() {
-    return target;
-  }
-
-  private void spawn() {
-    int serial = nextSerial++;
-    Worker w = new Worker(cycles.apply(serial), serial == 0);
-    w.thread = new Thread(() -> work(w), "herald-publisher-" + serial);
-    workers.add(w);
-    w.thread.start();
-  }
-
-  /** One worker thread; {@code retired} ends it after the batch in hand. */
-  private static final class Worker {
-    final PublishCycle cycle;
-    final boolean housekeeper;
-    Thread thread;
-    volatile boolean retired;
-
-    Worker(PublishCycle cycle, boolean housekeeper) {
-      this.cycle = cycle;
-      this.housekeeper = housekeeper;
-    }
-
-    boolean shouldRun(PublisherLoop loop) {
-      return loop.running && !retired;
-    }
+  public int workers() {
+    return pool.size();
   }
 
   /**
@@ -147,64 +107,52 @@ public final class PublisherLoop {
    * and return to the schedule when their lease runs out.
    */
   public boolean stop(Duration grace) {
-    List<Thread> toJoin;
-    synchronized (this) {
-      running = false;
-      toJoin = workers.stream().map(w -> w.thread).toList();
-      workers.clear();
-      notifyAll(); // ends back-off pauses
+    List<Thread> busy = pool.stop(grace);
+    for (Thread t : busy) {
+      LOG.warn(
+          "{} still busy after the shutdown grace of {}; its leases will run out",
+          t.getName(),
+          grace);
     }
-    waiter.wakeAll();
-    long deadline = System.nanoTime() + grace.toNanos();
-    boolean all = true;
-    for (Thread t : toJoin) {
-      try {
-        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (t.isAlive()) {
-        all = false;
-        LOG.warn(
-            "{} still busy after the shutdown grace of {}; its leases will run out",
-            t.getName(),
-            grace);
-      }
-    }
-    return all;
+    return busy.isEmpty();
   }
 
   public boolean isRunning() {
-    return running;
+    return pool.isRunning();
   }
 
-  private void work(Worker w) {
-    int failures = 0;
+  /** Worker {@code serial}: its own cycle; worker 0 also keeps house. */
+  private WorkerPool.Body body(int serial) {
+    PublishCycle cycle = cycles.apply(serial);
+    boolean housekeeper = serial == 0;
+    return w -> work(w, cycle, housekeeper);
+  }
+
+  private void work(WorkerPool.Worker w, PublishCycle cycle, boolean housekeeper) {
+    StoreFailures.Streak streak = failures.streak();
     int held = 0; // cycles in a row that left a batch held
     boolean afterWait = true;
-    while (w.shouldRun(this)) {
+    while (w.running()) {
       try {
         PublishCycle.Result result =
-            w.cycle.runOnce(afterWait ? FIRST_CLAIM_AFTER_WAIT : Integer.MAX_VALUE);
+            cycle.runOnce(afterWait ? FIRST_CLAIM_AFTER_WAIT : Integer.MAX_VALUE);
         afterWait = false;
-        if (w.housekeeper) {
+        if (housekeeper) {
           janitor.runIfDue();
         }
-        if (failures > 0) {
-          LOG.info("Redis answers again; publishing resumed after {} failed cycle(s)", failures);
-          troubleLog.resetAll("store");
-          failures = 0;
-        }
+        streak.succeeded();
         listener.onCycleSucceeded();
         held = result.sinkUnavailable() ? held + 1 : 0;
         if (result.sinkUnavailable()) {
           // The server refuses writes: the batch is held under its lease, and sent again after a
           // short pause (no route is charged for it).
-          troubleLog.warn(
-              "sink",
-              "Redis refuses to record the batch ({}); sending it again shortly",
-              result.sinkError());
-          pause(w, backoff(held));
+          failures
+              .trouble()
+              .warn(
+                  "sink",
+                  "Redis refuses to record the batch ({}); sending it again shortly",
+                  result.sinkError());
+          w.pause(failures.backoff().after(held));
         } else if (result.onlyDeferred()) {
           // Every route claimed was for a stream that refuses appends: claiming more at once would
           // only defer those too. Wait until its breaker lets a probe through.
@@ -222,52 +170,9 @@ public final class PublisherLoop {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (StoreUnavailableException e) {
-        failures++;
-        listener.onCycleFailed(e);
-        troubleLog.warn(
-            RateLimitedLog.troubleKey("store", e),
-            "{}; backing off (failure {} in a row)",
-            e.getMessage(),
-            failures);
-        pause(w, backoff(failures));
-      } catch (StoreAccessDeniedException e) {
-        failures++;
-        listener.onCycleFailed(e);
-        troubleLog.error("store", "{}; fix redis.url or the ACL", e.getMessage());
-        pause(w, MAX_BACKOFF);
       } catch (RuntimeException e) {
-        failures++;
         listener.onCycleFailed(e);
-        troubleLog.error("cycle", "publish cycle failed: {}", e.toString(), e);
-        pause(w, backoff(failures));
-      }
-    }
-  }
-
-  private static Duration backoff(int failures) {
-    long ms = MIN_BACKOFF.toMillis() << Math.min(failures - 1, 16);
-    return Duration.ofMillis(Math.min(ms, MAX_BACKOFF.toMillis()));
-  }
-
-  private void pause(Worker w, Duration d) {
-    try {
-      waiterFreePause(w, d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** A pause that only {@link #stop} or {@link #resize} ends early, not signals of new work. */
-  private void waiterFreePause(Worker w, Duration d) throws InterruptedException {
-    long end = System.nanoTime() + d.toNanos();
-    synchronized (this) {
-      while (w.shouldRun(this)) {
-        long left = end - System.nanoTime();
-        if (left <= 0) {
-          return;
-        }
-        TimeUnit.NANOSECONDS.timedWait(this, left);
+        w.pause(streak.failed(e));
       }
     }
   }

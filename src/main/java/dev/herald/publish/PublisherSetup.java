@@ -1,5 +1,6 @@
 package dev.herald.publish;
 
+import dev.herald.loop.Waiter;
 import dev.herald.store.BreakerBoard;
 import dev.herald.store.RouteStore;
 import java.time.Clock;

@@ -2,6 +2,7 @@ package dev.herald.publish;
 
 import dev.herald.domain.FailureKind;
 import dev.herald.domain.Notification;
+import dev.herald.logging.RateLimitedLog;
 import dev.herald.publish.SinkBreaker.Transition;
 import dev.herald.store.ClaimedRoute;
 import dev.herald.store.CompletionReport.RouteResult;

@@ -128,11 +128,6 @@ public final class SinkBreaker {
     return s == null ? Duration.ZERO : s.lastOpenFor();
   }
 
-  public boolean isOpen(String stream) {
-    StreamState s = streams.get(stream);
-    return s != null && s.open() != null;
-  }
-
   /** The breakers open now. */
   public List<Open> open() {
     List<Open> open = new ArrayList<>();

@@ -3,11 +3,7 @@ package dev.herald.spool;
 import dev.herald.domain.Notification;
 import dev.herald.intake.IntakeSpool;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,12 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Spool implements IntakeSpool, AutoCloseable {
 
-  static final String LOCK = "lock";
-
   private final SpoolOptions options;
   private final Clock clock;
   private final SpoolListener listener;
-  private final FileChannel lockChannel;
+  private final SpoolLock lock;
   private final SegmentWriter writer;
   private final Thread writerThread;
   private final Deque<Segment> sealed = new ArrayDeque<>(); // guarded by this
@@ -51,12 +46,12 @@ public final class Spool implements IntakeSpool, AutoCloseable {
 
   private volatile Instant headAcceptedAt;
 
-  private Spool(SpoolOptions options, Clock clock, SpoolListener listener, FileChannel lock)
+  private Spool(SpoolOptions options, Clock clock, SpoolListener listener, SpoolLock lock)
       throws IOException {
     this.options = options;
     this.clock = clock;
     this.listener = listener;
-    this.lockChannel = lock;
+    this.lock = lock;
     long nextSeq = recover();
     this.writer = new SegmentWriter(options, clock, nextSeq, new WriterEvents());
     this.writerThread = new Thread(writer, "herald-spool-writer");
@@ -69,42 +64,17 @@ public final class Spool implements IntakeSpool, AutoCloseable {
    * crash left: a torn last line is truncated, an unreadable segment renamed {@code corrupt-*};
    * both counted. Every segment found is sealed: the replayer takes them first.
    *
-   * @throws SpoolLockedException when another process holds the spool
+   * @throws SpoolLock.SpoolLockedException when another process holds the spool
    * @throws IOException when the directory cannot be used
    */
   public static Spool open(SpoolOptions options, Clock clock, SpoolListener listener)
       throws IOException {
-    Files.createDirectories(options.dir());
-    FileChannel lock =
-        FileChannel.open(
-            options.dir().resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock held;
-    try {
-      held = lock.tryLock();
-    } catch (IOException e) {
-      lock.close();
-      throw e;
-    }
-    if (held == null) {
-      lock.close();
-      throw new SpoolLockedException(options.dir());
-    }
+    SpoolLock lock = SpoolLock.take(options.dir());
     try {
       return new Spool(options, clock, listener, lock);
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
-    }
-  }
-
-  /** Another process holds the spool's lock. */
-  public static final class SpoolLockedException extends IOException {
-    public SpoolLockedException(Path dir) {
-      super(
-          "spool.dir "
-              + dir.toAbsolutePath()
-              + " is held by another Herald process (its lock file is locked); give each process"
-              + " a spool.dir of its own");
     }
   }
 
@@ -154,10 +124,7 @@ public final class Spool implements IntakeSpool, AutoCloseable {
       writer
           .submit(
               new SegmentWriter.Write(
-                  lines,
-                  bytes,
-                  notifications.get(0).acceptedAt(),
-                  new java.util.concurrent.CompletableFuture<>()))
+                  lines, bytes, notifications.get(0).acceptedAt(), new CompletableFuture<>()))
           .get();
       listener.onAppended(notifications.size(), bytes);
     } catch (ExecutionException e) {
@@ -242,9 +209,7 @@ public final class Spool implements IntakeSpool, AutoCloseable {
     }
     if (first != null && Duration.between(first, clock.instant()).compareTo(age) >= 0) {
       try {
-        writer
-            .submit(new SegmentWriter.Seal(new java.util.concurrent.CompletableFuture<>()))
-            .get(10, TimeUnit.SECONDS);
+        writer.submit(new SegmentWriter.Seal(new CompletableFuture<>())).get(10, TimeUnit.SECONDS);
       } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
         // the writer logged it; the next round asks again
       } catch (InterruptedException e) {
@@ -323,11 +288,7 @@ public final class Spool implements IntakeSpool, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    try {
-      lockChannel.close();
-    } catch (IOException e) {
-      // the lock goes with the process anyway
-    }
+    lock.close();
   }
 
   synchronized boolean isClosed() {

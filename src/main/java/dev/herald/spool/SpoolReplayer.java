@@ -2,11 +2,12 @@ package dev.herald.spool;
 
 import dev.herald.domain.Notification;
 import dev.herald.intake.Intake;
+import dev.herald.logging.RateLimitedLog;
+import dev.herald.loop.Backoff;
 import dev.herald.store.AcceptResult;
 import dev.herald.store.StoreException;
 import dev.herald.store.StoreUnavailableException;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,23 +25,21 @@ import org.slf4j.LoggerFactory;
 public final class SpoolReplayer implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpoolReplayer.class);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+  private static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1));
 
   private final Spool spool;
   private final Intake intake;
-  private final Clock clock;
   private final SpoolListener listener;
   private volatile boolean stopping;
+  private final RateLimitedLog troubleLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   private Thread thread;
-  private long lastFailureLog;
 
   /** When the next batch may go, by the rate limit (nanoTime). */
   private long nextSend = System.nanoTime();
 
-  public SpoolReplayer(Spool spool, Intake intake, Clock clock, SpoolListener listener) {
+  public SpoolReplayer(Spool spool, Intake intake, SpoolListener listener) {
     this.spool = spool;
     this.intake = intake;
-    this.clock = clock;
     this.listener = listener;
   }
 
@@ -71,24 +70,24 @@ public final class SpoolReplayer implements Runnable {
 
   @Override
   public void run() {
-    Duration backoff = Duration.ofMillis(100);
+    int failures = 0;
     while (!stopping) {
       try {
         if (!replayOldest()) {
           spool.sealIfOlder(spool.options().segmentAge());
         }
-        backoff = Duration.ofMillis(100);
+        failures = 0;
       } catch (StoreUnavailableException | StoreException e) {
         listener.onReplayFailed();
-        logFailure(e);
-        pause(backoff);
-        backoff =
-            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-                ? MAX_BACKOFF
-                : backoff.multipliedBy(2);
+        troubleLog.warn(
+            "store",
+            "spool: replay waits for the store ({} notification(s) spooled): {}",
+            spool.figures().records(),
+            e.getMessage());
+        pause(BACKOFF.after(++failures));
       } catch (IOException e) {
         LOG.error("spool: replay cannot read {}: {}", spool.options().dir(), e.toString());
-        pause(MAX_BACKOFF);
+        pause(BACKOFF.max());
       } catch (InterruptedException e) {
         if (!stopping) {
           Thread.currentThread().interrupt();
@@ -161,17 +160,6 @@ public final class SpoolReplayer implements Runnable {
     }
     long cost = records * 1_000_000_000L / spool.options().replayRate();
     nextSend = Math.max(nextSend, now - 1_000_000_000L / 10) + cost; // up to 100 ms of burst
-  }
-
-  private void logFailure(RuntimeException e) {
-    long now = clock.millis();
-    if (now - lastFailureLog >= 10_000) {
-      lastFailureLog = now;
-      LOG.warn(
-          "spool: replay waits for the store ({} notification(s) spooled): {}",
-          spool.figures().records(),
-          e.getMessage());
-    }
   }
 
   private void pause(Duration d) {

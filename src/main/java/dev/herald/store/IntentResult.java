@@ -8,6 +8,7 @@ package dev.herald.store;
  * @param published for a cancel, the routes already published, which stay so; else 0
  * @param reason for a rejection the store itself found (see {@link IntentStream#settle}), why; else
  *     null (a rejection the caller decided has the caller's reason)
+ * @param cancelledRoutes for a cancel, the routes cancelled by it, by channel; else none
  */
 public record IntentResult(
     String entryId,
@@ -15,11 +16,17 @@ public record IntentResult(
     String notificationId,
     int cancelled,
     int published,
-    String reason) {
+    String reason,
+    CancelledRoutes cancelledRoutes) {
 
-  public IntentResult(
-      String entryId, Status status, String notificationId, int cancelled, int published) {
-    this(entryId, status, notificationId, cancelled, published, null);
+  /** A result that is not a cancel's, with the reason of a rejection the store found. */
+  public IntentResult(String entryId, Status status, String notificationId, String reason) {
+    this(entryId, status, notificationId, 0, 0, reason, CancelledRoutes.NONE);
+  }
+
+  /** A result that is not a cancel's. */
+  public IntentResult(String entryId, Status status, String notificationId) {
+    this(entryId, status, notificationId, null);
   }
 
   public enum Status {

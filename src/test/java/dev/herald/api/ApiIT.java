@@ -66,7 +66,7 @@ class ApiIT {
         };
     spool = Spool.open(options(dir.resolve("spool"), 1L << 30), Clock.systemUTC(), counting);
     Intake intake = intake(h.backend.notifications());
-    replayer = new SpoolReplayer(spool, intake, Clock.systemUTC(), counting);
+    replayer = new SpoolReplayer(spool, intake, counting);
     replayer.start();
     server =
         serve(intake.withSpool(spool, Duration.ofMillis(300)), h.backend.notifications(), 4096);

@@ -1,6 +1,7 @@
 package dev.herald.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.herald.domain.NotificationRequest;
 import dev.herald.intake.SubmitResult;
@@ -92,6 +93,20 @@ final class Chaos {
         // the pool drops it
       }
     }
+  }
+
+  /** Waits until nothing is scheduled and the stream holds at least {@code routes} entries. */
+  static void awaitDrained(Harness h, int routes, Duration atMost) {
+    await()
+        .atMost(atMost)
+        .ignoreExceptions()
+        .until(() -> h.raw.zcard(h.keys.schedule()) == 0 && h.raw.xlen(h.stream) >= routes);
+  }
+
+  /** The stream holds each of the {@code routes} routes, and each once. */
+  static void assertEachOnce(Ledger ledger, int routes) {
+    assertThat(ledger.distinct()).as("distinct routes in the stream").isEqualTo(routes);
+    assertThat(ledger.entries()).as("entries, duplicates included").isEqualTo(routes);
   }
 
   /** Every route of every notification published, on its first attempt (none charged twice). */

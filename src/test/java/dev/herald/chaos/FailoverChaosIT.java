@@ -121,19 +121,14 @@ class FailoverChaosIT {
     try (RedisServerProcess redis =
             RedisServerProcess.start("--appendonly", "yes", "--appendfsync", "always");
         Harness h = Harness.realTime(redis.url());
-        Fleet fleet = new Fleet(dir, 1, redis.url(), h.namespace, h.stream, CONFIG)) {
-      fleet.startAll();
-      await().atMost(Duration.ofSeconds(60)).until(fleet::allUp);
+        Fleet fleet = Fleet.up(dir, 1, h, CONFIG)) {
       List<String> ids =
           Chaos.submit(h, routes, Chaos.duration(Duration.ofSeconds(6), Duration.ofSeconds(30)));
       await().atMost(Duration.ofSeconds(30)).until(() -> h.raw.xlen(h.stream) > 0);
 
       String what = fault.inject(redis, h);
 
-      await()
-          .atMost(Duration.ofMinutes(3))
-          .ignoreExceptions()
-          .until(() -> h.raw.zcard(h.keys.schedule()) == 0 && h.raw.xlen(h.stream) >= routes);
+      Chaos.awaitDrained(h, routes, Duration.ofMinutes(3));
       Chaos.dropBrokenConnections(h);
       Chaos.Ledger ledger = Chaos.ledger(h);
       String dead = String.valueOf(h.raw.zcard(h.keys.deadLetters()));
@@ -146,8 +141,7 @@ class FailoverChaosIT {
           .as("Herald met the fault (%s)\n%s", code, fleet.logs())
           .isTrue();
       assertThat(h.raw.zcard(h.keys.deadLetters())).as("dead letters").isZero();
-      assertThat(ledger.distinct()).isEqualTo(routes);
-      assertThat(ledger.entries()).isEqualTo(routes);
+      Chaos.assertEachOnce(ledger, routes);
       Chaos.assertPublishedOnce(h, ids, true);
     }
   }

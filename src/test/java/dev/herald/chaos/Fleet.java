@@ -1,5 +1,8 @@
 package dev.herald.chaos;
 
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.testing.Harness;
 import dev.herald.testing.HeraldProcess;
 import dev.herald.testing.Http;
 import dev.herald.testing.RedisServerProcess;
@@ -7,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,9 +25,18 @@ final class Fleet implements AutoCloseable {
   private int starts;
 
   /**
+   * @param h the harness whose Redis, namespace and stream the processes share
    * @param extraYaml more config, appended to each process's file
    */
-  Fleet(Path dir, int size, String redisUrl, String namespace, String stream, String extraYaml) {
+  Fleet(Path dir, int size, Harness h, String extraYaml) {
+    this(dir, size, h, null, extraYaml);
+  }
+
+  /**
+   * @param redisYaml the {@code redis:} section's lines (Sentinel, TLS), or null for the harness's
+   *     Redis
+   */
+  Fleet(Path dir, int size, Harness h, List<String> redisYaml, String extraYaml) {
     this.dir = dir;
     this.processes = new HeraldProcess[size];
     for (int i = 0; i < size; i++) {
@@ -31,30 +44,37 @@ final class Fleet implements AutoCloseable {
       opsPorts.add(port);
       int apiPort = RedisServerProcess.freePort();
       apiPorts.add(apiPort);
-      Path config = dir.resolve("herald-" + i + ".yaml");
-      try {
-        Files.writeString(
-            config,
-            String.join(
-                    "\n",
-                    "redis:",
-                    "  url: " + redisUrl,
-                    "namespace: " + namespace,
-                    "gateway:",
-                    "  stream: " + stream,
-                    "  max-length: 10000000",
-                    "ops:",
-                    "  listen: 127.0.0.1:" + port,
-                    "api:",
-                    "  listen: 127.0.0.1:" + apiPort,
-                    "spool:",
-                    "  dir: " + dir.resolve("spool-" + i),
-                    "")
-                + extraYaml);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      configs.add(config);
+      List<String> lines =
+          new ArrayList<>(
+              List.of(
+                  "ops:",
+                  "  listen: 127.0.0.1:" + port,
+                  "api:",
+                  "  listen: 127.0.0.1:" + apiPort,
+                  "spool:",
+                  "  dir: " + spoolDir(i)));
+      lines.addAll(extraYaml.lines().toList());
+      String[] extra = lines.toArray(String[]::new);
+      Path own = dir.resolve("herald-" + i);
+      configs.add(
+          redisYaml == null ? h.writeConfig(own, extra) : h.writeConfig(own, redisYaml, extra));
+    }
+  }
+
+  /**
+   * Starts {@code size} processes on a harness's Redis and waits until each publishes.
+   *
+   * @param extraYaml more config for each
+   */
+  static Fleet up(Path dir, int size, Harness h, String extraYaml) {
+    Fleet fleet = new Fleet(dir, size, h, extraYaml);
+    try {
+      fleet.startAll();
+      await().atMost(Duration.ofSeconds(60)).until(fleet::allUp);
+      return fleet;
+    } catch (RuntimeException e) {
+      fleet.close();
+      throw e;
     }
   }
 
@@ -71,6 +91,21 @@ final class Fleet implements AutoCloseable {
             "run",
             "--config",
             configs.get(i).toString());
+  }
+
+  /** The body of {@code /readyz} of process i (empty when it does not answer). */
+  String readyzBody(int i) {
+    try {
+      return Http.get("http://127.0.0.1:" + opsPorts.get(i) + "/readyz").body();
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** Process i's {@code /metrics}, parsed. */
+  dev.herald.testing.Scrape metrics(int i) {
+    return dev.herald.testing.Scrape.parse(
+        Http.get("http://127.0.0.1:" + opsPorts.get(i) + "/metrics").body());
   }
 
   /** {@code http://127.0.0.1:<port>} of process i's HTTP API. */

@@ -61,9 +61,7 @@ class OutboxChaosIT {
           "publisher:\n  workers: 2\n  poll-interval: 100ms\n  lease: 2s\n  shutdown-grace: 2s\n"
               + TestPostgres.yaml(
                   pg, TABLE, "batch-size: 500", "workers: 2", "poll-interval: 200ms");
-      try (Fleet fleet = new Fleet(dir, 2, redis.url(), h.namespace, h.stream, yaml)) {
-        fleet.startAll();
-        await().atMost(Duration.ofSeconds(60)).until(fleet::allUp);
+      try (Fleet fleet = Fleet.up(dir, 2, h, yaml)) {
         Duration spread =
             fault == Fault.NONE
                 ? Duration.ZERO

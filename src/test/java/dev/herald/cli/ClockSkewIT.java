@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.config.ConfigLoader;
+import dev.herald.daemon.Stores;
 import dev.herald.domain.GatewayEvent;
 import dev.herald.intake.SubmitResult;
 import dev.herald.intake.SubmitResult.Outcome;
@@ -84,7 +85,7 @@ class ClockSkewIT {
           String.join(
               "\n",
               "redis:",
-              "  url: " + TestRedis.url(),
+              "  url: " + TestRedis.heraldUrl(),
               "namespace: " + h.namespace,
               "gateway:",
               "  stream: " + h.stream,
@@ -97,7 +98,7 @@ class ClockSkewIT {
               "ops:",
               "  listen: 127.0.0.1:0",
               "");
-      try (RunningDaemon ahead = RunningDaemon.start(dir, yaml, h.channels, AN_HOUR_AHEAD)) {
+      try (RunningDaemon ahead = RunningDaemon.start(dir, yaml, AN_HOUR_AHEAD)) {
         // The producer sends the same notification again, through the intents stream.
         h.raw.xadd(
             intents,
@@ -138,8 +139,7 @@ class ClockSkewIT {
     try (Harness h = Harness.realTime(TestRedis.url())) {
       String first = acceptOnTime(h, "u-3", "turn-43");
       Path file = h.writeConfig(dir, "intake:", "  idempotency-window: 1h");
-      try (CliContext ahead =
-          new CliContext(new ConfigLoader(Map.of()).load(file), AN_HOUR_AHEAD)) {
+      try (Stores ahead = new Stores(new ConfigLoader(Map.of()).load(file), AN_HOUR_AHEAD, 2)) {
         Instant redisNow = h.backend.serverInfo().time();
         assertThat(Duration.between(redisNow, ahead.clock().instant()).abs())
             .isLessThan(Duration.ofSeconds(1));

@@ -37,22 +37,12 @@ class DaemonProcessIT {
     return "redis://:" + password + "@127.0.0.1:" + redis.port();
   }
 
+  /** The harness's config on {@code redisUrl} (its Redis, other credentials), the API off. */
   private static String config(String redisUrl, Harness h, String... more) {
     List<String> lines =
-        new ArrayList<>(
-            List.of(
-                "redis:",
-                "  url: " + redisUrl,
-                "namespace: " + h.namespace,
-                "gateway:",
-                "  stream: " + h.stream,
-                "api:",
-                "  listen: \'off\'",
-                "ops:",
-                "  listen: 127.0.0.1:0"));
+        new ArrayList<>(List.of("api:", "  listen: \'off\'", "ops:", "  listen: 127.0.0.1:0"));
     lines.addAll(List.of(more));
-    lines.add("");
-    return String.join("\n", lines);
+    return h.configOn(redisUrl, lines.toArray(String[]::new));
   }
 
   /** The route's state once it has failed with a retry delay of {@code delay}. */

@@ -9,7 +9,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.herald.config.HeraldConfig;
 import dev.herald.testing.HeraldProcess;
 import dev.herald.testing.Http;
 import dev.herald.testing.RedisServerProcess;
@@ -83,12 +82,11 @@ class EvictionPolicyIT {
   @Test
   void a_volatile_policy_is_logged_and_shown_by_readyz_metrics_and_stats() throws Exception {
     ListAppender<ILoggingEvent> log = new ListAppender<>();
-    Logger watchLog = (Logger) LoggerFactory.getLogger(ServerWatch.class);
+    Logger watchLog = (Logger) LoggerFactory.getLogger("dev.herald.daemon.ServerWatch");
     log.start();
     watchLog.addAppender(log);
     try (RedisServerProcess redis = RedisServerProcess.start("--maxmemory-policy", "volatile-lru");
-        RunningDaemon d =
-            RunningDaemon.start(dir, yaml(redis.url()), HeraldConfig.defaults().channels())) {
+        RunningDaemon d = RunningDaemon.start(dir, yaml(redis.url()))) {
       String warning = "Redis's maxmemory-policy is volatile-lru: at maxmemory Redis evicts keys";
       assertThat(log.list)
           .anySatisfy(
@@ -163,7 +161,7 @@ class EvictionPolicyIT {
           .contains("make sure it is noeviction");
 
       // herald run starts all the same, and keeps saying it cannot tell.
-      try (RunningDaemon d = RunningDaemon.start(dir, blind, HeraldConfig.defaults().channels())) {
+      try (RunningDaemon d = RunningDaemon.start(dir, blind)) {
         await()
             .atMost(Duration.ofSeconds(5))
             .until(() -> Http.get(d.baseUrl() + "/readyz").status() == 200);

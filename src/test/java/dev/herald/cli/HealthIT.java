@@ -3,7 +3,6 @@ package dev.herald.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.herald.config.HeraldConfig;
 import dev.herald.testing.Http;
 import dev.herald.testing.RedisServerProcess;
 import dev.herald.testing.Scrape;
@@ -52,7 +51,7 @@ class HealthIT {
               "  listen: 127.0.0.1:0",
               "  ready-timeout: " + READY_TIMEOUT.toMillis() + "ms",
               "");
-      try (RunningDaemon d = RunningDaemon.start(dir, yaml, HeraldConfig.defaults().channels())) {
+      try (RunningDaemon d = RunningDaemon.start(dir, yaml)) {
         String base = d.baseUrl();
         await()
             .atMost(Duration.ofSeconds(10))

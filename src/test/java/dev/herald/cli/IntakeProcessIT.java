@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.testing.Harness;
 import dev.herald.testing.HeraldProcess;
 import dev.herald.testing.TestRedis;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -32,16 +31,9 @@ class IntakeProcessIT {
       throws Exception {
     try (Harness h = Harness.realTime(TestRedis.url())) {
       String intents = h.namespace + ":intents";
-      Path config = dir.resolve("herald.yaml");
-      Files.writeString(
-          config,
-          String.join(
-              "\n",
-              "redis:",
-              "  url: " + TestRedis.url(),
-              "namespace: " + h.namespace,
-              "gateway:",
-              "  stream: " + h.stream,
+      Path config =
+          h.writeConfig(
+              dir,
               "publisher:",
               "  workers: 1",
               "  poll-interval: 100ms",
@@ -52,8 +44,7 @@ class IntakeProcessIT {
               "api:",
               "  listen: \'off\'",
               "ops:",
-              "  listen: 127.0.0.1:0",
-              ""));
+              "  listen: 127.0.0.1:0");
       // A consumer that read 20 intents and died before acknowledging any.
       h.raw.xgroupCreate(intents, "herald", new StreamEntryID(0, 0), true);
       for (int i = 0; i < 20; i++) {

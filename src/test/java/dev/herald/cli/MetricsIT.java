@@ -3,11 +3,7 @@ package dev.herald.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.herald.domain.Channel;
-import dev.herald.domain.Channels;
-import dev.herald.domain.NotificationIds;
 import dev.herald.domain.NotificationRequest;
-import dev.herald.domain.NotificationValidator;
 import dev.herald.domain.RouteId;
 import dev.herald.intake.Intake;
 import dev.herald.intake.SubmitResult;
@@ -20,15 +16,17 @@ import dev.herald.testing.TestRedis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.StreamEntryID;
 
 /**
  * A small run of the daemon, then one scrape of {@code /metrics} over HTTP, parsed: every metric
@@ -43,15 +41,23 @@ class MetricsIT {
     try (Harness h = Harness.realTime(TestRedis.url())) {
       String email = h.namespace + ":email";
       h.exhaust(email); // every email append fails with an error Herald cannot explain: charged
-      Channels channels =
-          new Channels(
-              List.of(new Channel("push", h.stream, 1000), new Channel("email", email, 1000)));
+      String intents = h.namespace + ":intents";
       String yaml =
           String.join(
               "\n",
               "redis:",
-              "  url: " + TestRedis.url(),
+              "  url: " + TestRedis.heraldUrl(),
               "namespace: " + h.namespace,
+              "intake:",
+              "  stream: " + intents,
+              "  rejected-stream: " + intents + ":rejected",
+              "channels:",
+              "  push:",
+              "    stream: " + h.stream,
+              "    max-length: 1000",
+              "  email:",
+              "    stream: " + email,
+              "    max-length: 1000",
               "publisher:",
               "  workers: 2",
               "  batch-size: 10",
@@ -67,15 +73,9 @@ class MetricsIT {
               "ops:",
               "  listen: 127.0.0.1:0",
               "");
-      try (RunningDaemon d = RunningDaemon.start(dir, yaml, channels)) {
-        Intake intake =
-            new Intake(
-                h.backend.notifications(),
-                () -> new NotificationValidator(channels.names(), 65_536),
-                new NotificationIds(),
-                Clock.systemUTC(),
-                () -> Duration.ofHours(1),
-                d.ops().intakeListener());
+      try (RunningDaemon d = RunningDaemon.start(dir, yaml)) {
+        // The HTTP API's intake: the daemon's parts, its metrics.
+        Intake intake = d.intake(h.backend.notifications());
         List<SubmitResult> results =
             intake.submit(
                 List.of(
@@ -89,7 +89,10 @@ class MetricsIT {
                         .channels("push", "email")
                         .build(),
                     Harness.notification("u-1", "u-2").idempotencyKey("k-1").build(),
-                    Harness.notification().build()));
+                    Harness.notification().build(),
+                    Harness.notification("u-7", "u-8")
+                        .sendAt(Instant.now().plusSeconds(3600))
+                        .build()));
         assertThat(results)
             .extracting(SubmitResult::outcome)
             .containsExactly(
@@ -98,7 +101,13 @@ class MetricsIT {
                 Outcome.ACCEPTED,
                 Outcome.ACCEPTED,
                 Outcome.DUPLICATE,
-                Outcome.REJECTED);
+                Outcome.REJECTED,
+                Outcome.ACCEPTED);
+        // A producer cancels the last one, due in an hour, through the intents stream.
+        h.raw.xadd(
+            intents,
+            StreamEntryID.NEW_ENTRY,
+            Map.of("intent", "{\"cancel\":\"" + results.get(6).notificationId() + "\"}"));
         h.raw.zadd(h.keys.schedule(), 0, "not-a-group"); // set aside as unreadable: corrupt
         await()
             .atMost(Duration.ofSeconds(20))
@@ -107,11 +116,10 @@ class MetricsIT {
                     h.raw.xlen(h.stream) == 7
                         && h.raw.zcard(h.keys.deadLetters()) == 1
                         && h.raw.zcard(h.keys.schedule()) == 0);
-        // Events the core does not emit yet (expiry, cancel, purges) go through the same listener.
+        // Expiry and purges have runs of their own (CancelAndExpiryIT, DeadLetterRetentionIT);
+        // here their events are told the metrics as the publisher and the janitor tell them.
         RouteInfo route = new RouteInfo("n-1", 0, new RouteId("push", "u-1"), "game.turn_ready", 1);
         d.ops().publisherListener().onExpired(route);
-        d.ops().publisherListener().onCancelled(route);
-        d.ops().publisherListener().onCancelled(route);
         d.ops().publisherListener().onDeadLettersPurged(3, "max-count");
 
         Http.Answer answer = Http.get(d.baseUrl() + "/metrics");
@@ -193,9 +201,10 @@ class MetricsIT {
         assertThat(m.value("herald_routes_deferred_total", "channel", push, "type", turn)).isZero();
         assertThat(m.value("herald_store_events_total", "event", "published")).isEqualTo(7);
         assertThat(m.value("herald_store_events_total", "event", "dead_lettered")).isEqualTo(1);
-        assertThat(m.value("herald_store_events_total", "event", "routes_accepted")).isEqualTo(8);
-        assertThat(m.value("herald_intake_notifications_accepted_total")).isEqualTo(4);
-        assertThat(m.value("herald_intake_routes_accepted_total")).isEqualTo(8);
+        // 8 published or dead, 2 cancelled
+        assertThat(m.value("herald_store_events_total", "event", "routes_accepted")).isEqualTo(10);
+        assertThat(m.value("herald_intake_notifications_accepted_total")).isEqualTo(5);
+        assertThat(m.value("herald_intake_routes_accepted_total")).isEqualTo(10);
         assertThat(m.value("herald_intake_duplicates_total")).isEqualTo(1);
         assertThat(m.value("herald_intake_rejected_total", "source", "api", "field", "recipients"))
             .isEqualTo(1);
@@ -238,7 +247,7 @@ class MetricsIT {
           String.join(
               "\n",
               "redis:",
-              "  url: " + TestRedis.url(),
+              "  url: " + TestRedis.heraldUrl(),
               "namespace: " + h.namespace,
               "gateway:",
               "  stream: " + h.stream,
@@ -250,7 +259,7 @@ class MetricsIT {
               "ops:",
               "  listen: 127.0.0.1:0",
               "");
-      try (RunningDaemon d = RunningDaemon.start(dir, yaml, h.channels)) {
+      try (RunningDaemon d = RunningDaemon.start(dir, yaml)) {
         h.submit(Harness.notification("u-1", "u-2", "u-3").build());
         await()
             .atMost(Duration.ofSeconds(10))

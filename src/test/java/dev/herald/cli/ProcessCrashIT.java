@@ -8,7 +8,6 @@ import dev.herald.intake.SubmitResult;
 import dev.herald.testing.Harness;
 import dev.herald.testing.HeraldProcess;
 import dev.herald.testing.TestRedis;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,17 +34,9 @@ class ProcessCrashIT {
   @Test
   void a_process_killed_mid_run_loses_nothing_and_duplicates_nothing() throws Exception {
     try (Harness h = Harness.realTime(TestRedis.url())) {
-      Path config = dir.resolve("herald.yaml");
-      Files.writeString(
-          config,
-          String.join(
-              "\n",
-              "redis:",
-              "  url: " + TestRedis.url(),
-              "namespace: " + h.namespace,
-              "gateway:",
-              "  stream: " + h.stream,
-              "  max-length: 1000000",
+      Path config =
+          h.writeConfig(
+              dir,
               "publisher:",
               "  workers: 4",
               "  batch-size: 100",
@@ -55,8 +46,7 @@ class ProcessCrashIT {
               "api:",
               "  listen: \'off\'",
               "ops:",
-              "  listen: 127.0.0.1:0",
-              ""));
+              "  listen: 127.0.0.1:0");
       HeraldProcess first =
           HeraldProcess.start(dir.resolve("first.log"), "run", "--config", config.toString());
       HeraldProcess second =

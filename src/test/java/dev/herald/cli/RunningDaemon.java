@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.HeraldConfig;
-import dev.herald.domain.Channels;
+import dev.herald.daemon.Assembly;
+import dev.herald.daemon.Daemon;
+import dev.herald.intake.Intake;
 import dev.herald.ops.Ops;
 import dev.herald.publish.PublisherListener;
+import dev.herald.store.NotificationStore;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,20 +18,24 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A {@link Daemon} (what {@code herald run} runs) on a thread of this test JVM. */
+/**
+ * A {@link Daemon} (what {@code herald run} runs) on a thread of this test JVM; exit code 0 or 1.
+ */
 final class RunningDaemon implements AutoCloseable {
 
   final Daemon daemon;
+  private final HeraldConfig config;
   private final Thread thread;
   private final AtomicInteger exitCode = new AtomicInteger(-1);
 
-  private RunningDaemon(Daemon daemon) {
+  private RunningDaemon(Daemon daemon, HeraldConfig config) {
     this.daemon = daemon;
+    this.config = config;
     this.thread =
         new Thread(
             () -> {
               try {
-                exitCode.set(daemon.run());
+                exitCode.set(daemon.run() ? 0 : 1);
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
@@ -37,21 +44,25 @@ final class RunningDaemon implements AutoCloseable {
   }
 
   /** Loads {@code yaml} as the config file would be loaded and starts publishing. */
-  static RunningDaemon start(Path dir, String yaml, Channels channels) throws Exception {
-    return start(dir, yaml, channels, Clock.systemUTC());
+  static RunningDaemon start(Path dir, String yaml) throws Exception {
+    return start(dir, yaml, Clock.systemUTC());
   }
 
-  /** As {@link #start(Path, String, Channels)}, on a host whose own clock is {@code hostClock}. */
-  static RunningDaemon start(Path dir, String yaml, Channels channels, Clock hostClock)
-      throws Exception {
+  /** As {@link #start(Path, String)}, on a host whose own clock is {@code hostClock}. */
+  static RunningDaemon start(Path dir, String yaml, Clock hostClock) throws Exception {
     Path file = dir.resolve("herald.yaml");
     Files.writeString(file, yaml);
     HeraldConfig config = new ConfigLoader(Map.of()).load(file);
     RunningDaemon d =
-        new RunningDaemon(new Daemon(config, channels, PublisherListener.NONE, hostClock));
+        new RunningDaemon(new Daemon(config, PublisherListener.NONE, hostClock), config);
     d.thread.start();
     assertThat(d.daemon.awaitPublishing(Duration.ofSeconds(20))).as("publishing").isTrue();
     return d;
+  }
+
+  /** An intake as the daemon's HTTP API has: built from its config, telling its metrics. */
+  Intake intake(NotificationStore store) {
+    return Assembly.of(config, Clock.systemUTC()).intake(store, ops().intakeListener());
   }
 
   Ops ops() {

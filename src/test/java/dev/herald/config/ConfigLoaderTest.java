@@ -83,7 +83,7 @@ class ConfigLoaderTest {
                         "backoff.initial must be a duration: " + Durations.FORMS + " (was 'soon')",
                         "delivery.max-attempts must be between 1 and 1000 (was 0)",
                         "unknown key colour (allowed: api, backoff, channels, dead-letters,"
-                            + " delivery, gateway, intake, logging, namespace, ops, publisher,"
+                            + " delivery, durability, gateway, intake, logging, namespace, ops, publisher,"
                             + " redis, retention, sources, spool)"));
   }
 
@@ -177,8 +177,8 @@ class ConfigLoaderTest {
             "gateway:\n  stream: gw\n"
                 + "channels:\n  push: {}\n  email:\n    stream: mail:out\n    max-length: 20\n");
     assertThat(c.channels().names()).containsExactly("email", "push");
-    assertThat(c.channels().require("push").stream()).isEqualTo("gw");
-    assertThat(c.channels().require("email"))
+    assertThat(c.channels().find("push").orElseThrow().stream()).isEqualTo("gw");
+    assertThat(c.channels().find("email").orElseThrow())
         .isEqualTo(new dev.herald.domain.Channel("email", "mail:out", 20));
   }
 

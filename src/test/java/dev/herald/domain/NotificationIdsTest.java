@@ -3,7 +3,9 @@ package dev.herald.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -18,8 +20,8 @@ class NotificationIdsTest {
     String later = ids.next(t.plusMillis(1));
     assertThat(earlier).hasSize(26).matches("[0-9A-HJKMNP-TV-Z]{26}");
     assertThat(earlier.compareTo(later)).isNegative();
-    assertThat(NotificationIds.looksLikeId(earlier)).isTrue();
-    assertThat(NotificationIds.looksLikeId("not-an-id")).isFalse();
+    assertThat(NotificationIds.isId(earlier)).isTrue();
+    assertThat(NotificationIds.isId("not-an-id")).isFalse();
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 10_000; i++) {
       assertThat(seen.add(ids.next(t))).isTrue();
@@ -36,5 +38,37 @@ class NotificationIdsTest {
       decoded = decoded * 32 + alphabet.indexOf(id.charAt(i));
     }
     assertThat(decoded).isEqualTo(1795608000000L);
+  }
+
+  @Test
+  void ids_made_within_one_millisecond_sort_in_the_order_they_were_made() {
+    NotificationIds ids = new NotificationIds(new Random(7));
+    Instant t = Instant.parse("2026-11-25T12:00:00Z");
+    List<String> made = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      made.add(ids.next(t));
+    }
+    made.add(ids.next(t.minusMillis(5))); // the clock stepped back: still after the others
+    assertThat(made).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void a_random_part_used_up_within_one_millisecond_moves_on_to_the_next() {
+    // Random(...) whose first two longs are all ones in their low 40 bits is hard to find, so start
+    // from the edge through the arithmetic: 2^40 - 1 in both halves, then one more id.
+    NotificationIds ids =
+        new NotificationIds(
+            new Random() {
+              @Override
+              public long nextLong() {
+                return -1L;
+              }
+            });
+    Instant t = Instant.parse("2026-11-25T12:00:00Z");
+    String last = ids.next(t);
+    String next = ids.next(t);
+    assertThat(last.substring(10)).isEqualTo("ZZZZZZZZZZZZZZZZ");
+    assertThat(next.compareTo(last)).isPositive();
+    assertThat(next.substring(0, 10)).isNotEqualTo(last.substring(0, 10));
   }
 }

@@ -12,6 +12,7 @@ import dev.herald.domain.RouteState;
 import dev.herald.publish.EventEncoder;
 import dev.herald.publish.PublishCycle;
 import dev.herald.publish.PublisherListener;
+import dev.herald.store.CancelledRoutes;
 import dev.herald.store.IntakeSnapshot;
 import dev.herald.store.Intent;
 import dev.herald.store.IntentDecision;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 
-/** Intake from the intents stream (issue 3) on a real Redis, a cycle at a time. */
+/** Intake from the intents stream on a real Redis, a cycle at a time. */
 class IntakeStreamIT {
 
   private final Harness h = new Harness();
@@ -78,8 +79,8 @@ class IntakeStreamIT {
     }
 
     @Override
-    public synchronized void onCancelled(String notificationId, int r) {
-      cancelled.add(notificationId + ":" + r);
+    public synchronized void onCancelled(String notificationId, CancelledRoutes r) {
+      cancelled.add(notificationId + ":" + r.byChannel().values().stream().mapToInt(n -> n).sum());
     }
   }
 

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 
@@ -170,14 +171,28 @@ class LostReplyIT {
   }
 
   private void xadd(String recipient) {
-    h.raw.xadd(
-        h.namespace + ":intents",
-        StreamEntryID.NEW_ENTRY,
-        Map.of(
-            "intent",
-            "{\"type\":\"game.turn_ready\",\"producer\":\"game-engine\",\"recipients\":[\""
-                + recipient
-                + "\"],\"channels\":[\"push\"]}"));
+    h.raw.xadd(h.namespace + ":intents", StreamEntryID.NEW_ENTRY, intent(recipient));
+  }
+
+  /**
+   * Appends one intent per recipient in one transaction: a fault the loop injects as soon as it
+   * reads the first (an OOM) cannot refuse the test's own later appends.
+   */
+  private void xaddAtOnce(String... recipients) {
+    try (AbstractTransaction tx = h.raw.multi()) {
+      for (String r : recipients) {
+        tx.xadd(h.namespace + ":intents", StreamEntryID.NEW_ENTRY, intent(r));
+      }
+      tx.exec();
+    }
+  }
+
+  private static Map<String, String> intent(String recipient) {
+    return Map.of(
+        "intent",
+        "{\"type\":\"game.turn_ready\",\"producer\":\"game-engine\",\"recipients\":[\""
+            + recipient
+            + "\"],\"channels\":[\"push\"]}");
   }
 
   private IntakeCycle cycle(IntentStream stream) {
@@ -275,8 +290,7 @@ class LostReplyIT {
     loop.start();
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> h.raw.exists(h.namespace + ":intents"));
-      xadd("u-1");
-      xadd("u-2");
+      xaddAtOnce("u-1", "u-2");
       await().atMost(Duration.ofSeconds(5)).until(((FaultBeforeSettle) faulty).faulted::get);
       long failedAt = System.nanoTime();
 

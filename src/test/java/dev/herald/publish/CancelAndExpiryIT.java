@@ -8,6 +8,7 @@ import dev.herald.domain.CancelRequest;
 import dev.herald.domain.Channels;
 import dev.herald.domain.RouteState;
 import dev.herald.store.CancelResult;
+import dev.herald.store.CancelledRoutes;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.CompletionReport;
 import dev.herald.store.RouteOutcome;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,11 @@ class CancelAndExpiryIT {
     return h.backend.notifications().cancel(CancelRequest.byId(id), h.clock.instant(), WINDOW);
   }
 
+  /** The routes a cancel reports: {@code n} on push, of the harness's notification type. */
+  private static CancelledRoutes onPush(int n) {
+    return new CancelledRoutes("game.turn_ready", n == 0 ? Map.of() : Map.of("push", n));
+  }
+
   private long counter(String name) {
     String v = h.raw.hget(h.keys.stats(), name);
     return v == null ? 0 : Long.parseLong(v);
@@ -55,7 +62,7 @@ class CancelAndExpiryIT {
         h.submit(notification("u-1", "u-2").sendAt(h.clock.instant().plusSeconds(60)).build())
             .get(0);
 
-    assertThat(cancel(id)).contains(new CancelResult(id, 2, 0));
+    assertThat(cancel(id)).contains(new CancelResult(id, 2, 0, onPush(2)));
     h.clock.advance(Duration.ofSeconds(120));
 
     assertThat(h.drain(h.cycle("w", Harness.settings(100, 5)))).isZero();
@@ -65,7 +72,7 @@ class CancelAndExpiryIT {
     assertThat(h.raw.zscore(h.keys.retention(), id)).isNotNull();
     assertThat(counter("cancelled")).isEqualTo(2);
     // Twice is harmless.
-    assertThat(cancel(id)).contains(new CancelResult(id, 0, 0));
+    assertThat(cancel(id)).contains(new CancelResult(id, 0, 0, onPush(0)));
     assertThat(counter("cancelled")).isEqualTo(2);
   }
 
@@ -77,7 +84,7 @@ class CancelAndExpiryIT {
         h.backend.routes().claimDue(h.clock.instant(), Duration.ofSeconds(30), "w.1", 100);
     assertThat(batch.routeCount()).isEqualTo(3);
 
-    assertThat(cancel(id)).contains(new CancelResult(id, 3, 0));
+    assertThat(cancel(id)).contains(new CancelResult(id, 3, 0, onPush(3)));
 
     EventEncoder encoder = new EventEncoder(h.channels);
     var n = batch.notifications().get(0).notification();
@@ -105,7 +112,7 @@ class CancelAndExpiryIT {
     h.raw.hincrBy(h.keys.routes(id), "open", -1);
     h.raw.zrem(h.keys.deadLetters(), id + ":0");
 
-    assertThat(cancel(id)).contains(new CancelResult(id, 1, 1));
+    assertThat(cancel(id)).contains(new CancelResult(id, 1, 1, onPush(1)));
     assertThat(states(id)).containsExactly(RouteState.PUBLISHED, RouteState.CANCELLED);
     assertThat(h.raw.zcard(h.keys.deadLetters())).isZero();
     assertThat(h.raw.hget(h.keys.routes(id), "open")).isEqualTo("0");
@@ -128,7 +135,7 @@ class CancelAndExpiryIT {
                     CancelRequest.byIdempotencyKey("game-engine", "turn-42"),
                     h.clock.instant(),
                     WINDOW))
-        .contains(new CancelResult(id, 1, 0));
+        .contains(new CancelResult(id, 1, 0, onPush(1)));
     assertThat(
             h.backend
                 .notifications()

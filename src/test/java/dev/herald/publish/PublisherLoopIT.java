@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.domain.NotificationRequest;
+import dev.herald.loop.Waiter;
 import dev.herald.store.redis.RedisBackend;
 import dev.herald.testing.Harness;
 import dev.herald.testing.RedisServerProcess;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.backoff.BackoffPolicy;
 import dev.herald.backoff.Jitter;
 import dev.herald.backoff.RetryPlanner;
+import dev.herald.config.RedisEndpoint;
 import dev.herald.domain.Channel;
 import dev.herald.domain.Channels;
 import dev.herald.domain.NotificationIds;
@@ -12,13 +13,13 @@ import dev.herald.domain.NotificationRequest;
 import dev.herald.domain.NotificationValidator;
 import dev.herald.intake.Intake;
 import dev.herald.intake.SubmitResult;
+import dev.herald.loop.Waiter;
 import dev.herald.publish.EventEncoder;
 import dev.herald.publish.Janitor;
 import dev.herald.publish.PublishCycle;
 import dev.herald.publish.PublishSettings;
 import dev.herald.publish.PublisherListener;
 import dev.herald.publish.PublisherLoop;
-import dev.herald.publish.Waiter;
 import dev.herald.store.redis.RedisBackend;
 import dev.herald.store.redis.RedisKeys;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
@@ -70,14 +71,44 @@ public final class Harness implements AutoCloseable {
       RetentionPolicy retention,
       long streamMaxLength,
       boolean realTime) {
+    this(
+        namespace,
+        RedisTestSupport.endpoint(TestRedis.asHerald(url)),
+        url,
+        retention,
+        streamMaxLength,
+        realTime);
+  }
+
+  private Harness(
+      String namespace,
+      RedisEndpoint heraldEndpoint,
+      String adminUrl,
+      RetentionPolicy retention,
+      long streamMaxLength,
+      boolean realTime) {
     this.namespace = namespace;
     this.stream = namespace + ":gateway";
     this.keys = new RedisKeys(namespace);
     this.time = realTime ? Clock.systemUTC() : clock;
     this.channels = new Channels(List.of(new Channel("push", stream, streamMaxLength)));
-    this.backend = RedisTestSupport.backend(url, namespace, time, retention);
-    this.raw = RedisTestSupport.raw(url);
-    this.backendUrl = url;
+    this.backend = RedisBackend.connect(heraldEndpoint, namespace, 8, retention, time);
+    this.raw = RedisTestSupport.raw(adminUrl);
+    this.backendUrl = TestRedis.asHerald(adminUrl);
+  }
+
+  /**
+   * A harness on the system clock whose Herald side reaches Redis as {@code heraldEndpoint} says
+   * (TLS, a user), while its raw client uses {@code adminUrl}.
+   */
+  public static Harness realTime(RedisEndpoint heraldEndpoint, String adminUrl) {
+    return new Harness(
+        TestRedis.namespace(),
+        heraldEndpoint,
+        adminUrl,
+        RedisTestSupport.RETENTION,
+        1_000_000,
+        true);
   }
 
   /** A harness on the system clock, for tests of threads that sleep and wake. */
@@ -143,27 +174,46 @@ public final class Harness implements AutoCloseable {
   }
 
   /**
-   * Writes {@code herald.yaml} in {@code dir} for commands and processes that share this harness's
-   * Redis, namespace and stream, with {@code extra} lines of YAML after them.
+   * Writes {@code herald.yaml} in {@code dir} (created if need be) for commands and processes that
+   * share this harness's Redis, namespace and stream (with its bound), with {@code extra} lines of
+   * YAML after them.
    */
   public Path writeConfig(Path dir, String... extra) {
-    List<String> lines = new ArrayList<>();
-    lines.addAll(
-        List.of(
-            "redis:",
-            "  url: " + backendUrl,
-            "namespace: " + namespace,
-            "gateway:",
-            "  stream: " + stream));
-    lines.addAll(List.of(extra));
-    lines.add("");
+    return writeConfig(dir, redisSection(backendUrl), extra);
+  }
+
+  /** As {@link #writeConfig(Path, String...)}, with {@code redis} as the redis section's lines. */
+  public Path writeConfig(Path dir, List<String> redis, String... extra) {
     Path file = dir.resolve("herald.yaml");
     try {
-      Files.writeString(file, String.join("\n", lines));
+      Files.createDirectories(dir);
+      Files.writeString(file, config(redis, extra));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return file;
+  }
+
+  /** The text {@link #writeConfig} writes, naming this Redis by {@code redisUrl}. */
+  public String configOn(String redisUrl, String... extra) {
+    return config(redisSection(redisUrl), extra);
+  }
+
+  private static List<String> redisSection(String url) {
+    return List.of("redis:", "  url: " + url);
+  }
+
+  private String config(List<String> redis, String... extra) {
+    List<String> lines = new ArrayList<>(redis);
+    lines.addAll(
+        List.of(
+            "namespace: " + namespace,
+            "gateway:",
+            "  stream: " + stream,
+            "  max-length: " + channels.all().iterator().next().maxLength()));
+    lines.addAll(List.of(extra));
+    lines.add("");
+    return String.join("\n", lines);
   }
 
   /** {@code n} recipients: {@code <prefix>0} to {@code <prefix><n-1>}. */

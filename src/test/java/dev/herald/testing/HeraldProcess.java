@@ -20,7 +20,11 @@ public final class HeraldProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code herald <args>}, its output going to {@code log}. */
+  /**
+   * Starts {@code herald <args>}, its output going to {@code log}, in a working directory of its
+   * own next to it ({@code first.log}: {@code first/}), so that what it writes relative to it (the
+   * embedded Redis's data, a spool) never lands in the repository or another process's.
+   */
   public static HeraldProcess start(Path log, String... args) {
     return start(log, Map.of(), args);
   }
@@ -35,8 +39,11 @@ public final class HeraldProcess implements AutoCloseable {
     cmd.add("dev.herald.Main");
     cmd.addAll(List.of(args));
     try {
+      String name = log.getFileName().toString().replaceFirst("\\.log$", "");
+      Path workDir = Files.createDirectories(log.resolveSibling(name));
       ProcessBuilder builder =
           new ProcessBuilder(cmd)
+              .directory(workDir.toFile())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().putAll(env);

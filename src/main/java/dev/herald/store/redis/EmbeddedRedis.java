@@ -2,11 +2,8 @@ package dev.herald.store.redis;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import redis.clients.jedis.Protocol;
-import redis.clients.jedis.RedisClient;
 import redis.embedded.RedisServer;
 
 /**
@@ -76,38 +73,5 @@ public final class EmbeddedRedis implements AutoCloseable {
   @Override
   public void close() throws IOException {
     server.stop();
-  }
-
-  /**
-   * Makes appends to the stream {@code key} fail, as a misconfigured gateway would, by storing a
-   * string under its name ({@code WRONGTYPE}). For {@code herald demo}.
-   */
-  public void blockStream(String key) {
-    try (RedisClient client = RedisClient.create(URI.create(url()))) {
-      client.set(key, "not a stream: appends fail until this key is deleted");
-    }
-  }
-
-  /**
-   * Makes every append to the stream fail with an error Herald cannot tell from a route's own, so
-   * that each attempt is charged: the stream's last entry id becomes the largest there is.
-   */
-  public void breakStream(String key) {
-    try (RedisClient client = RedisClient.create(URI.create(url()))) {
-      client.del(key);
-      client.sendCommand(
-          Protocol.Command.XADD,
-          key,
-          "18446744073709551615-18446744073709551615",
-          "broken",
-          "every later append fails: the stream has exhausted its ids");
-    }
-  }
-
-  /** Undoes {@link #blockStream}: the stream takes appends again. */
-  public void unblockStream(String key) {
-    try (RedisClient client = RedisClient.create(URI.create(url()))) {
-      client.del(key);
-    }
   }
 }

@@ -76,28 +76,25 @@ final class IntakeCall {
 
   static List<IntentResult> parse(List<IntentDecision> decisions, Object reply) {
     List<?> values = Replies.list(reply, "intake");
-    if (values.size() != decisions.size() * 4) {
+    if (values.size() != decisions.size()) {
       throw new StoreException(
-          "intake replied with " + values.size() + " values for " + decisions.size() + " entries");
+          "intake replied with " + values.size() + " entries for " + decisions.size());
     }
     List<IntentResult> results = new ArrayList<>(decisions.size());
     for (int i = 0; i < decisions.size(); i++) {
       String entryId = decisions.get(i).entryId();
-      String status = Replies.text(values.get(4 * i), "intake status");
-      String detail = Replies.text(values.get(4 * i + 1), "intake detail");
-      int cancelled = (int) Replies.number(values.get(4 * i + 2), "routes cancelled");
-      int published = (int) Replies.number(values.get(4 * i + 3), "routes published");
+      List<?> entry = Replies.list(values.get(i), "intake entry");
+      String status = Replies.text(entry.get(0), "intake status");
+      String detail = entry.size() > 1 ? Replies.text(entry.get(1), "intake detail") : "";
       results.add(
           switch (status) {
-            case "accepted" -> new IntentResult(entryId, Status.ACCEPTED, detail, 0, 0);
-            case "duplicate" -> new IntentResult(entryId, Status.DUPLICATE, detail, 0, 0);
-            case "cancelled" ->
-                new IntentResult(entryId, Status.CANCELLED, detail, cancelled, published);
+            case "accepted" -> new IntentResult(entryId, Status.ACCEPTED, detail);
+            case "duplicate" -> new IntentResult(entryId, Status.DUPLICATE, detail);
+            case "cancelled" -> CancelReplies.ofIntake(entryId, entry);
             case "rejected" ->
-                new IntentResult(
-                    entryId, Status.REJECTED, null, 0, 0, detail.isEmpty() ? null : detail);
-            case "dropped" -> new IntentResult(entryId, Status.DROPPED, null, 0, 0);
-            case "settled" -> new IntentResult(entryId, Status.ALREADY_SETTLED, null, 0, 0);
+                new IntentResult(entryId, Status.REJECTED, null, detail.isEmpty() ? null : detail);
+            case "dropped" -> new IntentResult(entryId, Status.DROPPED, null);
+            case "settled" -> new IntentResult(entryId, Status.ALREADY_SETTLED, null);
             default -> throw new StoreException("intake replied with unknown status " + status);
           });
     }

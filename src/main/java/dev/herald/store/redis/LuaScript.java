@@ -15,8 +15,10 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * One Lua script from the resources, run by SHA. When Redis answers {@code NOSCRIPT} (restarted, or
- * {@code SCRIPT FLUSH}), the script is loaded again and the call repeated once.
+ * One Lua script from the resources, run by SHA. When Redis answers {@code NOSCRIPT} (restarted,
+ * {@code SCRIPT FLUSH}, or a new primary after a failover), the script is loaded again and the call
+ * repeated once. A script that changes what callers were told ({@link #acknowledgedBy}) waits for
+ * replicas after each run.
  *
  * <p>Helpers the scripts share live in small libraries, {@code lib/<name>.lua}. Every script and
  * library says in its header which libraries it uses, in one line: {@code -- uses: keys, states}
@@ -35,12 +37,16 @@ final class LuaScript {
   private final String sha;
   private final byte[] shaBytes;
 
-  private LuaScript(String name, List<String> libraries, String source) {
+  /** Set for the scripts whose writes wait for replicas ({@code durability}); else none. */
+  private final ReplicaAcks acks;
+
+  private LuaScript(String name, List<String> libraries, String source, ReplicaAcks acks) {
     this.name = name;
     this.libraries = libraries;
     this.source = source;
     this.sha = sha1(source);
     this.shaBytes = sha.getBytes(StandardCharsets.US_ASCII);
+    this.acks = acks;
   }
 
   /**
@@ -58,7 +64,12 @@ final class LuaScript {
       source.append(read(libraryResource(library))).append('\n');
     }
     source.append(script);
-    return new LuaScript(name, List.copyOf(libraries), source.toString());
+    return new LuaScript(name, List.copyOf(libraries), source.toString(), ReplicaAcks.none());
+  }
+
+  /** This script, each run followed by a WAIT for the replicas {@code acks} asks for. */
+  LuaScript acknowledgedBy(ReplicaAcks acks) {
+    return new LuaScript(name, libraries, source, acks);
   }
 
   /** Adds {@code library} to {@code included} after the libraries it uses; refuses a cycle. */
@@ -123,6 +134,10 @@ final class LuaScript {
     return sha;
   }
 
+  byte[] shaBytes() {
+    return shaBytes;
+  }
+
   void load(UnifiedJedis redis) {
     String loaded = redis.scriptLoad(source);
     if (!sha.equals(loaded)) {
@@ -132,6 +147,9 @@ final class LuaScript {
   }
 
   Object run(UnifiedJedis redis, List<String> keys, List<String> args) {
+    if (acks.waits()) {
+      return acks.run(redis, this, keys, args);
+    }
     try {
       return redis.evalsha(sha, keys, args);
     } catch (JedisNoScriptException e) {
@@ -142,6 +160,9 @@ final class LuaScript {
 
   /** Runs with byte arguments; bulk replies come back as byte arrays, integers as Long. */
   Object runBinary(UnifiedJedis redis, List<byte[]> keys, List<byte[]> args) {
+    if (acks.waits()) {
+      return acks.runBinary(redis, this, keys, args);
+    }
     try {
       return redis.evalsha(shaBytes, keys, args);
     } catch (JedisNoScriptException e) {

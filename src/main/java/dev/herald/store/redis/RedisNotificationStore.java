@@ -11,7 +11,6 @@ import dev.herald.store.CorruptRecordException;
 import dev.herald.store.NotificationRecord;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.RouteRecord;
-import dev.herald.store.StoreException;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
 import dev.herald.store.redis.RouteStateCodec.Lease;
 import dev.herald.store.redis.RouteStateCodec.PackedState;
@@ -92,14 +91,7 @@ public final class RedisNotificationStore implements NotificationStore {
     if (values.isEmpty()) {
       return Optional.empty();
     }
-    if (values.size() != 3) {
-      throw new StoreException("cancel replied with " + values.size() + " values: " + values);
-    }
-    return Optional.of(
-        new CancelResult(
-            Replies.text(values.get(0), "cancelled id"),
-            (int) Replies.number(values.get(1), "routes cancelled"),
-            (int) Replies.number(values.get(2), "routes published")));
+    return Optional.of(CancelReplies.ofCancel(values));
   }
 
   @Override

@@ -12,7 +12,8 @@
 -- ARGV[4]  idempotency name (keys.lua), or '' to cancel by id
 -- ARGV[5]  idempotency window (ms)
 --
--- Reply: { id, routes cancelled, routes already published }, or {} when no notification matches.
+-- Reply: { id, routes cancelled, routes already published, type, then each channel and the routes
+-- cancelled on it }, or {} when no notification matches.
 --
 -- uses: keys, idempotency, cancelling
 
@@ -22,6 +23,8 @@ local ctx = { keys = K, schedule = KEYS[1], dead = KEYS[2], stats = KEYS[3], ret
 local nid = ARGV[3]
 if nid == '' then nid = idempotent_id(K.idempotency(ARGV[4]), ctx.now, tonumber(ARGV[5])) end
 if not nid then return {} end
-local cancelled, published = cancel_notification(ctx, nid)
+local cancelled, published, detail = cancel_notification(ctx, nid)
 if not cancelled then return {} end
-return { nid, cancelled, published }
+local reply = { nid, cancelled, published }
+for _, v in ipairs(detail) do reply[#reply + 1] = v end
+return reply

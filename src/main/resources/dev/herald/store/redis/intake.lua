@@ -27,12 +27,12 @@
 --   R  (reject)   the reason (field and why)
 --   D  (deleted)  nothing: the entry was trimmed before it was read; acknowledge only
 --
--- Reply: four values per entry, in order: status, detail, routes cancelled, routes published:
---   'accepted', id | 'duplicate', id of the earlier notification
---   | 'cancelled', id of the cancelled notification (and the two counts)
---   | 'rejected', the reason when this script found it (else '': the caller's reason)
---   | 'dropped', '' | 'settled', '' (no longer pending: nothing done)
---   (the counts are 0 but for 'cancelled')
+-- Reply: one array per entry, in order: { status, detail... }:
+--   { 'accepted', id } | { 'duplicate', id of the earlier notification }
+--   | { 'cancelled', then as cancel.lua replies: id, routes cancelled, routes already published,
+--     type, then each channel and the routes cancelled on it }
+--   | { 'rejected', the reason when this script found it (else '': the caller's reason) }
+--   | { 'dropped' } | { 'settled' } (no longer pending: nothing done)
 -- Errors (nothing written): WRONGTYPE at one of the KEYS; NOGROUP.
 --
 -- Every read and type check runs in pass 1, before the first write: Redis does not roll back a
@@ -125,36 +125,34 @@ local ctx = { keys = K, now = now, schedule = schedule, dead = dead, stats = sta
   retention = retention, retention_ms = tonumber(ARGV[5]), type_figures = type_figures }
 local reply, acked = {}, {}
 for _, e in ipairs(entries) do
-  local status, detail, cancelled, published = 'settled', '', 0, 0
+  local entry = { 'settled' }
   if e.pending then
     acked[#acked + 1] = e.id
     if e.kind == 'A' then
       if e.item.duplicate_of then
-        status, detail = 'duplicate', e.item.duplicate_of
+        entry = { 'duplicate', e.item.duplicate_of }
       else
         if not e.item.stored_already then write_accept_item(acc, e.item) end
-        status, detail = 'accepted', e.item.id
+        entry = { 'accepted', e.item.id }
       end
     elseif e.kind == 'C' then
-      local n, m = nil, nil
-      if e.target then n, m = cancel_notification(ctx, e.target) end
-      if n then
-        status, detail, cancelled, published = 'cancelled', e.target, n, m
+      local cancelled, published, detail
+      if e.target then cancelled, published, detail = cancel_notification(ctx, e.target) end
+      if cancelled then
+        entry = { 'cancelled', e.target, cancelled, published }
+        for _, v in ipairs(detail) do entry[#entry + 1] = v end
       else
         reject(e)
-        status = 'rejected'
+        entry = { 'rejected', '' }
       end
     elseif e.kind == 'R' then
       reject(e)
-      status, detail = 'rejected', e.found or ''
+      entry = { 'rejected', e.found or '' }
     else
-      status = 'dropped'
+      entry = { 'dropped' }
     end
   end
-  reply[#reply + 1] = status
-  reply[#reply + 1] = detail
-  reply[#reply + 1] = cancelled
-  reply[#reply + 1] = published
+  reply[#reply + 1] = entry
 end
 
 call_in_slices('XACK', { stream, group }, acked, SLICE)

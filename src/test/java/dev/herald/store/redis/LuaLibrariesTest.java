@@ -25,7 +25,7 @@ class LuaLibrariesTest {
       Pattern.compile("^local (?:function )?([A-Za-z_][A-Za-z0-9_]*)", Pattern.MULTILINE);
   private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-  private final List<LuaScript> scripts = new Scripts().all();
+  private final List<LuaScript> scripts = new Scripts(ReplicaAcks.none()).all();
   private final Map<String, String> definedIn = new HashMap<>(); // top-level name -> library
 
   LuaLibrariesTest() {

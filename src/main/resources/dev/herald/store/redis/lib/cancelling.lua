@@ -13,7 +13,8 @@ end
 -- states.lua the group leases go first, so that a holder's completion is refused ('stale') and
 -- appends nothing. The groups leave the schedule and the dead letters the dead index.
 -- ctx: keys, now, schedule, dead, stats, retention, retention_ms, type_figures.
--- Returns the routes cancelled and the routes already published; nil when there is no such
+-- Returns the routes cancelled, the routes already published, and for the metrics
+-- { type, then each channel and the routes cancelled on it }; nil when there is no such
 -- notification.
 local function cancel_notification(ctx, nid)
   local rkey = ctx.keys.routes(nid)
@@ -49,7 +50,25 @@ local function cancel_notification(ctx, nid)
       stored_type = all[i + 1]
     end
   end
-  local ntype = notification_type(notification_cache(), ctx.keys, nid, stored_type)
+  local notes = notification_cache()
+  local ntype = notification_type(notes, ctx.keys, nid, stored_type)
+  local detail = { ntype }
+  if cancelled > 0 then -- by channel: route index = channel index * recipients + recipient index
+    local facts = notification_facts(notes, ctx.keys, nid)
+    local by_channel = {}
+    for k = 1, #updates, 2 do
+      local channel = facts.channels
+        and facts.channels[math.floor(tonumber(updates[k]) / facts.recipients) + 1]
+      if channel then
+        if not by_channel[channel] then
+          by_channel[channel] = #detail + 2
+          detail[#detail + 1] = channel
+          detail[#detail + 1] = 0
+        end
+        detail[by_channel[channel]] = detail[by_channel[channel]] + 1
+      end
+    end
+  end
   local figures = {}
   for from, n in pairs(moves) do tally(figures, from, ntype, -n) end
   if #dead_fields > 0 then
@@ -73,5 +92,5 @@ local function cancel_notification(ctx, nid)
     write_tally(ctx.type_figures, figures)
     finish_routes(ctx, rkey, nid, cancelled)
   end
-  return cancelled, published
+  return cancelled, published, detail
 end

@@ -37,8 +37,9 @@ local function notification_cache()
   return { facts = {}, types = {} }
 end
 
--- A notification's type and route count, from its record: { type =, routes = }, or { err = why it
--- cannot be read }. `keys` is the script's herald_keys.
+-- A notification's type, route count, channels and recipient count, from its record: { type =,
+-- routes =, channels =, recipients = }, or { err = why it cannot be read }. `keys` is the script's
+-- herald_keys.
 local function notification_facts(cache, keys, nid)
   local facts = cache.facts[nid]
   if facts then return facts end
@@ -52,7 +53,8 @@ local function notification_facts(cache, keys, nid)
         or type(doc.channels) ~= 'table' or type(doc.type) ~= 'string' then
       facts = { err = 'notification record ' .. key .. ' is unreadable' }
     else
-      facts = { type = doc.type, routes = #doc.recipients * #doc.channels }
+      facts = { type = doc.type, routes = #doc.recipients * #doc.channels,
+        channels = doc.channels, recipients = #doc.recipients }
     end
   end
   cache.facts[nid] = facts
