@@ -1,0 +1,183 @@
+package dev.herald.model;
+
+import dev.herald.store.ClaimedBatch;
+import dev.herald.store.ClaimedRoute;
+import dev.herald.store.CompletionReport;
+import dev.herald.store.RouteOutcome;
+import dev.herald.store.StoreException;
+import dev.herald.store.StoreUnavailableException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Claim and completion steps: by the scripted workers (claim and completion apart) and by the real
+ * {@link dev.herald.publish.PublishCycle} (both in one step, its own plan in between).
+ */
+final class PublishSteps {
+
+  final List<ScriptedWorker> workers =
+      List.of(new ScriptedWorker("w0"), new ScriptedWorker("w1"), new ScriptedWorker("w2"));
+  private final World w;
+  private final List<ScriptedWorker.Mix> mixed;
+
+  /**
+   * @param mixed the outcomes a mixed completion picks from
+   */
+  PublishSteps(World w, List<ScriptedWorker.Mix> mixed) {
+    this.w = w;
+    this.mixed = mixed;
+  }
+
+  /** Worker {@code worker}, or the next one that holds a batch (or none, if none does). */
+  private ScriptedWorker next(int worker, boolean holding) {
+    for (int i = 0; i < workers.size(); i++) {
+      ScriptedWorker sw = workers.get((worker + i) % workers.size());
+      if ((sw.batch != null) == holding) {
+        return sw;
+      }
+    }
+    return null;
+  }
+
+  void claim(int worker, int max, Fault fault) {
+    ScriptedWorker sw = next(worker, false);
+    if (sw == null) {
+      w.note("every worker holds a batch: no claim");
+      return;
+    }
+    String token = sw.nextToken();
+    Instant now = w.sut.clock.instant();
+    long due = w.sut.dueGroups(now);
+    ClaimedBatch batch =
+        w.attempt(
+            fault, () -> w.sut.routes(fault).claimDue(now, HeraldUnderTest.LEASE, token, max));
+    afterClaim(token, now, max, due, batch, fault == Fault.REPLY_LOST && w.sut.dropped());
+    if (batch != null && batch.routeCount() > 0) {
+      sw.hold(token, batch);
+    }
+  }
+
+  void complete(int worker, ScriptedWorker.Mix mix, int seed, Fault fault) {
+    ScriptedWorker sw = next(worker, true);
+    if (sw == null) {
+      w.note("no worker holds a batch");
+      return;
+    }
+    Instant now = w.sut.clock.instant();
+    String token = sw.token;
+    List<RouteOutcome> outcomes =
+        sw.outcomes(mix, mixed, seed, now, w.sut.encoder, HeraldUnderTest.DEFAULT_MAX_ATTEMPTS);
+    sw.release();
+    CompletionReport report =
+        w.attempt(fault, () -> w.sut.routes(fault).complete(token, now, outcomes));
+    afterCompletion(
+        token, now, outcomes, report, fault, fault == Fault.REPLY_LOST && w.sut.dropped());
+  }
+
+  void dies(int worker) {
+    ScriptedWorker sw = workers.get(worker);
+    w.note(
+        sw.name + (sw.batch == null ? " held nothing" : " dies holding " + sw.batch.routeCount()));
+    sw.release();
+  }
+
+  /** One {@link dev.herald.publish.PublishCycle#runOnce()}; returns the routes it claimed. */
+  int cycle(int batchSize, Fault fault) {
+    w.sut.cycleBatchSize = batchSize;
+    w.sut.cycleStore.reset(w.sut.routes(fault));
+    Integer claimed = null;
+    RuntimeException failed = null;
+    try {
+      claimed = w.sut.under(fault, () -> w.sut.cycle.runOnce().claimed());
+    } catch (StoreUnavailableException | StoreException e) {
+      failed = e;
+    }
+    boolean lost = fault == Fault.REPLY_LOST && w.sut.dropped();
+    for (RecordingRouteStore.Claim c : w.sut.cycleStore.claims) {
+      afterClaim(c.token(), c.now(), c.max(), c.dueGroups(), c.batch(), false);
+    }
+    for (RecordingRouteStore.Completion c : w.sut.cycleStore.completed) {
+      afterCompletion(c.token(), c.now(), c.outcomes(), c.report(), fault, lost);
+    }
+    if (failed != null) {
+      w.note("the cycle failed: " + failed.getMessage());
+    }
+    return claimed == null ? 0 : claimed;
+  }
+
+  private void afterClaim(
+      String token, Instant now, int max, long dueGroups, ClaimedBatch batch, boolean lost) {
+    long at = now.toEpochMilli();
+    long until = now.plus(HeraldUnderTest.LEASE).toEpochMilli();
+    if (batch != null) {
+      List<ClaimedRoute> routes = new ArrayList<>();
+      batch.notifications().forEach(n -> routes.addAll(n.routes()));
+      w.claims.claimed(token, at, until, max, dueGroups, routes);
+      w.note(token + " claimed " + routes.size());
+    } else if (lost) {
+      for (ModelNotification n : w.model.liveNotifications()) {
+        w.claims.adoptLostClaim(token, at, until, n, w.stored(n));
+      }
+      w.note(token + ": the claim ran, its reply was lost");
+      w.seen.add("claim reply lost");
+    }
+    for (ModelNotification n : w.model.liveNotifications()) {
+      if (n.expiredAt(at) && n.routes.stream().anyMatch(ModelRoute::waiting)) {
+        if (w.claims.adoptExpiry(n, w.stored(n), at) > 0) {
+          w.seen.add("expired by a claim");
+        }
+      }
+    }
+  }
+
+  private void afterCompletion(
+      String token,
+      Instant now,
+      List<RouteOutcome> outcomes,
+      CompletionReport report,
+      Fault fault,
+      boolean lost) {
+    long mostOfOne =
+        outcomes.stream()
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    o -> o.route().notificationId(), java.util.stream.Collectors.counting()))
+            .values()
+            .stream()
+            .mapToLong(x -> x)
+            .max()
+            .orElse(0);
+    if (mostOfOne >= 3_930) {
+      w.seen.add("complete of 3,930+ routes of one notification");
+    }
+    if (lost) {
+      w.seen.add("complete reply lost");
+    } else if (report != null && report.count(CompletionReport.Status.SINK_UNAVAILABLE) > 0) {
+      w.seen.add("complete stopped by OOM");
+    }
+    if (report == null && !lost) {
+      w.note(token + " complete failed: nothing written, as RouteStore's contract says");
+      return;
+    }
+    w.completions.completed(
+        token, now.toEpochMilli(), outcomes, w.sut.brokenStreams, report, fault == Fault.OOM);
+    w.note(
+        token
+            + " completed "
+            + outcomes.size()
+            + (report == null ? " (reply lost: it ran)" : counts(report)));
+  }
+
+  private static String counts(CompletionReport report) {
+    StringBuilder s = new StringBuilder(":");
+    for (CompletionReport.Status status : CompletionReport.Status.values()) {
+      long n = report.count(status);
+      if (n > 0) {
+        s.append(' ').append(status.name().toLowerCase(Locale.ROOT)).append(' ').append(n);
+      }
+    }
+    return s.toString();
+  }
+}

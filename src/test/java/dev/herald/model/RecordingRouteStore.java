@@ -1,0 +1,94 @@
+package dev.herald.model;
+
+import dev.herald.store.ClaimedBatch;
+import dev.herald.store.CompletionReport;
+import dev.herald.store.RouteOutcome;
+import dev.herald.store.RouteStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/**
+ * The route store a {@link dev.herald.publish.PublishCycle} under test runs on: it passes each call
+ * to the real store and notes what was asked and answered, so that the model can follow the cycle.
+ * Completions may be sent through another connection (one whose reply gets lost).
+ */
+final class RecordingRouteStore implements RouteStore {
+
+  /**
+   * A claim as the cycle made it; {@code batch} null when it threw {@code error}.
+   *
+   * @param dueGroups schedule entries due at {@code now} just before the claim
+   */
+  record Claim(
+      Instant now,
+      Duration lease,
+      String token,
+      int max,
+      long dueGroups,
+      ClaimedBatch batch,
+      RuntimeException error) {}
+
+  /** A completion as the cycle made it; {@code report} null when it threw {@code error}. */
+  record Completion(
+      String token,
+      Instant now,
+      List<RouteOutcome> outcomes,
+      CompletionReport report,
+      RuntimeException error) {}
+
+  private final RouteStore direct;
+  private final ToLongFunction<Instant> dueGroups;
+  private RouteStore completions;
+  final List<Claim> claims = new ArrayList<>();
+  final List<Completion> completed = new ArrayList<>();
+
+  /**
+   * @param dueGroups how many schedule entries are due at a time (read just before each claim)
+   */
+  RecordingRouteStore(RouteStore direct, ToLongFunction<Instant> dueGroups) {
+    this.direct = direct;
+    this.dueGroups = dueGroups;
+    this.completions = direct;
+  }
+
+  /** Forgets what was recorded; completions go to {@code via} until the next reset. */
+  void reset(RouteStore via) {
+    claims.clear();
+    completed.clear();
+    completions = via;
+  }
+
+  @Override
+  public ClaimedBatch claimDue(Instant now, Duration lease, String leaseToken, int maxRoutes) {
+    long due = dueGroups.applyAsLong(now);
+    try {
+      ClaimedBatch batch = direct.claimDue(now, lease, leaseToken, maxRoutes);
+      claims.add(new Claim(now, lease, leaseToken, maxRoutes, due, batch, null));
+      return batch;
+    } catch (RuntimeException e) {
+      claims.add(new Claim(now, lease, leaseToken, maxRoutes, due, null, e));
+      throw e;
+    }
+  }
+
+  @Override
+  public CompletionReport complete(String leaseToken, Instant now, List<RouteOutcome> outcomes) {
+    List<RouteOutcome> copy = List.copyOf(outcomes);
+    try {
+      CompletionReport report = completions.complete(leaseToken, now, outcomes);
+      completed.add(new Completion(leaseToken, now, copy, report, null));
+      return report;
+    } catch (RuntimeException e) {
+      completed.add(new Completion(leaseToken, now, copy, null, e));
+      throw e;
+    }
+  }
+
+  @Override
+  public int retireFinished(Instant now, int limit) {
+    return direct.retireFinished(now, limit);
+  }
+}
