@@ -1,5 +1,7 @@
 package dev.herald.model;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.herald.testing.RedisServerProcess;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +15,7 @@ import net.jqwik.api.lifecycle.PerProperty;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 import net.jqwik.api.state.ActionChain;
 import net.jqwik.api.statistics.Statistics;
+import org.slf4j.LoggerFactory;
 
 /**
  * A model-based test of the route state machine: random sequences of steps run against Herald on a
@@ -64,9 +67,11 @@ import net.jqwik.api.statistics.Statistics;
  *   <li>every route is stored as the model has it (state, attempts, due time, lease holder and end,
  *       published or end time, entry, failures kept), and each notification's record, its {@code
  *       open} count and its place in the retention index;
- *   <li>every waiting route has a way forward: its group is scheduled no later than it is due or
- *       than its group's lease runs out; the schedule names nothing else; the dead-letter index
- *       holds exactly the dead letters;
+ *   <li>every waiting route has a way forward: its group is scheduled no later than it is due (now,
+ *       when overdue) or than its group's lease runs out; the schedule names nothing else; the
+ *       dead-letter index holds exactly the dead letters;
+ *   <li>a claim hands out only routes a claim may take, and, when it had room to spare and no more
+ *       groups were due than it could take, every one of them;
  *   <li>{@code herald:stats} and the figures by type ({@code herald:stats:types}) equal the
  *       model's;
  *   <li>the namespace holds no key the model cannot account for (a retired notification leaves
@@ -78,13 +83,24 @@ import net.jqwik.api.statistics.Statistics;
  * cancelled, expired or purged, and after the retention only the stats hashes, idempotency keys and
  * dead letters (with their notifications) may be left.
  *
- * <h2>Size</h2>
+ * <h2>Running it</h2>
  *
  * 100 sequences of up to 30 steps by default; 2,000 of up to 50 with {@code -Pchaos} (system
- * property {@code herald.chaos=full}). {@code -Dherald.model.tries=N} and {@code
- * -Dherald.model.seed=S} override the count and the seed, to rerun a sequence jqwik reported;
- * {@code -Dherald.model.without=accept:reply_lost,restart} leaves out steps (a kind, or a kind and
- * its fault), to look past a hole already found.
+ * property {@code herald.chaos=full}). System properties:
+ *
+ * <ul>
+ *   <li>{@code herald.model.tries=N}, {@code herald.model.seed=S}: how many sequences, and the seed
+ *       jqwik printed for a failing run (jqwik also tries the last failing sample first, from
+ *       {@code target/.jqwik-database});
+ *   <li>{@code herald.model.without=…}: steps to leave out, to look past a hole already found: a
+ *       kind ({@code accept}, {@code claim}, {@code complete}, {@code cycle}, {@code clock}, {@code
+ *       expiry}, {@code cancel}, {@code requeue}, {@code purge}, {@code retention}, {@code
+ *       script-flush}, {@code restart}, {@code break-stream}, {@code mend}, {@code dies}), a kind
+ *       and its fault ({@code accept:reply_lost}, {@code cycle:oom}), a completion's outcome
+ *       ({@code complete:defer}, also left out of mixed completions), or {@code big-batches}
+ *       (claims of at most 3,900 routes);
+ *   <li>{@code herald.model.print=true}: print every sequence's trace.
+ * </ul>
  */
 class RouteStateModelIT {
 
@@ -95,15 +111,14 @@ class RouteStateModelIT {
   private static World current;
 
   /** The publish cycle logs every failed append: thousands of lines in a run, none of them news. */
-  private static final ch.qos.logback.classic.Logger HERALD_LOG =
-      (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.herald");
+  private static final Logger HERALD_LOG = (Logger) LoggerFactory.getLogger("dev.herald");
 
-  private static ch.qos.logback.classic.Level logLevel;
+  private static Level logLevel;
 
   @BeforeContainer
   static void startRedis() {
     logLevel = HERALD_LOG.getLevel();
-    HERALD_LOG.setLevel(ch.qos.logback.classic.Level.OFF);
+    HERALD_LOG.setLevel(Level.OFF);
     redis =
         RedisServerProcess.start(
             "--appendonly", "yes", "--appendfsync", "always", "--maxmemory-policy", "noeviction");
