@@ -2,10 +2,11 @@
 # Times `herald dead-letters list` and `requeue` over many dead letters on a private Redis.
 #
 # The dead letters are made the way production makes them: notifications of 100 recipients are
-# submitted with max_attempts 1, and `herald run` publishes them while the gateway stream key holds
-# a string (every append fails: gateway_stream_publish_failed). Then the stream is fixed, and the
-# script times listing them all (table and JSON Lines, in a 64 MB heap: the listing streams) and
-# requeueing them all, and checks that none is left.
+# submitted with max_attempts 1 for channel push, and `herald run` runs with a config that no
+# longer names push (every event fails to build: payload_encoding_failed). (A stream that refuses
+# appends makes no dead letters: its routes wait, uncharged.) Then the script times listing them
+# all (table and JSON Lines, in a 64 MB heap: the listing streams) and requeueing them all, and
+# checks that none is left.
 #
 # Usage: src/test/bench/dead-letter-bench.sh [ROUTES (default 200000)] [PORT (default 6490)] [list-only]
 # Needs redis-server and redis-cli on PATH and target/herald.jar (mvn -DskipTests package).
@@ -43,8 +44,21 @@ publisher:
   poll-interval: 100ms
 YAML
 
-# Plant: every append fails while bench:gw holds a string.
-"${cli[@]}" set bench:gw "the gateway is down" >/dev/null
+# Plant: the publisher runs without channel push, so no event of it can be built.
+cat > "$work/herald-without-push.yaml" <<YAML
+redis:
+  url: redis://127.0.0.1:$PORT
+namespace: bench
+channels:
+  sms:
+    stream: bench:sms
+publisher:
+  workers: 2
+  batch-size: 1000
+  poll-interval: 100ms
+ops:
+  listen: "off"
+YAML
 awk -v n="$NOTIFICATIONS" -v r="$RECIPIENTS" 'BEGIN {
   for (i = 0; i < n; i++) {
     printf "{\"type\":\"game.turn_ready\",\"producer\":\"game-engine\",\"max_attempts\":1,\"channels\":[\"push\"],\"payload\":{\"turn\":%d},\"recipients\":[", i
@@ -53,12 +67,11 @@ awk -v n="$NOTIFICATIONS" -v r="$RECIPIENTS" 'BEGIN {
   }
 }' > "$work/notifications.ndjson"
 java -jar "$JAR" submit -c "$work/herald.yaml" < "$work/notifications.ndjson" > /dev/null
-java -jar "$JAR" run -c "$work/herald.yaml" > "$work/run.log" 2>&1 &
+java -jar "$JAR" run -c "$work/herald-without-push.yaml" > "$work/run.log" 2>&1 &
 run_pid=$!
 echo "planting $ROUTES dead letters ($NOTIFICATIONS notifications of $RECIPIENTS routes)..."
 until [[ "$("${cli[@]}" zcard bench:dead)" == "$ROUTES" ]]; do sleep 0.5; done
 kill -TERM "$run_pid"; wait "$run_pid" || true; run_pid=
-"${cli[@]}" del bench:gw >/dev/null
 echo "planted: $("${cli[@]}" zcard bench:dead) dead letters"
 
 measure() { # label, then the command; prints seconds and peak memory

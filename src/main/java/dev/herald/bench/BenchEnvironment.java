@@ -86,6 +86,17 @@ public final class BenchEnvironment {
         stores.notifications(), this::validator, new NotificationIds(), clock, () -> Duration.ZERO);
   }
 
+  /** An intake that keeps idempotency keys for {@code window}, as the outbox relay's does. */
+  Intake intake(Duration window, dev.herald.intake.IntakeListener listener) {
+    return new Intake(
+        stores.notifications(),
+        this::validator,
+        new NotificationIds(),
+        clock,
+        () -> window,
+        listener);
+  }
+
   /** One consumer of the benchmark's intents stream, as {@code herald run} has. */
   IntakeCycle intakeCycle() {
     return new IntakeCycle(
@@ -114,7 +125,7 @@ public final class BenchEnvironment {
     return intakeBatchSize;
   }
 
-  private NotificationValidator validator() {
+  NotificationValidator validator() {
     return new NotificationValidator(Set.of(channel.name()), 65_536);
   }
 

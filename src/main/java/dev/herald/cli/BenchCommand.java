@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     description = {
-      "Measure Herald on a Redis: drain rate, lag, intake rate, idle cost, memory.",
+      "Measure Herald on a Redis: drain rate, lag, intake rate, idle cost, memory, outbox relay.",
       "Refuses a namespace that holds data unless --force; deletes what it wrote.",
       "Without redis.url it starts a private embedded Redis (6.2) on a free port.",
     },
@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
       BenchScenarios.Steady.class,
       BenchScenarios.IntakeRate.class,
       BenchScenarios.Idle.class,
-      BenchScenarios.Memory.class
+      BenchScenarios.Memory.class,
+      BenchScenarios.Outbox.class
     },
     footer = {
       "",
@@ -25,6 +26,7 @@ import picocli.CommandLine.Spec;
       "  herald bench drain --config bench.yaml",
       "  herald bench steady --rate 5000 --duration 30s --json",
       "  herald bench memory --routes 1000000",
+      "  herald bench outbox --config bench.yaml --rows 100000 --rate 1000",
     })
 final class BenchCommand implements Runnable {
 
@@ -33,6 +35,6 @@ final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "missing scenario: drain, steady, intake, idle or memory");
+        spec.commandLine(), "missing scenario: drain, steady, intake, idle, memory or outbox");
   }
 }

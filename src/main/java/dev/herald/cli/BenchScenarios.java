@@ -7,14 +7,15 @@ import dev.herald.bench.DrainBench;
 import dev.herald.bench.IdleBench;
 import dev.herald.bench.IntakeBench;
 import dev.herald.bench.MemoryBench;
+import dev.herald.bench.OutboxBench;
 import dev.herald.bench.SteadyBench;
+import dev.herald.clock.AlignedClock;
 import dev.herald.config.Durations;
 import dev.herald.config.HeraldConfig;
 import dev.herald.store.IntentStream;
 import dev.herald.store.redis.EmbeddedRedis;
 import dev.herald.store.redis.RedisBackend;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -71,9 +72,10 @@ final class BenchScenarios {
       }
       int workers = common.workers != null ? common.workers : cfg.publisher().workers();
       HeraldConfig effective = cfg;
-      Clock clock = Clock.systemUTC();
+      AlignedClock clock = AlignedClock.onThisHost(); // due times as Redis stamps stream entries
       try (embedded;
-          RedisBackend backend = Backends.connect(cfg, RedisTarget.of(cfg), workers + 4, clock)) {
+          RedisBackend backend =
+              Backends.connectAligned(cfg, RedisTarget.of(cfg), workers + 4, clock)) {
         String intents = cfg.namespace() + ":bench:intents";
         BenchStores stores =
             new BenchStores(
@@ -120,8 +122,9 @@ final class BenchScenarios {
     }
 
     private static dev.herald.publish.PublishSettings withBatchSize(HeraldConfig cfg, int batch) {
-      var s = Daemon.publishSettings(cfg);
-      return new dev.herald.publish.PublishSettings(batch, s.lease(), s.retries(), s.maxAttempts());
+      var s = DaemonSettings.publish(cfg);
+      return new dev.herald.publish.PublishSettings(
+          batch, s.lease(), s.retries(), s.maxAttempts(), s.batchBytes());
     }
 
     private String command() {
@@ -231,6 +234,53 @@ final class BenchScenarios {
     @Override
     BenchResult run(BenchEnvironment env, String command) throws Exception {
       return new MemoryBench(env, routes).run(command);
+    }
+  }
+
+  @Command(
+      name = "outbox",
+      description = {
+        "The PostgreSQL outbox relay: rows/s relayed, database CPU per row, commit->stream.",
+        "Needs sources.postgres.url; works on a table of its own (herald_bench_outbox).",
+      })
+  static final class Outbox extends Scenario {
+    @Option(
+        names = "--rows",
+        defaultValue = "100000",
+        description =
+            "rows of 10-recipient notifications per throughput run (default ${DEFAULT-VALUE})")
+    int rows;
+
+    @Option(names = "--runs", defaultValue = "3", description = "runs (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(
+        names = "--rate",
+        defaultValue = "1000",
+        description = "rows/s committed in the latency run (default ${DEFAULT-VALUE})")
+    int rate;
+
+    @Option(
+        names = "--duration",
+        defaultValue = "30s",
+        description = "length of the latency run (default ${DEFAULT-VALUE})")
+    String duration;
+
+    @Override
+    BenchResult run(BenchEnvironment env, String command) throws Exception {
+      HeraldConfig cfg = common.config.load();
+      if (cfg.sources().postgres().url() == null) {
+        throw new BadInputException(
+            "bench outbox needs a database: set sources.postgres.url (and user, password) in the"
+                + " config; it works on a table of its own, herald_bench_outbox");
+      }
+      return new OutboxBench(env, cfg.sources().postgres(), rows, runs, rate, parse(duration))
+          .run(command);
+    }
+
+    @Override
+    long streamMaxLength() {
+      return Math.max(2_000_000L, (long) rate * parse(duration).toSeconds() * 20);
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.domain.CancelRequest;
 import dev.herald.store.CancelResult;
+import dev.herald.store.StoreOutcomeUnknownException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
       "Producers cancel through the intents stream with {\"cancel\": \"<id>\"} or",
       "{\"cancel_idempotency_key\": \"<key>\", \"producer\": \"<producer>\"}.",
       "Exit codes: 0 cancelled (or cancelled before), 1 no such notification, 2 usage,",
+      "4 outcome unknown (no reply from Redis: run it again, cancelling twice is harmless),",
       "65 invalid id, 69 Redis unavailable, 78 bad config.",
     })
 final class CancelCommand implements Callable<Integer> {
@@ -76,6 +78,15 @@ final class CancelCommand implements Callable<Integer> {
                                 + " or an idempotency key outside intake.idempotency-window)"));
       } catch (IllegalArgumentException e) {
         throw new BadInputException(e.getMessage());
+      } catch (StoreOutcomeUnknownException e) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "herald: "
+                    + e.getMessage()
+                    + "\n  it may have been cancelled, or not; cancelling twice is harmless:"
+                    + " run the same command again");
+        return ExitCodes.OUTCOME_UNKNOWN;
       }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {

@@ -1,5 +1,6 @@
 package dev.herald.cli;
 
+import dev.herald.clock.AlignedClock;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.IntakeSettings;
 import dev.herald.domain.NotificationIds;
@@ -10,22 +11,32 @@ import dev.herald.store.redis.RedisBackend;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
-/** What a one-shot command needs: the config and a connection to the same store the daemon uses. */
+/**
+ * What a one-shot command needs: the config, a connection to the same store the daemon uses, and
+ * the same time base (Redis's clock), so that {@code now} means the same on every host: a {@code
+ * --older-than 7d} or a {@code submit}'s idempotency window is not cut short by a host clock that
+ * runs ahead.
+ */
 final class CliContext implements AutoCloseable {
 
   private final HeraldConfig config;
   private final RedisTarget target;
-  private final Clock clock = Clock.systemUTC();
+  private final AlignedClock clock;
   private RedisBackend backend;
 
-  private CliContext(HeraldConfig config) {
+  /**
+   * @param hostClock this host's clock: only compared with Redis's
+   */
+  CliContext(HeraldConfig config, Clock hostClock) {
     this.config = config;
     this.target = RedisTarget.of(config);
+    this.clock = new AlignedClock(hostClock, System::nanoTime);
   }
 
   static CliContext open(ConfigOption option) {
-    return new CliContext(option.load());
+    return new CliContext(option.load(), Clock.systemUTC());
   }
 
   HeraldConfig config() {
@@ -36,8 +47,16 @@ final class CliContext implements AutoCloseable {
     return target;
   }
 
+  /** Redis's time, measured once when the command connects (connecting first if need be). */
   Clock clock() {
+    backend();
     return clock;
+  }
+
+  /** This host's clock minus Redis's, as measured when the command connected. */
+  Optional<Duration> clockOffset() {
+    backend();
+    return clock.offset();
   }
 
   /**
@@ -45,7 +64,7 @@ final class CliContext implements AutoCloseable {
    */
   RedisBackend backend() {
     if (backend == null) {
-      backend = Backends.connect(config, target, 2, clock);
+      backend = Backends.connectAligned(config, target, 2, clock);
     }
     return backend;
   }
@@ -56,7 +75,7 @@ final class CliContext implements AutoCloseable {
         () ->
             new NotificationValidator(config.channels().names(), config.intake().maxPayloadBytes()),
         new NotificationIds(),
-        clock,
+        clock(),
         () -> config.intake().idempotencyWindow());
   }
 

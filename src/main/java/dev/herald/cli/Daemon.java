@@ -1,40 +1,35 @@
 package dev.herald.cli;
 
-import dev.herald.backoff.BackoffPolicy;
-import dev.herald.backoff.RetryPlanner;
+import dev.herald.clock.AlignedClock;
 import dev.herald.config.ConfigPrinter;
 import dev.herald.config.Durations;
 import dev.herald.config.HeraldConfig;
+import dev.herald.config.PostgresSourceSettings;
 import dev.herald.config.PublisherSettings;
 import dev.herald.domain.Channels;
 import dev.herald.domain.NotificationIds;
 import dev.herald.domain.NotificationValidator;
+import dev.herald.intake.Intake;
 import dev.herald.intake.IntakeCycle;
 import dev.herald.intake.IntakeLoop;
 import dev.herald.ops.FanOutListener;
 import dev.herald.ops.Ops;
-import dev.herald.publish.DeadLetterRetention;
+import dev.herald.outbox.OutboxRelay;
 import dev.herald.publish.EventEncoder;
 import dev.herald.publish.Janitor;
-import dev.herald.publish.PublishSettings;
 import dev.herald.publish.PublisherListener;
 import dev.herald.publish.PublisherLoop;
 import dev.herald.publish.PublisherSetup;
 import dev.herald.publish.RateLimitedLog;
 import dev.herald.publish.Waiter;
 import dev.herald.store.IntentStream;
-import dev.herald.store.StoreUnavailableException;
-import dev.herald.store.redis.EmbeddedRedis;
 import dev.herald.store.redis.RedisBackend;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -43,8 +38,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The long-running {@code herald run}: wires the publisher to Redis, runs it, and shuts it down in
- * order: stop claiming, finish or abandon (lease runs out) the batches in hand, stop the wake-up
+ * order: stop taking new work (the intake, then the outbox relay, each committing the batch in
+ * hand), stop claiming, finish or abandon (lease runs out) the batches in hand, stop the wake-up
  * listener, close Redis, stop the embedded Redis if we started it, stop the ops HTTP server last.
+ * Everything the store sees is timed by Redis's clock ({@link DaemonConnection} aligns it).
  *
  * <p>The config lives in an {@link AtomicReference} that every cycle reads, so a {@link #reload}
  * applies backoff, attempts, batch size, lease and poll interval from the next cycle on; the worker
@@ -59,13 +56,20 @@ final class Daemon {
 
   private final AtomicReference<HeraldConfig> config;
   private final Channels channels;
-  private final Clock clock = Clock.systemUTC();
+
+  /** This host's clock: for liveness only, which measures time within this process. */
+  private final Clock hostClock;
+
+  /** Redis's time, which every Herald process shares: for everything the store sees. */
+  private final AlignedClock clock;
+
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final CountDownLatch publishing = new CountDownLatch(1);
   private final RateLimitedLog troubleLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   private final PublisherListener listener;
   private final ConfigReloader reloader;
   private volatile Ops ops;
+  private volatile ApiRuntime api;
   private PublisherLoop loop; // guarded by this
 
   /** How long one read of the intents stream waits while it is empty (no busy polling). */
@@ -76,6 +80,13 @@ final class Daemon {
    * @param listener told of publisher events besides the metrics and health
    */
   Daemon(HeraldConfig config, Channels channels, PublisherListener listener) {
+    this(config, channels, listener, Clock.systemUTC());
+  }
+
+  /** As on a host whose own clock is {@code hostClock}: for tests of a skewed host. */
+  Daemon(HeraldConfig config, Channels channels, PublisherListener listener, Clock hostClock) {
+    this.hostClock = hostClock;
+    this.clock = new AlignedClock(hostClock, System::nanoTime);
     this.config = new AtomicReference<>(config);
     this.channels = channels;
     this.listener = listener;
@@ -100,16 +111,23 @@ final class Daemon {
     return Optional.ofNullable(ops);
   }
 
+  /** Where the HTTP API serves, once {@link #run} has started it. */
+  Optional<java.net.InetSocketAddress> apiAddress() {
+    ApiRuntime a = api;
+    return a == null ? Optional.empty() : a.address();
+  }
+
   /** Runs until {@link #requestStop}; returns the exit code. */
   int run() throws IOException, InterruptedException {
     HeraldConfig cfg = config.get();
+    RedisTarget target = RedisTarget.of(cfg); // a config naming no Redis stops here (exit 78)
     LOG.info("starting herald {} with config {}", Version.number(), ConfigPrinter.describe(cfg));
     Ops started;
     try {
       started =
           Ops.start(
               cfg.ops(),
-              clock,
+              hostClock,
               () -> config.get().publisher().pollInterval(),
               this::workers,
               Version.number());
@@ -133,27 +151,43 @@ final class Daemon {
     if (stopRequested.getCount() == 0) {
       started.stopping();
     }
+    ApiRuntime api;
     try {
-      return publish(cfg, started);
+      // Before Redis: it answers from the spool. Until Herald has reached Redis, the spool's
+      // times are this host's.
+      api = ApiRuntime.start(cfg, clock.orElse(hostClock), started);
+    } catch (IOException e) {
+      LOG.error(
+          "cannot serve the API: {}; set api.listen and spool.dir, or api.listen: off",
+          e.getMessage());
+      started.close();
+      return ExitCodes.FAILURE;
+    }
+    this.api = api;
+    try {
+      return publish(cfg, target, started, api);
     } finally {
       started.close(); // last, so that health says "stopping" until the end
       LOG.info("stopped");
     }
   }
 
-  private int publish(HeraldConfig cfg, Ops ops) throws IOException, InterruptedException {
-    RedisTarget target = RedisTarget.of(cfg);
-    EmbeddedRedis embedded = target.embedded() ? startEmbedded(cfg, target) : null;
-    RedisBackend backend = null;
+  private int publish(HeraldConfig cfg, RedisTarget target, Ops ops, ApiRuntime api)
+      throws IOException, InterruptedException {
+    DaemonConnection redis = null;
     AutoCloseable wakeups = null;
     PublisherLoop running;
     IntakeLoop intake = null;
+    OutboxRelay relay = null;
     try {
-      backend = connect(cfg, target);
-      if (backend == null) {
+      redis = DaemonConnection.open(cfg, target, POOL_SIZE, clock, stopRequested, troubleLog);
+      if (redis == null) {
         return ExitCodes.OK; // stopped before Redis answered
       }
-      ops.connected(backend.stats(), backend::ping, this::streams);
+      RedisBackend backend = redis.backend();
+      redis.watch().start(AlignedClock.REFRESH_EVERY);
+      ops.connected(backend.stats(), backend::ping, this::streams, clock, redis.watch());
+      api.connected(backend.notifications());
       Waiter waiter = new Waiter(clock);
       wakeups =
           backend
@@ -171,22 +205,26 @@ final class Daemon {
       }
       intake = intake(backend, ops);
       intake.start();
+      relay = outboxRelay(backend, ops);
       ops.publishing();
       publishing.countDown();
       stopRequested.await();
       Duration grace = config.get().publisher().shutdownGrace();
       LOG.info(
           "stopping: finishing the batches in hand (shutdown grace {})", Durations.format(grace));
-      intake.stop(grace); // intake first: stop taking new work
+      api.stopAccepting(grace); // first: stop taking new work
+      intake.stop(grace);
+      relay.stop(grace);
       running.stop(grace);
       return ExitCodes.OK;
     } finally {
       if (intake != null && intake.isRunning()) {
         intake.stop(Duration.ZERO);
       }
+      closeQuietly("API and spool", api); // the spool's appends written before Redis goes
+      closeQuietly("outbox relay", relay);
       closeQuietly("wake-up listener", wakeups);
-      closeQuietly("Redis connections", backend);
-      closeQuietly("embedded Redis", embedded);
+      closeQuietly("Redis connections", redis);
     }
   }
 
@@ -214,18 +252,19 @@ final class Daemon {
     return new PublisherSetup(
             backend.routes(),
             new EventEncoder(channels),
-            this::publishSettings,
+            () -> DaemonSettings.publish(config.get()),
             () -> config.get().publisher().pollInterval(),
             clock,
-            listener)
+            listener,
+            backend.breakers())
         .loop(
             cfg.publisher().workers(),
             waiter,
-            processTag(),
+            ProcessNames.leaseTag(),
             new Janitor(
                 backend.routes(),
                 backend.deadLetters(),
-                this::deadLetterRetention,
+                () -> DaemonSettings.deadLetterRetention(config.get()),
                 clock,
                 listener));
   }
@@ -236,104 +275,29 @@ final class Daemon {
     IntakeCycle cycle =
         new IntakeCycle(
             stream,
-            this::intakeSettings,
+            () -> DaemonSettings.intake(config.get(), channels),
             new NotificationIds(),
             clock,
             ops.intakeListener(),
-            hostName() + "-" + ProcessHandle.current().pid());
+            ProcessNames.consumer());
     return new IntakeLoop(stream, cycle, INTAKE_BLOCK);
   }
 
-  private IntakeCycle.Settings intakeSettings() {
-    HeraldConfig cfg = config.get();
-    return new IntakeCycle.Settings(
-        cfg.intake().batchSize(),
-        cfg.intake().claimIdle(),
-        cfg.intake().idempotencyWindow(),
-        new NotificationValidator(channels.names(), cfg.intake().maxPayloadBytes()));
-  }
-
-  private DeadLetterRetention deadLetterRetention() {
-    HeraldConfig cfg = config.get();
-    return new DeadLetterRetention(
-        Optional.ofNullable(cfg.deadLetters().maxCount()),
-        Optional.ofNullable(cfg.deadLetters().maxAge()));
-  }
-
-  private PublishSettings publishSettings() {
-    return publishSettings(config.get());
-  }
-
-  /** The publish settings a configuration gives; read afresh for every cycle. */
-  static PublishSettings publishSettings(HeraldConfig cfg) {
-    BackoffPolicy backoff =
-        new BackoffPolicy(
-            cfg.backoff().initial(),
-            cfg.backoff().max(),
-            cfg.backoff().multiplier(),
-            cfg.backoff().jitter(),
-            () -> ThreadLocalRandom.current().nextDouble());
-    return new PublishSettings(
-        cfg.publisher().batchSize(),
-        cfg.publisher().lease(),
-        new RetryPlanner(backoff),
-        cfg.delivery().maxAttempts());
-  }
-
-  /** Connects, waiting with back-off while Redis does not answer; null if stopped meanwhile. */
-  private RedisBackend connect(HeraldConfig cfg, RedisTarget target) throws InterruptedException {
-    long pause = 100;
-    while (true) {
-      try {
-        RedisBackend backend =
-            RedisBackend.connect(
-                target.endpoint(), cfg.namespace(), POOL_SIZE, CliContext.retention(cfg), clock);
-        LOG.info("connected to {} (namespace '{}')", target.endpoint().redacted(), cfg.namespace());
-        return backend;
-      } catch (StoreUnavailableException e) {
-        troubleLog.warn("connect", "{}; retrying. Hint: {}", e.getMessage(), target.hint());
-      }
-      if (stopRequested.await(pause, TimeUnit.MILLISECONDS)) {
-        return null;
-      }
-      pause = Math.min(pause * 2, 5000);
-    }
-  }
-
-  private EmbeddedRedis startEmbedded(HeraldConfig cfg, RedisTarget target) throws IOException {
-    Path data = Path.of("data");
-    try (RedisBackend probe =
-        RedisBackend.connect(
-            target.endpoint(), cfg.namespace(), 1, CliContext.retention(cfg), clock)) {
-      LOG.warn(
-          "no redis.url configured: using the Redis already answering at {} (not starting another)",
-          EmbeddedRedis.URL);
-      return null;
-    } catch (StoreUnavailableException e) {
-      // Nothing there yet: start it.
-    }
-    EmbeddedRedis embedded = EmbeddedRedis.start(data);
-    LOG.warn(
-        "no redis.url configured: started the embedded Redis at {} with data and AOF in {}/ "
-            + "(for trials; set redis.url for production)",
-        EmbeddedRedis.URL,
-        data.toAbsolutePath());
-    return embedded;
-  }
-
-  static String processTag() {
-    String random = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
-    return hostName() + "-" + ProcessHandle.current().pid() + "-" + random;
-  }
-
-  private static String hostName() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9.-]", "");
-    } catch (IOException e) {
-      host = "host";
-    }
-    return host.length() > 24 ? host.substring(0, 24) : host;
+  /** The outbox relay (idle unless sources.postgres.enabled), with an intake of its own. */
+  private OutboxRelay outboxRelay(RedisBackend backend, Ops ops) {
+    PostgresSourceSettings pg = config.get().sources().postgres();
+    Supplier<NotificationValidator> rules =
+        () -> DaemonSettings.intake(config.get(), channels).validator();
+    Intake intake =
+        new Intake(
+            backend.notifications(),
+            rules,
+            new NotificationIds(),
+            clock,
+            pg::idempotencyWindow,
+            OutboxRelay.intakeListener(ops.intakeListener()));
+    return OutboxRelay.start(
+        pg, intake, rules, ops.outboxListener(), clock, ProcessNames.leaseTag());
   }
 
   private static void closeQuietly(String what, AutoCloseable c) {

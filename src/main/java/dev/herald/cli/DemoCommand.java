@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
     String levelBefore = null;
     try {
       redis.blockStream(EMAIL_STREAM);
-      redis.blockStream(SMS_STREAM);
+      redis.breakStream(SMS_STREAM);
       Path configFile = dir.resolve("herald.yaml");
       Files.writeString(configFile, config(redis.url()));
       HeraldConfig config = new ConfigLoader(Map.of()).load(configFile);
@@ -166,9 +166,13 @@ final class DemoCommand implements Callable<Integer> {
                     a.getPort()));
     out.printf("  channels  push  -> %s%n", PUSH_STREAM);
     out.printf(
-        "            email -> %s (refuses appends until %s)%n",
+        "            email -> %s (holds a string until %s: refuses appends, no attempt is"
+            + " charged)%n",
         EMAIL_STREAM, Durations.format(unblockAt));
-    out.printf("            sms   -> %s (refuses appends throughout)%n", SMS_STREAM);
+    out.printf(
+        "            sms   -> %s (fails every append with an error Herald cannot explain:"
+            + " charged)%n",
+        SMS_STREAM);
     out.println();
     out.flush();
   }
@@ -194,7 +198,7 @@ final class DemoCommand implements Callable<Integer> {
         redis.unblockStream(EMAIL_STREAM);
         unblocked = true;
         out.printf(
-            "%6ds  %s takes appends again: the email route goes out at its next retry%n",
+            "%6ds  %s takes appends again: the email route goes out within a second or two%n",
             second, EMAIL_STREAM);
       }
       int published = progress.published();

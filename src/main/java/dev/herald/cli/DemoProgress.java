@@ -31,6 +31,12 @@ final class DemoProgress implements PublisherListener {
     retrying.add(route.ref());
   }
 
+  /** Waiting, uncharged, for its stream to take appends: shown with the retrying ones. */
+  @Override
+  public void onDeferred(RouteInfo route) {
+    retrying.add(route.ref());
+  }
+
   @Override
   public void onDeadLettered(RouteInfo route, Failure failure) {
     retrying.remove(route.ref());

@@ -47,8 +47,8 @@ final class DemoSamples {
         List.of(
             "",
             "",
-            "email fails until its stream takes appends",
-            "max_attempts 3: becomes a dead letter",
+            "email waits, uncharged, until its stream takes appends",
+            "max_attempts 3: its stream fails every append, a dead letter",
             "send_at +" + Durations.format(total.dividedBy(4)),
             "same idempotency key as the first: nothing scheduled");
     List<SubmitResult> results;

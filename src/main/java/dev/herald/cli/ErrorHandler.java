@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import dev.herald.config.ConfigException;
+import dev.herald.outbox.OutboxSetupException;
 import dev.herald.store.CorruptRecordException;
 import dev.herald.store.StoreAccessDeniedException;
 import dev.herald.store.StoreUnavailableException;
@@ -10,6 +11,12 @@ import picocli.CommandLine.ParseResult;
 
 /** Turns a command's failure into one clear line on stderr and a documented exit code. */
 public final class ErrorHandler implements IExecutionExceptionHandler {
+
+  /** What to check when Redis refuses Herald: an authentication or ACL problem, not an outage. */
+  static final String ACCESS_HINT =
+      "check the user and password in redis.url (or HERALD_REDIS_PASSWORD), and that its ACL lets"
+          + " it run Herald's commands (SCRIPT LOAD, EVALSHA, TIME, PING, stream and pub/sub"
+          + " commands on Herald's keys and streams); retrying will not help";
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
@@ -26,11 +33,12 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
       err.println("herald: " + e.getMessage());
       return ExitCodes.CONFIG;
     }
+    if (e instanceof OutboxSetupException) {
+      err.println("herald: " + e.getMessage());
+      return ExitCodes.CONFIG;
+    }
     if (e instanceof StoreAccessDeniedException) {
-      err.println(
-          "herald: "
-              + e.getMessage()
-              + "\n  hint: check the credentials in redis.url or HERALD_REDIS_PASSWORD");
+      err.println("herald: " + e.getMessage() + "\n  hint: " + ACCESS_HINT);
       return ExitCodes.CONFIG;
     }
     if (e instanceof StoreUnavailableException) {

@@ -13,10 +13,17 @@ public final class ExitCodes {
   /** Some items succeeded, others did not; the output says which. */
   public static final int PARTIAL = 3;
 
+  /**
+   * A write was sent and Redis never replied, even to the repeats: it may have been done, or not.
+   * Unlike {@link #UNAVAILABLE}, running the same command again is not always safe; the message
+   * says how to check (for {@code submit}: {@code herald routes show <id>}).
+   */
+  public static final int OUTCOME_UNKNOWN = 4;
+
   /** The input (a notification, a file) was invalid. */
   public static final int BAD_INPUT = 65;
 
-  /** Redis could not be reached. */
+  /** Redis could not be reached: nothing was done, so running the command again is safe. */
   public static final int UNAVAILABLE = 69;
 
   /** The configuration is invalid, or Redis refused our credentials. */

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       RoutesCommand.class,
       CancelCommand.class,
       IntakeCommand.class,
+      OutboxCommand.class,
       DeadLettersCommand.class,
       StatsCommand.class,
       DemoCommand.class,

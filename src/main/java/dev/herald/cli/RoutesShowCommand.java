@@ -1,9 +1,6 @@
 package dev.herald.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.api.NotificationView;
 import dev.herald.config.Durations;
 import dev.herald.domain.Failure;
 import dev.herald.domain.Notification;
@@ -113,7 +110,7 @@ final class RoutesShowCommand implements Callable<Integer> {
       int defaultMax = ctx.config().delivery().maxAttempts();
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(toJson(record, defaultMax));
+        out.println(NotificationView.pretty(record, defaultMax));
       } else {
         print(out, record, defaultMax);
       }
@@ -170,50 +167,6 @@ final class RoutesShowCommand implements Callable<Integer> {
                     + f.message(),
                 TextTable.DEFAULT_WIDTH));
       }
-    }
-  }
-
-  static String toJson(NotificationRecord record, int defaultMax) {
-    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    Notification n = record.notification();
-    ObjectNode root = mapper.createObjectNode();
-    root.put("notification_id", n.id());
-    root.put("type", n.type());
-    root.put("producer", n.producer());
-    root.put("idempotency_key", n.idempotencyKey());
-    root.put("request_id", n.requestId());
-    root.put("trace_id", n.traceId());
-    root.put("accepted_at", iso(n.acceptedAt()));
-    root.put("send_at", iso(n.sendAt()));
-    root.put("max_attempts", n.maxAttemptsOr(defaultMax));
-    root.put("expires_at", iso(n.expiresAt()));
-    ArrayNode routes = root.putArray("routes");
-    for (RouteRecord r : record.routes()) {
-      ObjectNode o = routes.addObject();
-      o.put("route_id", r.routeId().toString());
-      o.put("status", r.state().displayName());
-      o.put("attempts", r.attempts());
-      o.put("max_attempts", n.maxAttemptsOr(defaultMax));
-      o.put("next_attempt_at", iso(r.nextAttemptAt()));
-      o.put("lease_until", iso(r.leaseUntil()));
-      Failure f = r.lastFailure();
-      if (f == null) {
-        o.putNull("last_failure");
-      } else {
-        o.putObject("last_failure")
-            .put("classification", f.kind().wireName())
-            .put("message", f.message())
-            .put("at", iso(f.at()))
-            .put("attempt", f.attempt());
-      }
-      o.put("published_at", iso(r.publishedAt()));
-      o.put("stream_entry_id", r.entryId());
-      o.put("dead_at", iso(r.deadAt()));
-    }
-    try {
-      return mapper.writeValueAsString(root);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -11,7 +11,8 @@ import picocli.CommandLine.Mixin;
     name = "run",
     description = {
       "Run the publisher until SIGTERM or SIGINT.",
-      "Without redis.url it starts an embedded Redis on 127.0.0.1:6399 (data in ./data).",
+      "Without a config file (or with redis.embedded: true) it starts an embedded Redis on",
+      "127.0.0.1:6399 (data in ./data); a config file must name its Redis (redis.url).",
     },
     footer = {
       "",
@@ -22,10 +23,14 @@ import picocli.CommandLine.Mixin;
       "",
       "On SIGTERM it stops claiming, finishes the batches in hand and exits 0 within",
       "publisher.shutdown-grace. While Redis does not answer it waits and retries.",
+      "It keeps time by Redis's clock (TIME), shared by every host, and warns when this",
+      "host's clock is more than 1s off.",
       "On SIGHUP it reads the config file again: publisher, backoff, delivery.max-attempts",
       "and logging.level apply at once; other keys need a restart (it logs which).",
+      "With sources.postgres.enabled it also relays the PostgreSQL outbox table.",
       "Metrics, health and readiness: http://<ops.listen>/metrics, /healthz, /readyz.",
-      "Exit codes: 0 stopped cleanly, 78 bad config or Redis refused the credentials.",
+      "Exit codes: 0 stopped cleanly, 78 bad config, Redis refused the credentials or the",
+      "ACL, or Redis may evict any key (maxmemory-policy allkeys-*).",
     })
 final class RunCommand implements Callable<Integer> {
 

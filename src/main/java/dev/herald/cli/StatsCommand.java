@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.store.BreakerBoard.StreamBreaker;
 import dev.herald.store.IntakeSnapshot;
 import dev.herald.store.RouteFigures;
 import dev.herald.store.StoreSnapshot;
@@ -20,8 +21,9 @@ import picocli.CommandLine.Spec;
     name = "stats",
     description = {
       "Show what the store holds now: routes by status, schedule depth, routes due now and the",
-      "lag of the oldest, dead letters by classification, gateway stream lengths, the intake",
-      "(intents waiting, unacknowledged per consumer, rejected), and totals.",
+      "lag of the oldest, dead letters by classification, gateway stream lengths, the stream",
+      "breakers open in running Herald processes, the intake (intents waiting, unacknowledged",
+      "per consumer, rejected), Redis's eviction policy and this host's clock offset, and totals.",
     },
     footer = {
       "",
@@ -32,7 +34,8 @@ import picocli.CommandLine.Spec;
       "",
       "pending and failed include the routes a worker holds at the moment. The figures by",
       "type and classification are kept by the scripts as routes change (no scan); the",
-      "dead-letter total is the size of the dead-letter index.",
+      "dead-letter total is the size of the dead-letter index. A breaker shows while its",
+      "process keeps reporting it (every few seconds); one not reported for 30s is left out.",
       "Exit codes: 0 ok, 69 Redis unavailable, 78 bad config.",
     })
 final class StatsCommand implements Callable<Integer> {
@@ -58,11 +61,17 @@ final class StatsCommand implements Callable<Integer> {
       StoreSnapshot snapshot = ctx.backend().stats().snapshot(now, streams);
       RouteFigures figures = ctx.backend().stats().routeFigures();
       IntakeSnapshot intake = ctx.intents().snapshot();
+      StatsRedisSection redis =
+          new StatsRedisSection(ctx.backend().serverInfo().evictionPolicy(), ctx.clockOffset());
+      List<StreamBreaker> breakers = ctx.backend().breakers().read(now);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(DeadLetterJson.pretty(toJson(now, snapshot, figures, intake)));
+        ObjectNode root = toJson(now, snapshot, figures, intake);
+        StatsBreakers.json(root, breakers);
+        redis.toJson(root.putObject("redis"));
+        out.println(DeadLetterJson.pretty(root));
       } else {
-        print(out, ctx.config().namespace(), now, snapshot, figures, intake);
+        print(out, ctx.config().namespace(), now, snapshot, figures, intake, breakers, redis);
       }
       out.flush();
     }
@@ -75,7 +84,9 @@ final class StatsCommand implements Callable<Integer> {
       Instant now,
       StoreSnapshot s,
       RouteFigures f,
-      IntakeSnapshot intake) {
+      IntakeSnapshot intake,
+      List<StreamBreaker> breakers,
+      StatsRedisSection redis) {
     out.printf("herald stats at %s, namespace '%s'%n%n", Times.table(now), namespace);
     out.println("routes now");
     line(out, "pending", f.total("pending"), "waiting for a first attempt");
@@ -102,7 +113,11 @@ final class StatsCommand implements Callable<Integer> {
     out.println("streams");
     s.streamLengths().forEach((name, n) -> line(out, name, n, n < 0 ? "not a stream" : "entries"));
     out.println();
+    StatsBreakers.print(out, now, breakers);
+    out.println();
     printIntake(out, intake);
+    out.println();
+    redis.print(out);
     out.println();
     out.println("totals since the store was created");
     s.counters().entrySet().stream()

@@ -35,7 +35,9 @@ import picocli.CommandLine.Spec;
       "  herald submit --json batch.ndjson",
       "",
       "Exit codes: 0 all accepted (or duplicates), 3 some rejected, 65 all rejected,",
-      "69 Redis unavailable, 78 bad config.",
+      "4 outcome unknown (sent, no reply from Redis: check each id it names with",
+      "`herald routes show <id>` before submitting again), 69 Redis unavailable (nothing",
+      "written: submitting again is safe), 78 bad config.",
     })
 final class SubmitCommand implements Callable<Integer> {
 
@@ -78,6 +80,21 @@ final class SubmitCommand implements Callable<Integer> {
                     + r.notificationId()
                     + "; nothing new was scheduled");
           }
+          case UNKNOWN -> {
+            for (FieldError e : r.errors()) {
+              err.println(
+                  "herald: notification["
+                      + r.index()
+                      + "] outcome unknown: sent as "
+                      + r.notificationId()
+                      + ", and Redis did not reply ("
+                      + e.reason()
+                      + "); check with `herald routes show "
+                      + r.notificationId()
+                      + "` before submitting it again (with an idempotency_key, submitting"
+                      + " again is safe)");
+            }
+          }
           case REJECTED, UNAVAILABLE -> {
             for (FieldError e : r.errors()) {
               err.println(
@@ -98,6 +115,9 @@ final class SubmitCommand implements Callable<Integer> {
   static int exitCode(List<SubmitResult> results) {
     long rejected = results.stream().filter(SubmitResult::isRejected).count();
     boolean unavailable = results.stream().anyMatch(r -> r.outcome() == Outcome.UNAVAILABLE);
+    if (results.stream().anyMatch(r -> r.outcome() == Outcome.UNKNOWN)) {
+      return ExitCodes.OUTCOME_UNKNOWN; // first: submitting all again could store some twice
+    }
     if (unavailable) {
       return ExitCodes.UNAVAILABLE;
     }

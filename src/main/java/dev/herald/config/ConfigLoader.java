@@ -51,7 +51,8 @@ public final class ConfigLoader {
 
   /**
    * Loads {@code file}, or, when it is null, {@code config/herald.yaml} if present, else the
-   * defaults.
+   * defaults on the embedded Redis (the quick start; a config file runs on the embedded Redis only
+   * when it says {@code redis.embedded: true}).
    *
    * @throws ConfigException listing every problem
    */
@@ -63,7 +64,7 @@ public final class ConfigLoader {
     HeraldConfig config;
     List<String> problems = new ArrayList<>();
     if (path == null) {
-      config = HeraldConfig.defaults();
+      config = HeraldConfig.defaults().withEmbeddedRedis();
     } else {
       String text;
       try {
@@ -105,6 +106,7 @@ public final class ConfigLoader {
       if (config == null) {
         config = HeraldConfig.defaults();
       }
+      problems.list.addAll(DuplicateKeys.in(MAPPER.getFactory(), yaml));
     } catch (JsonProcessingException e) {
       problems.add(
           pathOf(e)

@@ -45,6 +45,14 @@ public final class ConfigPrinter {
 
   private static ObjectNode redactedTree(HeraldConfig config) {
     ObjectNode tree = MAPPER.valueToTree(config);
+    ObjectNode postgres = (ObjectNode) tree.get("sources").get("postgres");
+    PostgresSourceSettings pg = config.sources().postgres();
+    if (pg.password() != null) {
+      postgres.put("password", "***");
+    }
+    if (pg.url() != null) {
+      postgres.put("url", PostgresSourceSettings.redactedUrl(pg.url()));
+    }
     ObjectNode redis = (ObjectNode) tree.get("redis");
     String url = config.redis().url();
     if (url == null) {
@@ -55,6 +63,10 @@ public final class ConfigPrinter {
       } catch (IllegalArgumentException e) {
         redis.put("url", ConfigValidator.redactedUrl(url));
       }
+    }
+    ObjectNode tls = (ObjectNode) tree.get("api").get("tls");
+    if (config.api().tls().keystorePassword() != null) {
+      tls.put("keystore-password", "***");
     }
     return tree;
   }

@@ -14,6 +14,7 @@ import java.util.Map;
  *
  * @param channelSettings the {@code channels} section: channel name to its stream; when absent,
  *     {@code push} to the gateway stream
+ * @param sources where notifications come from besides the API and the intents stream
  */
 public record HeraldConfig(
     RedisSettings redis,
@@ -27,7 +28,10 @@ public record HeraldConfig(
     DeadLetterSettings deadLetters,
     @JsonProperty("channels") Map<String, ChannelSettings> channelSettings,
     OpsSettings ops,
-    LoggingSettings logging) {
+    LoggingSettings logging,
+    ApiSettings api,
+    SpoolSettings spool,
+    SourcesSettings sources) {
 
   /** The channel that exists unless {@code channels} leaves it out: to the gateway stream. */
   public static final String PUSH = "push";
@@ -54,11 +58,15 @@ public record HeraldConfig(
     channelSettings = java.util.Collections.unmodifiableMap(channels);
     ops = ops == null ? OpsSettings.defaults() : ops;
     logging = logging == null ? LoggingSettings.defaults() : logging;
+    api = api == null ? ApiSettings.defaults() : api;
+    spool = spool == null ? SpoolSettings.defaults() : spool;
+    sources = sources == null ? SourcesSettings.defaults() : sources;
   }
 
   /** Every key at its default. */
   public static HeraldConfig defaults() {
-    return new HeraldConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new HeraldConfig(
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -71,9 +79,22 @@ public record HeraldConfig(
     return new Channels(list);
   }
 
+  /**
+   * This config on the Redis at {@code url} ({@code HERALD_REDIS_URL}): it replaces {@code
+   * redis.url} and any {@code redis.embedded}.
+   */
   public HeraldConfig withRedisUrl(String url) {
+    return withRedis(new RedisSettings(url, redis.timeout(), null));
+  }
+
+  /** This config on the embedded Redis: what running without any config file means. */
+  public HeraldConfig withEmbeddedRedis() {
+    return withRedis(new RedisSettings(null, redis.timeout(), true));
+  }
+
+  private HeraldConfig withRedis(RedisSettings redis) {
     return new HeraldConfig(
-        new RedisSettings(url, redis.timeout()),
+        redis,
         namespace,
         gateway,
         publisher,
@@ -84,6 +105,9 @@ public record HeraldConfig(
         deadLetters,
         channelSettings,
         ops,
-        logging);
+        logging,
+        api,
+        spool,
+        sources);
   }
 }

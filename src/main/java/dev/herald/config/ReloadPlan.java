@@ -26,6 +26,7 @@ public record ReloadPlan(HeraldConfig effective, List<Change> applied, List<Chan
       List.of(
           "publisher.workers",
           "publisher.batch-size",
+          "publisher.batch-bytes",
           "publisher.poll-interval",
           "publisher.lease",
           "publisher.shutdown-grace",
@@ -71,7 +72,10 @@ public record ReloadPlan(HeraldConfig effective, List<Change> applied, List<Chan
             loaded.deadLetters(),
             running.channelSettings(),
             running.ops(),
-            new LoggingSettings(loaded.logging().level(), running.logging().format()));
+            new LoggingSettings(loaded.logging().level(), running.logging().format()),
+            running.api(),
+            running.spool(),
+            running.sources());
     Map<String, String> rawFrom = ConfigPrinter.rawKeys(running);
     Map<String, String> rawTo = ConfigPrinter.rawKeys(loaded);
     Map<String, String> from = ConfigPrinter.keys(running);

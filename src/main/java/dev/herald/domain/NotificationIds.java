@@ -43,6 +43,29 @@ public final class NotificationIds {
     return new String(out);
   }
 
+  /**
+   * True when the text is a notification id, read without regard to case: 26 characters of
+   * Crockford base32 (ASCII digits and letters but I, L, O and U), the first 0 to 7, as a ULID's
+   * 128 bits leave it. Such an id can only ever name a notification's own keys.
+   */
+  public static boolean isId(String text) {
+    if (text == null || text.length() != 26 || text.charAt(0) > '7') {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c > 127 || new String(ALPHABET).indexOf(Character.toUpperCase(c)) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** An id as Herald makes and stores it, in upper case; {@code id} must pass {@link #isId}. */
+  public static String canonical(String id) {
+    return id.toUpperCase(java.util.Locale.ROOT);
+  }
+
   /** True when the text has the shape of an id this class makes. */
   public static boolean looksLikeId(String text) {
     if (text == null || text.length() != 26) {

@@ -87,7 +87,19 @@ public final class NotificationValidator {
   public List<FieldError> validate(CancelRequest request) {
     List<FieldError> errors = new ArrayList<>();
     if (request.notificationId() != null) {
-      checkId(errors, "cancel", request.notificationId());
+      String id = request.notificationId();
+      checkId(errors, "cancel", id);
+      if (errors.isEmpty() && !NotificationIds.isId(id)) {
+        // Ids become parts of keys: only a real notification id may, so that no cancel can reach
+        // another key (another deployment's schedule, say, whose namespace ends in ":r").
+        errors.add(
+            new FieldError(
+                "cancel",
+                "is not a notification id: 26 characters of Crockford base32 (digits and letters"
+                    + " but I, L, O, U), as herald submit prints them (was '"
+                    + printable(id)
+                    + "')"));
+      }
     } else {
       requiredId(errors, "cancel_idempotency_key", request.idempotencyKey());
       requiredId(errors, "producer", request.producer());

@@ -10,6 +10,7 @@ import dev.herald.intake.SubmitResult.Outcome;
 import dev.herald.store.AcceptResult;
 import dev.herald.store.CancelResult;
 import dev.herald.store.NotificationStore;
+import dev.herald.store.StoreOutcomeUnknownException;
 import dev.herald.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,13 +35,19 @@ public final class Intake {
   /** Routes per accept call: enough to amortise the round trip, few enough not to stall Redis. */
   static final int ROUTES_PER_CALL = 5_000;
 
-  private final NotificationStore store;
-  private final Supplier<NotificationValidator> validator;
-  private final NotificationIds ids;
-  private final Clock clock;
-  private final Supplier<Duration> idempotencyWindow;
-  private final IntakeListener listener;
+  final NotificationStore store;
+  final Supplier<NotificationValidator> validator;
+  final NotificationIds ids;
+  final Clock clock;
+  final Supplier<Duration> idempotencyWindow;
+  final IntakeListener listener;
   private final NotificationJson json = new NotificationJson();
+
+  /** Null unless {@link #withSpool}: then notifications the store does not take go there. */
+  final IntakeSpool spool;
+
+  /** The store calls of a spooling intake, each waited on for at most its budget. */
+  final BudgetedStore budgeted;
 
   public Intake(
       NotificationStore store,
@@ -58,31 +65,110 @@ public final class Intake {
       Clock clock,
       Supplier<Duration> idempotencyWindow,
       IntakeListener listener) {
+    this(store, validator, ids, clock, idempotencyWindow, listener, null, null);
+  }
+
+  private Intake(
+      NotificationStore store,
+      Supplier<NotificationValidator> validator,
+      NotificationIds ids,
+      Clock clock,
+      Supplier<Duration> idempotencyWindow,
+      IntakeListener listener,
+      IntakeSpool spool,
+      BudgetedStore budgeted) {
     this.store = store;
     this.validator = validator;
     this.ids = ids;
     this.clock = clock;
     this.idempotencyWindow = idempotencyWindow;
     this.listener = listener;
+    this.spool = spool;
+    this.budgeted = budgeted;
+  }
+
+  /**
+   * This intake with a spool (opt-in): a batch the store does not take within {@code storeBudget}
+   * (Redis down, slow, or its reply lost) is appended to the spool under the ids it was sent with,
+   * and comes back {@link Outcome#SPOOLED}; the spool replays it later, and a notification the
+   * store did take meanwhile (a late reply) is recognised by its id and stored once. While the
+   * spool holds notifications, new ones join it behind them, so that none overtakes an earlier one.
+   * Only when the spool refuses too (full, or its disk failed) is the outcome {@link
+   * Outcome#UNAVAILABLE} or {@link Outcome#UNKNOWN}.
+   */
+  public Intake withSpool(IntakeSpool spool, Duration storeBudget) {
+    return new Intake(
+        store,
+        validator,
+        ids,
+        clock,
+        idempotencyWindow,
+        listener,
+        spool,
+        new BudgetedStore(store, storeBudget));
   }
 
   /**
    * Validates and accepts; results are in input order. Invalid requests are rejected without
-   * writing; the valid ones are still accepted. When Redis cannot be reached, the notifications not
-   * yet stored come back as {@link Outcome#UNAVAILABLE}: nothing of them was written.
+   * writing; the valid ones are still accepted. Each notification's id is fixed before it is sent.
+   * When Redis cannot be reached, the notifications not yet stored come back as {@link
+   * Outcome#UNAVAILABLE}: nothing of them was written. When a batch was sent and no reply came, it
+   * is sent again with the same ids (which the store recognises as the same notifications) up to
+   * {@value LostReplyRepeats#REPEATS_AFTER_LOST_REPLY} times; if no reply comes then either, its
+   * notifications come back as {@link Outcome#UNKNOWN}, with their ids, and the later batches as
+   * unavailable.
    */
   public List<SubmitResult> submit(List<NotificationRequest> requests) {
     List<ParsedNotification> parsed = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
       parsed.add(new ParsedNotification(i, requests.get(i), List.of()));
     }
-    return new Submission(parsed.size()).run(parsed);
+    return new Submission(this, parsed.size()).run(parsed);
   }
 
   /** Parses JSON (an object, an array, or one object per line), then as {@link #submit}. */
   public List<SubmitResult> submitJson(byte[] input) {
-    List<ParsedNotification> parsed = json.parse(input);
-    return new Submission(parsed.size()).run(parsed);
+    return submitParsed(json.parse(input));
+  }
+
+  /**
+   * As {@link #submit}, for notifications parsed already ({@link NotificationJson}); those that did
+   * not parse are rejected with their errors. Their indexes must be 0..n-1.
+   */
+  public List<SubmitResult> submitParsed(List<ParsedNotification> parsed) {
+    return new Submission(this, parsed.size()).run(parsed);
+  }
+
+  /**
+   * Accepts notifications whose ids and records are fixed already (a spool replaying them),
+   * repeating a call whose reply was lost; a notification stored already under its id is reported
+   * {@link AcceptResult.Status#ALREADY_STORED}, so replaying one twice stores it once.
+   *
+   * @throws StoreOutcomeUnknownException no reply, even to the repeats: replay them again later
+   * @throws StoreUnavailableException nothing was sent
+   */
+  public List<AcceptResult> replay(List<Notification> notifications) {
+    List<AcceptResult> results =
+        LostReplyRepeats.run(
+            () -> store.accept(notifications, clock.instant(), idempotencyWindow.get()));
+    int stored = 0;
+    int routes = 0;
+    int duplicates = 0;
+    for (int i = 0; i < results.size(); i++) {
+      if (results.get(i).status() == AcceptResult.Status.CREATED) {
+        stored++;
+        routes += notifications.get(i).routeCount();
+      } else if (results.get(i).status() == AcceptResult.Status.DUPLICATE) {
+        duplicates++;
+      }
+    }
+    if (stored > 0) {
+      listener.onAccepted(stored, routes);
+    }
+    if (duplicates > 0) {
+      listener.onDuplicate(duplicates);
+    }
+    return results;
   }
 
   /**
@@ -91,101 +177,23 @@ public final class Intake {
    * outside the window).
    *
    * @throws IllegalArgumentException naming each invalid field of the request
+   * @throws StoreOutcomeUnknownException when no reply came, even to the repeats: it may have been
+   *     cancelled; cancelling again is harmless
    */
   public Optional<CancelResult> cancel(CancelRequest request) {
     List<FieldError> errors = validator.get().validate(request);
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(IntentParser.reason(errors));
     }
-    Optional<CancelResult> result = store.cancel(request, clock.instant(), idempotencyWindow.get());
+    CancelRequest canonical =
+        request.notificationId() == null
+            ? request
+            : CancelRequest.byId(NotificationIds.canonical(request.notificationId()));
+    Instant now = clock.instant();
+    // Cancelling twice is harmless, so a cancel whose reply was lost is simply sent again.
+    Optional<CancelResult> result =
+        LostReplyRepeats.run(() -> store.cancel(canonical, now, idempotencyWindow.get()));
     result.ifPresent(r -> listener.onCancelled(r.notificationId(), r.cancelled()));
     return result;
-  }
-
-  /** The state of one submit call. */
-  private final class Submission {
-    private final SubmitResult[] results;
-    private final List<Notification> batch = new ArrayList<>();
-    private final List<Integer> batchIndexes = new ArrayList<>();
-    private int batchRoutes;
-    private String unavailable;
-    private Instant now;
-
-    Submission(int size) {
-      this.results = new SubmitResult[size];
-    }
-
-    List<SubmitResult> run(List<ParsedNotification> parsed) {
-      now = clock.instant();
-      NotificationValidator rules = validator.get();
-      for (ParsedNotification p : parsed) {
-        List<FieldError> errors = p.request() == null ? p.errors() : rules.validate(p.request());
-        if (!errors.isEmpty()) {
-          results[p.index()] = new SubmitResult(p.index(), Outcome.REJECTED, null, errors);
-          listener.onRejected("api", errors.get(0).field());
-          continue;
-        }
-        Notification n = p.request().toNotification(ids.next(now), now);
-        if (batchRoutes > 0 && batchRoutes + n.routeCount() > ROUTES_PER_CALL) {
-          flush();
-        }
-        batch.add(n);
-        batchIndexes.add(p.index());
-        batchRoutes += n.routeCount();
-      }
-      flush();
-      return List.of(results);
-    }
-
-    private void flush() {
-      if (batch.isEmpty()) {
-        return;
-      }
-      List<AcceptResult> accepted = null;
-      if (unavailable == null) {
-        try {
-          accepted = store.accept(batch, now, idempotencyWindow.get());
-        } catch (StoreUnavailableException e) {
-          unavailable = e.getMessage();
-        }
-      }
-      int stored = 0;
-      int routes = 0;
-      int duplicates = 0;
-      for (int i = 0; i < batch.size(); i++) {
-        int index = batchIndexes.get(i);
-        if (accepted == null) {
-          results[index] =
-              new SubmitResult(
-                  index,
-                  Outcome.UNAVAILABLE,
-                  null,
-                  List.of(new FieldError("(redis)", unavailable)));
-        } else {
-          AcceptResult a = accepted.get(i);
-          if (a.created()) {
-            stored++;
-            routes += batch.get(i).routeCount();
-          } else {
-            duplicates++;
-          }
-          results[index] =
-              new SubmitResult(
-                  index,
-                  a.created() ? Outcome.ACCEPTED : Outcome.DUPLICATE,
-                  a.notificationId(),
-                  List.of());
-        }
-      }
-      if (stored > 0) {
-        listener.onAccepted(stored, routes);
-      }
-      if (duplicates > 0) {
-        listener.onDuplicate(duplicates);
-      }
-      batch.clear();
-      batchIndexes.clear();
-      batchRoutes = 0;
-    }
   }
 }

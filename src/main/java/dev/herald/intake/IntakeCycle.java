@@ -10,6 +10,7 @@ import dev.herald.store.IntentResult;
 import dev.herald.store.IntentStream;
 import dev.herald.store.IntentStream.ClaimedIntents;
 import dev.herald.store.StoreAccessDeniedException;
+import dev.herald.store.StoreException;
 import dev.herald.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +40,14 @@ public final class IntakeCycle {
   private final RateLimitedLog rejectLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   private Instant nextClaimPass = Instant.MIN;
   private String claimCursor;
+
+  /**
+   * Whether entries may be pending with this consumer that {@link IntentStream#read} will never
+   * hand out again: at start (a consumer name can outlive a restart), and after any failed round (a
+   * settle that failed or whose reply was lost, a read whose reply was lost). They are read again
+   * first, rather than left for a take-over after {@code intake.claim-idle}.
+   */
+  private boolean ownPendingFirst = true;
 
   /**
    * What a cycle reads its limits from; may change between cycles (reload).
@@ -81,7 +90,26 @@ public final class IntakeCycle {
    * it found none to take over and none are waiting.
    */
   public int runOnce(Duration block) {
+    try {
+      return round(block);
+    } catch (RuntimeException e) {
+      ownPendingFirst = true;
+      throw e;
+    }
+  }
+
+  private int round(Duration block) {
     Settings s = settings.get();
+    if (ownPendingFirst) {
+      List<Intent> own = stream.readPending(consumer, s.batchSize());
+      if (!own.isEmpty()) {
+        LOG.info(
+            "settling {} intent(s) still pending with this consumer (a failed round left them)",
+            own.size());
+        return settle(own, s);
+      }
+      ownPendingFirst = false;
+    }
     int settled = 0;
     Instant now = clock.instant();
     if (claimCursor != null || !now.isBefore(nextClaimPass)) {
@@ -178,12 +206,14 @@ public final class IntakeCycle {
     List<IntentResult> results;
     try {
       results = stream.settle(decisions, now, s.idempotencyWindow());
-    } catch (StoreUnavailableException | StoreAccessDeniedException e) {
-      throw e; // the server's trouble: the loop backs off and the batch is read again
+    } catch (StoreException | StoreUnavailableException | StoreAccessDeniedException e) {
+      // Redis's trouble or its answer, not one intent's (the store rejects an intent it cannot
+      // take by itself): the loop backs off and the batch is read again, from the pending entries.
+      throw e;
     } catch (RuntimeException e) {
-      // One intent the validator let through but the store cannot take would otherwise fail its
-      // batch at every retry, forever. Settling again is safe: an entry settled already is no
-      // longer pending and is left alone.
+      // Raised while an intent was encoded, before anything was sent: one intent the validator let
+      // through but the store cannot encode would otherwise fail its batch at every retry,
+      // forever. Settling again is safe: an entry settled already is left alone.
       isolate(chunk, now, s, e);
       return;
     }
@@ -210,11 +240,16 @@ public final class IntakeCycle {
         }
         case REJECTED -> {
           String field = chunk.get(i).rejectedField();
+          if (field == null) {
+            field = d instanceof IntentDecision.Cancel ? "cancel" : "(intent)";
+          }
           String reason =
-              d instanceof IntentDecision.Reject j
-                  ? j.reason()
-                  : ((IntentDecision.Cancel) d).reasonIfUnknown();
-          listener.onRejected("stream", field != null ? field : "cancel");
+              r.reason() != null
+                  ? r.reason()
+                  : d instanceof IntentDecision.Reject j
+                      ? j.reason()
+                      : ((IntentDecision.Cancel) d).reasonIfUnknown();
+          listener.onRejected("stream", field);
           rejectLog.warn(
               "rejected",
               "intent {} rejected ({}); copied to the rejected stream, see `herald intake rejected`",

@@ -3,6 +3,7 @@ package dev.herald.intake;
 import dev.herald.publish.RateLimitedLog;
 import dev.herald.store.IntentStream;
 import dev.herald.store.StoreAccessDeniedException;
+import dev.herald.store.StoreOutcomeUnknownException;
 import dev.herald.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -98,9 +99,13 @@ public final class IntakeLoop {
         failures++;
         troubleLog.warn(
             RateLimitedLog.troubleKey("store", e),
-            "intake: {}; backing off (failure {} in a row)",
+            "intake: {}; backing off (failure {} in a row){}",
             e.getMessage(),
-            failures);
+            failures,
+            e instanceof StoreOutcomeUnknownException
+                ? "; intents it did not settle stay pending with this consumer and are read again"
+                    + " first, those it settled are left alone"
+                : "");
         pause(backoff(failures));
       } catch (StoreAccessDeniedException e) {
         failures++;

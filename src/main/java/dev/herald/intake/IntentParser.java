@@ -119,6 +119,10 @@ final class IntentParser {
     if (!errors.isEmpty()) {
       return reject(entryId, errors);
     }
+    if (byId) {
+      id = NotificationIds.canonical(id); // ids are read without regard to case
+      request = CancelRequest.byId(id);
+    }
     String unknown =
         byId
             ? "cancel: no notification " + id + " (never accepted, or past its retention)"

@@ -7,8 +7,10 @@ import java.util.List;
  * What became of one submitted notification.
  *
  * @param index its position in the submission (0-based)
- * @param notificationId the id, when accepted or a duplicate; else null
- * @param errors why it was rejected, or the Redis error when unavailable; empty otherwise
+ * @param notificationId the id, when accepted or a duplicate, and the id it was sent with when its
+ *     outcome is unknown or it was spooled; else null
+ * @param errors why it was rejected, or the Redis error when unavailable or unknown; empty
+ *     otherwise
  */
 public record SubmitResult(
     int index, Outcome outcome, String notificationId, List<FieldError> errors) {
@@ -25,7 +27,20 @@ public record SubmitResult(
     /** Invalid; nothing was written. */
     REJECTED,
     /** Redis could not be reached; nothing of it was written, so submitting it again is safe. */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /**
+     * It was sent, under {@code notificationId}, and no reply came, even to the repeats: Redis may
+     * have stored it (a server that stalls still runs what it read), or not. Look it up by that id
+     * ({@code herald routes show <id>}) before submitting it again; a notification with an
+     * idempotency key may be submitted again at once, as that finds the first if it was stored.
+     */
+    UNKNOWN,
+    /**
+     * The store did not take it within the budget, so it was appended to the intake's spool (only
+     * with {@link Intake#withSpool}), under {@code notificationId}: the spool replays it into the
+     * store, under that id, exactly once. Durable as {@code spool.fsync} says.
+     */
+    SPOOLED
   }
 
   public boolean isRejected() {

@@ -75,6 +75,16 @@ public final class FanOutListener implements PublisherListener {
   }
 
   @Override
+  public void onBreakerOpened(String stream, String reason) {
+    listeners.forEach(l -> l.onBreakerOpened(stream, reason));
+  }
+
+  @Override
+  public void onBreakerClosed(String stream, Duration openFor) {
+    listeners.forEach(l -> l.onBreakerClosed(stream, openFor));
+  }
+
+  @Override
   public void onSinkUnavailable(String error) {
     listeners.forEach(l -> l.onSinkUnavailable(error));
   }

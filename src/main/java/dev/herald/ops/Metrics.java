@@ -42,6 +42,11 @@ public final class Metrics implements PublisherListener {
   private final Counter expired =
       routeCounter("expired", "Routes that expired before they could be published");
   private final Counter cancelled = routeCounter("cancelled", "Routes cancelled unpublished");
+  private final Counter deferred =
+      routeCounter(
+          "deferred",
+          "Routes not appended and not charged an attempt (their stream refused appends, or its"
+              + " breaker was open); they wait to be tried again");
 
   private final Counter attempts =
       Counter.builder()
@@ -158,7 +163,7 @@ public final class Metrics implements PublisherListener {
   private String[] labels(RouteInfo route) {
     String[] labels = {route.channel(), types.of(route.type())};
     if (initialised.add(labels[0] + "\u0000" + labels[1])) {
-      for (Counter c : List.of(published, retried, deadLettered, expired, cancelled)) {
+      for (Counter c : List.of(published, retried, deadLettered, expired, cancelled, deferred)) {
         c.initLabelValues(labels);
       }
     }
@@ -209,6 +214,11 @@ public final class Metrics implements PublisherListener {
   @Override
   public void onExpired(RouteInfo route) {
     expired.labelValues(labels(route)).inc();
+  }
+
+  @Override
+  public void onDeferred(RouteInfo route) {
+    deferred.labelValues(labels(route)).inc();
   }
 
   @Override

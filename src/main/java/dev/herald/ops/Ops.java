@@ -1,8 +1,12 @@
 package dev.herald.ops;
 
+import dev.herald.api.ApiListener;
 import dev.herald.config.OpsSettings;
 import dev.herald.intake.IntakeListener;
+import dev.herald.outbox.OutboxListener;
 import dev.herald.publish.PublisherListener;
+import dev.herald.spool.SpoolFigures;
+import dev.herald.spool.SpoolListener;
 import dev.herald.store.StatsStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,9 +25,11 @@ import java.util.function.Supplier;
 public final class Ops implements AutoCloseable {
 
   private final OpsSettings settings;
-  private final Clock clock;
   private final Metrics metrics;
+  private final BreakerMetrics breakerMetrics;
   private final IntakeMetrics intakeMetrics;
+  private final SpoolMetrics spoolMetrics;
+  private final OutboxMetrics outboxMetrics;
   private final Health health;
   private final Readiness readiness;
   private final PublisherListener publisherListener;
@@ -37,17 +43,20 @@ public final class Ops implements AutoCloseable {
       IntSupplier workers,
       String version) {
     this.settings = settings;
-    this.clock = clock;
     this.metrics = new Metrics(settings.maxTypeLabels(), workers, version);
     this.intakeMetrics = new IntakeMetrics(metrics.registry());
+    this.spoolMetrics = new SpoolMetrics(metrics.registry());
+    this.outboxMetrics = new OutboxMetrics(metrics.registry());
     this.health = new Health(clock, pollInterval);
     this.readiness = new Readiness(settings.readyTimeout());
-    this.publisherListener = FanOutListener.of(metrics, health);
+    this.breakerMetrics = new BreakerMetrics(metrics.registry());
+    this.publisherListener = FanOutListener.of(metrics, breakerMetrics, health);
   }
 
   /**
    * Sets up the metrics and, unless {@code ops.listen} is {@code off}, starts serving them.
    *
+   * @param clock this process's clock, for liveness (how long since the last cycle)
    * @param pollInterval the publisher's poll interval, read at each health check
    * @param workers the publisher's worker count, read at each scrape
    * @throws IOException when {@code ops.listen} cannot be bound
@@ -87,17 +96,46 @@ public final class Ops implements AutoCloseable {
     return intakeMetrics;
   }
 
+  /** Metrics for the spool of the HTTP API. */
+  public SpoolListener spoolListener() {
+    return spoolMetrics;
+  }
+
+  /** Metrics for the HTTP API's requests. */
+  public ApiListener apiListener() {
+    return spoolMetrics;
+  }
+
+  /** The spool's gauges (bytes, records, oldest record age) are read from it at each scrape. */
+  public void watchSpool(Supplier<SpoolFigures> figures) {
+    spoolMetrics.watch(figures);
+  }
+
+  /** Metrics for the PostgreSQL outbox relay, when it runs in this process. */
+  public OutboxListener outboxListener() {
+    return outboxMetrics;
+  }
+
   /**
    * Redis answers: readiness pings it, and each scrape reads the store's figures.
    *
    * @param ping one round trip to Redis; throws when it fails
    * @param streams the streams whose length to report
+   * @param storeClock the clock the store's times are judged by (the schedule's lag)
+   * @param status the clock offset and eviction policy, for the metrics and the readiness body
    */
   public synchronized void connected(
-      StatsStore stats, Runnable ping, Supplier<Collection<String>> streams) {
-    readiness.connected(ping);
-    storeCollector = new StoreCollector(stats, streams, clock, settings.readyTimeout(), metrics);
+      StatsStore stats,
+      Runnable ping,
+      Supplier<Collection<String>> streams,
+      Clock storeClock,
+      RedisStatus status) {
+    readiness.connected(ping, status::warnings);
+    breakerMetrics.known(streams.get());
+    storeCollector =
+        new StoreCollector(stats, streams, storeClock, settings.readyTimeout(), metrics);
     metrics.registry().register(storeCollector);
+    ServerMetrics.register(metrics.registry(), status);
   }
 
   /** The publisher loop runs: liveness is judged by its progress from now on. */

@@ -2,25 +2,35 @@ package dev.herald.ops;
 
 import dev.herald.config.Durations;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Readiness: Redis answers a PING within the timeout. The ping runs on its own thread, so the
- * answer never takes longer than the timeout, whatever the connection pool's own timeouts.
+ * answer never takes longer than the timeout, whatever the connection pool's own timeouts. A ready
+ * answer carries the warnings that do not stop Herald (a volatile-* eviction policy, a skewed host
+ * clock), so that whoever reads the body sees them.
  */
 final class Readiness implements AutoCloseable {
 
   private final Duration timeout;
   private volatile BoundedCall<Long> ping;
+  private volatile Supplier<List<String>> warnings = List::of;
   private volatile boolean stopping;
 
   Readiness(Duration timeout) {
     this.timeout = timeout;
   }
 
-  /** Connected: from now on {@code ping} (a round trip to Redis) decides. */
-  void connected(Runnable ping) {
+  /**
+   * Connected: from now on {@code ping} (a round trip to Redis) decides.
+   *
+   * @param warnings added to a ready answer, from memory
+   */
+  void connected(Runnable ping, Supplier<List<String>> warnings) {
+    this.warnings = warnings;
     this.ping =
         new BoundedCall<>(
             "herald-ops-ping",
@@ -45,7 +55,10 @@ final class Readiness implements AutoCloseable {
     }
     try {
       long nanos = call.get(timeout);
-      return Check.ok(String.format("ready: Redis answered in %.1fms", nanos / 1e6));
+      StringBuilder body =
+          new StringBuilder(String.format("ready: Redis answered in %.1fms", nanos / 1e6));
+      warnings.get().forEach(w -> body.append("; warning: ").append(w));
+      return Check.ok(body.toString());
     } catch (TimeoutException e) {
       return Check.failed("Redis did not answer within " + Durations.format(timeout));
     } catch (ExecutionException e) {

@@ -12,12 +12,14 @@ import dev.herald.store.ClaimedRoute;
 import dev.herald.store.RouteOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Decides what to do with each claimed route: publish its event; retry or dead-letter it when the
  * event cannot be built; dead-letter a broken record; defer it, uncharged, while its stream's
- * breaker is open.
+ * breaker is open, or, when this batch carries the breaker's probe, let it follow the probe.
  */
 final class OutcomePlanner {
 
@@ -31,6 +33,7 @@ final class OutcomePlanner {
 
   List<RouteOutcome> plan(ClaimedBatch batch, PublishSettings s, Instant now) {
     List<RouteOutcome> outcomes = new ArrayList<>(batch.routeCount());
+    Set<String> probing = new HashSet<>(); // streams whose probe this batch carries
     for (ClaimedNotification claimed : batch.notifications()) {
       Notification n = claimed.notification();
       EventTemplate template = null;
@@ -43,7 +46,7 @@ final class OutcomePlanner {
         }
       }
       for (ClaimedRoute route : claimed.routes()) {
-        outcomes.add(plan(claimed, route, template, templateError, now, s));
+        outcomes.add(plan(claimed, route, template, templateError, now, s, probing));
       }
     }
     return outcomes;
@@ -55,7 +58,8 @@ final class OutcomePlanner {
       EventTemplate template,
       String templateError,
       Instant now,
-      PublishSettings s) {
+      PublishSettings s,
+      Set<String> probing) {
     if (claimed.isCorrupt() || route.isCorrupt()) {
       String why = claimed.isCorrupt() ? claimed.corruption() : route.corruption();
       return new RouteOutcome.DeadLetter(
@@ -71,8 +75,11 @@ final class OutcomePlanner {
         String stream = event.channel().stream();
         switch (breaker.decide(stream)) {
           case DEFER:
-            return new RouteOutcome.Defer(route, stream, breaker.reopensAt(stream));
+            return probing.contains(stream)
+                ? new RouteOutcome.Follow(route, event, breaker.reopensAt(stream))
+                : new RouteOutcome.Defer(route, stream, breaker.reopensAt(stream));
           case PROBE:
+            probing.add(stream);
             return new RouteOutcome.Publish(route, event, breaker.reopensAt(stream), true);
           default:
             return new RouteOutcome.Publish(route, event, plan.retryAt());

@@ -1,17 +1,15 @@
 package dev.herald.publish;
 
 import dev.herald.domain.Notification;
+import dev.herald.store.BreakerBoard;
 import dev.herald.store.ClaimedBatch;
-import dev.herald.store.ClaimedRoute;
-import dev.herald.store.CompletionReport;
-import dev.herald.store.CompletionReport.RouteResult;
 import dev.herald.store.RouteOutcome;
 import dev.herald.store.RouteStore;
+import dev.herald.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * One batch of publishing, start to end: claim due routes, encode each, record every outcome in one
  * atomic step. The loop around it ({@link PublisherLoop}) decides when to run it; tests call {@link
  * #runOnce()} directly with a controlled clock.
+ *
+ * <p>A batch the server refused to record (OOM, READONLY, …) is held: the next cycle sends its
+ * unrecorded routes again, under the same lease, before it claims anything, until they are recorded
+ * or the lease runs out (then they are claimed again like any other).
  */
 public final class PublishCycle {
 
@@ -33,11 +35,14 @@ public final class PublishCycle {
   private final Clock clock;
   private final PublisherListener listener;
   private final String workerId;
+  private final SinkBreaker breaker;
   private final OutcomePlanner planner;
   private final ResultReporter reporter;
+  private final BreakerReports breakerReports;
+  private BatchCompletion held;
   private long claims;
 
-  /** A cycle with a breaker of its own (tests, single workers). */
+  /** A cycle with a breaker of its own, reported nowhere (tests, single workers). */
   public PublishCycle(
       RouteStore store,
       EventEncoder encoder,
@@ -57,13 +62,27 @@ public final class PublishCycle {
    *     all processes
    */
   public PublishCycle(PublisherSetup setup, SinkBreaker breaker, String workerId) {
+    this(
+        setup,
+        breaker,
+        new BreakerReports(breaker, BreakerBoard.NONE, "", setup.clock()),
+        workerId);
+  }
+
+  /**
+   * @param breakerReports tells the store of this process's open breakers; shared by its workers
+   */
+  public PublishCycle(
+      PublisherSetup setup, SinkBreaker breaker, BreakerReports breakerReports, String workerId) {
     this.store = setup.store();
     this.settings = setup.settings();
     this.clock = setup.clock();
     this.listener = setup.listener();
     this.workerId = workerId;
+    this.breaker = breaker;
     this.planner = new OutcomePlanner(setup.encoder(), breaker);
     this.reporter = new ResultReporter(setup.listener(), breaker);
+    this.breakerReports = breakerReports;
   }
 
   /**
@@ -72,17 +91,27 @@ public final class PublishCycle {
    * @param claimed routes claimed (and completed, one way or another)
    * @param limit the most this cycle could claim: a full cycle means more may be due
    * @param nextDueAt the earliest due time left, if any
-   * @param sinkError null, or the Redis error with which the stream refused appends for a reason of
-   *     the server's (OOM, READONLY, …)
+   * @param sinkError null, or the Redis error with which the server refused to record the batch
+   *     (OOM, READONLY, …): its unrecorded routes are held, to be sent again by the next cycle
+   * @param stoppedByBytes the claim stopped at its byte budget with routes still due
+   * @param onlyDeferred every route claimed was deferred or refused, uncharged: the streams they
+   *     are for refuse appends, and claiming more at once would only defer those too
    */
-  public record Result(int claimed, int limit, Optional<Instant> nextDueAt, String sinkError) {
+  public record Result(
+      int claimed,
+      int limit,
+      Optional<Instant> nextDueAt,
+      String sinkError,
+      boolean stoppedByBytes,
+      boolean onlyDeferred) {
 
     public boolean sinkUnavailable() {
       return sinkError != null;
     }
 
+    /** A full batch: more routes may be due now. */
     public boolean wasFull() {
-      return claimed >= limit;
+      return claimed >= limit || stoppedByBytes;
     }
   }
 
@@ -93,41 +122,80 @@ public final class PublishCycle {
 
   /** One cycle of at most {@code limit} routes (and at most the configured batch size). */
   public Result runOnce(int limit) {
+    try {
+      return cycle(limit);
+    } finally {
+      breakerReports.reportIfDue();
+    }
+  }
+
+  private Result cycle(int limit) {
     PublishSettings s = settings.get();
     int batchSize = Math.min(limit, s.batchSize());
+    if (held != null && !sendHeld()) {
+      return new Result(0, batchSize, Optional.empty(), held.sinkError(), false, false);
+    }
     Instant start = clock.instant();
     String token = workerId + "." + Long.toString(++claims, 36);
-    ClaimedBatch batch = store.claimDue(start, s.lease(), token, batchSize);
+    ClaimedBatch batch = store.claimDue(start, s.lease(), token, batchSize, s.batchBytes());
     listener.onClaimed(batch.routeCount(), Duration.between(start, clock.instant()));
     for (String entry : batch.quarantined()) {
       LOG.error("schedule entry set aside as unreadable (kept in the quarantine hash): {}", entry);
       listener.onCorruptRecord("schedule entry " + entry);
     }
     if (batch.routeCount() == 0) {
-      return new Result(0, batchSize, batch.nextDueAt(), null);
+      return new Result(0, batchSize, batch.nextDueAt(), null, false, false);
     }
     List<RouteOutcome> outcomes = planner.plan(batch, s, clock.instant());
-    Instant completedAt = clock.instant();
-    CompletionReport report = store.complete(token, completedAt, outcomes);
     Map<String, Notification> byId = new HashMap<>();
     batch.notifications().forEach(n -> byId.put(n.notificationId(), n.notification()));
-    Map<ClaimedRoute, String> streams = new IdentityHashMap<>();
-    for (RouteOutcome o : outcomes) {
-      if (o instanceof RouteOutcome.Publish p) {
-        streams.put(o.route(), p.event().channel().stream());
-      } else if (o instanceof RouteOutcome.Defer d) {
-        streams.put(o.route(), d.stream());
-      }
-    }
-    for (RouteResult result : report.results()) {
-      ClaimedRoute route = result.route();
-      reporter.report(
-          result, byId.get(route.notificationId()), streams.get(route), completedAt, s.lease());
-    }
-    if (report.sinkError() != null) {
-      listener.onSinkUnavailable(report.sinkError());
-    }
+    BatchCompletion completion =
+        new BatchCompletion(
+            store,
+            breaker,
+            reporter,
+            listener,
+            token,
+            start.plus(s.lease()),
+            s.lease(),
+            byId,
+            outcomes);
+    boolean done = send(completion);
     listener.onBatchCompleted(batch.routeCount(), Duration.between(start, clock.instant()));
-    return new Result(batch.routeCount(), batchSize, batch.nextDueAt(), report.sinkError());
+    return new Result(
+        batch.routeCount(),
+        batchSize,
+        batch.nextDueAt(),
+        done ? null : completion.sinkError(),
+        batch.stoppedByBytes(),
+        completion.onlyDeferred());
+  }
+
+  /** Sends the held batch again; true when nothing is held any more. */
+  private boolean sendHeld() {
+    Instant now = clock.instant();
+    if (held.leaseRanOut(now)) {
+      held.abandon();
+      held = null;
+      return true;
+    }
+    return send(held);
+  }
+
+  /** Sends a batch's completion; it stays held while the server refuses to record it. */
+  private boolean send(BatchCompletion completion) {
+    held = completion;
+    try {
+      if (completion.send(clock.instant())) {
+        held = null;
+        return true;
+      }
+      return false;
+    } catch (StoreUnavailableException e) {
+      throw e; // held: sent again by the next cycle
+    } catch (RuntimeException e) {
+      held = null; // given up by the completion: the lease runs out
+      throw e;
+    }
   }
 }

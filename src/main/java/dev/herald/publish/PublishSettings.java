@@ -1,6 +1,7 @@
 package dev.herald.publish;
 
 import dev.herald.backoff.RetryPlanner;
+import dev.herald.store.RouteStore;
 import java.time.Duration;
 
 /**
@@ -11,6 +12,13 @@ import java.time.Duration;
  * @param lease how long a claim holds its routes
  * @param retries backoff and dead-letter decisions
  * @param maxAttempts attempts for routes whose notification sets none
+ * @param batchBytes most bytes of events (estimated) per claim; at least one route is claimed
  */
 public record PublishSettings(
-    int batchSize, Duration lease, RetryPlanner retries, int maxAttempts) {}
+    int batchSize, Duration lease, RetryPlanner retries, int maxAttempts, long batchBytes) {
+
+  /** With the default byte budget. */
+  public PublishSettings(int batchSize, Duration lease, RetryPlanner retries, int maxAttempts) {
+    this(batchSize, lease, retries, maxAttempts, RouteStore.DEFAULT_BATCH_BYTES);
+  }
+}

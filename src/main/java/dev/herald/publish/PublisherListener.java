@@ -28,8 +28,20 @@ public interface PublisherListener {
    */
   default void onExpired(RouteInfo route) {}
 
-  /** Not tried: its stream's breaker is open; the route waits without being charged. */
+  /**
+   * Not tried because its stream's breaker is open, or refused by the stream for a reason that is
+   * not the route's: the route waits again without being charged an attempt.
+   */
   default void onDeferred(RouteInfo route) {}
+
+  /**
+   * The stream refuses appends (for {@code reason}): its breaker in this process opened, and its
+   * routes wait, uncharged, while one probes it.
+   */
+  default void onBreakerOpened(String stream, String reason) {}
+
+  /** The stream takes appends again: its breaker in this process closed after {@code openFor}. */
+  default void onBreakerClosed(String stream, Duration openFor) {}
 
   /** The route was cancelled before it was published. */
   default void onCancelled(RouteInfo route) {}

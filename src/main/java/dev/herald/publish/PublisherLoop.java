@@ -22,7 +22,12 @@ public final class PublisherLoop {
 
   private static final Logger LOG = LoggerFactory.getLogger(PublisherLoop.class);
   private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  /**
+   * The longest pause after failures: Redis refusing writes (READONLY, OOM, LOADING) usually ends
+   * all at once, and routes should flow again within a second or two of it.
+   */
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
 
   /**
    * The first claim after a wait takes this many routes at most: the first routes of a burst reach
@@ -175,6 +180,7 @@ public final class PublisherLoop {
 
   private void work(Worker w) {
     int failures = 0;
+    int held = 0; // cycles in a row that left a batch held
     boolean afterWait = true;
     while (w.shouldRun(this)) {
       try {
@@ -190,12 +196,20 @@ public final class PublisherLoop {
           failures = 0;
         }
         listener.onCycleSucceeded();
+        held = result.sinkUnavailable() ? held + 1 : 0;
         if (result.sinkUnavailable()) {
-          // The stream refuses appends for a reason of the server's: every route would fail
-          // alike, so wait instead of burning through leases.
+          // The server refuses writes: the batch is held under its lease, and sent again after a
+          // short pause (no route is charged for it).
           troubleLog.warn(
-              "sink", "the stream refuses appends ({}); backing off", result.sinkError());
-          pause(w, MAX_BACKOFF);
+              "sink",
+              "Redis refuses to record the batch ({}); sending it again shortly",
+              result.sinkError());
+          pause(w, backoff(held));
+        } else if (result.onlyDeferred()) {
+          // Every route claimed was for a stream that refuses appends: claiming more at once would
+          // only defer those too. Wait until its breaker lets a probe through.
+          waiter.await(clock.instant().plus(SinkBreaker.FIRST_COOL_DOWN));
+          afterWait = true;
         } else if (!result.wasFull()) {
           Instant now = clock.instant();
           Instant deadline = now.plus(pollInterval.get());

@@ -2,17 +2,20 @@ package dev.herald.publish;
 
 import dev.herald.domain.FailureKind;
 import dev.herald.domain.Notification;
+import dev.herald.publish.SinkBreaker.Transition;
 import dev.herald.store.ClaimedRoute;
 import dev.herald.store.CompletionReport.RouteResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * Tells the logs, the listener and the breaker what became of each route of a batch. The one place
- * a route's outcome is logged: with the notification, route and attempt in the MDC.
+ * a route's outcome is logged: with the notification, route and attempt in the MDC. The one place a
+ * breaker's opening and closing are logged, once each.
  */
 final class ResultReporter {
 
@@ -29,9 +32,15 @@ final class ResultReporter {
 
   /**
    * @param stream where the route was to be appended, or null when it was not to be
+   * @param probe the route probed its stream's open breaker
    */
   void report(
-      RouteResult result, Notification n, String stream, Instant completedAt, Duration lease) {
+      RouteResult result,
+      Notification n,
+      String stream,
+      boolean probe,
+      Instant completedAt,
+      Duration lease) {
     ClaimedRoute route = result.route();
     RouteInfo info =
         new RouteInfo(
@@ -43,15 +52,18 @@ final class ResultReporter {
     MDC.put("notification", route.notificationId());
     MDC.put("route", info.routeId() == null ? "#" + route.index() : info.routeId().toString());
     MDC.put("attempt", Integer.toString(route.attempt()));
+    Transition transition = Transition.NONE; // logged after the route's MDC: it is the stream's
     try {
       switch (result.status()) {
         case PUBLISHED -> {
           LOG.debug("published {} as entry {}", info.ref(), result.entryId());
-          breaker.onPublished(stream);
+          if (stream != null) {
+            transition = breaker.onPublished(stream);
+          }
           listener.onPublished(info, Duration.between(route.dueAt(), completedAt));
         }
         case RETRY_SCHEDULED -> {
-          appendFailed(result, stream);
+          transition = appendFailed(result, stream);
           rateLimited.warn(
               "retry",
               "route {} attempt {} failed ({}: {}); retrying with backoff",
@@ -62,7 +74,7 @@ final class ResultReporter {
           listener.onRetryScheduled(info, result.failure());
         }
         case DEAD_LETTERED -> {
-          appendFailed(result, stream);
+          transition = appendFailed(result, stream);
           LOG.error(
               "route {} is a dead letter after attempt {} ({}: {}); inspect with `herald routes"
                   + " show {}`",
@@ -76,16 +88,21 @@ final class ResultReporter {
           }
           listener.onDeadLettered(info, result.failure());
         }
+        case REFUSED -> {
+          transition = refused(stream, result.failure().message());
+          LOG.debug("route {} not appended, uncharged: {}", info.ref(), result.failure().message());
+          listener.onDeferred(info);
+        }
         case DEFERRED -> {
-          rateLimited.warn(
-              "breaker " + stream,
-              "appends to stream {} keep failing: its routes wait, uncharged, until {} when one"
-                  + " probe is tried",
-              stream,
-              breaker.reopensAt(stream));
+          LOG.debug(
+              "route {} deferred, uncharged, until {}: the breaker of stream {} is open",
+              info.ref(),
+              breaker.reopensAt(stream),
+              stream);
           listener.onDeferred(info);
         }
         case LEASE_LOST -> {
+          probeLost(stream, probe);
           LOG.debug(
               "route {}: lease lost before completion (lease {}); another worker has it",
               info.ref(),
@@ -93,26 +110,78 @@ final class ResultReporter {
           listener.onLeaseLost(info);
         }
         case EXPIRED -> {
+          probeLost(stream, probe);
           LOG.debug("route {} expired before it was published", info.ref());
           listener.onExpired(info);
         }
-        case SINK_UNAVAILABLE ->
-            LOG.debug(
-                "route {} left leased: stream unavailable ({})",
-                info.ref(),
-                result.failure().message());
+        case SINK_UNAVAILABLE -> {
+          transition = refused(stream, result.failure().message());
+          LOG.debug(
+              "route {} left leased, to be sent again: stream unavailable ({})",
+              info.ref(),
+              result.failure().message());
+        }
       }
     } finally {
       MDC.remove("notification");
       MDC.remove("route");
       MDC.remove("attempt");
     }
+    if (transition == Transition.OPENED) {
+      opened(stream, breaker.reason(stream));
+    } else if (transition == Transition.CLOSED) {
+      closed(stream);
+    }
   }
 
-  /** An append the stream refused counts against its breaker; a payload's fault does not. */
-  private void appendFailed(RouteResult result, String stream) {
-    if (stream != null && result.failure().kind() == FailureKind.GATEWAY_STREAM_PUBLISH_FAILED) {
-      breaker.onAppendFailed(stream);
+  /** A stream the ACL does not let Herald write: as if it had refused an append. */
+  void denied(String stream, String error) {
+    if (refused(stream, error) == Transition.OPENED) {
+      opened(stream, error);
     }
+  }
+
+  /**
+   * An append the stream refused for a reason Herald cannot tell from the route's counts against
+   * its breaker; a payload's fault does not.
+   */
+  private Transition appendFailed(RouteResult result, String stream) {
+    if (stream != null && result.failure().kind() == FailureKind.GATEWAY_STREAM_PUBLISH_FAILED) {
+      return breaker.onAppendFailed(stream, result.failure().message());
+    }
+    return Transition.NONE;
+  }
+
+  private Transition refused(String stream, String error) {
+    return stream == null ? Transition.NONE : breaker.onRefused(stream, error);
+  }
+
+  private void probeLost(String stream, boolean probe) {
+    if (probe && stream != null) {
+      breaker.onProbeLost(stream);
+    }
+  }
+
+  private void opened(String stream, String error) {
+    LOG.warn(
+        "stream {} refuses appends ({}): its breaker opened; its routes wait and are charged no"
+            + " attempt, while one of them probes the stream every second",
+        stream,
+        error);
+    listener.onBreakerOpened(stream, error);
+  }
+
+  private void closed(String stream) {
+    Duration openFor = breaker.lastOpenFor(stream);
+    LOG.info(
+        "stream {} takes appends again: its breaker closed after {} open; its waiting routes go"
+            + " out now",
+        stream,
+        seconds(openFor));
+    listener.onBreakerClosed(stream, openFor);
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
   }
 }

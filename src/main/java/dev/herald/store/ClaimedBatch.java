@@ -11,15 +11,25 @@ import java.util.Optional;
  * @param nextDueAt the earliest due time left in the schedule after this claim, if any: a worker
  *     that found less than a full batch sleeps until then
  * @param quarantined schedule entries the store set aside as unreadable, each with the reason
+ * @param stoppedByBytes the claim stopped at its byte budget with routes still due: the batch is
+ *     full although it has fewer routes than asked for
  */
 public record ClaimedBatch(
     List<ClaimedNotification> notifications,
     Optional<Instant> nextDueAt,
-    List<String> quarantined) {
+    List<String> quarantined,
+    boolean stoppedByBytes) {
 
   public ClaimedBatch {
     notifications = List.copyOf(notifications);
     quarantined = List.copyOf(quarantined);
+  }
+
+  public ClaimedBatch(
+      List<ClaimedNotification> notifications,
+      Optional<Instant> nextDueAt,
+      List<String> quarantined) {
+    this(notifications, nextDueAt, quarantined, false);
   }
 
   public int routeCount() {

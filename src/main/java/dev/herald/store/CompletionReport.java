@@ -7,9 +7,10 @@ import java.util.List;
  * What {@link RouteStore#complete} did with each outcome, in the order given.
  *
  * @param results one per outcome
- * @param sinkError null, or the error of a stream append that failed for a reason that is not the
- *     route's (Redis out of memory, read-only, loading): routes from that one on were left leased
- *     and untouched, so they keep their attempts and come back when their lease runs out
+ * @param sinkError null, or the error with which the server refused an append (Redis out of memory,
+ *     read-only): routes from that one on were left leased and untouched, so they keep their
+ *     attempts; the worker sends them again under the same lease (or they come back when it runs
+ *     out)
  */
 public record CompletionReport(List<RouteResult> results, String sinkError) {
 
@@ -31,6 +32,12 @@ public record CompletionReport(List<RouteResult> results, String sinkError) {
     DEAD_LETTERED,
     /** Not tried, uncharged: its stream's breaker is open; it comes back when it half-opens. */
     DEFERRED,
+    /**
+     * Not appended, uncharged: the stream refused it for a reason that is not the route's (the key
+     * holds another type, the user may not write it), or it was the probe of an open breaker and
+     * failed; {@link RouteResult#failure()} says why. It waits to be tried again.
+     */
+    REFUSED,
     /** The lease is no longer ours: another worker owns the route, or it moved on. Counted. */
     LEASE_LOST,
     /** Not tried because the stream could not take appends; see {@link #sinkError()}. */

@@ -6,9 +6,21 @@ package dev.herald.store;
  * @param notificationId the notification accepted, found a duplicate of, or cancelled; else null
  * @param cancelled for a cancel, the routes cancelled by it; else 0
  * @param published for a cancel, the routes already published, which stay so; else 0
+ * @param reason for a rejection the store itself found (see {@link IntentStream#settle}), why; else
+ *     null (a rejection the caller decided has the caller's reason)
  */
 public record IntentResult(
-    String entryId, Status status, String notificationId, int cancelled, int published) {
+    String entryId,
+    Status status,
+    String notificationId,
+    int cancelled,
+    int published,
+    String reason) {
+
+  public IntentResult(
+      String entryId, Status status, String notificationId, int cancelled, int published) {
+    this(entryId, status, notificationId, cancelled, published, null);
+  }
 
   public enum Status {
     /** Stored and scheduled. */

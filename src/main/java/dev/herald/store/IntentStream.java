@@ -18,6 +18,9 @@ import java.util.List;
  *       until {@link #settle}d. When none is there it waits up to {@code block} (no busy polling).
  *   <li>{@link #claimIdle} takes over entries pending with any consumer for longer than {@code
  *       minIdle} (a consumer that died or stalls), as {@link #read} would hand them.
+ *   <li>{@link #readPending} hands this consumer again the entries pending with it: those of a
+ *       settle (or a read) that failed. {@link #read} never hands them again, so a consumer reads
+ *       these first after a failed round instead of waiting {@code minIdle} for a take-over.
  *   <li>{@link #settle} does, in one atomic step for the whole batch: accept the notifications,
  *       apply the cancels, copy the rejected entries to the rejected stream (their fields plus
  *       {@code reason} and {@code source_id}), acknowledge every entry, and delete it from the
@@ -25,8 +28,17 @@ import java.util.List;
  *       taking it over) is left alone: {@link IntentResult.Status#ALREADY_SETTLED}. So an intent is
  *       acknowledged only together with its effect, and never creates a second notification.
  *       Accepting follows {@link NotificationStore#accept}'s rules, idempotency keys included.
+ *   <li>Before its first write, {@link #settle} checks every entry: one whose effect cannot be
+ *       stored (its notification id in use, a key of another type where its notification's keys
+ *       should be) is rejected alone, with the reason in {@link IntentResult#reason}; the others
+ *       are settled.
  *   <li>A batch costs one round trip to read and one to settle. Transient Redis trouble throws
- *       {@link StoreUnavailableException}; a throw leaves nothing half-done.
+ *       {@link StoreUnavailableException}; a throw leaves nothing half-done. When it is a {@link
+ *       StoreOutcomeUnknownException}, the settle ran whole or not at all: the entries it did not
+ *       settle stay pending with this consumer ({@link #readPending}), and settling them again is
+ *       safe, since an entry settled already is left alone. A Redis reply error throws {@link
+ *       StoreException}; any other exception of {@link #settle} was raised while a decision was
+ *       being encoded, before anything was sent.
  * </ul>
  */
 public interface IntentStream {
@@ -39,6 +51,12 @@ public interface IntentStream {
    * to {@code block} when there are none, and returns an empty list if none came.
    */
   List<Intent> read(String consumer, int max, Duration block);
+
+  /**
+   * Up to {@code max} entries pending with {@code consumer} (read before, not settled yet), oldest
+   * first; an entry deleted from the stream meanwhile comes back as {@link Intent#isDeleted}.
+   */
+  List<Intent> readPending(String consumer, int max);
 
   /**
    * Up to {@code max} entries pending longer than {@code minIdle}, now pending with {@code

@@ -19,6 +19,12 @@ import java.util.Optional;
  *   <li>A notification whose producer and idempotency key match one accepted less than {@code
  *       idempotencyWindow} before {@code now} is not stored again; its result names the earlier id.
  *       This also holds between two notifications of the same batch.
+ *   <li>Accepting a notification whose id is stored already with the identical record (the same
+ *       {@link Notification}, accepted again after a reply was lost: {@link
+ *       StoreOutcomeUnknownException}) writes nothing and reports {@link
+ *       AcceptResult.Status#ALREADY_STORED}; so repeating a call whose outcome is unknown, with the
+ *       same notifications, can never store one twice. An id in use by any other record is refused
+ *       ({@link StoreException}), with nothing of the batch written.
  *   <li>Accepting wakes publishers (of any process) waiting for work that is now due.
  *   <li>{@link #cancel} turns every route of the notification that is not published yet (pending,
  *       failed, leased or dead letter) into cancelled, in one atomic step; published routes stay. A

@@ -55,6 +55,20 @@ public sealed interface RouteOutcome {
     }
   }
 
+  /**
+   * Publish only if a probe of the same stream earlier in the same completion got its append
+   * through (the stream takes appends again), else wait like a {@link Defer}: the routes of an open
+   * breaker's batch follow its probe, so that they go out as soon as the stream works, not a
+   * cool-down later. Never charged.
+   */
+  record Follow(ClaimedRoute route, GatewayEvent event, Instant until) implements RouteOutcome {
+    public Follow {
+      Objects.requireNonNull(route, "route");
+      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(until, "until");
+    }
+  }
+
   /** Give up: the route becomes a dead letter with this failure. */
   record DeadLetter(ClaimedRoute route, Failure failure) implements RouteOutcome {
     public DeadLetter {

@@ -2,7 +2,9 @@ package dev.herald.store;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The publisher's port to the schedule and the route states.
@@ -20,7 +22,10 @@ import java.util.List;
  *   <li>For a {@link RouteOutcome.Publish}, the stream append and the route's move to published
  *       happen in one atomic step: a route is appended at most once, and is never marked published
  *       without its entry.
- *   <li>Time is the caller's: {@code now} is passed in, never read from Redis or the host clock.
+ *   <li>Time is the caller's: {@code now} is passed in, never read from the host clock. One guard
+ *       reads Redis's clock: a completion judges expiry by the later of {@code now} and Redis's
+ *       clock as it runs (moved into the caller's time base, as it stood to Redis's at the last
+ *       claim), so that a completion Redis runs late never appends after {@code expires_at}.
  *   <li>A batch costs one round trip for the claim and one for the completion.
  *   <li>Transient Redis trouble throws {@link StoreUnavailableException}; nothing half-done is left
  *       behind by a throw (each call is one atomic script).
@@ -28,15 +33,44 @@ import java.util.List;
  */
 public interface RouteStore {
 
+  /** The default of {@code publisher.batch-bytes}: 4 MiB of events per batch. */
+  int DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
+
   /**
-   * Leases up to {@code maxRoutes} due routes to {@code leaseToken} until {@code now + lease}.
+   * Leases up to {@code maxRoutes} due routes to {@code leaseToken} until {@code now + lease}, and
+   * no more than their events' estimated {@code maxBytes} (at least one route, whatever its size):
+   * a batch's completion is one script call, and Redis does not enforce {@code maxmemory} on a
+   * script once it has written.
    *
    * @param leaseToken unique per claim; must not contain {@code |}
    */
-  ClaimedBatch claimDue(Instant now, Duration lease, String leaseToken, int maxRoutes);
+  ClaimedBatch claimDue(
+      Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes);
 
-  /** Records the outcomes of routes claimed with {@code leaseToken}; see the contract above. */
-  CompletionReport complete(String leaseToken, Instant now, List<RouteOutcome> outcomes);
+  /** As {@link #claimDue(Instant, Duration, String, int, long)}, with the default byte budget. */
+  default ClaimedBatch claimDue(Instant now, Duration lease, String leaseToken, int maxRoutes) {
+    return claimDue(now, lease, leaseToken, maxRoutes, DEFAULT_BATCH_BYTES);
+  }
+
+  /**
+   * Records the outcomes of routes claimed with {@code leaseToken}; see the contract above.
+   *
+   * @param refusedRetryAt when a route whose stream refused its append for a reason that is not the
+   *     route's ({@link CompletionReport.Status#REFUSED}) is due again
+   */
+  CompletionReport complete(
+      String leaseToken, Instant now, List<RouteOutcome> outcomes, Instant refusedRetryAt);
+
+  /** As {@link #complete(String, Instant, List, Instant)}; refused routes are due in a second. */
+  default CompletionReport complete(String leaseToken, Instant now, List<RouteOutcome> outcomes) {
+    return complete(leaseToken, now, outcomes, now.plusSeconds(1));
+  }
+
+  /**
+   * Of these streams, those Redis's ACL does not let this connection write, each with Redis's
+   * error: a completion that would append to one of them is refused whole ({@code NOPERM}).
+   */
+  Map<String, String> deniedStreams(Collection<String> streams);
 
   /**
    * Deletes up to {@code limit} notifications whose routes all finished (published, expired or

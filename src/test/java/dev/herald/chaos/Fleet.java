@@ -16,6 +16,7 @@ final class Fleet implements AutoCloseable {
   private final Path dir;
   private final List<Path> configs = new ArrayList<>();
   private final List<Integer> opsPorts = new ArrayList<>();
+  private final List<Integer> apiPorts = new ArrayList<>();
   private final HeraldProcess[] processes;
   private int starts;
 
@@ -28,6 +29,8 @@ final class Fleet implements AutoCloseable {
     for (int i = 0; i < size; i++) {
       int port = RedisServerProcess.freePort();
       opsPorts.add(port);
+      int apiPort = RedisServerProcess.freePort();
+      apiPorts.add(apiPort);
       Path config = dir.resolve("herald-" + i + ".yaml");
       try {
         Files.writeString(
@@ -42,6 +45,10 @@ final class Fleet implements AutoCloseable {
                     "  max-length: 10000000",
                     "ops:",
                     "  listen: 127.0.0.1:" + port,
+                    "api:",
+                    "  listen: 127.0.0.1:" + apiPort,
+                    "spool:",
+                    "  dir: " + dir.resolve("spool-" + i),
                     "")
                 + extraYaml);
       } catch (IOException e) {
@@ -64,6 +71,16 @@ final class Fleet implements AutoCloseable {
             "run",
             "--config",
             configs.get(i).toString());
+  }
+
+  /** {@code http://127.0.0.1:<port>} of process i's HTTP API. */
+  String apiUrl(int i) {
+    return "http://127.0.0.1:" + apiPorts.get(i);
+  }
+
+  /** Process i's spool directory. */
+  Path spoolDir(int i) {
+    return dir.resolve("spool-" + i);
   }
 
   HeraldProcess get(int i) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.testing.HeraldProcess;
 import dev.herald.testing.TestRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,5 +131,33 @@ class CliIT {
     CliRun version = CliRun.run("", "--version");
     assertThat(version.exitCode()).isZero();
     assertThat(version.out()).startsWith("herald ");
+  }
+
+  @Test
+  void a_config_file_without_redis_url_is_refused_unless_it_asks_for_the_embedded_redis()
+      throws Exception {
+    Path file = dir.resolve("no-url.yaml");
+    Files.writeString(file, "namespace: " + TestRedis.namespace() + "\nops:\n  listen: 'off'\n");
+    String refused =
+        "redis.url is not set: name the Redis Herald should use (redis.url, or HERALD_REDIS_URL),"
+            + " or set redis.embedded: true to run on the embedded Redis at 127.0.0.1:6399";
+    CliRun stats = CliRun.run("", "stats", "--config", file.toString());
+    assertThat(stats.exitCode()).as(stats.err()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(stats.err()).contains(refused);
+
+    HeraldProcess run =
+        HeraldProcess.start(dir.resolve("run.log"), "run", "--config", file.toString());
+    try {
+      assertThat(run.waitForExit(30)).as(run.log()).isEqualTo(ExitCodes.CONFIG);
+      assertThat(run.log()).contains(refused).doesNotContain("embedded Redis (no config file");
+    } finally {
+      run.close();
+    }
+
+    Path asked = dir.resolve("embedded.yaml");
+    Files.writeString(asked, "redis:\n  embedded: true\n  timeout: 200ms\n");
+    CliRun embedded = CliRun.run("", "stats", "--config", asked.toString());
+    assertThat(embedded.exitCode()).as(embedded.err()).isNotEqualTo(ExitCodes.CONFIG);
+    assertThat(embedded.err()).doesNotContain("redis.url is not set");
   }
 }

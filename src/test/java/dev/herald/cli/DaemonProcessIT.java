@@ -46,6 +46,8 @@ class DaemonProcessIT {
                 "namespace: " + h.namespace,
                 "gateway:",
                 "  stream: " + h.stream,
+                "api:",
+                "  listen: \'off\'",
                 "ops:",
                 "  listen: 127.0.0.1:0"));
     lines.addAll(List.of(more));
@@ -69,7 +71,7 @@ class DaemonProcessIT {
       throws Exception {
     try (RedisServerProcess redis = RedisServerProcess.start("--requirepass", PASSWORD);
         Harness h = Harness.realTime(url(redis, PASSWORD))) {
-      h.raw.set(h.stream, "not a stream"); // every attempt fails and is retried
+      h.exhaustStream(); // every attempt fails, charged, and is retried
       Path file = dir.resolve("herald.yaml");
       Files.writeString(file, config(url(redis, PASSWORD), h, retryingEvery("300ms", 2)));
       HeraldProcess herald =
@@ -142,7 +144,7 @@ class DaemonProcessIT {
   void json_logs_are_one_object_per_line_with_the_route_ids_and_no_password() throws Exception {
     try (RedisServerProcess redis = RedisServerProcess.start("--requirepass", PASSWORD);
         Harness h = Harness.realTime(url(redis, PASSWORD))) {
-      h.raw.set(h.stream, "not a stream");
+      h.exhaustStream(); // every attempt fails, charged
       Path file = dir.resolve("herald.yaml");
       Files.writeString(
           file,

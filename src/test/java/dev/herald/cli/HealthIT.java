@@ -46,6 +46,8 @@ class HealthIT {
               "publisher:",
               "  workers: 2",
               "  poll-interval: 100ms",
+              "api:",
+              "  listen: \'off\'",
               "ops:",
               "  listen: 127.0.0.1:0",
               "  ready-timeout: " + READY_TIMEOUT.toMillis() + "ms",

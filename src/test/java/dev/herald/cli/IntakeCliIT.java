@@ -62,7 +62,8 @@ class IntakeCliIT {
     assertThat(submit.exitCode()).as(submit.err()).isZero();
     String id = submit.out().trim();
 
-    CliRun cancel = CliRun.run("", "cancel", "--config", config, id);
+    CliRun cancel =
+        CliRun.run("", "cancel", "--config", config, id.toLowerCase(java.util.Locale.ROOT));
     assertThat(cancel.exitCode()).as(cancel.err()).isZero();
     assertThat(cancel.out()).isEqualTo(id + ": 2 route(s) cancelled, 0 already published\n");
 
@@ -90,9 +91,15 @@ class IntakeCliIT {
 
   @Test
   void cancel_of_nothing_is_exit_1_a_bad_id_65_and_a_bad_command_line_2() {
-    CliRun missing = CliRun.run("", "cancel", "--config", config, "01NOSUCHNOTIFICATION000000");
+    // A notification id, of none stored. (01NOSUCHNOTIFICATION000000 is no id at all: 65 below.)
+    CliRun missing = CliRun.run("", "cancel", "--config", config, "01JDQ5XKZ7W3M1V9Y4T0R8E6PA");
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILURE);
-    assertThat(missing.err()).contains("no notification 01NOSUCHNOTIFICATION000000");
+    assertThat(missing.err()).contains("no notification 01JDQ5XKZ7W3M1V9Y4T0R8E6PA");
+    for (String notAnId : new String[] {"01NOSUCHNOTIFICATION000000", "schedule"}) {
+      CliRun refused = CliRun.run("", "cancel", "--config", config, notAnId);
+      assertThat(refused.exitCode()).as(notAnId).isEqualTo(ExitCodes.BAD_INPUT);
+      assertThat(refused.err()).contains("cancel: is not a notification id");
+    }
     CliRun bad = CliRun.run("", "cancel", "--config", config, "a b");
     assertThat(bad.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(bad.err()).contains("cancel: contains whitespace at position 1");

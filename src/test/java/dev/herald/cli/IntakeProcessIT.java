@@ -49,6 +49,8 @@ class IntakeProcessIT {
               "  stream: " + intents,
               "  rejected-stream: " + intents + ":rejected",
               "  claim-idle: 1s",
+              "api:",
+              "  listen: \'off\'",
               "ops:",
               "  listen: 127.0.0.1:0",
               ""));

@@ -42,7 +42,7 @@ class MetricsIT {
   void after_a_small_run_metrics_exposes_each_metric_with_the_values_of_the_run() throws Exception {
     try (Harness h = Harness.realTime(TestRedis.url())) {
       String email = h.namespace + ":email";
-      h.raw.set(email, "not a stream"); // every email route fails: WRONGTYPE
+      h.exhaust(email); // every email append fails with an error Herald cannot explain: charged
       Channels channels =
           new Channels(
               List.of(new Channel("push", h.stream, 1000), new Channel("email", email, 1000)));
@@ -62,6 +62,8 @@ class MetricsIT {
               "  jitter: none",
               "delivery:",
               "  max-attempts: 2",
+              "api:",
+              "  listen: \'off\'",
               "ops:",
               "  listen: 127.0.0.1:0",
               "");
@@ -184,7 +186,11 @@ class MetricsIT {
         assertThat(m.value("herald_schedule_lag_seconds")).isZero();
         assertThat(m.value("herald_dead_letter_routes")).isEqualTo(1);
         assertThat(m.value("herald_stream_length_entries", "stream", h.stream)).isEqualTo(7);
-        assertThat(m.value("herald_stream_length_entries", "stream", email)).isEqualTo(-1);
+        // The email stream holds the one entry that exhausted its ids.
+        assertThat(m.value("herald_stream_length_entries", "stream", email)).isEqualTo(1);
+        assertThat(m.value("herald_stream_breaker_open", "stream", email)).isZero();
+        assertThat(m.value("herald_stream_breaker_open", "stream", h.stream)).isZero();
+        assertThat(m.value("herald_routes_deferred_total", "channel", push, "type", turn)).isZero();
         assertThat(m.value("herald_store_events_total", "event", "published")).isEqualTo(7);
         assertThat(m.value("herald_store_events_total", "event", "dead_lettered")).isEqualTo(1);
         assertThat(m.value("herald_store_events_total", "event", "routes_accepted")).isEqualTo(8);
@@ -199,6 +205,8 @@ class MetricsIT {
           assertThat(m.value("herald_redis_errors_total", "kind", kind)).as(kind).isZero();
         }
         assertThat(m.value("herald_redis_up")).isEqualTo(1);
+        assertThat(Math.abs(m.value("herald_clock_offset_seconds"))).isLessThan(1.0);
+        assertThat(m.hasFamily("herald_redis_eviction_risk")).isTrue();
         assertThat(m.value("herald_publisher_workers")).isEqualTo(2);
         assertThat(m.value("herald_build_info", "version", "dev")).isEqualTo(1);
         assertThat(m.value("jvm_memory_used_bytes", "area", "heap")).isPositive();
@@ -219,6 +227,86 @@ class MetricsIT {
         assertThat(d.stop()).isZero();
       }
     }
+  }
+
+  @Test
+  void a_stream_refusing_appends_shows_its_breaker_open_and_counts_deferrals_not_retries()
+      throws Exception {
+    try (Harness h = Harness.realTime(TestRedis.url())) {
+      h.raw.hset(h.stream, "this key", "holds a hash, not a stream");
+      String yaml =
+          String.join(
+              "\n",
+              "redis:",
+              "  url: " + TestRedis.url(),
+              "namespace: " + h.namespace,
+              "gateway:",
+              "  stream: " + h.stream,
+              "publisher:",
+              "  workers: 2",
+              "  poll-interval: 100ms",
+              "delivery:",
+              "  max-attempts: 1",
+              "ops:",
+              "  listen: 127.0.0.1:0",
+              "");
+      try (RunningDaemon d = RunningDaemon.start(dir, yaml, h.channels)) {
+        h.submit(Harness.notification("u-1", "u-2", "u-3").build());
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .ignoreExceptions()
+            .until(() -> metric(d, "herald_stream_breaker_open", "stream", h.stream) == 1);
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    metric(
+                            d,
+                            "herald_routes_deferred_total",
+                            "channel",
+                            "push",
+                            "type",
+                            "game.turn_ready")
+                        >= 6); // each route deferred twice or more: the outage lasts
+        Scrape during = Scrape.parse(Http.get(d.baseUrl() + "/metrics").body());
+        assertThat(
+                during.value(
+                    "herald_routes_retried_total", "channel", "push", "type", "game.turn_ready"))
+            .as("uncharged deferrals are not retries")
+            .isZero();
+        assertThat(
+                during.value(
+                    "herald_routes_dead_lettered_total",
+                    "channel",
+                    "push",
+                    "type",
+                    "game.turn_ready"))
+            .isZero();
+        assertThat(during.value("herald_stream_length_entries", "stream", h.stream)).isEqualTo(-1);
+
+        h.raw.del(h.stream);
+        await().atMost(Duration.ofSeconds(5)).until(() -> h.raw.xlen(h.stream) == 3);
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .ignoreExceptions()
+            .until(() -> metric(d, "herald_stream_breaker_open", "stream", h.stream) == 0);
+        Scrape after = Scrape.parse(Http.get(d.baseUrl() + "/metrics").body());
+        assertThat(
+                after.value(
+                    "herald_routes_published_total", "channel", "push", "type", "game.turn_ready"))
+            .isEqualTo(3);
+        assertThat(
+                after.value(
+                    "herald_routes_retried_total", "channel", "push", "type", "game.turn_ready"))
+            .isZero();
+        assertThat(d.stop()).isZero();
+      }
+    }
+  }
+
+  private static double metric(RunningDaemon d, String name, String... labels) throws Exception {
+    return Scrape.parse(Http.get(d.baseUrl() + "/metrics").body()).value(name, labels);
   }
 
   /** The metric families config/grafana-dashboard.json queries. */

@@ -52,6 +52,8 @@ class ProcessCrashIT {
               "  poll-interval: 100ms",
               "  lease: 2s",
               "  shutdown-grace: 2s",
+              "api:",
+              "  listen: \'off\'",
               "ops:",
               "  listen: 127.0.0.1:0",
               ""));

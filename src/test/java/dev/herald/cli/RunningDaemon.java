@@ -10,6 +10,7 @@ import dev.herald.publish.PublisherListener;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,10 +38,17 @@ final class RunningDaemon implements AutoCloseable {
 
   /** Loads {@code yaml} as the config file would be loaded and starts publishing. */
   static RunningDaemon start(Path dir, String yaml, Channels channels) throws Exception {
+    return start(dir, yaml, channels, Clock.systemUTC());
+  }
+
+  /** As {@link #start(Path, String, Channels)}, on a host whose own clock is {@code hostClock}. */
+  static RunningDaemon start(Path dir, String yaml, Channels channels, Clock hostClock)
+      throws Exception {
     Path file = dir.resolve("herald.yaml");
     Files.writeString(file, yaml);
     HeraldConfig config = new ConfigLoader(Map.of()).load(file);
-    RunningDaemon d = new RunningDaemon(new Daemon(config, channels, PublisherListener.NONE));
+    RunningDaemon d =
+        new RunningDaemon(new Daemon(config, channels, PublisherListener.NONE, hostClock));
     d.thread.start();
     assertThat(d.daemon.awaitPublishing(Duration.ofSeconds(20))).as("publishing").isTrue();
     return d;

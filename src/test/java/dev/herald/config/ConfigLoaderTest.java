@@ -76,15 +76,15 @@ class ConfigLoaderTest {
                 assertThat(((ConfigException) e).problems())
                     .containsExactlyInAnyOrder(
                         "publisher.workers must be a whole number (was 'four')",
-                        "unknown key publisher.bach-size (allowed: batch-size, lease,"
-                            + " poll-interval, shutdown-grace, workers)",
+                        "unknown key publisher.bach-size (allowed: batch-bytes, batch-size,"
+                            + " lease, poll-interval, shutdown-grace, workers)",
                         "publisher.lease must be a duration: " + Durations.FORMS + " (was 30)",
                         "backoff.jitter must be one of none, full, equal (was 'half')",
                         "backoff.initial must be a duration: " + Durations.FORMS + " (was 'soon')",
                         "delivery.max-attempts must be between 1 and 1000 (was 0)",
-                        "unknown key colour (allowed: backoff, channels, dead-letters, delivery,"
-                            + " gateway, intake, logging, namespace, ops, publisher, redis,"
-                            + " retention)"));
+                        "unknown key colour (allowed: api, backoff, channels, dead-letters,"
+                            + " delivery, gateway, intake, logging, namespace, ops, publisher,"
+                            + " redis, retention, sources, spool)"));
   }
 
   @Test
@@ -243,5 +243,214 @@ class ConfigLoaderTest {
                         "logging.level must be one of trace, debug, info, warn, error, off"
                             + " (was 'loud')",
                         "logging.format must be one of text, json (was 'xml')"));
+  }
+
+  @Test
+  void a_key_written_twice_is_an_error_naming_the_key_and_both_lines() {
+    String yaml =
+        "redis:\n"
+            + "  url: redis://10.0.0.5:6379/0\n"
+            + "namespace: herald\n"
+            + "publisher:\n"
+            + "  workers: 2\n"
+            + "  workers: 3\n"
+            + "redis:\n"
+            + "  timeout: 5s\n";
+    assertThatThrownBy(() -> load(yaml))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactlyInAnyOrder(
+                        "publisher.workers is written twice (lines 5 and 6): only the last would"
+                            + " count, dropping what the first one set; keep one",
+                        "redis is written twice (lines 1 and 7): only the last would count,"
+                            + " dropping what the first one set; keep one"));
+  }
+
+  @Test
+  void a_config_file_runs_on_the_embedded_redis_only_when_it_asks_for_it() throws Exception {
+    assertThat(load("namespace: herald\n").redis().wantsEmbedded()).isFalse();
+    assertThat(load("").redis().wantsEmbedded()).isFalse();
+    HeraldConfig asked = load("redis:\n  embedded: true\n");
+    assertThat(asked.redis().wantsEmbedded()).isTrue();
+    assertThat(asked.redis().url()).isNull();
+    // No config file at all: the quick start, on the embedded Redis.
+    Path none = dir.resolve("absent");
+    assertThat(new ConfigLoader(Map.of()).load(null).redis().wantsEmbedded())
+        .as("no --config and no %s", ConfigLoader.DEFAULT_PATH)
+        .isEqualTo(!Files.exists(ConfigLoader.DEFAULT_PATH));
+    assertThat(Files.exists(none)).isFalse();
+    // HERALD_REDIS_URL names the Redis, whatever the file says.
+    HeraldConfig env =
+        load("redis:\n  embedded: true\n", Map.of("HERALD_REDIS_URL", "redis://h:1"));
+    assertThat(env.redis().url()).isEqualTo("redis://h:1");
+    assertThat(env.redis().wantsEmbedded()).isFalse();
+    assertThatThrownBy(() -> load("redis:\n  url: redis://u:hunter2@h:6379\n  embedded: true\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "redis.embedded must not be true when redis.url is set (was 'redis://u:***@h:6379')")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+  }
+
+  @Test
+  void streams_that_collide_with_each_other_or_with_herald_keys_are_errors() {
+    String yaml =
+        "namespace: app\n"
+            + "gateway:\n  stream: app:intents\n"
+            + "intake:\n  stream: app:intents\n  rejected-stream: app:stats:rejected\n"
+            + "channels:\n"
+            + "  push: {}\n"
+            + "  email: {stream: mail}\n"
+            + "  sms: {stream: mail}\n"
+            + "  fax: {stream: 'app:schedule'}\n"
+            + "  pager: {stream: 'app:pager'}\n";
+    String own = "are Herald's; pick another name";
+    assertThatThrownBy(() -> load(yaml))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactlyInAnyOrder(
+                        "intake.rejected-stream must not be one of Herald's own keys (was"
+                            + " 'app:stats:rejected'): under 'app:' the names starting with"
+                            + " schedule, n, r, f, dead, retention, idem, quarantine, stats,"
+                            + " wakeup "
+                            + own,
+                        "gateway.stream must differ from intake.stream (both 'app:intents'):"
+                            + " events appended there would be read back as intents and"
+                            + " rejected",
+                        "channels.sms.stream must differ from channels.email.stream (both"
+                            + " 'mail'): each channel needs a stream of its own (each trims it"
+                            + " to its own max-length)",
+                        "channels.fax.stream must not be one of Herald's own keys (was"
+                            + " 'app:schedule'): under 'app:' the names starting with schedule,"
+                            + " n, r, f, dead, retention, idem, quarantine, stats, wakeup "
+                            + own));
+  }
+
+  @Test
+  void bad_api_and_spool_values_are_reported_with_their_keys() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    "api:\n  listen: 0.0.0.0:9465\n  max-batch: 0\n  tokens:\n"
+                        + "    - producer: game engine\n      sha256: secret-token\n"
+                        + "spool:\n  fsync: sometimes\n  max-bytes: 10\n  replay-rate: 0\n"))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactlyInAnyOrder(
+                        "api.tokens[0].producer must be a producer id: 1 to 128 characters"
+                            + " without whitespace (was 'game engine')",
+                        "api.tokens[0].sha256 must be the token's SHA-256 as 64 hex digits"
+                            + " (printf %s \"$TOKEN\" | sha256sum), not the token itself",
+                        "api.max-batch must be between 1 and 10000 (was 0)",
+                        "spool.max-bytes must be between 1048576 and 1099511627776 (was 10)",
+                        "spool.fsync must be one of request, batch, interval (was 'sometimes')",
+                        "spool.segment-bytes must not be above spool.max-bytes (was 16777216 >"
+                            + " 10)",
+                        "spool.replay-rate must be between 1 and 1000000 (was 0)"));
+  }
+
+  @Test
+  void an_api_beyond_loopback_needs_a_token() {
+    assertThatThrownBy(() -> load("api:\n  listen: 0.0.0.0:9465\n"))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactly(
+                        "api.listen 0.0.0.0:9465 is not a loopback address, so api.tokens or"
+                            + " api.tokens-file must name at least one token (without tokens only"
+                            + " this host may submit)"));
+  }
+
+  @Test
+  void the_tls_password_is_never_printed() throws Exception {
+    Path ks = Files.createTempFile("api", ".p12");
+    HeraldConfig c =
+        load("api:\n  tls:\n    keystore: " + ks + "\n    keystore-password: hunter2\n");
+    assertThat(ConfigPrinter.describe(c)).doesNotContain("hunter2").contains("\"***\"");
+  }
+
+  @Test
+  void the_postgres_source_is_off_by_default_and_reads_every_key() throws Exception {
+    PostgresSourceSettings off = HeraldConfig.defaults().sources().postgres();
+    assertThat(off.enabled()).isFalse();
+    assertThat(off.table()).isEqualTo("herald_outbox");
+    assertThat(off.relayedRows()).isEqualTo("mark");
+    PostgresSourceSettings pg =
+        load("sources:\n  postgres:\n    enabled: true\n"
+                + "    url: jdbc:postgresql://db:5432/app\n    user: relay\n"
+                + "    password: s3cret\n    table: app_outbox\n    batch-size: 100\n"
+                + "    workers: 3\n    poll-interval: 250ms\n    relayed-rows: delete\n"
+                + "    retention: 2d\n    idempotency-window: 30m\n")
+            .sources()
+            .postgres();
+    assertThat(pg.enabled()).isTrue();
+    assertThat(pg.url()).isEqualTo("jdbc:postgresql://db:5432/app");
+    assertThat(pg.user()).isEqualTo("relay");
+    assertThat(pg.table()).isEqualTo("app_outbox");
+    assertThat(pg.batchSize()).isEqualTo(100);
+    assertThat(pg.workers()).isEqualTo(3);
+    assertThat(pg.pollInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(pg.deletesRelayedRows()).isTrue();
+    assertThat(pg.retention()).isEqualTo(Duration.ofDays(2));
+    assertThat(pg.idempotencyWindow()).isEqualTo(Duration.ofMinutes(30));
+  }
+
+  @Test
+  void the_postgres_password_never_reaches_the_printed_config() throws Exception {
+    HeraldConfig c =
+        load(
+            "sources:\n  postgres:\n    url: jdbc:postgresql://db/app?user=a&password=in-url\n"
+                + "    password: s3cret\n");
+    assertThat(ConfigPrinter.describe(c))
+        .doesNotContain("s3cret")
+        .doesNotContain("in-url")
+        .contains("password=***");
+    assertThat(ConfigPrinter.keys(c)).containsEntry("sources.postgres.password", "***");
+    assertThat(c.sources().postgres().toString()).doesNotContain("s3cret").doesNotContain("in-url");
+  }
+
+  @Test
+  void bad_postgres_source_values_are_reported_with_their_dotted_keys() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    "sources:\n  postgres:\n    enabled: true\n    password: x\n"
+                        + "    password-file: /nonexistent/pg-password\n"
+                        + "    table: 'Outbox; drop'\n    batch-size: 0\n    workers: 17\n"
+                        + "    poll-interval: 1ms\n    relayed-rows: archive\n"
+                        + "    idempotency-window: 10s\n    colour: blue\n"))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactlyInAnyOrder(
+                        "sources.postgres.url is required when sources.postgres.enabled is true",
+                        "sources.postgres.password and sources.postgres.password-file exclude"
+                            + " each other: set one",
+                        "sources.postgres.password-file must be a readable file (was"
+                            + " '/nonexistent/pg-password')",
+                        "sources.postgres.table must be a lower-case name of 1 to 40 letters,"
+                            + " digits and _, starting with a letter or _ (was 'Outbox; drop')",
+                        "sources.postgres.batch-size must be between 1 and 10000 (was 0)",
+                        "sources.postgres.workers must be between 1 and 16 (was 17)",
+                        "sources.postgres.poll-interval must be between 10ms and 10m (was 1ms)",
+                        "sources.postgres.relayed-rows must be one of mark, delete (was"
+                            + " 'archive')",
+                        "sources.postgres.idempotency-window must be between 1m and 30d (was"
+                            + " 10s)",
+                        "unknown key sources.postgres.colour (allowed: batch-size, enabled,"
+                            + " idempotency-window, password, password-file, poll-interval,"
+                            + " relayed-rows, retention, table, url, user, workers)"));
+    assertThatThrownBy(() -> load("sources:\n  postgres:\n    url: postgres://db/app\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "sources.postgres.url must be a PostgreSQL JDBC URL,"
+                + " jdbc:postgresql://host[:port]/database (was 'postgres://db/app')");
   }
 }

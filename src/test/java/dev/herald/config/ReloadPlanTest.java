@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.backoff.Jitter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -15,11 +16,11 @@ class ReloadPlanTest {
   /** Every key differs from {@link #RUNNING}. */
   private static HeraldConfig everythingChanged() {
     return new HeraldConfig(
-        new RedisSettings("redis://app:new-secret@db2:6380/1", Duration.ofSeconds(3)),
+        new RedisSettings("redis://app:new-secret@db2:6380/1", Duration.ofSeconds(3), false),
         "other",
         new GatewaySettings("elsewhere", 5L),
         new PublisherSettings(
-            8, 50, Duration.ofMillis(250), Duration.ofSeconds(45), Duration.ofSeconds(20)),
+            8, 50, 1 << 20, Duration.ofMillis(250), Duration.ofSeconds(45), Duration.ofSeconds(20)),
         new BackoffSettings(Duration.ofSeconds(2), Duration.ofMinutes(1), 3.0, Jitter.NONE),
         new DeliverySettings(9, 3),
         new IntakeSettings(
@@ -35,7 +36,39 @@ class ReloadPlanTest {
         new DeadLetterSettings(1000L, Duration.ofDays(7)),
         Map.of("push", new ChannelSettings("push:elsewhere", 6L)),
         new OpsSettings("127.0.0.1:0", Duration.ofMillis(300), 7),
-        new LoggingSettings("debug", "json"));
+        new LoggingSettings("debug", "json"),
+        new ApiSettings(
+            "127.0.0.1:0",
+            List.of(new ApiSettings.ApiToken("p", "0".repeat(64))),
+            "tokens.txt",
+            1024L,
+            10,
+            8,
+            new ApiSettings.TlsSettings("api.p12", "secret")),
+        new SpoolSettings(
+            "other-spool",
+            1L << 20,
+            "request",
+            Duration.ofMillis(100),
+            1L << 16,
+            Duration.ofSeconds(5),
+            100,
+            10,
+            Duration.ofMillis(50)),
+        new SourcesSettings(
+            new PostgresSourceSettings(
+                true,
+                "jdbc:postgresql://db/app?password=url-secret",
+                "relay",
+                "pg-secret",
+                "/run/secrets/pg",
+                "other_outbox",
+                100,
+                4,
+                Duration.ofMillis(200),
+                "delete",
+                Duration.ofDays(2),
+                Duration.ofMinutes(30))));
   }
 
   @Test
@@ -72,7 +105,11 @@ class ReloadPlanTest {
             new ReloadPlan.Change(
                 "redis.url", "redis://app:***@db:6379/0", "redis://app:***@db2:6380/1"))
         .contains(new ReloadPlan.Change("namespace", "herald", "other"));
-    assertThat(plan.toString()).doesNotContain("old-secret").doesNotContain("new-secret");
+    assertThat(plan.toString())
+        .doesNotContain("old-secret")
+        .doesNotContain("new-secret")
+        .doesNotContain("pg-secret")
+        .doesNotContain("url-secret");
   }
 
   @Test
@@ -102,7 +139,10 @@ class ReloadPlanTest {
             r.deadLetters(),
             Map.of("sms", new ChannelSettings("sms-events", 1000L)),
             r.ops(),
-            r.logging());
+            r.logging(),
+            r.api(),
+            r.spool(),
+            r.sources());
     ReloadPlan plan = ReloadPlan.of(RUNNING, loaded);
     assertThat(plan.changesNothing()).isFalse();
     assertThat(plan.ignored()).extracting(ReloadPlan.Change::key).contains("channels.sms.stream");

@@ -1,6 +1,7 @@
 package dev.herald.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.domain.Channel;
@@ -18,7 +19,10 @@ import dev.herald.store.IntentResult;
 import dev.herald.store.IntentStream;
 import dev.herald.store.RejectedIntent;
 import dev.herald.store.RouteRecord;
+import dev.herald.store.StoreException;
+import dev.herald.store.redis.RedisBackend;
 import dev.herald.testing.Harness;
+import dev.herald.testing.RedisTestSupport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -187,6 +191,11 @@ class IntakeStreamIT {
           }
 
           @Override
+          public List<Intent> readPending(String consumer, int max) {
+            return stream.readPending(consumer, max);
+          }
+
+          @Override
           public ClaimedIntents claimIdle(
               String consumer, Duration minIdle, int max, String cursor) {
             return stream.claimIdle(consumer, minIdle, max, cursor);
@@ -243,6 +252,115 @@ class IntakeStreamIT {
   }
 
   @Test
+  void a_cancel_naming_another_deployments_key_is_rejected_and_its_batch_is_settled_whole() {
+    // Another deployment on the same Redis, namespace "<ours>:r": its schedule is the key
+    // "<ours>:r:schedule", which a cancel of id "schedule" used to reach as a route hash. The
+    // WRONGTYPE came after the create before it was written: stored, its intent left pending,
+    // the counters not moved, and the create then rejected as a Herald bug though published.
+    try (RedisBackend other = RedisTestSupport.backend(h.namespace + ":r", h.clock)) {
+      new Intake(
+              other.notifications(),
+              () -> new NotificationValidator(h.channels.names(), 65_536),
+              new NotificationIds(),
+              h.clock,
+              () -> Duration.ofHours(24))
+          .submit(List.of(Harness.notification("v-1").build()));
+    }
+    String theirSchedule = h.namespace + ":r:schedule";
+    assertThat(h.raw.type(theirSchedule)).isEqualTo("zset");
+    stream.createGroup();
+    xadd(intent("u-1"));
+    xadd("{\"cancel\":\"schedule\"}");
+
+    assertThat(drain(cycle("herald-1"))).isEqualTo(2);
+
+    assertThat(listener.accepted.get()).isEqualTo(1);
+    assertThat(listener.rejectedFields).containsExactly("cancel");
+    assertThat(stream.rejected(10))
+        .singleElement()
+        .satisfies(r -> assertThat(r.reason()).startsWith("cancel: is not a notification id"));
+    assertThat(h.raw.xpending(intents, "herald").getTotal()).isZero();
+    assertThat(counter("notifications_accepted")).isEqualTo(1);
+    assertThat(h.raw.hget(h.keys.typeFigures(), "pending:game.turn_ready")).isEqualTo("1");
+    assertThat(h.raw.zcard(theirSchedule)).as("the other deployment's keys").isEqualTo(1);
+    assertThat(h.drain(publisher())).isEqualTo(1);
+    assertThat(h.raw.hget(h.keys.typeFigures(), "pending:game.turn_ready")).isEqualTo("0");
+  }
+
+  @Test
+  void a_cancel_whose_notification_keys_hold_another_type_is_rejected_before_anything_is_written() {
+    // Past the validator (a real id), a key of another type where the notification's route hash
+    // should be: the script finds it in its read pass, rejects that cancel alone, and settles the
+    // rest of the batch whole.
+    String planted = new NotificationIds().next(h.clock.instant());
+    h.raw.set(h.keys.routes(planted), "not a route hash");
+    stream.createGroup();
+    xadd(intent("u-1"));
+    xadd("{\"cancel\":\"" + planted.toLowerCase(java.util.Locale.ROOT) + "\"}");
+    xadd(intent("u-2"));
+
+    assertThat(drain(cycle("herald-1"))).isEqualTo(3);
+
+    assertThat(listener.accepted.get()).isEqualTo(2);
+    assertThat(listener.rejectedFields).containsExactly("cancel");
+    assertThat(stream.rejected(10))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.reason())
+                    .isEqualTo(
+                        "cancel: " + h.keys.routes(planted) + " holds a string, not Herald data"));
+    assertThat(h.raw.xpending(intents, "herald").getTotal()).isZero();
+    assertThat(counter("notifications_accepted")).isEqualTo(2);
+    assertThat(h.raw.hget(h.keys.typeFigures(), "pending:game.turn_ready")).isEqualTo("2");
+    assertThat(h.raw.get(h.keys.routes(planted))).isEqualTo("not a route hash");
+    assertThat(h.drain(publisher())).isEqualTo(2);
+  }
+
+  @Test
+  void a_shared_key_of_another_type_fails_the_round_unwritten_and_blames_no_intent() {
+    // The route figures by type were not checked before the writes: the settle stored the
+    // notifications, then failed; settled one by one, every intent was rejected as a Herald bug
+    // while its notification stayed stored.
+    h.raw.set(h.keys.typeFigures(), "not a hash");
+    stream.createGroup();
+    xadd(intent("u-1"));
+    xadd(intent("u-2"));
+    IntakeCycle cycle = cycle("herald-1");
+
+    assertThatThrownBy(() -> cycle.runOnce(Duration.ZERO))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("WRONGTYPE");
+
+    assertThat(counter("notifications_accepted")).isZero();
+    assertThat(h.raw.zcard(h.keys.schedule())).isZero();
+    assertThat(stream.rejected(10)).isEmpty();
+    assertThat(h.raw.xpending(intents, "herald").getTotal()).isEqualTo(2);
+    // Once the key is repaired, the next round settles both, from this consumer's pending entries.
+    h.raw.del(h.keys.typeFigures());
+    assertThat(cycle.runOnce(Duration.ZERO)).isEqualTo(2);
+    assertThat(listener.accepted.get()).isEqualTo(2);
+    assertThat(h.drain(publisher())).isEqualTo(2);
+  }
+
+  @Test
+  void an_intent_deleted_while_pending_with_a_consumer_whose_round_failed_is_acknowledged() {
+    stream.createGroup();
+    String gone = xadd(intent("u-1"));
+    xadd(intent("u-2"));
+    assertThat(stream.read("herald-1", 10, Duration.ZERO)).hasSize(2); // then the round failed
+    h.raw.xdel(intents, new StreamEntryID(gone));
+
+    List<Intent> own = stream.readPending("herald-1", 10);
+
+    assertThat(own).extracting(Intent::entryId).hasSize(2).contains(gone);
+    assertThat(own).filteredOn(Intent::isDeleted).extracting(Intent::entryId).containsExactly(gone);
+    assertThat(drain(cycle("herald-1"))).isEqualTo(2);
+    assertThat(h.raw.xpending(intents, "herald").getTotal()).isZero();
+    assertThat(h.drain(publisher())).isEqualTo(1);
+  }
+
+  @Test
   void a_thousand_mixed_intents_give_exactly_the_valid_notifications_and_the_rest_rejected() {
     stream.createGroup();
     String[] invalid = {
@@ -257,7 +375,7 @@ class IntakeStreamIT {
       "[1, 2]",
       "{\"type\":\"t\",\"producer\":\"p\",\"recipients\":[\"u\"],\"channels\":[\"push\"],"
           + "\"sendAt\":\"2026-11-25T12:00:00Z\"}",
-      "{\"cancel\":\"01NOSUCHNOTIFICATION000000\"}",
+      "{\"cancel\":\"01JDQ5XKZ7W3M1V9Y4T0R8E6PA\"}", // a notification id, of none stored
     };
     String[] expectedField = {
       "(json)",

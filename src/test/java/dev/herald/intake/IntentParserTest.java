@@ -64,6 +64,34 @@ class IntentParserTest {
   }
 
   @Test
+  void a_cancel_id_is_a_notification_id_in_any_case_and_nothing_else() {
+    IntentDecision.Cancel lower =
+        (IntentDecision.Cancel) parse("{\"cancel\":\"01jdq5xkz7w3m1v9y4t0r8e6pa\"}").decision();
+    assertThat(lower.request()).isEqualTo(CancelRequest.byId("01JDQ5XKZ7W3M1V9Y4T0R8E6PA"));
+    assertThat(lower.reasonIfUnknown())
+        .startsWith("cancel: no notification 01JDQ5XKZ7W3M1V9Y4T0R8E6PA");
+
+    // Ids become parts of keys: "schedule" reached "<namespace>r:schedule", another deployment's.
+    assertThat(reason(parse("{\"cancel\":\"schedule\"}")))
+        .isEqualTo(
+            "cancel: is not a notification id: 26 characters of Crockford base32 (digits and"
+                + " letters but I, L, O, U), as herald submit prints them (was 'schedule')");
+    for (String notAnId :
+        new String[] {
+          "r:01JDQ5XKZ7W3M1V9Y4T0R8E6PA", // another deployment's route hash
+          "01JDQ5XKZ7W3M1V9Y4T0R8E6P", // 25 characters
+          "01JDQ5XKZ7W3M1V9Y4T0R8E6PAA", // 27
+          "01NOSUCHNOTIFICATION000000", // O, U and I are not base32
+          "81JDQ5XKZ7W3M1V9Y4T0R8E6PA", // more than 128 bits
+          "01JDQ5XKZ7W3M1V9Y4T0R8E6Pſ", // upper-cases to S, but is not ASCII
+        }) {
+      assertThat(reason(parse("{\"cancel\":\"" + notAnId + "\"}")))
+          .as(notAnId)
+          .startsWith("cancel: is not a notification id");
+    }
+  }
+
+  @Test
   void a_bad_cancel_names_each_field() {
     assertThat(reason(parse("{\"cancel\":\"x\",\"producer\":\"p\"}")))
         .isEqualTo("producer: not allowed in a cancel (a cancel has only cancel)");

@@ -2,6 +2,7 @@ package dev.herald.publish;
 
 import static dev.herald.testing.Harness.notification;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.herald.domain.CancelRequest;
 import dev.herald.domain.Channels;
@@ -12,6 +13,7 @@ import dev.herald.store.CompletionReport;
 import dev.herald.store.RouteOutcome;
 import dev.herald.store.RouteRecord;
 import dev.herald.testing.Harness;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +21,9 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
 
-/** Cancel and expiry (issue 3) through the stores and the publish cycle, on a real Redis. */
+/** Cancel and expiry through the stores and the publish cycle, on a real Redis. */
 class CancelAndExpiryIT {
 
   private static final Duration WINDOW = Duration.ofHours(24);
@@ -92,7 +95,7 @@ class CancelAndExpiryIT {
 
   @Test
   void published_routes_stay_published_and_dead_letters_leave_the_dead_index() {
-    h.raw.set(h.stream, "not a stream: every append fails");
+    h.exhaustStream(); // every append fails, charged
     String id = h.submit(notification("u-1", "u-2").build()).get(0);
     h.drain(h.cycle("w", Harness.settings(100, 1))); // one attempt each: both dead letters
     assertThat(h.raw.zcard(h.keys.deadLetters())).isEqualTo(2);
@@ -193,9 +196,48 @@ class CancelAndExpiryIT {
   }
 
   @Test
+  void a_completion_redis_runs_after_the_expiry_is_not_appended_though_its_now_is_before_it()
+      throws Exception {
+    Instant t0 = h.clock.instant();
+    String id = h.submit(notification("u-1").expiresAt(t0.plusMillis(300)).build()).get(0);
+    ClaimedBatch batch = h.backend.routes().claimDue(t0, Duration.ofSeconds(30), "w.1", 100);
+    var n = batch.notifications().get(0).notification();
+    var route = batch.notifications().get(0).routes().get(0);
+    EventEncoder encoder = new EventEncoder(h.channels);
+    // The completion was sent at t0 + 100 ms, before the expiry, but Redis runs it only after
+    // the expiry has passed (a client timeout, a pause): 400 ms of Redis's clock after the claim.
+    long claimedAt = redisMillis();
+    await().atMost(Duration.ofSeconds(5)).until(() -> redisMillis() >= claimedAt + 400);
+
+    CompletionReport report =
+        h.backend
+            .routes()
+            .complete(
+                "w.1",
+                t0.plusMillis(100),
+                List.of(
+                    new RouteOutcome.Publish(
+                        route, encoder.event(encoder.template(n), n, 0), null)));
+
+    assertThat(report.results().get(0).status()).isEqualTo(CompletionReport.Status.EXPIRED);
+    assertThat(h.streamEntries()).isEmpty();
+    RouteRecord r = h.backend.notifications().find(id).orElseThrow().routes().get(0);
+    assertThat(r.state()).isEqualTo(RouteState.EXPIRED);
+    assertThat(r.attempts()).isZero();
+  }
+
+  /** Redis's own clock (TIME), in ms. */
+  private long redisMillis() {
+    @SuppressWarnings("unchecked")
+    List<byte[]> time = (List<byte[]>) h.raw.sendCommand(Protocol.Command.TIME);
+    return Long.parseLong(new String(time.get(0), StandardCharsets.US_ASCII)) * 1000
+        + Long.parseLong(new String(time.get(1), StandardCharsets.US_ASCII)) / 1000;
+  }
+
+  @Test
   void a_route_failing_past_its_expiry_ends_expired_not_dead() {
     Instant t0 = h.clock.instant();
-    h.raw.set(h.stream, "not a stream: every append fails");
+    h.exhaustStream(); // every append fails, charged
     String failing = h.submit(notification("u-1").expiresAt(t0.plusMillis(1500)).build()).get(0);
     PublishCycle cycle = h.cycle("w", Harness.settings(100, 5));
     cycle.runOnce(); // the append fails: retry at +1s, still before the expiry

@@ -3,6 +3,7 @@ package dev.herald.publish;
 import static dev.herald.testing.Harness.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.domain.CancelRequest;
 import dev.herald.domain.Channel;
 import dev.herald.domain.Channels;
 import dev.herald.domain.Failure;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,8 +77,9 @@ class PublishCycleIT {
   }
 
   @Test
-  void an_unwritable_stream_gives_retries_on_the_backoff_then_a_dead_letter() {
-    h.raw.set(h.stream, "this key holds a string, not a stream");
+  void
+      appends_failing_for_a_reason_herald_cannot_explain_give_retries_on_the_backoff_then_a_dead_letter() {
+    h.exhaustStream();
     Instant t0 = h.clock.instant();
     String id = h.submit(notification("u-1").build()).get(0);
     PublishCycle cycle = h.cycle("w", Harness.settings(100, 4));
@@ -92,7 +95,7 @@ class PublishCycleIT {
       RouteRecord r = route(id, 0);
       assertThat(r.attempts()).isEqualTo(attempt);
       assertThat(r.lastFailure().kind()).isEqualTo(FailureKind.GATEWAY_STREAM_PUBLISH_FAILED);
-      assertThat(r.lastFailure().message()).startsWith("WRONGTYPE");
+      assertThat(r.lastFailure().message()).startsWith("ERR The stream has exhausted");
       assertThat(r.lastFailure().attempt()).isEqualTo(attempt);
       if (attempt < 4) {
         assertThat(r.state()).isEqualTo(RouteState.FAILED);
@@ -124,10 +127,10 @@ class PublishCycleIT {
             notification(recipients).build());
     PublishCycle cycle = h.cycle("w", Harness.settings(100, 3));
 
-    cycle.runOnce(); // 30 appends fail: attempt 1 each, retries in 1 s, and the breaker opens
+    cycle.runOnce(); // the first append is refused: the breaker opens, none is charged
     h.clock.advance(Duration.ofSeconds(1));
-    cycle.runOnce(); // one probe (fails again, uncharged), 29 deferred without being charged
-    assertThat(attemptsOf(ids)).containsOnly(Map.entry(1, 30L));
+    cycle.runOnce(); // one probe (refused again, uncharged), 29 deferred without being charged
+    assertThat(attemptsOf(ids)).containsOnly(Map.entry(0, 30L));
 
     for (int i = 0; i < 5; i++) { // an outage longer than 3 attempts' worth of backoff
       h.clock.advance(Duration.ofSeconds(30));
@@ -135,7 +138,7 @@ class PublishCycleIT {
     }
     assertThat(attemptsOf(ids))
         .as("nobody charged while the breaker is open")
-        .containsOnly(Map.entry(1, 30L));
+        .containsOnly(Map.entry(0, 30L));
 
     h.raw.del(h.stream); // the stream is writable again
     for (int i = 0; i < 5; i++) {
@@ -149,6 +152,113 @@ class PublishCycleIT {
     }
   }
 
+  @Test
+  void a_stream_of_another_type_costs_no_route_an_attempt_even_when_each_has_only_one() {
+    h.raw.hset(h.stream, "this key", "holds a hash, not a stream");
+    List<String> ids =
+        h.submit(
+            notification(Harness.recipients("u-", 10)).maxAttempts(1).build(),
+            notification(Harness.recipients("u-", 10)).maxAttempts(1).build(),
+            notification(Harness.recipients("u-", 10)).maxAttempts(1).build());
+    List<String> events = new CopyOnWriteArrayList<>();
+    PublishCycle cycle = h.cycle("w", Harness.settings(100, 1), recording(events));
+
+    PublishCycle.Result first = cycle.runOnce();
+
+    assertThat(first.claimed()).isEqualTo(30);
+    assertThat(first.onlyDeferred()).isTrue();
+    assertThat(attemptsOf(ids)).as("attempts charged").containsOnly(Map.entry(0, 30L));
+    assertThat(h.raw.zcard(h.keys.deadLetters())).isZero();
+    assertThat(h.raw.hget(h.keys.stats(), "retried")).as("retries counted").isNull();
+    assertThat(h.raw.hget(h.keys.stats(), "deferred")).isEqualTo("30");
+    assertThat(events)
+        .filteredOn(e -> e.startsWith("deferred"))
+        .as("told as deferred, not as retries")
+        .hasSize(30);
+    assertThat(events).noneMatch(e -> e.startsWith("retry") || e.startsWith("dead"));
+    assertThat(events)
+        .filteredOn(e -> e.startsWith("breaker"))
+        .containsExactly("breaker opened " + h.stream);
+
+    h.raw.del(h.stream); // the stream is writable again
+    h.clock.advance(Duration.ofSeconds(1)); // the breaker's first probe
+    cycle.runOnce();
+
+    assertThat(h.streamEntries()).as("all out, one cool-down after the fix").hasSize(30);
+    assertThat(attemptsOf(ids)).containsOnly(Map.entry(1, 30L));
+    assertThat(events)
+        .filteredOn(e -> e.startsWith("breaker"))
+        .containsExactly("breaker opened " + h.stream, "breaker closed " + h.stream);
+    assertThat(h.raw.hget(h.keys.stats(), "retried")).isNull();
+  }
+
+  @Test
+  void a_probe_whose_notification_is_cancelled_does_not_keep_the_breaker_open() {
+    h.raw.set(h.stream, "not a stream");
+    String first = h.submit(notification(Harness.recipients("u-", 10)).build()).get(0);
+    AtomicBoolean cancelAtClaim = new AtomicBoolean();
+    PublishCycle cycle =
+        h.cycle(
+            "w",
+            Harness.settings(100, 3),
+            new PublisherListener() {
+              @Override
+              public void onClaimed(int routes, Duration took) {
+                if (routes > 0 && cancelAtClaim.getAndSet(false)) {
+                  h.backend
+                      .notifications()
+                      .cancel(CancelRequest.byId(first), h.clock.instant(), Duration.ofDays(1));
+                }
+              }
+            });
+    cycle.runOnce(); // appends fail: the breaker opens
+
+    h.raw.del(h.stream); // the stream works again
+    h.clock.advance(Duration.ofSeconds(1));
+    cancelAtClaim.set(true);
+    cycle.runOnce(); // the probe is a route of the notification cancelled meanwhile: no verdict
+
+    String later = h.submit(notification("v-1").build()).get(0);
+    for (int i = 0; i < 3; i++) {
+      h.clock.advance(Duration.ofSeconds(10));
+      cycle.runOnce();
+    }
+    assertThat(h.streamFields())
+        .extracting(f -> f.get("notification_id"))
+        .as("published after the lost probe")
+        .containsExactly(later);
+  }
+
+  /** A listener writing down what the cycle tells: "deferred <ref>", "breaker opened <stream>"… */
+  private static PublisherListener recording(List<String> events) {
+    return new PublisherListener() {
+      @Override
+      public void onDeferred(RouteInfo route) {
+        events.add("deferred " + route.ref());
+      }
+
+      @Override
+      public void onRetryScheduled(RouteInfo route, Failure failure) {
+        events.add("retry " + route.ref());
+      }
+
+      @Override
+      public void onDeadLettered(RouteInfo route, Failure failure) {
+        events.add("dead " + route.ref());
+      }
+
+      @Override
+      public void onBreakerOpened(String stream, String reason) {
+        events.add("breaker opened " + stream);
+      }
+
+      @Override
+      public void onBreakerClosed(String stream, Duration openFor) {
+        events.add("breaker closed " + stream);
+      }
+    };
+  }
+
   /** How many routes of these notifications have made each number of attempts. */
   private Map<Integer, Long> attemptsOf(List<String> ids) {
     return ids.stream()
@@ -160,7 +270,7 @@ class PublishCycleIT {
 
   @Test
   void a_notification_may_allow_fewer_attempts_than_the_config() {
-    h.raw.set(h.stream, "x");
+    h.exhaustStream();
     String id = h.submit(notification("u-1").maxAttempts(1).build()).get(0);
     h.cycle("w", Harness.settings(100, 5)).runOnce();
     assertThat(route(id, 0).state()).isEqualTo(RouteState.DEAD_LETTER);
@@ -320,6 +430,49 @@ class PublishCycleIT {
                   assertThat(r.attempts()).as("attempts charged").isEqualTo(1);
                 });
       }
+    }
+  }
+
+  @Test
+  void a_batch_redis_refused_to_record_is_sent_again_under_its_lease_as_soon_as_it_takes_writes()
+      throws Exception {
+    try (RedisServerProcess redis = RedisServerProcess.start("--maxmemory-policy", "noeviction");
+        Harness small = new Harness(redis.url(), RedisTestSupport.RETENTION, 1000)) {
+      List<String> ids =
+          small.submit(notification("u-1", "u-2").build(), notification("u-3").build());
+      // Memory runs out between the claim and the completion.
+      PublishCycle cycle =
+          small.cycle(
+              "w",
+              Harness.settings(100, 1),
+              new PublisherListener() {
+                @Override
+                public void onClaimed(int routes, Duration took) {
+                  if (routes > 0) {
+                    small.raw.configSet("maxmemory", "2mb");
+                    fillMemory(small);
+                  }
+                }
+              });
+
+      PublishCycle.Result refused = cycle.runOnce();
+      assertThat(refused.sinkUnavailable()).isTrue();
+      assertThat(small.streamEntries()).isEmpty();
+
+      small.raw.configSet("maxmemory", "0"); // memory is plentiful again; the lease still runs
+      PublishCycle.Result again = cycle.runOnce();
+
+      assertThat(again.sinkUnavailable()).isFalse();
+      assertThat(small.streamEntries()).as("sent again without waiting for the lease").hasSize(3);
+      for (String id : ids) {
+        assertThat(small.backend.notifications().find(id).orElseThrow().routes())
+            .allSatisfy(
+                r -> {
+                  assertThat(r.state()).isEqualTo(RouteState.PUBLISHED);
+                  assertThat(r.attempts()).as("attempts charged").isEqualTo(1);
+                });
+      }
+      assertThat(small.raw.zcard(small.keys.schedule())).isZero();
     }
   }
 

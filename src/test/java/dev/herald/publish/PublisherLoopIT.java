@@ -132,4 +132,53 @@ class PublisherLoopIT {
       assertEachRouteOnce(h, 400);
     }
   }
+
+  @Test
+  void routes_flow_again_within_two_seconds_of_a_refusing_stream_taking_appends() {
+    try (Harness h = Harness.realTime(TestRedis.url())) {
+      h.raw.hset(h.stream, "this key", "holds a hash, not a stream");
+      Waiter waiter = new Waiter(h.time);
+      PublisherLoop loop =
+          new PublisherSetup(
+                  h.backend.routes(),
+                  new EventEncoder(h.channels),
+                  () -> Harness.settings(500, 1),
+                  () -> Duration.ofMillis(100),
+                  h.time,
+                  PublisherListener.NONE,
+                  h.backend.breakers())
+              .loop(4, waiter, "loop-it");
+      try (AutoCloseable wakeups = h.backend.wakeups().subscribe(waiter::signal, e -> {})) {
+        loop.start();
+        h.intake().submit(notifications("u", 109, 16)); // 1,744 routes, one attempt each
+        // An outage of a few seconds: every route deferred, uncharged, again and again.
+        await().atMost(Duration.ofSeconds(30)).until(() -> counter(h, "deferred") >= 3 * 1744);
+        assertThat(h.raw.zcard(h.keys.deadLetters())).isZero();
+
+        h.raw.del(h.stream); // the stream takes appends again
+        long fixed = System.nanoTime();
+        // Flowing again means the first route within 2 s (one probe a second); draining all of
+        // them then depends on how busy this machine is, so it gets more room.
+        await().atMost(Duration.ofSeconds(2)).until(() -> h.raw.exists(h.stream));
+        long flowing = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.raw.xlen(h.stream) == 1744);
+        System.err.printf(
+            "[herald tests] after the stream took appends again: first route in %d ms, all 1,744"
+                + " in %d ms%n",
+            (flowing - fixed) / 1_000_000, (System.nanoTime() - fixed) / 1_000_000);
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      } finally {
+        assertThat(loop.stop(Duration.ofSeconds(5))).isTrue();
+      }
+      assertEachRouteOnce(h, 1744);
+      assertThat(h.raw.hget(h.keys.stats(), "retried")).as("retries counted").isNull();
+      assertThat(h.raw.zcard(h.keys.deadLetters())).isZero();
+    }
+  }
+
+  private static long counter(Harness h, String name) {
+    String value = h.raw.hget(h.keys.stats(), name);
+    return value == null ? 0 : Long.parseLong(value);
+  }
 }

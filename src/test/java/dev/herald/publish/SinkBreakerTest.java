@@ -62,4 +62,56 @@ class SinkBreakerTest {
       assertThat(breaker.reopensAt("s")).isEqualTo(clock.instant().plus(expected));
     }
   }
+
+  @Test
+  void a_probe_without_a_verdict_times_out_and_another_route_probes() {
+    fail(SinkBreaker.FAILURES_TO_OPEN);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(breaker.decide("s")).isEqualTo(PROBE);
+    // No verdict ever comes (its route's lease was lost, its completion failed...).
+    clock.advance(Duration.ofSeconds(4));
+    assertThat(breaker.decide("s")).as("the probe is still out").isEqualTo(DEFER);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(breaker.decide("s")).as("5 s without a verdict").isEqualTo(PROBE);
+  }
+
+  @Test
+  void a_lost_probe_lets_the_next_route_probe_at_once() {
+    fail(SinkBreaker.FAILURES_TO_OPEN);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(breaker.decide("s")).isEqualTo(PROBE);
+    breaker.onProbeLost("s");
+    assertThat(breaker.decide("s")).isEqualTo(PROBE);
+  }
+
+  @Test
+  void a_refusal_opens_it_at_once_and_it_probes_every_second_however_long_it_lasts() {
+    assertThat(breaker.onRefused("s", "WRONGTYPE ...")).isEqualTo(SinkBreaker.Transition.OPENED);
+    assertThat(breaker.decide("s")).isEqualTo(DEFER);
+    for (int i = 0; i < 60; i++) {
+      assertThat(breaker.reopensAt("s")).isEqualTo(clock.instant().plusSeconds(1));
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(breaker.decide("s")).isEqualTo(PROBE);
+      assertThat(breaker.onRefused("s", "WRONGTYPE ...")).isEqualTo(SinkBreaker.Transition.NONE);
+    }
+    assertThat(breaker.decide("other")).isEqualTo(PUBLISH);
+  }
+
+  @Test
+  void each_opening_and_closing_is_told_once_with_what_opened_it() {
+    assertThat(breaker.onRefused("s", "OOM command not allowed"))
+        .isEqualTo(SinkBreaker.Transition.OPENED);
+    assertThat(breaker.onRefused("s", "OOM command not allowed"))
+        .isEqualTo(SinkBreaker.Transition.NONE);
+    assertThat(breaker.open())
+        .containsExactly(new SinkBreaker.Open("s", clock.instant(), "OOM command not allowed"));
+    long changes = breaker.changes();
+
+    clock.advance(Duration.ofMillis(1500));
+    assertThat(breaker.onPublished("s")).isEqualTo(SinkBreaker.Transition.CLOSED);
+    assertThat(breaker.onPublished("s")).isEqualTo(SinkBreaker.Transition.NONE);
+    assertThat(breaker.lastOpenFor("s")).isEqualTo(Duration.ofMillis(1500));
+    assertThat(breaker.open()).isEmpty();
+    assertThat(breaker.changes()).isEqualTo(changes + 1);
+  }
 }

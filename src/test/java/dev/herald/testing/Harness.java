@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -202,6 +203,29 @@ public final class Harness implements AutoCloseable {
       total += n;
     }
     return total;
+  }
+
+  /**
+   * Makes every append to this harness's stream fail with an error Herald cannot tell from a
+   * route's own, so that each attempt is charged (a stream that refuses appends for a reason of its
+   * own, such as another type, costs no attempt). {@code raw.del(stream)} undoes it.
+   */
+  public void exhaustStream() {
+    exhaust(stream);
+  }
+
+  /**
+   * As {@link #exhaustStream()}, for any stream: its last entry id becomes the largest there is,
+   * and every later {@code XADD *} fails with "ERR The stream has exhausted the last possible ID".
+   */
+  public void exhaust(String streamKey) {
+    raw.del(streamKey);
+    raw.sendCommand(
+        Protocol.Command.XADD,
+        streamKey,
+        "18446744073709551615-18446744073709551615",
+        "exhausted",
+        "yes");
   }
 
   public List<StreamEntry> streamEntries() {

@@ -55,9 +55,16 @@ final class ClaimReply {
     return flag;
   }
 
-  ClaimedBatch parse(Object reply) {
+  /**
+   * A parsed reply.
+   *
+   * @param redisMillis Redis's clock as the claim ran
+   */
+  record Parsed(ClaimedBatch batch, long redisMillis) {}
+
+  Parsed parse(Object reply) {
     List<?> values = Replies.list(reply, "claim");
-    if (values.size() < 4) {
+    if (values.size() < 6) {
       throw new StoreException("unexpected claim reply of " + values.size() + " values");
     }
     long nextDue = Replies.number(values.get(0), "claim next due");
@@ -70,11 +77,13 @@ final class ClaimReply {
       String[] parts = Replies.bytesAsText(u, "unreadable route").split("\t", 3);
       unreadable.put(parts[0] + "\t" + parts[1], parts.length > 2 ? parts[2] : "unreadable");
     }
-    long blocks = Replies.number(values.get(3), "claimed block count");
+    long redisMillis = Replies.number(values.get(3), "claim Redis time");
+    boolean stoppedByBytes = Replies.number(values.get(4), "claim byte budget reached") == 1;
+    long blocks = Replies.number(values.get(5), "claimed block count");
     // One block per claimed group; a notification with several groups comes back in several
     // blocks, its body only in the first.
     Map<String, Claimed> byId = new LinkedHashMap<>();
-    int at = 4;
+    int at = 6;
     for (long b = 0; b < blocks; b++) {
       String id = Replies.bytesAsText(values.get(at), "claimed notification id");
       Object body = values.get(at + 1);
@@ -111,6 +120,6 @@ final class ClaimReply {
     }
     Optional<Instant> next =
         nextDue < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(nextDue));
-    return new ClaimedBatch(claimed, next, quarantined);
+    return new Parsed(new ClaimedBatch(claimed, next, quarantined, stoppedByBytes), redisMillis);
   }
 }

@@ -3,6 +3,7 @@ package dev.herald.store.redis;
 import dev.herald.domain.Channel;
 import dev.herald.domain.Failure;
 import dev.herald.domain.FailureKind;
+import dev.herald.domain.GatewayEvent;
 import dev.herald.store.ClaimedRoute;
 import dev.herald.store.CompletionReport;
 import dev.herald.store.CompletionReport.RouteResult;
@@ -14,8 +15,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The keys and arguments of one complete.lua call (layout in its header), and the reading of its
@@ -29,6 +32,7 @@ final class CompletionCall {
   private static final int DEAD = 300;
   private static final int DEFER = 400;
   private static final int PROBE = 500;
+  private static final int FOLLOW = 600;
 
   /** Index and attempts travel as one number: index * 2^20 + attempts (see complete.lua). */
   private static final long INDEX_FACTOR = 1L << 20;
@@ -55,12 +59,10 @@ final class CompletionCall {
       byNotification
           .computeIfAbsent(outcome.route().notificationId(), id -> new ArrayList<>())
           .add(outcome);
-      if (outcome instanceof RouteOutcome.Publish p) {
-        Channel channel = p.event().channel();
-        if (!streamNumbers.containsKey(channel.stream())) {
-          streams.add(channel);
-          streamNumbers.put(channel.stream(), streams.size());
-        }
+      GatewayEvent event = eventOf(outcome);
+      if (event != null && !streamNumbers.containsKey(event.channel().stream())) {
+        streams.add(event.channel());
+        streamNumbers.put(event.channel().stream(), streams.size());
       }
     }
     ordered = new ArrayList<>(outcomes.size());
@@ -75,10 +77,16 @@ final class CompletionCall {
     return list.list();
   }
 
-  List<byte[]> args(String leaseToken, Instant now) {
+  /**
+   * @param clockOffsetMillis the caller's clock minus Redis's, for the expiry check
+   * @param refusedRetryAt when a route whose stream refused its append is due again
+   */
+  List<byte[]> args(
+      String leaseToken, Instant now, long clockOffsetMillis, Instant refusedRetryAt) {
     ScriptArgs args = new ScriptArgs(16 + byNotification.size() * 12 + ordered.size() * 8);
     args.add(keys.prefix()).add(now.toEpochMilli()).add(leaseToken);
     args.add(retention.failureHistory()).add(retention.published().toMillis());
+    args.add(clockOffsetMillis).add(refusedRetryAt.toEpochMilli());
     args.add(streams.size());
     streams.forEach(c -> args.add(c.maxLength()));
     // Most routes of a batch share a retry time (the same attempt failed at the same instant).
@@ -90,7 +98,17 @@ final class CompletionCall {
       List<String> shared = sharedFields(entry.getValue());
       args.add(shared.size());
       shared.forEach(args::add);
-      args.add(entry.getValue().size());
+      // The groups first, and the size of the route block, so that the script reads every lease
+      // before its first write without walking the routes twice.
+      Set<Integer> groups = new LinkedHashSet<>();
+      int values = 0;
+      for (RouteOutcome outcome : entry.getValue()) {
+        groups.add(outcome.route().index() - outcome.route().index() % RouteGroups.SIZE);
+        values += argCount(outcome);
+      }
+      args.add(groups.size());
+      groups.forEach(args::add);
+      args.add(entry.getValue().size()).add(values);
       for (RouteOutcome outcome : entry.getValue()) {
         ClaimedRoute route = outcome.route();
         args.add(route.index() * INDEX_FACTOR + route.attempts());
@@ -108,19 +126,43 @@ final class CompletionCall {
           args.add(DEAD).add(failures.encode(d.failure()));
         } else if (outcome instanceof RouteOutcome.Defer d) {
           args.add(DEFER).add(d.until().toEpochMilli());
+        } else if (outcome instanceof RouteOutcome.Follow f) {
+          args.add(FOLLOW + streamNumbers.get(f.event().channel().stream()));
+          args.add(f.event().eventId()).add(f.event().userId()).add(f.event().routeId());
+          args.add(f.until().toEpochMilli());
         }
       }
     }
     return args.list();
   }
 
+  /** The values one route takes in the arguments (complete.lua's ROUTE_ARGS). */
+  private static int argCount(RouteOutcome outcome) {
+    if (outcome instanceof RouteOutcome.Publish || outcome instanceof RouteOutcome.Follow) {
+      return 6;
+    }
+    return outcome instanceof RouteOutcome.Retry ? 4 : 3;
+  }
+
   private static List<String> sharedFields(List<RouteOutcome> outcomes) {
     for (RouteOutcome outcome : outcomes) {
-      if (outcome instanceof RouteOutcome.Publish p) {
-        return p.event().shared().fields();
+      GatewayEvent event = eventOf(outcome);
+      if (event != null) {
+        return event.shared().fields();
       }
     }
     return List.of();
+  }
+
+  /** The event an outcome may append, or null. */
+  private static GatewayEvent eventOf(RouteOutcome outcome) {
+    if (outcome instanceof RouteOutcome.Publish p) {
+      return p.event();
+    }
+    if (outcome instanceof RouteOutcome.Follow f) {
+      return f.event();
+    }
+    return null;
   }
 
   CompletionReport parse(Object reply, Instant now) {
@@ -147,6 +189,14 @@ final class CompletionCall {
         case "stale" -> results.add(new RouteResult(route, Status.LEASE_LOST, null, null));
         case "expired" -> results.add(new RouteResult(route, Status.EXPIRED, null, null));
         case "deferred" -> results.add(new RouteResult(route, Status.DEFERRED, null, null));
+        case "refused" ->
+            results.add(
+                new RouteResult(
+                    route,
+                    Status.REFUSED,
+                    null,
+                    new Failure(
+                        FailureKind.GATEWAY_STREAM_PUBLISH_FAILED, detail, now, route.attempt())));
         case "unavailable" -> {
           results.add(
               new RouteResult(

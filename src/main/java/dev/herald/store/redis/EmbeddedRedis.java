@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.embedded.RedisServer;
 
@@ -84,6 +85,22 @@ public final class EmbeddedRedis implements AutoCloseable {
   public void blockStream(String key) {
     try (RedisClient client = RedisClient.create(URI.create(url()))) {
       client.set(key, "not a stream: appends fail until this key is deleted");
+    }
+  }
+
+  /**
+   * Makes every append to the stream fail with an error Herald cannot tell from a route's own, so
+   * that each attempt is charged: the stream's last entry id becomes the largest there is.
+   */
+  public void breakStream(String key) {
+    try (RedisClient client = RedisClient.create(URI.create(url()))) {
+      client.del(key);
+      client.sendCommand(
+          Protocol.Command.XADD,
+          key,
+          "18446744073709551615-18446744073709551615",
+          "broken",
+          "every later append fails: the stream has exhausted its ids");
     }
   }
 

@@ -1,10 +1,12 @@
 package dev.herald.store.redis;
 
 import dev.herald.config.RedisEndpoint;
+import dev.herald.store.BreakerBoard;
 import dev.herald.store.DeadLetterStore;
 import dev.herald.store.IntentStream;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.RouteStore;
+import dev.herald.store.ServerInfo;
 import dev.herald.store.ServerProbe;
 import dev.herald.store.StatsStore;
 import dev.herald.store.Wakeups;
@@ -35,6 +37,7 @@ public final class RedisBackend implements AutoCloseable {
   private final RetentionPolicy retention;
   private final List<UnifiedJedis> intentClients = new ArrayList<>();
   private final RedisDeadLetterStore deadLetters;
+  private final RedisBreakerBoard breakers;
 
   private RedisBackend(
       UnifiedJedis redis,
@@ -51,13 +54,16 @@ public final class RedisBackend implements AutoCloseable {
     this.wakeups = new RedisWakeups(redis, keys, clock);
     this.stats = new RedisStatsStore(redis, keys);
     this.deadLetters = new RedisDeadLetterStore(redis, keys, scripts, retention);
+    this.breakers = new RedisBreakerBoard(redis, keys, scripts);
   }
 
   /**
-   * Connects and loads the scripts.
+   * Connects, checks that Redis lets us in, and loads the scripts.
    *
    * @param poolSize connections kept: one per worker plus a few for wake-ups and housekeeping
    * @throws dev.herald.store.StoreUnavailableException when Redis does not answer
+   * @throws dev.herald.store.StoreAccessDeniedException when Redis refuses the credentials, or the
+   *     ACL user may not run what Herald needs
    */
   public static RedisBackend connect(
       RedisEndpoint endpoint,
@@ -68,6 +74,9 @@ public final class RedisBackend implements AutoCloseable {
     UnifiedJedis redis = client(endpoint, poolSize, endpoint.timeout(), "herald");
     RedisBackend backend = new RedisBackend(redis, endpoint, namespace, retention, clock);
     try {
+      // A small command first: Redis 7 drops an unauthenticated connection that sends a large
+      // request (the scripts) with a bare "Broken pipe", where a PING gets a clear NOAUTH.
+      RedisErrors.call("connecting to " + endpoint.redacted(), redis::ping);
       RedisErrors.call(
           "loading Herald's Lua scripts into " + endpoint.redacted(),
           () -> {
@@ -140,6 +149,11 @@ public final class RedisBackend implements AutoCloseable {
     return stats;
   }
 
+  /** Redis's clock and eviction policy: what the daemon checks at start and keeps watching. */
+  public ServerInfo serverInfo() {
+    return new RedisServerInfo(redis);
+  }
+
   /** Server figures for benchmarks. */
   public ServerProbe probe() {
     return new RedisServerProbe(redis, keys);
@@ -147,6 +161,11 @@ public final class RedisBackend implements AutoCloseable {
 
   public DeadLetterStore deadLetters() {
     return deadLetters;
+  }
+
+  /** The stream breakers each Herald process reports open. */
+  public BreakerBoard breakers() {
+    return breakers;
   }
 
   public RedisEndpoint endpoint() {

@@ -2,7 +2,11 @@ package dev.herald.store.redis;
 
 import dev.herald.store.StoreAccessDeniedException;
 import dev.herald.store.StoreException;
+import dev.herald.store.StoreOutcomeUnknownException;
 import dev.herald.store.StoreUnavailableException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.function.Supplier;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
@@ -12,9 +16,18 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Sorts Jedis's exceptions into the store's three kinds, once, here: transient ({@link
- * StoreUnavailableException}), fatal access ({@link StoreAccessDeniedException}) and everything
- * else ({@link StoreException}).
+ * Sorts Jedis's exceptions into the store's kinds, once, here: transient ({@link
+ * StoreUnavailableException}: the command did not run), transient with the reply lost ({@link
+ * StoreOutcomeUnknownException}: it may have run), fatal access ({@link
+ * StoreAccessDeniedException}) and everything else ({@link StoreException}).
+ *
+ * <p>A connection failure counts as "did not run" only when it happened while a connection was
+ * being had (connect refused, unknown host, the pool exhausted, the handshake of a new connection):
+ * then the command was never written. Any other one (a read timeout, a reset or a closed connection
+ * while waiting, a write that broke part-way) came after the command may have reached Redis, and
+ * Redis runs what it has read even after the client has gone. A pooled connection that Redis closed
+ * while idle looks the same from here ("Unexpected end of stream"): it is reported as unknown too,
+ * which costs a repeat and never a duplicate.
  */
 final class RedisErrors {
 
@@ -49,6 +62,14 @@ final class RedisErrors {
     if (e instanceof JedisAccessControlException || startsWithAny(message, ACCESS)) {
       return new StoreAccessDeniedException(what + ": Redis refused access: " + message, e);
     }
+    if (e instanceof JedisConnectionException && !whileConnecting(e)) {
+      return new StoreOutcomeUnknownException(
+          what
+              + ": Redis unavailable: "
+              + message
+              + "; the reply was lost after the command was sent, so it may have run",
+          e);
+    }
     if (e instanceof JedisConnectionException
         || e instanceof JedisBusyException
         || startsWithAny(message, TRANSIENT)) {
@@ -59,6 +80,44 @@ final class RedisErrors {
     }
     // Pool exhausted and other client-side trouble: transient from the caller's point of view.
     return new StoreUnavailableException(what + ": Redis unavailable: " + message, e);
+  }
+
+  /**
+   * True when the failure came while a connection was being had, before any command was written on
+   * it: connecting (refused, unreachable, unknown host) or the handshake of a new pooled
+   * connection.
+   */
+  private static boolean whileConnecting(JedisException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    // A refusal can only answer a connection attempt; Jedis words a failed one "Failed to connect".
+    if (message.startsWith("Failed to connect") || message.contains("Connection refused")) {
+      return true;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (isConnectFailure(t)) {
+        return true;
+      }
+      for (Throwable s : t.getSuppressed()) {
+        if (isConnectFailure(s)) {
+          return true;
+        }
+      }
+    }
+    // A new connection's handshake (AUTH, HELLO, SELECT) runs inside the pool's make-object call.
+    for (StackTraceElement frame : e.getStackTrace()) {
+      if (frame.getClassName().startsWith("redis.clients.jedis")
+          && (frame.getMethodName().equals("makeObject")
+              || frame.getMethodName().equals("getResource"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isConnectFailure(Throwable t) {
+    return t instanceof ConnectException
+        || t instanceof NoRouteToHostException
+        || t instanceof UnknownHostException;
   }
 
   /**

@@ -97,6 +97,29 @@ final class RedisIntentStream implements IntentStream {
   }
 
   @Override
+  public List<Intent> readPending(String consumer, int max) {
+    List<Map.Entry<String, List<StreamEntry>>> reply =
+        withGroup(
+            "reading the intents pending with " + consumer + " in " + names.stream(),
+            () ->
+                redis.xreadGroup(
+                    names.group(),
+                    consumer,
+                    XReadGroupParams.xReadGroupParams().count(max),
+                    Map.of(names.stream(), new StreamEntryID(0, 0))));
+    List<Intent> intents = new ArrayList<>();
+    if (reply != null) {
+      for (Map.Entry<String, List<StreamEntry>> perStream : reply) {
+        for (StreamEntry e : perStream.getValue()) {
+          // An entry deleted while pending comes back with its id and no fields.
+          intents.add(new Intent(e.getID().toString(), e.getFields()));
+        }
+      }
+    }
+    return intents;
+  }
+
+  @Override
   public ClaimedIntents claimIdle(String consumer, Duration minIdle, int max, String cursor) {
     Map.Entry<StreamEntryID, List<StreamEntry>> reply =
         withGroup(
@@ -239,7 +262,9 @@ final class RedisIntentStream implements IntentStream {
             case "accepted" -> new IntentResult(entryId, Status.ACCEPTED, detail, 0, 0);
             case "duplicate" -> new IntentResult(entryId, Status.DUPLICATE, detail, 0, 0);
             case "cancelled" -> cancelled(entryId, detail);
-            case "rejected" -> new IntentResult(entryId, Status.REJECTED, null, 0, 0);
+            case "rejected" ->
+                new IntentResult(
+                    entryId, Status.REJECTED, null, 0, 0, detail.isEmpty() ? null : detail);
             case "dropped" -> new IntentResult(entryId, Status.DROPPED, null, 0, 0);
             case "settled" -> new IntentResult(entryId, Status.ALREADY_SETTLED, null, 0, 0);
             default -> throw new StoreException("intake replied with unknown status " + status);

@@ -17,6 +17,7 @@ package dev.herald.store.redis;
  *   &lt;ns&gt;:stats             hash  counters
  *   &lt;ns&gt;:stats:types       hash  route figures by notification type, "&lt;figure&gt;:&lt;type&gt;" (lib.lua)
  *   &lt;ns&gt;:wakeup            pub/sub channel: earliest due time (ms) of each accepted batch
+ *   &lt;ns&gt;:breakers          hash  "&lt;process&gt;|&lt;stream&gt;" → open stream breaker (breakers.lua)
  * </pre>
  */
 public final class RedisKeys {
@@ -71,6 +72,11 @@ public final class RedisKeys {
 
   public String wakeupChannel() {
     return prefix + "wakeup";
+  }
+
+  /** The stream breakers each process has open (breakers.lua). */
+  public String breakers() {
+    return prefix + "breakers";
   }
 
   /**

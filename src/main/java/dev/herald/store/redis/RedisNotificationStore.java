@@ -73,10 +73,18 @@ public final class RedisNotificationStore implements NotificationStore {
     }
     List<AcceptResult> results = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
+      String id = Replies.text(values.get(2 * i), "accepted id");
+      long flag = Replies.number(values.get(2 * i + 1), "accepted flag");
       results.add(
           new AcceptResult(
-              Replies.text(values.get(2 * i), "accepted id"),
-              Replies.number(values.get(2 * i + 1), "accepted flag") == 1));
+              id,
+              switch ((int) flag) {
+                case 1 -> AcceptResult.Status.CREATED;
+                case 2 -> AcceptResult.Status.ALREADY_STORED;
+                case 0 -> AcceptResult.Status.DUPLICATE;
+                default ->
+                    throw new StoreException("accept replied with flag " + flag + " for " + id);
+              }));
     }
     return results;
   }

@@ -4,9 +4,14 @@ import dev.herald.store.ClaimedBatch;
 import dev.herald.store.CompletionReport;
 import dev.herald.store.RouteOutcome;
 import dev.herald.store.RouteStore;
+import dev.herald.store.StoreAccessDeniedException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.Protocol.Command;
 import redis.clients.jedis.UnifiedJedis;
 
 /** {@link RouteStore} on Redis: claim.lua and complete.lua, one call each per batch. */
@@ -20,6 +25,12 @@ public final class RedisRouteStore implements RouteStore {
   private final RetentionPolicy retention;
   private final ClaimReply claimReply;
   private final List<byte[]> claimKeys;
+
+  /**
+   * The caller's clock minus Redis's (ms), measured at each claim; complete.lua adds it to Redis's
+   * TIME to judge expiry in the caller's time base. Null until first measured.
+   */
+  private volatile Long clockOffsetMillis;
 
   /**
    * How long finished records stay, and how many failed attempts a route keeps.
@@ -46,36 +57,79 @@ public final class RedisRouteStore implements RouteStore {
   }
 
   @Override
-  public ClaimedBatch claimDue(Instant now, Duration lease, String leaseToken, int maxRoutes) {
+  public ClaimedBatch claimDue(
+      Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes) {
     if (leaseToken.indexOf('|') >= 0) {
       throw new IllegalArgumentException("lease token must not contain '|': " + leaseToken);
     }
     List<byte[]> args =
-        new ScriptArgs(6)
+        new ScriptArgs(7)
             .add(keys.prefix())
             .add(now.toEpochMilli())
             .add(now.plus(lease).toEpochMilli())
             .add(leaseToken)
             .add(maxRoutes)
             .add(retention.published().toMillis())
+            .add(maxBytes)
             .list();
     Object reply =
         RedisErrors.call(
             "claiming due routes", () -> scripts.claim.runBinary(redis, claimKeys, args));
-    return claimReply.parse(reply);
+    ClaimReply.Parsed parsed = claimReply.parse(reply);
+    clockOffsetMillis = now.toEpochMilli() - parsed.redisMillis();
+    return parsed.batch();
   }
 
   @Override
-  public CompletionReport complete(String leaseToken, Instant now, List<RouteOutcome> outcomes) {
+  public CompletionReport complete(
+      String leaseToken, Instant now, List<RouteOutcome> outcomes, Instant refusedRetryAt) {
     if (outcomes.isEmpty()) {
       return new CompletionReport(List.of(), null);
     }
+    long offset = clockOffset(now);
     CompletionCall call = new CompletionCall(outcomes, keys, retention, failures);
     Object reply =
         RedisErrors.call(
             "recording publish outcomes",
-            () -> scripts.complete.runBinary(redis, call.keys(), call.args(leaseToken, now)));
+            () ->
+                scripts.complete.runBinary(
+                    redis, call.keys(), call.args(leaseToken, now, offset, refusedRetryAt)));
     return call.parse(reply, now);
+  }
+
+  /**
+   * How the caller's clock stands to Redis's, in ms: as measured by the last claim, or now when
+   * this store has not claimed yet.
+   */
+  private long clockOffset(Instant now) {
+    Long offset = clockOffsetMillis;
+    if (offset == null) {
+      List<?> time =
+          Replies.list(
+              RedisErrors.call("reading Redis's clock", () -> redis.sendCommand(Command.TIME)),
+              "TIME");
+      long seconds = Long.parseLong(Replies.bytesAsText(time.get(0), "TIME seconds"));
+      long micros = Long.parseLong(Replies.bytesAsText(time.get(1), "TIME microseconds"));
+      offset = now.toEpochMilli() - (seconds * 1000 + micros / 1000);
+      clockOffsetMillis = offset;
+    }
+    return offset;
+  }
+
+  @Override
+  public Map<String, String> deniedStreams(Collection<String> streams) {
+    Map<String, String> denied = new LinkedHashMap<>();
+    for (String stream : streams) {
+      try {
+        RedisErrors.call(
+            "checking access to stream " + stream,
+            () -> scripts.streamAccess.run(redis, List.of(stream), List.of()));
+      } catch (StoreAccessDeniedException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        denied.put(stream, cause.getMessage());
+      }
+    }
+    return denied;
   }
 
   @Override

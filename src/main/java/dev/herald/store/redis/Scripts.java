@@ -14,12 +14,24 @@ final class Scripts {
   final LuaScript deadPage = LuaScript.fromResource("dead_page");
   final LuaScript requeue = LuaScript.fromResource("requeue");
   final LuaScript purge = LuaScript.fromResource("purge");
+  final LuaScript breakers = LuaScript.fromResource("breakers");
+  final LuaScript streamAccess = LuaScript.fromResource("stream_access");
 
   /** Loads every script, so that a script Redis rejects fails at start. */
   void loadAll(UnifiedJedis redis) {
     for (LuaScript script :
         new LuaScript[] {
-          accept, claim, complete, retire, cancel, intake, deadPage, requeue, purge
+          accept,
+          claim,
+          complete,
+          retire,
+          cancel,
+          intake,
+          deadPage,
+          requeue,
+          purge,
+          breakers,
+          streamAccess
         }) {
       script.load(redis);
     }

@@ -11,8 +11,11 @@
 --   id, idempotency key name ('' for none), body (JSON), route count n, due (ms),
 --   expires at (ms, '' for none), group count g, then g schedule members, then the type
 --
--- Reply: flat array, two values per notification in order: id, 1 (stored) or 0 (duplicate of id).
--- Errors (nothing written): WRONGTYPE at the schedule or stats key; an id already in use.
+-- Reply: flat array, two values per notification in order: id, then 1 (stored), 0 (duplicate of
+-- id), or 2 (stored already with this very record: this call repeats one whose reply was lost, and
+-- writes nothing again).
+-- Errors (nothing written): WRONGTYPE at the schedule or stats key; an id already in use by another
+-- record; an idempotency key of another type.
 --
 -- All checks run before the first write: a Lua error after a write would leave half a batch.
 -- intake.lua accepts with the same helpers.
@@ -30,7 +33,7 @@ while i <= #ARGV do
   local item
   item, i = read_accept_item(ARGV, i)
   local bad = check_accept_item(acc, item)
-  if bad then return bad end
+  if bad then return redis.error_reply('ERR ' .. bad) end
   items[#items + 1] = item
 end
 
@@ -40,6 +43,9 @@ for _, item in ipairs(items) do
   if item.duplicate_of then
     reply[#reply + 1] = item.duplicate_of
     reply[#reply + 1] = 0
+  elseif item.stored_already then
+    reply[#reply + 1] = item.id
+    reply[#reply + 1] = 2
   else
     write_accept_item(acc, item)
     reply[#reply + 1] = item.id

@@ -11,8 +11,15 @@
 -- ARGV[4]  lease token (no '|')
 -- ARGV[5]  most routes to lease
 -- ARGV[6]  retention of finished notifications (ms), for expired notifications
+-- ARGV[7]  most bytes of events to lease (estimated), so that one completion never appends more
+--          (Redis does not enforce maxmemory on a script once it has written); the first route
+--          is leased whatever its size
 --
--- Expiry (issue 3): the due group of a notification whose expires_at has passed is not leased;
+-- Estimate: an event carries its notification's payload, which the record holds as the JSON
+-- string payload_json (escaped, so a little over the payload), and ROUTE_BYTES of ids and names.
+-- A record under 4 KiB counts whole (a little over, and cheaper than finding the payload in it).
+--
+-- Expiry: the due group of a notification whose expires_at has passed is not leased;
 -- its waiting routes end expired (expire_group in lib.lua).
 --
 -- Due: pending or failed routes whose time has come, in groups whose lease (if any) ran out.
@@ -20,6 +27,10 @@
 --
 -- Reply: { next due ms or -1, { "member<TAB>reason" quarantined... },
 --          { "<id><TAB><index><TAB>why" for routes whose state was unreadable... },
+--          Redis's clock (TIME, ms) as the claim ran, so that the worker knows how its clock
+--          stands to Redis's (complete.lua judges expiry by Redis's clock; TIME after writes
+--          needs effects replication: the only kind on Redis 7, the default since 5),
+--          1 when the byte budget stopped the claim with due routes left, else 0,
 --          block count, then per claimed group a block: notification id, body (nil when
 --          missing; 1 when an earlier block of this reply already carried it), run count, then
 --          per run of consecutive routes with the same attempts and due time:
@@ -31,6 +42,9 @@ local now = tonumber(ARGV[2])
 local lease_until = tonumber(ARGV[3])
 local token = ARGV[4]
 local budget = tonumber(ARGV[5])
+local bytes_left = tonumber(ARGV[7])
+local bytes_full = false -- the byte budget stopped the claim
+local ROUTE_BYTES = 256
 local expiry = { prefix = prefix, now = now, schedule = schedule, stats = stats,
   retention = KEYS[4], retention_ms = tonumber(ARGV[6]), type_figures = KEYS[5] } -- expire_group
 
@@ -39,10 +53,33 @@ local quarantined = {}
 local unreadable = {}
 local out = {}
 local blocks = 0
+local claimed_total = 0
 local body_sent = {}  -- notification id -> true once a block carried its body
+local bodies = {}     -- notification id -> its record (false when missing), read once
+local event_bytes = {} -- notification id -> estimated bytes of one of its events
+
+-- The notification's record and the estimated size of one of its events (see the header).
+local function record_of(nid)
+  if bodies[nid] == nil then
+    local ok, body = pcall(redis.call, 'GET', prefix .. 'n:' .. nid)
+    body = ok and body or false
+    bodies[nid] = body
+    local size = ROUTE_BYTES
+    if body and #body < 4096 then
+      size = size + #body -- small: the whole record is estimate enough, and cheaper
+    elseif body then
+      local from = string.find(body, '"payload_json":"', 1, true)
+      -- The string ends at the first '","' after it: inside it every quote is escaped.
+      local to = from and string.find(body, '","', from + 16, true)
+      size = size + (to and (to - from - 16) or #body)
+    end
+    event_bytes[nid] = size
+  end
+  return bodies[nid]
+end
 
 for _, member in ipairs(members) do
-  if budget <= 0 then break end
+  if budget <= 0 or bytes_full then break end
   local nid, first, last = parse_member(member)
   if not nid then
     quarantine(schedule, quarantine_key, stats, member, 'unreadable schedule member', now, quarantined)
@@ -50,19 +87,20 @@ for _, member in ipairs(members) do
     local rkey = prefix .. 'r:' .. nid
     local fields = group_fields(first, last)
     fields[#fields + 1] = 'L' .. first
-    fields[#fields + 1] = 'exp' -- issue 3: the notification's expires_at, read along
-    local values = redis.pcall('HMGET', rkey, unpack(fields))
-    if values.err then
-      quarantine(schedule, quarantine_key, stats, member, 'route states unreadable: ' .. plain_error(values.err), now, quarantined)
+    fields[#fields + 1] = 'exp' -- the notification's expires_at, read along
+    local read, values = pcall(call_in_slices, 'HMGET', rkey, fields, SLICE)
+    if not read then
+      local why = type(values) == 'table' and values.err or tostring(values)
+      quarantine(schedule, quarantine_key, stats, member, 'route states unreadable: ' .. plain_error(why), now, quarantined)
     else
-      local expires_at = tonumber(table.remove(values)) -- issue 3; then as if never read
+      local expires_at = tonumber(table.remove(values)) -- then as if never read
       fields[#fields] = nil
       local _, held_until = parse_lease(values[#fields])
       if held_until and held_until > now then
         -- Still leased: the score was stale. Come back when the lease runs out.
         redis.call('ZADD', schedule, held_until, member)
       elseif expires_at and expires_at <= now then
-        expire_group(expiry, rkey, nid, member, first, values, #fields - 1) -- issue 3
+        expire_group(expiry, rkey, nid, member, first, values, #fields - 1)
       else
         local present, claimed, next_due = 0, 0, nil
         local last_raw, code, attempts, t -- routes of a group mostly share one state text
@@ -85,8 +123,16 @@ for _, member in ipairs(members) do
             local at = now -- an unreadable state is due at once, to be dead-lettered
             if code then at = needs_worker_at(code, t) end
             if at and at <= now then
-              if budget > 0 then
+              local bytes = event_bytes[nid]
+              if not bytes then
+                record_of(nid)
+                bytes = event_bytes[nid]
+              end
+              if budget > 0 and claimed_total > 0 and bytes > bytes_left then bytes_full = true end
+              if budget > 0 and not bytes_full then
                 budget = budget - 1
+                claimed_total = claimed_total + 1
+                bytes_left = bytes_left - bytes
                 claimed = claimed + 1
                 local index = first + j - 1
                 if not runs_at then
@@ -94,8 +140,7 @@ for _, member in ipairs(members) do
                   if body_sent[nid] then
                     out[#out + 1] = 1
                   else
-                    local ok, body = pcall(redis.call, 'GET', prefix .. 'n:' .. nid)
-                    out[#out + 1] = ok and body or false
+                    out[#out + 1] = record_of(nid)
                     body_sent[nid] = true
                   end
                   out[#out + 1] = 0
@@ -143,6 +188,8 @@ end
 local head = redis.call('ZRANGE', schedule, 0, 0, 'WITHSCORES')
 local next_due = -1
 if head[2] then next_due = tonumber(head[2]) end
-local reply = { next_due, quarantined, unreadable, blocks }
-for i = 1, #out do reply[4 + i] = out[i] end
+local time = redis.call('TIME')
+local redis_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local reply = { next_due, quarantined, unreadable, redis_ms, bytes_full and 1 or 0, blocks }
+for i = 1, #out do reply[6 + i] = out[i] end
 return reply

@@ -31,21 +31,46 @@
 -- Reply: flat array, two values per entry in order:
 --   'accepted', id | 'duplicate', id of the earlier notification
 --   | 'cancelled', '<id>|<routes cancelled>|<routes already published>'
---   | 'rejected', '' | 'dropped', '' | 'settled', '' (no longer pending: nothing done)
--- Errors (nothing written): WRONGTYPE at one of the keys; NOGROUP; an id already in use.
+--   | 'rejected', the reason when this script found it (else '': the caller's reason)
+--   | 'dropped', '' | 'settled', '' (no longer pending: nothing done)
+-- Errors (nothing written): WRONGTYPE at one of the KEYS; NOGROUP.
+--
+-- Every read and type check runs in pass 1, before the first write: Redis does not roll back a
+-- script that fails part-way, and a failure after some writes would leave notifications stored
+-- whose intents stay pending and whose counters never moved. What pass 1 finds wrong with one entry
+-- (an id in use, a key of another type where its notification's keys should be) rejects that entry
+-- alone, with the reason; the rest of the batch is settled.
 
 local schedule, stats, dead, retention = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local stream, rejected = KEYS[5], KEYS[6]
 local prefix, now, window = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local group, rejected_max = ARGV[5], ARGV[6]
 
+local type_figures = KEYS[7]
 local err = wrong_type(schedule, 'zset') or wrong_type(stats, 'hash') or wrong_type(dead, 'zset')
   or wrong_type(retention, 'zset') or wrong_type(rejected, 'stream')
+  or wrong_type(type_figures, 'hash')
 if err then return err end
-local type_figures = KEYS[7]
 local acc = new_accept(schedule, stats, prefix, now, window, type_figures)
 
--- Pass 1: parse and decide, no writes.
+-- Pass 1 of a pending cancel: the notification it names (by key: as the entries before it leave
+-- the key, so a cancel sees a notification accepted earlier in the batch), or why it cannot be run.
+local function resolve_cancel(e)
+  if e.nid ~= '' then
+    e.target = e.nid
+  else
+    local bad = key_problem(e.idem, 'string')
+    if bad then return 'cancel_idempotency_key: ' .. bad end
+    e.target = acc.claimed_keys[e.idem] or idempotent_id(e.idem, now, window)
+  end
+  if e.target then
+    local bad = cancel_target_problem(prefix, e.target)
+    if bad then return 'cancel: ' .. bad end
+  end
+  return nil
+end
+
+-- Pass 1: parse, check and decide, no writes.
 local entries = {}
 local i = 8
 local argc = #ARGV
@@ -62,9 +87,17 @@ while i <= argc do
     i = i + 1
   end
   e.pending = #redis.call('XPENDING', stream, group, e.id, e.id, 1) > 0
-  if e.pending and e.item then
-    local bad = check_accept_item(acc, e.item)
-    if bad then return bad end
+  if e.pending then
+    local bad
+    if e.kind == 'A' then
+      bad = check_accept_item(acc, e.item)
+      if bad then bad = '(intent): ' .. bad end
+    elseif e.kind == 'C' then
+      bad = resolve_cancel(e)
+    end
+    if bad then
+      e.kind, e.reason, e.found = 'R', bad, bad
+    end
   end
   entries[#entries + 1] = e
 end
@@ -96,23 +129,21 @@ for _, e in ipairs(entries) do
       if e.item.duplicate_of then
         status, detail = 'duplicate', e.item.duplicate_of
       else
-        write_accept_item(acc, e.item)
+        if not e.item.stored_already then write_accept_item(acc, e.item) end
         status, detail = 'accepted', e.item.id
       end
     elseif e.kind == 'C' then
-      local nid = e.nid
-      if nid == '' then nid = idempotent_id(e.idem, now, window) end
       local cancelled, published
-      if nid then cancelled, published = cancel_notification(ctx, nid) end
+      if e.target then cancelled, published = cancel_notification(ctx, e.target) end
       if cancelled then
-        status, detail = 'cancelled', nid .. '|' .. cancelled .. '|' .. published
+        status, detail = 'cancelled', e.target .. '|' .. cancelled .. '|' .. published
       else
         reject(e)
         status = 'rejected'
       end
     elseif e.kind == 'R' then
       reject(e)
-      status = 'rejected'
+      status, detail = 'rejected', e.found or ''
     else
       status = 'dropped'
     end

@@ -84,12 +84,35 @@ local function is_infrastructure_error(plain)
   return INFRASTRUCTURE[string.match(plain, '^(%u+)') or ''] == true
 end
 
--- HSET/ZADD with many arguments in slices: unpack() has a limit of a few thousand values.
+-- The one way a script sends a command a variable number of arguments (HSET, HMGET, ZADD, ZREM,
+-- HDEL ...): in slices of at most per_call values, since unpack() fails past about 8,000 values
+-- (LUAI_MAXCSTACK), and a script that fails half-way is not rolled back. per_call must be a
+-- multiple of the values per item (2 for HSET and ZADD pairs); SLICE is the usual one. key false:
+-- the command takes only the args (DEL of many keys). Returns the replies of the slices strung
+-- together when they are arrays (HMGET); nothing is sent for no args.
+local SLICE = 1000
+
 local function call_in_slices(cmd, key, args, per_call)
+  if #args == 0 then return nil end
+  if #args <= per_call then -- one slice: its reply as it is (no copy)
+    if key then return redis.call(cmd, key, unpack(args)) end
+    return redis.call(cmd, unpack(args))
+  end
+  local replies = nil
   for i = 1, #args, per_call do
     local last = math.min(i + per_call - 1, #args)
-    redis.call(cmd, key, unpack(args, i, last))
+    local reply
+    if key then
+      reply = redis.call(cmd, key, unpack(args, i, last))
+    else
+      reply = redis.call(cmd, unpack(args, i, last))
+    end
+    if type(reply) == 'table' then
+      replies = replies or {}
+      for k = 1, #reply do replies[#replies + 1] = reply[k] end
+    end
   end
+  return replies
 end
 
 local function min_of(a, b)
@@ -114,10 +137,12 @@ local function needs_worker_at(code, t)
   return nil
 end
 
--- Moves an unreadable schedule member aside so that the loop does not trip on it again.
+-- Moves an unreadable schedule member aside so that the loop does not trip on it again: kept in
+-- the quarantine hash before it leaves the schedule, so that a failure between the two cannot
+-- lose it.
 local function quarantine(schedule, quarantine_key, stats, member, reason, now, out)
-  redis.call('ZREM', schedule, member)
   redis.call('HSET', quarantine_key, member, string.format('%d|%s', now, reason))
+  redis.call('ZREM', schedule, member)
   redis.call('HINCRBY', stats, 'quarantined', 1)
   out[#out + 1] = member .. '\t' .. reason
 end
@@ -190,6 +215,22 @@ local function wrong_type(key, want)
   return nil
 end
 
+-- The type of a key ('none' when absent).
+local function key_type(key)
+  return redis.call('TYPE', key).ok
+end
+
+-- Why `key` cannot be read as Herald's `want` ('string', 'hash', ...), or nil when it can (absent is
+-- fine). A read of such a key in the write pass of a script would raise WRONGTYPE after earlier
+-- writes, which Redis does not roll back: scripts ask this in their read pass.
+local function key_problem(key, want)
+  local t = key_type(key)
+  if t ~= 'none' and t ~= want then
+    return key .. ' holds a ' .. t .. ', not Herald data'
+  end
+  return nil
+end
+
 -- The id an idempotency key names, if it was set less than `window` ms before `now`, else nil.
 local function idempotent_id(idem, now, window)
   local stored = redis.call('GET', idem)
@@ -219,19 +260,29 @@ local function new_accept(schedule, stats, prefix, now, window, type_figures)
 end
 
 -- Pass 1, no writes: marks the item a duplicate when its idempotency key names an earlier
--- notification (in Redis or earlier in this batch). An error reply when its id is in use.
+-- notification (in Redis or earlier in this batch), or stored_already when its id holds this very
+-- record (an earlier call of the same accept ran and its reply was lost: nothing to write again).
+-- Returns why the item cannot be stored (its id in use by another record, a key of another type),
+-- or nil. The idempotency key is claimed for the batch only once the item passed.
 local function check_accept_item(acc, item)
-  if item.idem ~= '' and acc.window > 0 then
+  local keyed = item.idem ~= '' and acc.window > 0
+  if keyed then
+    local bad = key_problem(item.idem, 'string')
+    if bad then return 'idempotency key ' .. bad end
     local earlier = acc.claimed_keys[item.idem] or idempotent_id(item.idem, acc.now, acc.window)
-    if earlier then
+    if earlier and earlier ~= item.id then
       item.duplicate_of = earlier
-    else
-      acc.claimed_keys[item.idem] = item.id
+      return nil
     end
   end
-  if not item.duplicate_of and redis.call('EXISTS', acc.prefix .. 'n:' .. item.id) == 1 then
-    return redis.error_reply('ERR notification id ' .. item.id .. ' is already in use')
+  local nkey, rkey = acc.prefix .. 'n:' .. item.id, acc.prefix .. 'r:' .. item.id
+  local ntype, rtype = key_type(nkey), key_type(rkey)
+  if ntype == 'string' and rtype == 'hash' and redis.call('GET', nkey) == item.body then
+    item.stored_already = true
+  elseif ntype ~= 'none' or rtype ~= 'none' then
+    return 'notification id ' .. item.id .. ' is already in use'
   end
+  if keyed then acc.claimed_keys[item.idem] = item.id end
   return nil
 end
 
@@ -274,6 +325,12 @@ local function finish_accept(acc, wake_channel)
     write_tally(acc.type_figures, acc.figures)
     redis.call('PUBLISH', wake_channel, string.format('%d', acc.earliest))
   end
+end
+
+-- Pass 1 of a cancel in intake.lua: why the notification `nid` cannot be cancelled without a
+-- WRONGTYPE part-way (its route hash or failure history is a key of another type), or nil.
+local function cancel_target_problem(prefix, nid)
+  return key_problem(prefix .. 'r:' .. nid, 'hash') or key_problem(prefix .. 'f:' .. nid, 'hash')
 end
 
 -- Counts `n` routes finished (published, dead letter purged, expired or cancelled): 'open' drops,
@@ -322,15 +379,18 @@ local function cancel_notification(ctx, nid)
       leases[#leases + 1] = field
     end
   end
-  if #leases > 0 then call_in_slices('HDEL', rkey, leases, 1000) end
+  -- All reads are done. Leases first (see above), then the states, then the schedule and
+  -- dead-index entries: a failure part-way leaves routes that are claimed (or listed) again, never
+  -- a waiting route without a schedule entry or a dead letter outside the index.
+  if #leases > 0 then call_in_slices('HDEL', rkey, leases, SLICE) end
   if cancelled > 0 then
-    call_in_slices('HSET', rkey, updates, 2000)
+    call_in_slices('HSET', rkey, updates, SLICE)
     local members = {}
     for first = 0, last, GROUP_SIZE do
       members[#members + 1] = nid .. ':' .. first .. '-' .. math.min(first + GROUP_SIZE - 1, last)
     end
-    call_in_slices('ZREM', ctx.schedule, members, 1000)
-    if #dead > 0 then call_in_slices('ZREM', ctx.dead, dead, 1000) end
+    call_in_slices('ZREM', ctx.schedule, members, SLICE)
+    if #dead > 0 then call_in_slices('ZREM', ctx.dead, dead, SLICE) end
     redis.call('HINCRBY', ctx.stats, 'cancelled', cancelled)
     write_tally(ctx.type_figures, figures)
     finish_routes(ctx, rkey, nid, cancelled)
@@ -340,7 +400,8 @@ end
 
 -- claim.lua, for a due group of an expired notification: its waiting routes (pending or failed,
 -- those of a lease that ran out included) become x|<attempts>|<now> and are never leased again.
--- The lease field goes too (a late holder's completion is then refused), and the schedule entry.
+-- The lease field goes first (a late holder's completion is then refused), then the states, and
+-- the schedule entry last: a failure part-way leaves the group scheduled, to be expired again.
 -- ctx: prefix, now, schedule, stats, retention, retention_ms, type_figures. `values` holds the
 -- group's route states.
 local function expire_group(ctx, rkey, nid, member, first, values, count)
@@ -358,9 +419,9 @@ local function expire_group(ctx, rkey, nid, member, first, values, count)
     end
   end
   redis.call('HDEL', rkey, 'L' .. first)
+  if expired > 0 then call_in_slices('HSET', rkey, updates, SLICE) end
   redis.call('ZREM', ctx.schedule, member)
   if expired > 0 then
-    redis.call('HSET', rkey, unpack(updates))
     redis.call('HINCRBY', ctx.stats, 'expired', expired)
     write_tally(ctx.type_figures, figures)
     finish_routes(ctx, rkey, nid, expired)

@@ -31,24 +31,39 @@ local finishing = { now = now, retention = retention, retention_ms = retention_m
 local facts_cache = {}
 local figures = {}
 local purged = 0
+-- Reads first, writes after, all gathered: route states per notification, then the dead-index
+-- entries (removed after the states, so that a failure between them cannot leave a dead letter
+-- outside the index), then the 'open' counts. `handled` makes a route named twice purged once.
+local states, order, finished, removed, handled = {}, {}, {}, {}, {}
 
--- Purges one route; returns true, or false and the route's state code.
+-- Purges one route (in the writes gathered); returns true, or false and the route's state code.
 local function purge(nid, index)
+  local member = nid .. ':' .. index
   local rkey = prefix .. 'r:' .. nid
   local ok, raw = pcall(redis.call, 'HGET', rkey, index)
   local code, attempts = parse_state(ok and raw or nil)
-  redis.call('ZREM', dead_index, nid .. ':' .. index)
+  if handled[member] then code = handled[member] end
+  removed[#removed + 1] = member
   if code ~= 'd' then return false, code or '' end
-  redis.call('HSET', rkey, index, fmt_state('z', attempts, now))
+  handled[member] = 'z'
+  local updates = states[rkey]
+  if not updates then
+    updates = {}
+    states[rkey] = updates
+    order[#order + 1] = { rkey = rkey, nid = nid }
+  end
+  updates[#updates + 1] = index
+  updates[#updates + 1] = fmt_state('z', attempts, now)
+  finished[rkey] = (finished[rkey] or 0) + 1
   local ntype = notification_facts(facts_cache, prefix, nid).type or ''
   tally(figures, dead_figure(redis.call('HGET', prefix .. 'f:' .. nid, index)), ntype, -1)
   tally(figures, 'purged', ntype, 1)
-  finish_routes(finishing, rkey, nid, 1)
   purged = purged + 1
   return true
 end
 
 local reply = {}
+local by_count, by_age = 0, 0
 if mode == 'routes' then
   for i = 5, #ARGV, 2 do
     local done, code = purge(ARGV[i], tonumber(ARGV[i + 1]))
@@ -64,13 +79,12 @@ else
     over_age = redis.call('ZCOUNT', dead_index, '-inf', '(' .. string.format('%d', dead_before))
   end
   local n = math.min(limit, math.max(over_count, over_age))
-  local by_count, by_age = 0, 0
   if n > 0 then
     local oldest = redis.call('ZRANGE', dead_index, 0, n - 1, 'WITHSCORES')
     for k = 1, #oldest, 2 do
       local nid, index = string.match(oldest[k], '^(.+):(%d+)$')
       if not nid then
-        redis.call('ZREM', dead_index, oldest[k])
+        removed[#removed + 1] = oldest[k]
       elseif purge(nid, tonumber(index)) then
         if dead_before >= 0 and tonumber(oldest[k + 1]) < dead_before then
           by_age = by_age + 1
@@ -81,10 +95,13 @@ else
     end
   end
   reply = { by_count, by_age }
-  if purged > 0 then redis.call('HINCRBY', stats, 'purged_by_retention', purged) end
 end
 
+for _, n in ipairs(order) do call_in_slices('HSET', n.rkey, states[n.rkey], SLICE) end
+if #removed > 0 then call_in_slices('ZREM', dead_index, removed, SLICE) end
+for _, n in ipairs(order) do finish_routes(finishing, n.rkey, n.nid, finished[n.rkey]) end
 if purged > 0 then
+  if mode ~= 'routes' then redis.call('HINCRBY', stats, 'purged_by_retention', purged) end
   redis.call('HINCRBY', stats, 'purged', purged)
   write_tally(type_figures, figures)
 end

@@ -93,7 +93,10 @@ for i = 5, #ARGV, 3 do
   end
 end
 
-for rkey, updates in pairs(states) do call_in_slices('HSET', rkey, updates, 2000) end
+-- The schedule first: a requeued route must never be waiting without its group scheduled (an
+-- entry, or a lowered <rest>, that finds the route still a dead letter is harmless: the claim
+-- reschedules the group by what it finds). Then the states; the dead-index entries go last, so
+-- that a failure part-way cannot leave a dead letter outside the index.
 for _, g in ipairs(group_order) do
   if g.token then
     redis.call('HSET', g.rkey, 'L' .. g.first,
@@ -101,7 +104,8 @@ for _, g in ipairs(group_order) do
   end
   redis.call('ZADD', schedule, 'LT', g.due, g.member)
 end
-if #removed > 0 then call_in_slices('ZREM', dead_index, removed, 2000) end
+for rkey, updates in pairs(states) do call_in_slices('HSET', rkey, updates, SLICE) end
+if #removed > 0 then call_in_slices('ZREM', dead_index, removed, SLICE) end
 
 if requeued > 0 then
   redis.call('HINCRBY', stats, 'requeued', requeued)

@@ -9,12 +9,20 @@
 --
 -- Reply: the number of notifications deleted.
 
+-- The records go before their retention entries, so that a failure between the two leaves an
+-- entry that the next call finds again, never a record nothing would delete.
+
 local retention, stats = KEYS[1], KEYS[2]
 local prefix = ARGV[1]
 local ids = redis.call('ZRANGEBYSCORE', retention, '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+if #ids == 0 then return 0 end
+local records = {}
 for _, nid in ipairs(ids) do
-  redis.call('DEL', prefix .. 'n:' .. nid, prefix .. 'r:' .. nid, prefix .. 'f:' .. nid)
-  redis.call('ZREM', retention, nid)
+  records[#records + 1] = prefix .. 'n:' .. nid
+  records[#records + 1] = prefix .. 'r:' .. nid
+  records[#records + 1] = prefix .. 'f:' .. nid
 end
-if #ids > 0 then redis.call('HINCRBY', stats, 'notifications_retired', #ids) end
+call_in_slices('DEL', false, records, SLICE)
+call_in_slices('ZREM', retention, ids, SLICE)
+redis.call('HINCRBY', stats, 'notifications_retired', #ids)
 return #ids

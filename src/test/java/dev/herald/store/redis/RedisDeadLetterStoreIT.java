@@ -182,7 +182,7 @@ class RedisDeadLetterStoreIT {
     assertThat(r.state()).isEqualTo(RouteState.FAILED);
     assertThat(r.attempts()).isEqualTo(1);
 
-    h.raw.set(h.stream, "down again");
+    h.exhaustStream(); // every append fails, charged
     h.drain(h.cycle("w", Harness.settings(100, 5)));
     RouteRecord again = route(id, 0);
     assertThat(again.state()).isEqualTo(RouteState.DEAD_LETTER);
@@ -194,8 +194,8 @@ class RedisDeadLetterStoreIT {
   void a_route_requeued_while_another_route_of_its_group_is_leased_is_published_after_that_lease()
       throws Exception {
     String id = h.submit(notification("u-1", "u-2", "u-3").maxAttempts(1).build()).get(0);
-    // Route 0 alone becomes a dead letter: a claim of one route, while the stream is down.
-    h.raw.set(h.stream, "down");
+    // Route 0 alone becomes a dead letter: a claim of one route, while appends fail.
+    h.exhaustStream();
     ClaimedBatch first =
         h.backend.routes().claimDue(h.clock.instant(), Duration.ofSeconds(30), "w.1", 1);
     h.backend.routes().complete("w.1", h.clock.instant(), publishAll(first));

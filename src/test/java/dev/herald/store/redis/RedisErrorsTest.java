@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.store.StoreAccessDeniedException;
 import dev.herald.store.StoreException;
+import dev.herald.store.StoreOutcomeUnknownException;
 import dev.herald.store.StoreUnavailableException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -37,6 +42,36 @@ class RedisErrorsTest {
     }
     assertThat(translate(new JedisException("Could not get a resource from the pool")))
         .isInstanceOf(StoreUnavailableException.class);
+  }
+
+  @Test
+  void a_reply_lost_after_sending_is_an_unknown_outcome_and_a_failure_to_connect_is_not() {
+    for (JedisConnectionException lost :
+        new JedisConnectionException[] {
+          new JedisConnectionException(new SocketTimeoutException("Read timed out")),
+          new JedisConnectionException("Unexpected end of stream."),
+          new JedisConnectionException(new SocketException("Connection reset")),
+        }) {
+      assertThat(translate(lost))
+          .as(lost.getMessage())
+          .isInstanceOf(StoreOutcomeUnknownException.class)
+          .hasMessageEndingWith(
+              "; the reply was lost after the command was sent, so it may have run");
+    }
+    for (JedisException notSent :
+        new JedisException[] {
+          new JedisConnectionException("Failed to connect to 127.0.0.1:1."),
+          new JedisConnectionException(new ConnectException("Connection refused")),
+          new JedisConnectionException(new UnknownHostException("redis.invalid")),
+          new JedisException("Could not get a resource from the pool"),
+          new JedisDataException("LOADING Redis is loading the dataset in memory"),
+          new JedisDataException("OOM command not allowed when used memory > 'maxmemory'."),
+        }) {
+      assertThat(translate(notSent))
+          .as(notSent.getMessage())
+          .isInstanceOf(StoreUnavailableException.class)
+          .isNotInstanceOf(StoreOutcomeUnknownException.class);
+    }
   }
 
   @Test

@@ -131,15 +131,40 @@ class RedisNotificationStoreIT {
     Notification n = notification("u-1").build().toNotification("N1", h.clock.instant());
     h.backend.notifications().accept(List.of(n), h.clock.instant(), Duration.ZERO);
     Set<String> before = keysOfNamespace();
+    // Another record under the same id: the identical one would be the same notification again,
+    // accepted after a lost reply, and is reported as stored already.
+    Notification other = notification("u-9").build().toNotification("N1", h.clock.instant());
     assertThatThrownBy(
             () ->
                 h.backend
                     .notifications()
                     .accept(
                         List.of(
-                            notification("u-2").build().toNotification("N2", h.clock.instant()), n),
+                            notification("u-2").build().toNotification("N2", h.clock.instant()),
+                            other),
                         h.clock.instant(),
                         Duration.ZERO))
+        .hasMessageContaining("N1 is already in use");
+    assertThat(keysOfNamespace()).isEqualTo(before);
+  }
+
+  @Test
+  void an_id_whose_route_key_holds_another_type_is_refused_before_anything_is_written() {
+    // Only the record key was checked: the HSET of the routes then failed with WRONGTYPE after
+    // the batch's earlier notifications had been written.
+    h.raw.set(h.keys.routes("N1"), "not a hash");
+    Set<String> before = keysOfNamespace();
+    assertThatThrownBy(
+            () ->
+                h.backend
+                    .notifications()
+                    .accept(
+                        List.of(
+                            notification("u-2").build().toNotification("N2", h.clock.instant()),
+                            notification("u-1").build().toNotification("N1", h.clock.instant())),
+                        h.clock.instant(),
+                        Duration.ZERO))
+        .isInstanceOf(StoreException.class)
         .hasMessageContaining("N1 is already in use");
     assertThat(keysOfNamespace()).isEqualTo(before);
   }

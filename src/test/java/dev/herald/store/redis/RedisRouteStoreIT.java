@@ -91,6 +91,27 @@ class RedisRouteStoreIT {
   }
 
   @Test
+  void a_claim_stops_at_its_byte_budget_but_always_takes_one_route() {
+    String payload = "{\"blob\":\"" + "x".repeat(10_000) + "\"}";
+    h.submit(notification("u-1", "u-2", "u-3").payloadJson(payload).build());
+
+    ClaimedBatch one = h.backend.routes().claimDue(h.clock.instant(), LEASE, "w.1", 100, 1);
+    assertThat(one.routeCount()).as("one route, though larger than the budget").isEqualTo(1);
+    assertThat(one.stoppedByBytes()).isTrue();
+
+    h.clock.advance(LEASE.plusSeconds(1));
+    ClaimedBatch two =
+        h.backend.routes().claimDue(h.clock.instant(), LEASE, "w.2", 100, 2 * 10_300);
+    assertThat(two.routeCount()).isEqualTo(2);
+    assertThat(two.stoppedByBytes()).isTrue();
+
+    h.clock.advance(LEASE.plusSeconds(1));
+    ClaimedBatch all = h.backend.routes().claimDue(h.clock.instant(), LEASE, "w.3", 100, 1 << 20);
+    assertThat(all.routeCount()).isEqualTo(3);
+    assertThat(all.stoppedByBytes()).as("nothing left due").isFalse();
+  }
+
+  @Test
   void the_groups_of_a_notification_interleaved_with_another_one_are_claimed_whole() {
     String[] many = new String[130];
     for (int i = 0; i < many.length; i++) {

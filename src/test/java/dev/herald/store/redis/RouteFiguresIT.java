@@ -85,7 +85,7 @@ class RouteFiguresIT {
     ids.addAll(List.of(a1, b1, a2));
     assertThat(kept()).isEqualTo(recount());
 
-    h.raw.set(h.stream, "down");
+    h.exhaustStream(); // every append fails, charged
     ids.addAll(h.submit(notification("a6", "a7").build(), notification("b3").type(CHAT).build()));
     h.drain(h.cycle("w", Harness.settings(100, 5)));
     h.raw.del(h.stream);

@@ -1,0 +1,66 @@
+package dev.herald.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.clock.AlignedClock;
+import dev.herald.store.EvictionPolicy;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The {@code redis} section of {@code herald stats}: Redis's eviction policy (with its warning when
+ * it may evict Herald's keys) and this host's clock offset from Redis's.
+ *
+ * @param clockOffset this host's clock minus Redis's, when measured
+ */
+record StatsRedisSection(EvictionPolicy eviction, Optional<Duration> clockOffset) {
+
+  void print(PrintWriter out) {
+    out.println("redis");
+    out.printf(
+        "  %-24s %12s   %s%n",
+        "maxmemory-policy",
+        eviction.shown(),
+        eviction.policy() == null ? "" : "read with " + eviction.source());
+    out.printf(
+        "  %-24s %12s   %s%n",
+        "clock offset",
+        clockOffset.map(AlignedClock::formatOffset).orElse("?"),
+        "host clock minus Redis's (Herald keeps Redis's time)");
+    eviction.problem().ifPresent(p -> wrapped(out, "  WARNING: ", p, "    "));
+  }
+
+  void toJson(ObjectNode redis) {
+    redis.put("maxmemory_policy", eviction.policy());
+    redis.put("maxmemory_policy_source", eviction.source());
+    redis.put("eviction_risk", eviction.risk().wireName());
+    redis.put("eviction_warning", eviction.problem().orElse(null));
+    if (clockOffset.isPresent()) {
+      redis.put("clock_offset_seconds", clockOffset.get().toNanos() / 1e9);
+    } else {
+      redis.putNull("clock_offset_seconds");
+    }
+  }
+
+  /**
+   * Prints {@code first} and {@code text} in lines of at most {@link TextTable#DEFAULT_WIDTH},
+   * words kept whole, the lines after the first starting with {@code indent}.
+   */
+  private static void wrapped(PrintWriter out, String first, String text, String indent) {
+    StringBuilder line = new StringBuilder(first);
+    int start = first.length(); // where this line's words begin
+    for (String word : text.split(" ")) {
+      if (line.length() > start && line.length() + 1 + word.length() > TextTable.DEFAULT_WIDTH) {
+        out.println(line);
+        line.setLength(0);
+        line.append(indent);
+        start = indent.length();
+      }
+      if (line.length() > start) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    out.println(line);
+  }
+}

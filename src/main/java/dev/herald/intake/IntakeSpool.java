@@ -1,0 +1,49 @@
+package dev.herald.intake;
+
+import dev.herald.domain.Notification;
+import java.util.List;
+
+/**
+ * Where {@link Intake} puts notifications, with their final ids, when the store cannot take them
+ * within its budget: a durable local queue that replays them into the store later, in order. The
+ * spool package implements it on files.
+ *
+ * <h2>Contract</h2>
+ *
+ * <ul>
+ *   <li>{@link #append} returns only once the notifications are durable as the spool's settings say
+ *       (after an fsync, unless the spool syncs on an interval); afterwards they are replayed into
+ *       the store exactly as given (same id, same record), in the order appended.
+ *   <li>While {@link #holdsRecords} is true, a notification accepted directly by the store could
+ *       overtake earlier ones still in the spool: the intake appends to the spool instead.
+ * </ul>
+ */
+public interface IntakeSpool {
+
+  /** True while notifications wait in the spool (or are being appended to it). */
+  boolean holdsRecords();
+
+  /**
+   * Appends durably, in order.
+   *
+   * @throws SpoolRefusedException when the spool is full or cannot write; nothing was appended
+   */
+  void append(List<Notification> notifications);
+
+  /** The spool did not take the notifications: it is full, or its disk failed. */
+  final class SpoolRefusedException extends RuntimeException {
+    private final String reason;
+
+    /**
+     * @param reason a short label for metrics: {@code full} or {@code io}
+     */
+    public SpoolRefusedException(String reason, String message, Throwable cause) {
+      super(message, cause);
+      this.reason = reason;
+    }
+
+    public String reason() {
+      return reason;
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package dev.herald.intake;
+
+import dev.herald.domain.FieldError;
+import dev.herald.domain.Notification;
+import dev.herald.domain.NotificationValidator;
+import dev.herald.intake.SubmitResult.Outcome;
+import dev.herald.store.AcceptResult;
+import dev.herald.store.StoreOutcomeUnknownException;
+import dev.herald.store.StoreUnavailableException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The state of one {@link Intake} submit call: validation, batching, and each batch's outcome. */
+final class Submission {
+  private final Intake intake;
+  private final SubmitResult[] results;
+  private final List<Notification> batch = new ArrayList<>();
+  private final List<Integer> batchIndexes = new ArrayList<>();
+  private int batchRoutes;
+
+  /** Why the batches from here on are not sent: Redis did not answer an earlier one. */
+  private String unavailable;
+
+  private Instant now;
+
+  Submission(Intake intake, int size) {
+    this.intake = intake;
+    this.results = new SubmitResult[size];
+  }
+
+  List<SubmitResult> run(List<ParsedNotification> parsed) {
+    now = intake.clock.instant();
+    NotificationValidator rules = intake.validator.get();
+    for (ParsedNotification p : parsed) {
+      List<FieldError> errors = p.request() == null ? p.errors() : rules.validate(p.request());
+      if (!errors.isEmpty()) {
+        results[p.index()] = new SubmitResult(p.index(), Outcome.REJECTED, null, errors);
+        intake.listener.onRejected("api", errors.get(0).field());
+        continue;
+      }
+      Notification n = p.request().toNotification(intake.ids.next(now), now);
+      if (batchRoutes > 0 && batchRoutes + n.routeCount() > Intake.ROUTES_PER_CALL) {
+        flush();
+      }
+      batch.add(n);
+      batchIndexes.add(p.index());
+      batchRoutes += n.routeCount();
+    }
+    flush();
+    return List.of(results);
+  }
+
+  private void flush() {
+    if (batch.isEmpty()) {
+      return;
+    }
+    if (intake.spool != null) {
+      flushSpooling();
+      return;
+    }
+    List<AcceptResult> accepted = null;
+    Outcome failed = Outcome.UNAVAILABLE;
+    String why = unavailable;
+    if (unavailable == null) {
+      try {
+        accepted =
+            LostReplyRepeats.run(
+                () -> intake.store.accept(batch, now, intake.idempotencyWindow.get()));
+      } catch (StoreOutcomeUnknownException e) {
+        failed = Outcome.UNKNOWN;
+        why = e.getMessage();
+        unavailable = "not sent, as Redis did not answer the batch before it: " + e.getMessage();
+      } catch (StoreUnavailableException e) {
+        why = e.getMessage();
+        unavailable = why;
+      }
+    }
+    settle(accepted, failed, List.of(new FieldError("(redis)", why)));
+  }
+
+  /**
+   * The batch in hand with a spool: to the store when the spool is empty and the store answers
+   * within the budget, else to the spool under the same ids.
+   */
+  private void flushSpooling() {
+    if (unavailable != null || intake.spool.holdsRecords()) {
+      toSpool(
+          Outcome.UNAVAILABLE,
+          unavailable != null
+              ? unavailable
+              : "not sent: the spool holds earlier notifications, which it replays first");
+      return;
+    }
+    BudgetedStore.Attempt attempt =
+        intake.budgeted.accept(List.copyOf(batch), now, intake.idempotencyWindow.get());
+    if (attempt.accepted() != null) {
+      settle(attempt.accepted(), null, List.of());
+    } else {
+      toSpool(attempt.failed(), attempt.why());
+    }
+  }
+
+  /**
+   * Appends the batch in hand to the spool; when the spool refuses, its outcome is what the store
+   * left it: {@code failed}, for the reason {@code why}.
+   */
+  private void toSpool(Outcome failed, String why) {
+    try {
+      intake.spool.append(List.copyOf(batch));
+    } catch (IntakeSpool.SpoolRefusedException refused) {
+      unavailable = "not sent, as neither Redis nor the spool took the batch before it";
+      settle(
+          null,
+          failed,
+          List.of(new FieldError("(redis)", why), new FieldError("(spool)", refused.getMessage())));
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      int index = batchIndexes.get(i);
+      results[index] = new SubmitResult(index, Outcome.SPOOLED, batch.get(i).id(), List.of());
+    }
+    clearBatch();
+  }
+
+  /** Records the outcome of the batch in hand and clears it. */
+  private void settle(List<AcceptResult> accepted, Outcome failed, List<FieldError> why) {
+    int stored = 0;
+    int routes = 0;
+    int duplicates = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      int index = batchIndexes.get(i);
+      if (accepted == null) {
+        results[index] =
+            new SubmitResult(
+                index, failed, failed == Outcome.UNKNOWN ? batch.get(i).id() : null, why);
+      } else {
+        AcceptResult a = accepted.get(i);
+        if (a.created()) {
+          stored++;
+          routes += batch.get(i).routeCount();
+        } else {
+          duplicates++;
+        }
+        results[index] =
+            new SubmitResult(
+                index,
+                a.created() ? Outcome.ACCEPTED : Outcome.DUPLICATE,
+                a.notificationId(),
+                List.of());
+      }
+    }
+    if (stored > 0) {
+      intake.listener.onAccepted(stored, routes);
+    }
+    if (duplicates > 0) {
+      intake.listener.onDuplicate(duplicates);
+    }
+    clearBatch();
+  }
+
+  private void clearBatch() {
+    batch.clear();
+    batchIndexes.clear();
+    batchRoutes = 0;
+  }
+}
