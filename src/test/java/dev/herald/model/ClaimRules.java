@@ -30,14 +30,25 @@ final class ClaimRules {
   /**
    * Checks a claim's reply against the model and leases what it handed out.
    *
+   * @param maxBytes the claim's byte budget: it stops before a route whose event would go past it,
+   *     but always takes one; with a budget of one byte it takes exactly one route
    * @param dueGroups schedule entries due at {@code now} just before the claim: when there were no
-   *     more than {@code max} and the claim had room to spare, it reached every one of them, so it
-   *     must have handed out every route a claim may take
+   *     more than {@code max}, the claim reached every one of them, so, unless it had no room to
+   *     spare (routes or bytes), it must have handed out every route a claim may take
+   * @param stoppedByBytes the claim says its byte budget stopped it with routes still due
    */
   void claimed(
-      String token, long now, long until, int max, long dueGroups, List<ClaimedRoute> routes) {
+      String token,
+      long now,
+      long until,
+      int max,
+      long maxBytes,
+      long dueGroups,
+      List<ClaimedRoute> routes,
+      boolean stoppedByBytes) {
     java.util.Set<String> claimable = new java.util.LinkedHashSet<>();
-    if (routes.size() < max && dueGroups <= max) {
+    boolean reachedAll = dueGroups <= max;
+    if (reachedAll) {
       for (ModelNotification n : model.liveNotifications()) {
         for (ModelRoute r : n.routes) {
           if (notClaimable(n, r, now) == null) {
@@ -45,6 +56,24 @@ final class ClaimRules {
           }
         }
       }
+    }
+    if (maxBytes == 1 && reachedAll) {
+      Mismatch.check(
+          routes.size() == Math.min(1, claimable.size())
+              && stoppedByBytes == (max > 1 && claimable.size() > 1),
+          "claim %s with a budget of one byte handed out %d routes (stopped by bytes: %s) of %d"
+              + " a claim may take",
+          token,
+          routes.size(),
+          stoppedByBytes,
+          claimable.size());
+    }
+    Mismatch.check(
+        !stoppedByBytes || !routes.isEmpty(),
+        "claim %s says its byte budget stopped it, yet handed out nothing",
+        token);
+    if (routes.size() >= max || stoppedByBytes) {
+      claimable.clear(); // no room to spare: which due routes it left is the schedule's business
     }
     Mismatch.check(
         routes.size() <= max,

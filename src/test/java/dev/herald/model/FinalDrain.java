@@ -1,6 +1,7 @@
 package dev.herald.model;
 
 import dev.herald.domain.RouteState;
+import dev.herald.store.RouteStore;
 import java.time.Instant;
 import java.util.List;
 import redis.clients.jedis.resps.Tuple;
@@ -42,7 +43,7 @@ final class FinalDrain {
     int rounds = 0;
     while (true) {
       rounds++;
-      int claimed = w.publish.cycle(batchSize, Fault.NONE);
+      int claimed = w.publish.cycle(batchSize, RouteStore.DEFAULT_BATCH_BYTES, Fault.NONE);
       w.checkInvariants();
       long now = waiting();
       stale = now < waiting ? 0 : stale + 1;

@@ -50,6 +50,8 @@ final class HeraldUnderTest implements AutoCloseable {
   final RedisBackend direct;
   final RedisBackend lossy;
   final RedisClient raw;
+  final TimedRouteStore directRoutes;
+  final TimedRouteStore lossyRoutes;
   final RecordingRouteStore cycleStore;
   final PublishCycle cycle;
   final Janitor janitor;
@@ -60,6 +62,7 @@ final class HeraldUnderTest implements AutoCloseable {
   private final NotificationIds ids = new NotificationIds(new java.util.Random(42));
 
   int cycleBatchSize = 500;
+  long cycleBatchBytes = RouteStore.DEFAULT_BATCH_BYTES;
   private boolean dropped;
 
   HeraldUnderTest(RedisServerProcess redis, ReplyDroppingProxy proxy, String namespace) {
@@ -75,7 +78,9 @@ final class HeraldUnderTest implements AutoCloseable {
     this.lossy = RedisTestSupport.backend(proxy.url(), namespace, clock, retention);
     this.raw = RedisTestSupport.raw(redis.url());
     this.encoder = new EventEncoder(channels);
-    this.cycleStore = new RecordingRouteStore(direct.routes(), this::dueGroups);
+    this.directRoutes = new TimedRouteStore(direct.routes());
+    this.lossyRoutes = new TimedRouteStore(lossy.routes());
+    this.cycleStore = new RecordingRouteStore(directRoutes, this::dueGroups);
     PublishSettings settings =
         new PublishSettings(
             0, LEASE, new RetryPlanner(Harness.exactBackoff()), DEFAULT_MAX_ATTEMPTS);
@@ -85,7 +90,11 @@ final class HeraldUnderTest implements AutoCloseable {
             encoder,
             () ->
                 new PublishSettings(
-                    cycleBatchSize, settings.lease(), settings.retries(), settings.maxAttempts()),
+                    cycleBatchSize,
+                    settings.lease(),
+                    settings.retries(),
+                    settings.maxAttempts(),
+                    cycleBatchBytes),
             clock,
             PublisherListener.NONE,
             "c0");
@@ -115,12 +124,8 @@ final class HeraldUnderTest implements AutoCloseable {
         () -> WINDOW);
   }
 
-  RouteStore routes(Fault fault) {
-    return (fault == Fault.REPLY_LOST ? lossy : direct).routes();
-  }
-
-  RedisBackend backend(Fault fault) {
-    return fault == Fault.REPLY_LOST ? lossy : direct;
+  TimedRouteStore routes(Fault fault) {
+    return fault.losesReplies() ? lossyRoutes : directRoutes;
   }
 
   /**
@@ -130,15 +135,15 @@ final class HeraldUnderTest implements AutoCloseable {
   <T> T under(Fault fault, Supplier<T> call) {
     if (fault == Fault.OOM) {
       redis.call("CONFIG", "SET", "maxmemory", "1");
-    } else if (fault == Fault.REPLY_LOST) {
-      proxy.armDrop();
+    } else if (fault.losesReplies()) {
+      proxy.armDrop(fault == Fault.REPLY_LOST_REPEATEDLY);
     }
     try {
       return call.get();
     } finally {
       if (fault == Fault.OOM) {
         redis.call("CONFIG", "SET", "maxmemory", "0");
-      } else if (fault == Fault.REPLY_LOST) {
+      } else if (fault.losesReplies()) {
         dropped = proxy.disarm();
       }
     }

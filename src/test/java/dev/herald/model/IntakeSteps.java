@@ -18,6 +18,12 @@ final class IntakeSteps {
     this.w = w;
   }
 
+  /**
+   * Submits through {@link dev.herald.intake.Intake}. A lost reply is repeated with the same ids,
+   * so it is stored once and reported as usual; with the repeats' replies lost too it is {@code
+   * UNKNOWN}, with its id, and stored (the first call ran) unless it was a duplicate. {@code
+   * UNAVAILABLE} means nothing of it was written (the key scan finds any record that was).
+   */
   void accept(List<NotificationSpec> specs, Fault fault) {
     Instant at = w.sut.clock.instant();
     long now = at.toEpochMilli();
@@ -26,9 +32,15 @@ final class IntakeSteps {
             fault,
             () ->
                 w.sut
-                    .intake(fault == Fault.REPLY_LOST)
+                    .intake(fault.losesReplies())
                     .submit(specs.stream().map(s -> s.request(at)).toList()));
     boolean lost = w.sut.dropped();
+    if (lost) {
+      w.seen.add(
+          fault == Fault.REPLY_LOST_REPEATEDLY
+              ? "accept replies lost, repeats too"
+              : "accept reply lost, repeated");
+    }
     for (int i = 0; i < specs.size(); i++) {
       NotificationSpec spec = specs.get(i);
       SubmitResult result = results.get(i);
@@ -40,8 +52,8 @@ final class IntakeSteps {
           spec.invalid() ? "REJECTED" : duplicateOf != null ? "DUPLICATE" : "ACCEPTED";
       String outcome = result.outcome().name();
       String id = result.notificationId();
-      switch (outcome) {
-        case "ACCEPTED", "DUPLICATE", "REJECTED" -> {
+      switch (result.outcome()) {
+        case ACCEPTED, DUPLICATE, REJECTED -> {
           Mismatch.check(
               outcome.equals(expected)
                   && (duplicateOf == null || duplicateOf.equals(id))
@@ -58,24 +70,42 @@ final class IntakeSteps {
             w.note(outcome.toLowerCase(java.util.Locale.ROOT) + (id == null ? "" : " " + id));
           }
         }
-        case "UNAVAILABLE" -> {
-          w.note("unavailable" + (lost ? " (reply lost)" : "") + ": nothing written, it says");
-          w.seen.add(lost ? "accept reply lost" : "accept unavailable");
+        case UNAVAILABLE -> {
+          // Redis refusing writes, or a batch not sent after an earlier one's outcome was unknown.
+          Mismatch.check(
+              fault == Fault.OOM || fault == Fault.REPLY_LOST_REPEATEDLY,
+              "submit of %s came back unavailable (%s) with no fault that explains it",
+              spec,
+              result.errors());
+          w.note("unavailable: nothing written, it says");
+          w.seen.add("accept unavailable");
         }
-        default -> {
-          // An outcome this version does not know (one for an unknown outcome, say): the id it
-          // names, if any, is looked up.
-          boolean stored = id != null && w.sut.direct.notifications().find(id).isPresent();
+        case UNKNOWN -> {
+          Mismatch.check(
+              fault == Fault.REPLY_LOST_REPEATEDLY && lost && id != null,
+              "submit of %s came back unknown (%s, id %s) though a repeat got its reply",
+              spec,
+              result.errors(),
+              id);
+          boolean stored = w.sut.direct.notifications().find(id).isPresent();
+          Mismatch.check(
+              stored == expected.equals("ACCEPTED"),
+              "submit of %s, unknown: %s is %s; the first call ran, so the model expected %s",
+              spec,
+              id,
+              stored ? "stored" : "not stored",
+              expected);
           if (stored) {
             Mismatch.check(
-                expected.equals("ACCEPTED"),
-                "%s was stored; the model expected %s",
-                spec,
-                expected);
-            w.model.accept(id, spec, now);
+                !w.model.byId.containsKey(id), "submit, unknown, named %s, an id in use", id);
+            w.note("#" + w.model.accept(id, spec, now).ordinal + " unknown, stored: " + id);
+          } else {
+            w.note("unknown " + id + ": not stored (a duplicate)");
           }
-          w.note(outcome + " " + id + (stored ? ": stored" : ": not stored"));
         }
+        default ->
+            throw new Mismatch(
+                String.format("submit of %s came back %s (%s)", spec, outcome, result.errors()));
       }
     }
   }
@@ -104,16 +134,22 @@ final class IntakeSteps {
     }
     Optional<CancelResult> result;
     try {
-      result = w.sut.under(fault, () -> w.sut.intake(fault == Fault.REPLY_LOST).cancel(request));
+      result = w.sut.under(fault, () -> w.sut.intake(fault.losesReplies()).cancel(request));
     } catch (StoreUnavailableException | StoreException e) {
       boolean lost = w.sut.dropped();
+      Mismatch.check(
+          fault == Fault.OOM || (fault == Fault.REPLY_LOST_REPEATEDLY && lost),
+          "cancel of %s failed (%s) though a repeat got its reply, or with no fault at all",
+          request.describe(),
+          e);
       if (lost && target != null) {
         w.model.cancel(target, now);
-        w.seen.add("cancel reply lost");
+        w.seen.add("cancel replies lost, repeats too");
       }
-      w.note("cancel failed" + (lost ? " (reply lost: it ran)" : "") + ": " + e.getMessage());
+      w.note("cancel failed" + (lost ? " (replies lost: it ran)" : "") + ": " + e.getMessage());
       return;
     }
+    boolean repeated = w.sut.dropped();
     if (target == null) {
       Mismatch.check(
           result.isEmpty(),
@@ -124,13 +160,18 @@ final class IntakeSteps {
       return;
     }
     int[] counts = w.model.cancel(target, now);
-    CancelResult expected = new CancelResult(target.id, counts[0], counts[1]);
+    // A cancel whose reply was lost is sent again: the repeat finds nothing left to cancel.
+    CancelResult expected = new CancelResult(target.id, repeated ? 0 : counts[0], counts[1]);
+    if (repeated) {
+      w.seen.add("cancel reply lost, repeated");
+    }
     Mismatch.check(
         result.equals(Optional.of(expected)),
-        "cancel of %s answered %s; the model expected %s",
+        "cancel of %s answered %s; the model expected %s%s",
         request.describe(),
         result,
-        expected);
-    w.note("cancelled " + counts[0] + ", published " + counts[1]);
+        expected,
+        repeated ? " (its reply was lost, a repeat answered)" : "");
+    w.note("cancelled " + counts[0] + ", published " + counts[1] + (repeated ? " (repeated)" : ""));
   }
 }

@@ -4,6 +4,7 @@ import dev.herald.store.ClaimedBatch;
 import dev.herald.store.ClaimedRoute;
 import dev.herald.store.CompletionReport;
 import dev.herald.store.RouteOutcome;
+import dev.herald.store.RouteStore;
 import dev.herald.store.StoreException;
 import dev.herald.store.StoreUnavailableException;
 import java.time.Instant;
@@ -34,7 +35,7 @@ final class PublishSteps {
   private ScriptedWorker next(int worker, boolean holding) {
     for (int i = 0; i < workers.size(); i++) {
       ScriptedWorker sw = workers.get((worker + i) % workers.size());
-      if ((sw.batch != null) == holding) {
+      if (sw.holding() == holding) {
         return sw;
       }
     }
@@ -53,12 +54,21 @@ final class PublishSteps {
     ClaimedBatch batch =
         w.attempt(
             fault, () -> w.sut.routes(fault).claimDue(now, HeraldUnderTest.LEASE, token, max));
-    afterClaim(token, now, max, due, batch, fault == Fault.REPLY_LOST && w.sut.dropped());
+    boolean lost = fault.losesReplies() && w.sut.dropped();
+    Mismatch.check(
+        batch != null || lost || fault == Fault.OOM,
+        "claim %s failed with no fault to explain it",
+        token);
+    afterClaim(token, now, max, RouteStore.DEFAULT_BATCH_BYTES, due, batch, lost);
     if (batch != null && batch.routeCount() > 0) {
       sw.hold(token, batch);
     }
   }
 
+  /**
+   * The worker completes its batch with the outcomes the step says, or sends again the outcomes the
+   * store did not record the last time, under the same lease.
+   */
   void complete(int worker, ScriptedWorker.Mix mix, int seed, Fault fault) {
     ScriptedWorker sw = next(worker, true);
     if (sw == null) {
@@ -67,25 +77,54 @@ final class PublishSteps {
     }
     Instant now = w.sut.clock.instant();
     String token = sw.token;
-    List<RouteOutcome> outcomes =
-        sw.outcomes(mix, mixed, seed, now, w.sut.encoder, HeraldUnderTest.DEFAULT_MAX_ATTEMPTS);
-    sw.release();
+    List<RouteOutcome> outcomes;
+    if (sw.unsent != null) {
+      outcomes = sw.unsent;
+      w.note(sw.name + " sends again the " + outcomes.size() + " outcomes not recorded");
+    } else {
+      outcomes =
+          sw.outcomes(mix, mixed, seed, now, w.sut.encoder, HeraldUnderTest.DEFAULT_MAX_ATTEMPTS);
+    }
+    Instant refusedRetryAt = now.plusSeconds(1);
+    TimedRouteStore store = w.sut.routes(fault);
     CompletionReport report =
-        w.attempt(fault, () -> w.sut.routes(fault).complete(token, now, outcomes));
-    afterCompletion(
-        token, now, outcomes, report, fault, fault == Fault.REPLY_LOST && w.sut.dropped());
+        w.attempt(fault, () -> store.complete(token, now, outcomes, refusedRetryAt));
+    boolean lost = fault.losesReplies() && w.sut.dropped();
+    afterCompletion(token, now, refusedRetryAt, store.lastWindow(), outcomes, report, fault, lost);
+    if (report == null) {
+      sw.keepUnsent(outcomes);
+    } else {
+      sw.keepUnsent(
+          report.results().stream()
+              .filter(r -> r.status() == CompletionReport.Status.SINK_UNAVAILABLE)
+              .map(r -> outcomeOf(outcomes, r.route()))
+              .toList());
+    }
+  }
+
+  private static RouteOutcome outcomeOf(List<RouteOutcome> outcomes, ClaimedRoute route) {
+    return outcomes.stream().filter(o -> o.route() == route).findFirst().orElseThrow();
   }
 
   void dies(int worker) {
     ScriptedWorker sw = workers.get(worker);
     w.note(
-        sw.name + (sw.batch == null ? " held nothing" : " dies holding " + sw.batch.routeCount()));
+        sw.name
+            + (sw.batch != null
+                ? " dies holding " + sw.batch.routeCount()
+                : sw.unsent != null
+                    ? " dies with " + sw.unsent.size() + " unsent"
+                    : " held nothing"));
     sw.release();
   }
 
-  /** One {@link dev.herald.publish.PublishCycle#runOnce()}; returns the routes it claimed. */
-  int cycle(int batchSize, Fault fault) {
+  /**
+   * One {@link dev.herald.publish.PublishCycle#runOnce()}, with a claim of at most {@code
+   * batchSize} routes and {@code batchBytes} of events; returns the routes it claimed.
+   */
+  int cycle(int batchSize, long batchBytes, Fault fault) {
     w.sut.cycleBatchSize = batchSize;
+    w.sut.cycleBatchBytes = batchBytes;
     w.sut.cycleStore.reset(w.sut.routes(fault));
     Integer claimed = null;
     RuntimeException failed = null;
@@ -94,28 +133,51 @@ final class PublishSteps {
     } catch (StoreUnavailableException | StoreException e) {
       failed = e;
     }
-    boolean lost = fault == Fault.REPLY_LOST && w.sut.dropped();
+    boolean lost = fault.losesReplies() && w.sut.dropped();
     for (RecordingRouteStore.Claim c : w.sut.cycleStore.claims) {
-      afterClaim(c.token(), c.now(), c.max(), c.dueGroups(), c.batch(), false);
+      afterClaim(c.token(), c.now(), c.max(), c.maxBytes(), c.dueGroups(), c.batch(), false);
     }
     for (RecordingRouteStore.Completion c : w.sut.cycleStore.completed) {
-      afterCompletion(c.token(), c.now(), c.outcomes(), c.report(), fault, lost);
+      afterCompletion(
+          c.token(),
+          c.now(),
+          c.refusedRetryAt(),
+          c.window(),
+          c.outcomes(),
+          c.report(),
+          fault,
+          lost && c.report() == null);
     }
     if (failed != null) {
+      Mismatch.check(
+          fault != Fault.NONE, "the cycle failed with no fault to explain it: %s", failed);
       w.note("the cycle failed: " + failed.getMessage());
     }
     return claimed == null ? 0 : claimed;
   }
 
   private void afterClaim(
-      String token, Instant now, int max, long dueGroups, ClaimedBatch batch, boolean lost) {
+      String token,
+      Instant now,
+      int max,
+      long maxBytes,
+      long dueGroups,
+      ClaimedBatch batch,
+      boolean lost) {
     long at = now.toEpochMilli();
     long until = now.plus(HeraldUnderTest.LEASE).toEpochMilli();
     if (batch != null) {
       List<ClaimedRoute> routes = new ArrayList<>();
       batch.notifications().forEach(n -> routes.addAll(n.routes()));
-      w.claims.claimed(token, at, until, max, dueGroups, routes);
-      w.note(token + " claimed " + routes.size());
+      w.claims.claimed(token, at, until, max, maxBytes, dueGroups, routes, batch.stoppedByBytes());
+      w.note(
+          token
+              + " claimed "
+              + routes.size()
+              + (batch.stoppedByBytes() ? " (stopped by its byte budget)" : ""));
+      if (batch.stoppedByBytes()) {
+        w.seen.add("claim stopped by its byte budget");
+      }
     } else if (lost) {
       for (ModelNotification n : w.model.liveNotifications()) {
         w.claims.adoptLostClaim(token, at, until, n, w.stored(n));
@@ -135,6 +197,8 @@ final class PublishSteps {
   private void afterCompletion(
       String token,
       Instant now,
+      Instant refusedRetryAt,
+      ExpiryWindow window,
       List<RouteOutcome> outcomes,
       CompletionReport report,
       Fault fault,
@@ -157,17 +221,41 @@ final class PublishSteps {
     } else if (report != null && report.count(CompletionReport.Status.SINK_UNAVAILABLE) > 0) {
       w.seen.add("complete stopped by OOM");
     }
+    if (report != null) {
+      if (report.count(CompletionReport.Status.REFUSED) > 0) {
+        w.seen.add("append refused by its stream, uncharged");
+      }
+      if (outcomes.stream().anyMatch(o -> o instanceof RouteOutcome.Follow)
+          && report.count(CompletionReport.Status.PUBLISHED) > 0) {
+        w.seen.add("follower in a completion that published");
+      }
+    }
     if (report == null && !lost) {
+      Mismatch.check(fault == Fault.OOM, "complete %s failed with no fault to explain it", token);
       w.note(token + " complete failed: nothing written, as RouteStore's contract says");
       return;
     }
-    w.completions.completed(
-        token, now.toEpochMilli(), outcomes, w.sut.brokenStreams, report, fault == Fault.OOM);
+    int undecided =
+        w.completions.completed(
+            token,
+            now.toEpochMilli(),
+            refusedRetryAt.toEpochMilli(),
+            window,
+            outcomes,
+            w.sut.brokenStreams,
+            report,
+            fault == Fault.OOM,
+            w::stored);
+    if (undecided > 0) {
+      w.seen.add("expiry inside the window: the store's verdict followed");
+    }
     w.note(
         token
             + " completed "
             + outcomes.size()
-            + (report == null ? " (reply lost: it ran)" : counts(report)));
+            + (report == null ? " (reply lost: it ran)" : counts(report))
+            + " expiry judged in "
+            + window);
   }
 
   private static String counts(CompletionReport report) {

@@ -7,7 +7,9 @@ import dev.herald.store.RouteStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /**
@@ -27,64 +29,81 @@ final class RecordingRouteStore implements RouteStore {
       Duration lease,
       String token,
       int max,
+      long maxBytes,
       long dueGroups,
       ClaimedBatch batch,
       RuntimeException error) {}
 
-  /** A completion as the cycle made it; {@code report} null when it threw {@code error}. */
+  /**
+   * A completion as the cycle made it; {@code report} null when it threw {@code error}.
+   *
+   * @param window when its expiry check ran, as far as the model can know
+   */
   record Completion(
       String token,
       Instant now,
+      Instant refusedRetryAt,
+      ExpiryWindow window,
       List<RouteOutcome> outcomes,
       CompletionReport report,
       RuntimeException error) {}
 
-  private final RouteStore direct;
+  private final TimedRouteStore direct;
   private final ToLongFunction<Instant> dueGroups;
-  private RouteStore completions;
+  private TimedRouteStore completions;
   final List<Claim> claims = new ArrayList<>();
   final List<Completion> completed = new ArrayList<>();
 
   /**
    * @param dueGroups how many schedule entries are due at a time (read just before each claim)
    */
-  RecordingRouteStore(RouteStore direct, ToLongFunction<Instant> dueGroups) {
+  RecordingRouteStore(TimedRouteStore direct, ToLongFunction<Instant> dueGroups) {
     this.direct = direct;
     this.dueGroups = dueGroups;
     this.completions = direct;
   }
 
   /** Forgets what was recorded; completions go to {@code via} until the next reset. */
-  void reset(RouteStore via) {
+  void reset(TimedRouteStore via) {
     claims.clear();
     completed.clear();
     completions = via;
   }
 
   @Override
-  public ClaimedBatch claimDue(Instant now, Duration lease, String leaseToken, int maxRoutes) {
+  public ClaimedBatch claimDue(
+      Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes) {
     long due = dueGroups.applyAsLong(now);
     try {
-      ClaimedBatch batch = direct.claimDue(now, lease, leaseToken, maxRoutes);
-      claims.add(new Claim(now, lease, leaseToken, maxRoutes, due, batch, null));
+      ClaimedBatch batch = direct.claimDue(now, lease, leaseToken, maxRoutes, maxBytes);
+      claims.add(new Claim(now, lease, leaseToken, maxRoutes, maxBytes, due, batch, null));
       return batch;
     } catch (RuntimeException e) {
-      claims.add(new Claim(now, lease, leaseToken, maxRoutes, due, null, e));
+      claims.add(new Claim(now, lease, leaseToken, maxRoutes, maxBytes, due, null, e));
       throw e;
     }
   }
 
   @Override
-  public CompletionReport complete(String leaseToken, Instant now, List<RouteOutcome> outcomes) {
+  public CompletionReport complete(
+      String leaseToken, Instant now, List<RouteOutcome> outcomes, Instant refusedRetryAt) {
     List<RouteOutcome> copy = List.copyOf(outcomes);
     try {
-      CompletionReport report = completions.complete(leaseToken, now, outcomes);
-      completed.add(new Completion(leaseToken, now, copy, report, null));
+      CompletionReport report = completions.complete(leaseToken, now, outcomes, refusedRetryAt);
+      completed.add(
+          new Completion(
+              leaseToken, now, refusedRetryAt, completions.lastWindow(), copy, report, null));
       return report;
     } catch (RuntimeException e) {
-      completed.add(new Completion(leaseToken, now, copy, null, e));
+      completed.add(
+          new Completion(leaseToken, now, refusedRetryAt, completions.lastWindow(), copy, null, e));
       throw e;
     }
+  }
+
+  @Override
+  public Map<String, String> deniedStreams(Collection<String> streams) {
+    return direct.deniedStreams(streams);
   }
 
   @Override

@@ -12,16 +12,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A TCP proxy in front of Redis that, when armed, lets the next script call ({@code EVALSHA})
- * through and drops its reply: Redis has run the script, the caller sees its connection close. So a
- * test can make "the reply was lost after Redis ran the script" happen at an exact step, without
- * waiting for a client timeout. A {@code NOSCRIPT} reply is let through (the script did not run)
- * and the drop waits for the call that follows it.
+ * through and drops its reply (or the reply of every script call until disarmed): Redis has run the
+ * script, the caller sees its connection close. So a test can make "the reply was lost after Redis
+ * ran the script" happen at an exact step, without waiting for a client timeout. A {@code NOSCRIPT}
+ * reply is let through (the script did not run) and the drop waits for the call that follows it.
  */
 final class ReplyDroppingProxy implements AutoCloseable {
 
   private final ServerSocket server;
   private final int targetPort;
   private final AtomicBoolean armed = new AtomicBoolean();
+  private volatile boolean everyCall;
   private final AtomicBoolean dropped = new AtomicBoolean();
   private final Thread acceptor;
 
@@ -41,9 +42,14 @@ final class ReplyDroppingProxy implements AutoCloseable {
     return "redis://127.0.0.1:" + server.getLocalPort();
   }
 
-  /** The reply of the next script call through the proxy will be dropped. */
-  void armDrop() {
+  /**
+   * The reply of the next script call through the proxy will be dropped.
+   *
+   * @param everyCall the reply of every script call will be, until {@link #disarm}
+   */
+  void armDrop(boolean everyCall) {
     dropped.set(false);
+    this.everyCall = everyCall;
     armed.set(true);
   }
 
@@ -89,7 +95,9 @@ final class ReplyDroppingProxy implements AutoCloseable {
       try (InputStream in = client.getInputStream()) {
         OutputStream out = redis.getOutputStream();
         for (int n = in.read(buf); n > 0; n = in.read(buf)) {
-          if (armed.get() && isScriptCall(buf, n) && armed.compareAndSet(true, false)) {
+          if (armed.get()
+              && isScriptCall(buf, n)
+              && (everyCall || armed.compareAndSet(true, false))) {
             dropNextReply = true; // before the request goes on, so the reply finds it set
           }
           out.write(buf, 0, n);

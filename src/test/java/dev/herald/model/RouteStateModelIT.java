@@ -170,10 +170,17 @@ class RouteStateModelIT {
     for (String event :
         List.of(
             "expired by a claim",
+            "expiry inside the window: the store's verdict followed",
             "complete stopped by OOM",
             "complete reply lost",
             "claim reply lost",
-            "cancel reply lost",
+            "claim stopped by its byte budget",
+            "accept reply lost, repeated",
+            "accept replies lost, repeats too",
+            "cancel reply lost, repeated",
+            "cancel replies lost, repeats too",
+            "append refused by its stream, uncharged",
+            "follower in a completion that published",
             "complete of 3,930+ routes of one notification",
             "Redis restarted",
             "script flush")) {

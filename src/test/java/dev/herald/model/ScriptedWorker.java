@@ -32,6 +32,8 @@ final class ScriptedWorker {
     DEFER,
     /** Published as the probe of an open breaker: a refused append is not charged. */
     PROBE,
+    /** Published only behind an append to its stream earlier in the call, else deferred. */
+    FOLLOW,
     /** Each route one of the above, by its index and the step's seed. */
     MIXED
   }
@@ -40,6 +42,12 @@ final class ScriptedWorker {
   private int claims;
   String token;
   ClaimedBatch batch;
+
+  /**
+   * The outcomes of the batch that the store did not record (the server refused them, or the call
+   * failed or lost its reply): the next completion sends them again, under the same lease.
+   */
+  List<RouteOutcome> unsent;
 
   ScriptedWorker(String name) {
     this.name = name;
@@ -52,11 +60,27 @@ final class ScriptedWorker {
   void hold(String token, ClaimedBatch batch) {
     this.token = token;
     this.batch = batch;
+    this.unsent = null;
+  }
+
+  /** Holds a claim or outcomes to send again. */
+  boolean holding() {
+    return batch != null || unsent != null;
+  }
+
+  /** Keeps outcomes the store did not record, to send them again; none: done with the batch. */
+  void keepUnsent(List<RouteOutcome> outcomes) {
+    batch = null;
+    unsent = outcomes.isEmpty() ? null : List.copyOf(outcomes);
+    if (unsent == null) {
+      token = null;
+    }
   }
 
   void release() {
     token = null;
     batch = null;
+    unsent = null;
   }
 
   /**
@@ -95,6 +119,7 @@ final class ScriptedWorker {
                       : new RouteOutcome.Retry(route, now.plus(Duration.ofSeconds(2)), failure);
               case DEAD -> new RouteOutcome.DeadLetter(route, failure);
               case DEFER -> new RouteOutcome.Defer(route, event.channel().stream(), soon);
+              case FOLLOW -> new RouteOutcome.Follow(route, event, soon);
               case MIXED -> throw new IllegalStateException("picked above");
             });
       }

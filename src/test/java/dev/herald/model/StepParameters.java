@@ -1,5 +1,6 @@
 package dev.herald.model;
 
+import dev.herald.store.RouteStore;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -29,7 +30,8 @@ final class StepParameters {
             Tuple.of(60, Arbitraries.integers().between(1, 6)),
             Tuple.of(25, Arbitraries.integers().between(7, 200)),
             Tuple.of(12, Arbitraries.integers().between(201, 1_000)),
-            Tuple.of(3, Arbitraries.integers().between(1_000, 10_000)));
+            Tuple.of(2, Arbitraries.integers().between(1_000, 3_999)),
+            Tuple.of(3, Arbitraries.integers().between(4_000, 10_000)));
     Arbitrary<List<String>> channels =
         Arbitraries.frequencyOf(
             Tuple.of(6, Arbitraries.just(List.of("push"))),
@@ -89,11 +91,23 @@ final class StepParameters {
         Tuple.of(20, Arbitraries.integers().between(2_001, most)));
   }
 
+  /**
+   * A cycle's {@code publisher.batch-bytes}: mostly the default; now and then so small that the
+   * claim stops at its budget, or one byte (then every claim takes one route).
+   */
+  static Arbitrary<Long> batchBytes() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(8, Arbitraries.just((long) RouteStore.DEFAULT_BATCH_BYTES)),
+        Tuple.of(1, Arbitraries.just(16_384L)),
+        Tuple.of(1, Arbitraries.just(1L)));
+  }
+
   static Arbitrary<Fault> fault() {
     return Arbitraries.frequencyOf(
-        Tuple.of(8, Arbitraries.just(Fault.NONE)),
-        Tuple.of(1, Arbitraries.just(Fault.OOM)),
-        Tuple.of(1, Arbitraries.just(Fault.REPLY_LOST)));
+        Tuple.of(16, Arbitraries.just(Fault.NONE)),
+        Tuple.of(2, Arbitraries.just(Fault.OOM)),
+        Tuple.of(2, Arbitraries.just(Fault.REPLY_LOST)),
+        Tuple.of(1, Arbitraries.just(Fault.REPLY_LOST_REPEATEDLY)));
   }
 
   static Arbitrary<ScriptedWorker.Mix> mix() {
@@ -103,6 +117,7 @@ final class StepParameters {
         Tuple.of(2, Arbitraries.just(ScriptedWorker.Mix.DEAD)),
         Tuple.of(1, Arbitraries.just(ScriptedWorker.Mix.DEFER)),
         Tuple.of(1, Arbitraries.just(ScriptedWorker.Mix.PROBE)),
+        Tuple.of(1, Arbitraries.just(ScriptedWorker.Mix.FOLLOW)),
         Tuple.of(2, Arbitraries.just(ScriptedWorker.Mix.MIXED)));
   }
 

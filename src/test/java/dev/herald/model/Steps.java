@@ -1,5 +1,6 @@
 package dev.herald.model;
 
+import dev.herald.store.RouteStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -78,9 +79,17 @@ final class Steps {
         "cycle",
         k ->
             action(
-                Combinators.combine(StepParameters.batchSize(mostBatch), c.fault(k)).as(Tuple::of),
-                p -> "publish cycle batch " + p.get1() + p.get2().suffix(),
-                (w, p) -> w.publish.cycle(p.get1(), p.get2())));
+                Combinators.combine(
+                        StepParameters.batchSize(mostBatch),
+                        StepParameters.batchBytes(),
+                        c.fault(k))
+                    .as(Tuple::of),
+                p ->
+                    "publish cycle batch "
+                        + p.get1()
+                        + (p.get2() == RouteStore.DEFAULT_BATCH_BYTES ? "" : " bytes " + p.get2())
+                        + p.get3().suffix(),
+                (w, p) -> w.publish.cycle(p.get1(), p.get2(), p.get3())));
     c.add(
         4,
         "clock",
