@@ -73,6 +73,40 @@ final class DeadLetterSteps {
     w.note("purged " + changed);
   }
 
+  /**
+   * The dead-letter retention ({@code dead-letters.max-count}, {@code max-age}), one slice of at
+   * most {@code limit}: the oldest dead letters beyond the count, or dead for longer than the age,
+   * are purged, oldest first (dead since, then the index entry's name), each counted for the age
+   * when it is past it.
+   *
+   * @param keep null for no count cap
+   * @param maxAgeMs null for no age cap
+   */
+  void retention(Long keep, Long maxAgeMs, int limit) {
+    long now = w.now();
+    Instant deadBefore = maxAgeMs == null ? null : Instant.ofEpochMilli(now - maxAgeMs);
+    DeadLetterStore.RetentionPurge purged =
+        w.sut
+            .direct
+            .deadLetters()
+            .purgeOldest(
+                java.util.Optional.ofNullable(keep),
+                java.util.Optional.ofNullable(deadBefore),
+                Instant.ofEpochMilli(now),
+                limit);
+    int[] expected =
+        w.model.purgeOldest(
+            keep, deadBefore == null ? null : deadBefore.toEpochMilli(), limit, now);
+    Mismatch.check(
+        purged.byCount() == expected[0] && purged.byAge() == expected[1],
+        "the dead-letter retention purged %d for the count and %d for the age; the model %d and %d",
+        purged.byCount(),
+        purged.byAge(),
+        expected[0],
+        expected[1]);
+    w.note("purged " + expected[0] + " for the count, " + expected[1] + " for the age");
+  }
+
   private List<Ref> refs(Integer ordinal) {
     List<Ref> refs = new ArrayList<>();
     if (ordinal != null) {

@@ -6,11 +6,14 @@ import dev.herald.domain.Channels;
 import dev.herald.domain.NotificationIds;
 import dev.herald.domain.NotificationValidator;
 import dev.herald.intake.Intake;
+import dev.herald.intake.IntakeCycle;
+import dev.herald.intake.IntakeListener;
 import dev.herald.publish.EventEncoder;
 import dev.herald.publish.Janitor;
 import dev.herald.publish.PublishCycle;
 import dev.herald.publish.PublishSettings;
 import dev.herald.publish.PublisherListener;
+import dev.herald.store.IntentStream;
 import dev.herald.store.RouteStore;
 import dev.herald.store.redis.RedisBackend;
 import dev.herald.store.redis.RedisKeys;
@@ -57,6 +60,9 @@ final class HeraldUnderTest implements AutoCloseable {
   final Janitor janitor;
   final EventEncoder encoder;
   final Set<String> brokenStreams = new HashSet<>();
+  final IntentStream.Names intentNames;
+  final SwitchingIntentStream intents;
+  final IntakeCycle intakeCycle;
 
   /** Seeded, so that a sequence run again gets the same ids (and the schedule the same order). */
   private final NotificationIds ids = new NotificationIds(new java.util.Random(42));
@@ -99,6 +105,27 @@ final class HeraldUnderTest implements AutoCloseable {
             PublisherListener.NONE,
             "c0");
     this.janitor = new Janitor(direct.routes(), clock);
+    // Outside the namespace, as a configured intents stream is.
+    this.intentNames =
+        new IntentStream.Names("in:" + namespace, "herald", "in:" + namespace + ":rejected", 1_000);
+    this.intents =
+        new SwitchingIntentStream(
+            direct.intents(intentNames, Duration.ofSeconds(1)),
+            lossy.intents(intentNames, Duration.ofSeconds(1)));
+    intents.createGroup();
+    this.intakeCycle =
+        new IntakeCycle(
+            intents,
+            () ->
+                new IntakeCycle.Settings(
+                    100,
+                    Duration.ofMinutes(10),
+                    WINDOW,
+                    new NotificationValidator(channels.names(), 65_536)),
+            ids,
+            clock,
+            IntakeListener.NONE,
+            "i0");
   }
 
   /** Schedule entries due at {@code now} (read before a claim, for the model's liveness check). */
@@ -186,6 +213,7 @@ final class HeraldUnderTest implements AutoCloseable {
 
   /** Pooled connections to the killed server fail once each and are dropped. */
   void dropBrokenConnections() {
+    intents.dropBrokenConnections();
     for (int i = 0; i < 20; i++) {
       for (Runnable ping : List.<Runnable>of(direct::ping, lossy::ping, raw::ping)) {
         try {

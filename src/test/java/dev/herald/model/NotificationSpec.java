@@ -59,6 +59,37 @@ record NotificationSpec(
         .build();
   }
 
+  /** The notification as an intent of the intents stream: its JSON, as a producer writes it. */
+  String intentJson(Instant now) {
+    List<String> named = new ArrayList<>();
+    if (!invalid) {
+      named.addAll(distinctRecipients());
+      if (repeatsFirst) {
+        named.add("u-0");
+      }
+    }
+    Instant sendAt = now.plusMillis(sendAfterMs);
+    StringBuilder json = new StringBuilder("{\"type\":\"").append(type).append('"');
+    json.append(",\"producer\":\"").append(producer).append('"');
+    if (idempotencyKey != null) {
+      json.append(",\"idempotency_key\":\"").append(idempotencyKey).append('"');
+    }
+    json.append(",\"recipients\":[");
+    for (int i = 0; i < named.size(); i++) {
+      json.append(i == 0 ? "\"" : ",\"").append(named.get(i)).append('"');
+    }
+    json.append("],\"channels\":[\"").append(String.join("\",\"", channels)).append("\"]");
+    json.append(",\"payload\":").append(PAYLOAD);
+    json.append(",\"send_at\":\"").append(sendAt).append('"');
+    if (expiresAfterMs != null) {
+      json.append(",\"expires_at\":\"").append(sendAt.plusMillis(expiresAfterMs)).append('"');
+    }
+    if (maxAttempts != null) {
+      json.append(",\"max_attempts\":").append(maxAttempts);
+    }
+    return json.append('}').toString();
+  }
+
   @Override
   public String toString() {
     if (invalid) {

@@ -148,6 +148,44 @@ final class RouteModel {
     return true;
   }
 
+  /**
+   * The dead-letter retention: of the dead letters, oldest first (dead since, then the name of
+   * their index entry), up to {@code limit} beyond the {@code keep} newest or dead before {@code
+   * deadBefore} are purged. Returns {purged for the count, purged for the age}.
+   */
+  int[] purgeOldest(Long keep, Long deadBefore, int limit, long now) {
+    List<ModelNotification> owners = new ArrayList<>();
+    List<ModelRoute> dead = new ArrayList<>();
+    for (ModelNotification n : liveNotifications()) {
+      for (ModelRoute r : n.routes) {
+        if (r.state == RouteState.DEAD_LETTER) {
+          owners.add(n);
+          dead.add(r);
+        }
+      }
+    }
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < dead.size(); i++) {
+      order.add(i);
+    }
+    order.sort(
+        java.util.Comparator.<Integer>comparingLong(i -> dead.get(i).endedAt)
+            .thenComparing(i -> owners.get(i).id + ":" + dead.get(i).index));
+    long overCount = keep == null ? 0 : Math.max(0, dead.size() - keep);
+    long overAge =
+        deadBefore == null ? 0 : dead.stream().filter(r -> r.endedAt < deadBefore).count();
+    int n = (int) Math.min(limit, Math.max(overCount, overAge));
+    int[] purged = new int[2];
+    for (int k = 0; k < n; k++) {
+      int i = order.get(k);
+      boolean old = deadBefore != null && dead.get(i).endedAt < deadBefore;
+      purge(owners.get(i), dead.get(i).index, now);
+      purged[old ? 1 : 0]++;
+    }
+    stats.add("purged_by_retention", n);
+    return purged;
+  }
+
   /** The notifications whose retention ran out by {@code now} are deleted; returns how many. */
   int retire(long now) {
     int retired = 0;

@@ -164,7 +164,10 @@ class RouteStateModelIT {
             "cancelled",
             "requeued",
             "purged",
-            "notifications_retired")) {
+            "purged_by_retention",
+            "notifications_retired",
+            "intents_acknowledged",
+            "intents_rejected")) {
       Statistics.label("counter " + counter).collect(w.model.stats.get(counter) > 0);
     }
     for (String event :
@@ -179,6 +182,8 @@ class RouteStateModelIT {
             "accept replies lost, repeats too",
             "cancel reply lost, repeated",
             "cancel replies lost, repeats too",
+            "intents settle reply lost",
+            "intents settle refused",
             "append refused by its stream, uncharged",
             "follower in a completion that published",
             "complete of 3,930+ routes of one notification",

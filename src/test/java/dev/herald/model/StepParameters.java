@@ -24,6 +24,18 @@ final class StepParameters {
     return Combinators.combine(batch, fault).as(Tuple::of);
   }
 
+  /** 1-3 intents of the intents stream: mostly notifications, now and then a cancel. */
+  static Arbitrary<List<IntentSteps.Item>> intents() {
+    Arbitrary<IntentSteps.Item> cancel =
+        Combinators.combine(ordinal(), Arbitraries.of(false, true))
+            .as((n, byKey) -> new IntentSteps.Item(null, n, byKey));
+    Arbitrary<IntentSteps.Item> item =
+        Arbitraries.frequencyOf(
+            Tuple.of(7, notification().map(s -> new IntentSteps.Item(s, null, false))),
+            Tuple.of(3, cancel));
+    return item.list().ofMinSize(1).ofMaxSize(3);
+  }
+
   static Arbitrary<NotificationSpec> notification() {
     Arbitrary<Integer> recipients =
         Arbitraries.frequencyOf(

@@ -47,6 +47,14 @@ final class Steps {
                 Steps::describeAccept,
                 (w, p) -> w.intake.accept(p.get1(), p.get2())));
     c.add(
+        2,
+        "intents",
+        k ->
+            action(
+                Combinators.combine(StepParameters.intents(), c.fault(k)).as(Tuple::of),
+                p -> "intents " + p.get1() + " through the intake stream" + p.get2().suffix(),
+                (w, p) -> w.intents.submit(p.get1(), p.get2())));
+    c.add(
         6,
         "claim",
         k ->
@@ -146,6 +154,24 @@ final class Steps {
                 n -> "purge " + describeScope(n),
                 (w, n) -> w.deadLetters.purge(n)));
     c.add(1, "retention", k -> plain("retention: clock +10m, janitor", World::retention));
+    c.add(
+        1,
+        "dead-letter-retention",
+        k ->
+            action(
+                Combinators.combine(
+                        Arbitraries.of(null, 0L, 1L, 5L, 50L),
+                        Arbitraries.of(null, 0L, 60_000L, 600_000L),
+                        Arbitraries.of(1, 3, 500))
+                    .as(Tuple::of),
+                p ->
+                    "dead-letter retention: keep "
+                        + (p.get1() == null ? "all" : p.get1())
+                        + ", max age "
+                        + (p.get2() == null ? "none" : duration(p.get2()))
+                        + ", slice "
+                        + p.get3(),
+                (w, p) -> w.deadLetters.retention(p.get1(), p.get2(), p.get3())));
     c.add(1, "script-flush", k -> plain("SCRIPT FLUSH", World::scriptFlush));
     c.add(
         1,

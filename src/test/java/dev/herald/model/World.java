@@ -25,6 +25,7 @@ final class World implements AutoCloseable {
   final ClaimRules claims;
   final CompletionRules completions;
   final IntakeSteps intake;
+  final IntentSteps intents;
   final PublishSteps publish;
   final DeadLetterSteps deadLetters;
   private final StoreCheck check;
@@ -46,6 +47,7 @@ final class World implements AutoCloseable {
     this.completions = new CompletionRules(model);
     this.check = new StoreCheck(model, sut);
     this.intake = new IntakeSteps(this);
+    this.intents = new IntentSteps(this);
     this.publish = new PublishSteps(this, mixed);
     this.deadLetters = new DeadLetterSteps(this);
   }
