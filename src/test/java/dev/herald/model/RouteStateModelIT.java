@@ -26,24 +26,31 @@ import org.slf4j.LoggerFactory;
  * <h2>What runs</h2>
  *
  * Herald's own stores and publish cycle ({@code RedisBackend}: RouteStore, NotificationStore
- * through {@code Intake}, DeadLetterStore; {@code PublishCycle}; {@code Janitor}) on a namespace of
- * their own of a private {@code redis-server} ({@code appendfsync always}, {@code noeviction}),
- * with a {@code MutableClock}. The steps ({@link Steps}):
+ * through {@code Intake}, the intents stream through {@code IntakeCycle}, DeadLetterStore; {@code
+ * PublishCycle}; {@code Janitor}) on a namespace of their own of a private {@code redis-server}
+ * ({@code appendfsync always}, {@code noeviction}), with a {@code MutableClock}. The steps ({@link
+ * Steps}):
  *
  * <ul>
  *   <li>accept 1-3 notifications (1 to 10,000 recipients, 1-2 channels, with or without an
  *       idempotency key, a send time, an expiry, a max of attempts; now and then an invalid one);
+ *       the same, and cancels, as intents written to the intents stream and settled by one round of
+ *       the stream intake;
  *   <li>claim by one of three scripted workers (batch 1 to 10,000), and complete what it holds
- *       later, with outcomes published, retry, dead letter, deferred (breaker open), probe, or a
- *       mix; a scripted worker may die holding its batch; one real publish cycle (claim, its own
- *       plan and breaker, completion in one step);
+ *       later, with outcomes published, retry, dead letter, deferred (breaker open), probe,
+ *       follower (published only behind an append to its stream in the same call), or a mix; a
+ *       worker sends again, under the same lease, what the store did not record; a scripted worker
+ *       may die holding its batch; one real publish cycle (claim with a byte budget, its own plan
+ *       and breaker, completion in one step, a batch the server refused held for the next cycle);
  *   <li>faults on a store call: the server refusing writes ({@code CONFIG SET maxmemory 1}), or the
- *       reply lost after Redis ran the script (a proxy that drops it, {@link ReplyDroppingProxy});
- *       a stream key holding a string (every append refused), mended later; {@code SCRIPT FLUSH};
- *       Redis killed and started again on its AOF;
+ *       reply lost after Redis ran the script (a proxy that drops it, {@link ReplyDroppingProxy}),
+ *       once (the intake's repeat gets its reply) or for every call of the step (the outcome stays
+ *       unknown); a stream key holding a string (every append refused), mended later; {@code SCRIPT
+ *       FLUSH}; Redis killed and started again on its AOF;
  *   <li>the clock moved (past a lease, to an {@code expires_at} and a millisecond either side, past
  *       the idempotency window); cancel by id or idempotency key; requeue and purge of dead
- *       letters; retention (the clock past {@code retention.published}, the janitor).
+ *       letters; the dead-letter retention (a count and an age cap, a slice at a time); retention
+ *       (the clock past {@code retention.published}, the janitor).
  * </ul>
  *
  * <h2>The model</h2>
@@ -56,8 +63,11 @@ import org.slf4j.LoggerFactory;
  * type. Its rules are Herald's documented behaviour, written again without Herald's Lua or codecs:
  * {@link ClaimRules} and {@link CompletionRules}, {@link RouteModel} for the rest. Where the store
  * may legitimately choose (which due groups a claim reaches, which of them it expires; where a
- * server refusing writes stops a completion), the model learns the choice from the store and checks
- * that it is allowed.
+ * server refusing writes stops a completion; the ids the stream intake gives), the model learns the
+ * choice from the store and checks that it is allowed. A completion judges expiry by Redis's clock
+ * as the script runs, which a hand-moved clock cannot tell: {@link TimedRouteStore} bounds it by
+ * the real time of the calls to a window of a few ms ({@link ExpiryWindow}); outside it the model
+ * decides, inside it follows the store's verdict, which must be one instant for the whole call.
  *
  * <h2>Invariants, after every step ({@link StoreCheck})</h2>
  *
@@ -70,12 +80,14 @@ import org.slf4j.LoggerFactory;
  *   <li>every waiting route has a way forward: its group is scheduled no later than it is due (now,
  *       when overdue) or than its group's lease runs out; the schedule names nothing else; the
  *       dead-letter index holds exactly the dead letters;
- *   <li>a claim hands out only routes a claim may take, and, when it had room to spare and no more
- *       groups were due than it could take, every one of them;
+ *   <li>a claim hands out only routes a claim may take, and, when it had room to spare (routes and
+ *       bytes) and no more groups were due than it could take, every one of them;
  *   <li>{@code herald:stats} and the figures by type ({@code herald:stats:types}) equal the
  *       model's;
  *   <li>the namespace holds no key the model cannot account for (a retired notification leaves
- *       nothing behind).
+ *       nothing behind; {@code UNAVAILABLE} wrote nothing);
+ *   <li>an outcome is {@code UNAVAILABLE} or {@code UNKNOWN}, and a store call fails, only under a
+ *       fault that explains it.
  * </ul>
  *
  * At the end ({@link FinalDrain}) the sequence's publish cycle drains with the clock moved to each
@@ -91,14 +103,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code herald.model.tries=N}, {@code herald.model.seed=S}: how many sequences, and the seed
  *       jqwik printed for a failing run (jqwik also tries the last failing sample first, from
- *       {@code target/.jqwik-database});
- *   <li>{@code herald.model.without=…}: steps to leave out, to look past a hole already found: a
- *       kind ({@code accept}, {@code claim}, {@code complete}, {@code cycle}, {@code clock}, {@code
- *       expiry}, {@code cancel}, {@code requeue}, {@code purge}, {@code retention}, {@code
- *       script-flush}, {@code restart}, {@code break-stream}, {@code mend}, {@code dies}), a kind
- *       and its fault ({@code accept:reply_lost}, {@code cycle:oom}), a completion's outcome
- *       ({@code complete:defer}, also left out of mixed completions), or {@code big-batches}
- *       (claims of at most 3,900 routes);
+ *       {@code target/.jqwik-database}: delete it once the failure is fixed);
+ *   <li>{@code herald.model.without=…}, for debugging only (neither run leaves anything out): steps
+ *       to leave out, to look past a hole already found: a kind ({@code accept}, {@code intents},
+ *       {@code claim}, {@code complete}, {@code cycle}, {@code clock}, {@code expiry}, {@code
+ *       cancel}, {@code requeue}, {@code purge}, {@code dead-letter-retention}, {@code retention},
+ *       {@code script-flush}, {@code restart}, {@code break-stream}, {@code mend}, {@code dies}), a
+ *       kind and its fault ({@code accept:reply_lost}, {@code accept:reply_lost_repeatedly}, {@code
+ *       cycle:oom}), a completion's outcome ({@code complete:defer}, {@code complete:follow}, also
+ *       left out of mixed completions), or {@code big-batches} (claims of at most 3,900 routes);
  *   <li>{@code herald.model.print=true}: print every sequence's trace.
  * </ul>
  */
