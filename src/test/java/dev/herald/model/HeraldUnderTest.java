@@ -60,6 +60,10 @@ final class HeraldUnderTest implements AutoCloseable {
   final Janitor janitor;
   final EventEncoder encoder;
   final Set<String> brokenStreams = new HashSet<>();
+
+  /** What the publish cycle's breaker did, for the run's statistics. */
+  final Set<String> breakerEvents = new HashSet<>();
+
   final IntentStream.Names intentNames;
   final SwitchingIntentStream intents;
   final IntakeCycle intakeCycle;
@@ -102,7 +106,17 @@ final class HeraldUnderTest implements AutoCloseable {
                     settings.maxAttempts(),
                     cycleBatchBytes),
             clock,
-            PublisherListener.NONE,
+            new PublisherListener() {
+              @Override
+              public void onBreakerOpened(String stream, String reason) {
+                breakerEvents.add("the cycle's breaker opened");
+              }
+
+              @Override
+              public void onBreakerClosed(String stream, Duration openFor) {
+                breakerEvents.add("the cycle's breaker closed");
+              }
+            },
             "c0");
     this.janitor = new Janitor(direct.routes(), clock);
     // Outside the namespace, as a configured intents stream is.

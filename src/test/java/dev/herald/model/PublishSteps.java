@@ -90,7 +90,8 @@ final class PublishSteps {
     CompletionReport report =
         w.attempt(fault, () -> store.complete(token, now, outcomes, refusedRetryAt));
     boolean lost = fault.losesReplies() && w.sut.dropped();
-    afterCompletion(token, now, refusedRetryAt, store.lastWindow(), outcomes, report, fault, lost);
+    afterCompletion(
+        token, now, refusedRetryAt, store.lastWindow(), outcomes, report, fault, lost, null);
     if (report == null) {
       sw.keepUnsent(outcomes);
     } else {
@@ -134,19 +135,21 @@ final class PublishSteps {
       failed = e;
     }
     boolean lost = fault.losesReplies() && w.sut.dropped();
-    for (RecordingRouteStore.Claim c : w.sut.cycleStore.claims) {
-      afterClaim(c.token(), c.now(), c.max(), c.maxBytes(), c.dueGroups(), c.batch(), false);
-    }
-    for (RecordingRouteStore.Completion c : w.sut.cycleStore.completed) {
-      afterCompletion(
-          c.token(),
-          c.now(),
-          c.refusedRetryAt(),
-          c.window(),
-          c.outcomes(),
-          c.report(),
-          fault,
-          lost && c.report() == null);
+    for (RecordingRouteStore.Call call : w.sut.cycleStore.calls) {
+      if (call instanceof RecordingRouteStore.Claim c) {
+        afterClaim(c.token(), c.now(), c.max(), c.maxBytes(), c.dueGroups(), c.batch(), false);
+      } else if (call instanceof RecordingRouteStore.Completion c) {
+        afterCompletion(
+            c.token(),
+            c.now(),
+            c.refusedRetryAt(),
+            c.window(),
+            c.outcomes(),
+            c.report(),
+            fault,
+            lost && c.report() == null,
+            c.error());
+      }
     }
     if (failed != null) {
       Mismatch.check(
@@ -194,6 +197,9 @@ final class PublishSteps {
     }
   }
 
+  /**
+   * @param error what the completion threw, if the trace does not say it already
+   */
   private void afterCompletion(
       String token,
       Instant now,
@@ -202,7 +208,8 @@ final class PublishSteps {
       List<RouteOutcome> outcomes,
       CompletionReport report,
       Fault fault,
-      boolean lost) {
+      boolean lost,
+      RuntimeException error) {
     long mostOfOne =
         outcomes.stream()
             .collect(
@@ -231,7 +238,11 @@ final class PublishSteps {
       }
     }
     if (report == null && !lost) {
-      Mismatch.check(fault == Fault.OOM, "complete %s failed with no fault to explain it", token);
+      Mismatch.check(
+          fault == Fault.OOM,
+          "complete %s failed with no fault to explain it%s",
+          token,
+          error == null ? " (see the trace)" : ": " + error);
       w.note(token + " complete failed: nothing written, as RouteStore's contract says");
       return;
     }

@@ -15,9 +15,14 @@ import java.util.function.ToLongFunction;
 /**
  * The route store a {@link dev.herald.publish.PublishCycle} under test runs on: it passes each call
  * to the real store and notes what was asked and answered, so that the model can follow the cycle.
- * Completions may be sent through another connection (one whose reply gets lost).
+ * Completions may be sent through another connection (one whose reply gets lost). The calls are
+ * kept in the order they were made: a cycle that holds a batch the server refused sends it again
+ * before it claims.
  */
 final class RecordingRouteStore implements RouteStore {
+
+  /** One call of the cycle to the store. */
+  sealed interface Call permits Claim, Completion {}
 
   /**
    * A claim as the cycle made it; {@code batch} null when it threw {@code error}.
@@ -32,7 +37,8 @@ final class RecordingRouteStore implements RouteStore {
       long maxBytes,
       long dueGroups,
       ClaimedBatch batch,
-      RuntimeException error) {}
+      RuntimeException error)
+      implements Call {}
 
   /**
    * A completion as the cycle made it; {@code report} null when it threw {@code error}.
@@ -46,13 +52,13 @@ final class RecordingRouteStore implements RouteStore {
       ExpiryWindow window,
       List<RouteOutcome> outcomes,
       CompletionReport report,
-      RuntimeException error) {}
+      RuntimeException error)
+      implements Call {}
 
   private final TimedRouteStore direct;
   private final ToLongFunction<Instant> dueGroups;
   private TimedRouteStore completions;
-  final List<Claim> claims = new ArrayList<>();
-  final List<Completion> completed = new ArrayList<>();
+  final List<Call> calls = new ArrayList<>();
 
   /**
    * @param dueGroups how many schedule entries are due at a time (read just before each claim)
@@ -65,8 +71,7 @@ final class RecordingRouteStore implements RouteStore {
 
   /** Forgets what was recorded; completions go to {@code via} until the next reset. */
   void reset(TimedRouteStore via) {
-    claims.clear();
-    completed.clear();
+    calls.clear();
     completions = via;
   }
 
@@ -76,10 +81,10 @@ final class RecordingRouteStore implements RouteStore {
     long due = dueGroups.applyAsLong(now);
     try {
       ClaimedBatch batch = direct.claimDue(now, lease, leaseToken, maxRoutes, maxBytes);
-      claims.add(new Claim(now, lease, leaseToken, maxRoutes, maxBytes, due, batch, null));
+      calls.add(new Claim(now, lease, leaseToken, maxRoutes, maxBytes, due, batch, null));
       return batch;
     } catch (RuntimeException e) {
-      claims.add(new Claim(now, lease, leaseToken, maxRoutes, maxBytes, due, null, e));
+      calls.add(new Claim(now, lease, leaseToken, maxRoutes, maxBytes, due, null, e));
       throw e;
     }
   }
@@ -90,12 +95,12 @@ final class RecordingRouteStore implements RouteStore {
     List<RouteOutcome> copy = List.copyOf(outcomes);
     try {
       CompletionReport report = completions.complete(leaseToken, now, outcomes, refusedRetryAt);
-      completed.add(
+      calls.add(
           new Completion(
               leaseToken, now, refusedRetryAt, completions.lastWindow(), copy, report, null));
       return report;
     } catch (RuntimeException e) {
-      completed.add(
+      calls.add(
           new Completion(leaseToken, now, refusedRetryAt, completions.lastWindow(), copy, null, e));
       throw e;
     }

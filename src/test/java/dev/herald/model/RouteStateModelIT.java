@@ -165,6 +165,7 @@ class RouteStateModelIT {
     if (Boolean.getBoolean("herald.model.print")) {
       System.err.println("[herald model] sequence " + w.sut.namespace + ":\n" + w.trace());
     }
+    w.seen.addAll(w.sut.breakerEvents);
     Statistics.label("routes accepted").collect(bucket(w.model.stats.get("routes_accepted")));
     for (String counter :
         List.of(
@@ -198,6 +199,8 @@ class RouteStateModelIT {
             "intents settle reply lost",
             "intents settle refused",
             "append refused by its stream, uncharged",
+            "the cycle's breaker opened",
+            "the cycle's breaker closed",
             "follower in a completion that published",
             "complete of 3,930+ routes of one notification",
             "Redis restarted",
