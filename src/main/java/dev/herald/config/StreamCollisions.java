@@ -17,12 +17,23 @@ import java.util.Map;
 final class StreamCollisions {
 
   /**
-   * The first segment after {@code <namespace>:} of every key Herald keeps (see RedisKeys and
-   * lib.lua); a name under the namespace that starts with one of them is Herald's.
+   * The first segment after {@code <namespace>:} of every key Herald keeps (RedisKeys builds them;
+   * StreamCollisionsTest checks each against this list); a name under the namespace that starts
+   * with one of them is Herald's.
    */
   static final List<String> OWN_KEYS =
       List.of(
-          "schedule", "n", "r", "f", "dead", "retention", "idem", "quarantine", "stats", "wakeup");
+          "schedule",
+          "n",
+          "r",
+          "f",
+          "dead",
+          "retention",
+          "idem",
+          "quarantine",
+          "stats",
+          "wakeup",
+          "breakers");
 
   private StreamCollisions() {}
 

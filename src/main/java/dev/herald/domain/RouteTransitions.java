@@ -16,7 +16,8 @@ import java.util.Set;
 
 /**
  * The one table of allowed route state changes. The Lua scripts implement its edges atomically;
- * {@code RouteTransitionsScriptIT} checks every pair of states against the scripts.
+ * {@code RouteTransitionsScriptIT} checks that the scripts make exactly these moves, and the store
+ * checks each move a completion reports against it.
  *
  * <pre>
  *   pending ──claim──▶ leased ──publish──▶ published
@@ -57,10 +58,6 @@ public final class RouteTransitions {
     if (!allows(from, to)) {
       throw new IllegalTransitionException(from, to);
     }
-  }
-
-  public static Set<RouteState> targetsOf(RouteState from) {
-    return EnumSet.copyOf(ALLOWED.get(from));
   }
 
   /** A move the table does not allow. */

@@ -1,7 +1,5 @@
 package dev.herald.publish;
 
-import dev.herald.domain.Notification;
-import dev.herald.store.ClaimedRoute;
 import dev.herald.store.CompletionReport;
 import dev.herald.store.CompletionReport.RouteResult;
 import dev.herald.store.CompletionReport.Status;
@@ -12,7 +10,6 @@ import dev.herald.store.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,14 +39,10 @@ final class BatchCompletion {
   private final String token;
   private final Instant leaseUntil;
   private final Duration lease;
-  private final Map<String, Notification> notifications;
   private List<RouteOutcome> pending;
   private String sinkError;
   private boolean onlyDeferred = true;
 
-  /**
-   * @param notifications the batch's notifications by id (null values for unreadable ones)
-   */
   BatchCompletion(
       RouteStore store,
       SinkBreaker breaker,
@@ -58,7 +51,6 @@ final class BatchCompletion {
       String token,
       Instant leaseUntil,
       Duration lease,
-      Map<String, Notification> notifications,
       List<RouteOutcome> outcomes) {
     this.store = store;
     this.breaker = breaker;
@@ -67,7 +59,6 @@ final class BatchCompletion {
     this.token = token;
     this.leaseUntil = leaseUntil;
     this.lease = lease;
-    this.notifications = notifications;
     this.pending = outcomes;
   }
 
@@ -86,24 +77,15 @@ final class BatchCompletion {
       abandon();
       throw e;
     }
-    Map<ClaimedRoute, RouteOutcome> byRoute = new IdentityHashMap<>();
-    pending.forEach(o -> byRoute.put(o.route(), o));
     List<RouteOutcome> left = new ArrayList<>();
     for (RouteResult result : report.results()) {
-      RouteOutcome outcome = byRoute.get(result.route());
       if (result.status() == Status.SINK_UNAVAILABLE) {
-        left.add(outcome);
+        left.add(result.outcome());
       }
       if (result.status() != Status.DEFERRED && result.status() != Status.REFUSED) {
         onlyDeferred = false;
       }
-      reporter.report(
-          result,
-          notifications.get(result.route().notificationId()),
-          streamOf(outcome),
-          isProbe(outcome),
-          now,
-          lease);
+      reporter.report(result, now, lease);
     }
     pending = left;
     sinkError = report.sinkError();
@@ -121,8 +103,8 @@ final class BatchCompletion {
       Set<String> streams = new LinkedHashSet<>();
       pending.forEach(
           o -> {
-            if (appends(o)) {
-              streams.add(streamOf(o));
+            if (o.appends()) {
+              streams.add(o.stream());
             }
           });
       Map<String, String> denied = store.deniedStreams(streams);
@@ -132,9 +114,8 @@ final class BatchCompletion {
       denied.forEach(reporter::denied);
       List<RouteOutcome> allowed = new ArrayList<>(pending.size());
       for (RouteOutcome o : pending) {
-        if (appends(o) && denied.containsKey(streamOf(o))) {
-          allowed.add(
-              new RouteOutcome.Defer(o.route(), streamOf(o), breaker.reopensAt(streamOf(o))));
+        if (o.appends() && denied.containsKey(o.stream())) {
+          allowed.add(new RouteOutcome.Defer(o.route(), o.stream(), breaker.reopensAt(o.stream())));
         } else {
           allowed.add(o);
         }
@@ -152,8 +133,8 @@ final class BatchCompletion {
   /** Gives up the routes not recorded: they come back when their lease runs out. */
   void abandon() {
     for (RouteOutcome o : pending) {
-      if (isProbe(o)) {
-        breaker.onProbeLost(streamOf(o));
+      if (o.probes()) {
+        breaker.onProbeLost(o.stream());
       }
     }
     pending = List.of();
@@ -167,27 +148,5 @@ final class BatchCompletion {
   /** Every route sent so far was deferred or refused, uncharged: nothing else happened. */
   boolean onlyDeferred() {
     return onlyDeferred;
-  }
-
-  private static String streamOf(RouteOutcome o) {
-    if (o instanceof RouteOutcome.Publish p) {
-      return p.event().channel().stream();
-    }
-    if (o instanceof RouteOutcome.Defer d) {
-      return d.stream();
-    }
-    if (o instanceof RouteOutcome.Follow f) {
-      return f.event().channel().stream();
-    }
-    return null;
-  }
-
-  /** An outcome that may append to its stream. */
-  private static boolean appends(RouteOutcome o) {
-    return o instanceof RouteOutcome.Publish || o instanceof RouteOutcome.Follow;
-  }
-
-  private static boolean isProbe(RouteOutcome o) {
-    return o instanceof RouteOutcome.Publish p && p.probe();
   }
 }

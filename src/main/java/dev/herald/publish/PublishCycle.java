@@ -1,6 +1,5 @@
 package dev.herald.publish;
 
-import dev.herald.domain.Notification;
 import dev.herald.store.BreakerBoard;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.RouteOutcome;
@@ -9,9 +8,7 @@ import dev.herald.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -147,19 +144,9 @@ public final class PublishCycle {
       return new Result(0, batchSize, batch.nextDueAt(), null, false, false);
     }
     List<RouteOutcome> outcomes = planner.plan(batch, s, clock.instant());
-    Map<String, Notification> byId = new HashMap<>();
-    batch.notifications().forEach(n -> byId.put(n.notificationId(), n.notification()));
     BatchCompletion completion =
         new BatchCompletion(
-            store,
-            breaker,
-            reporter,
-            listener,
-            token,
-            start.plus(s.lease()),
-            s.lease(),
-            byId,
-            outcomes);
+            store, breaker, reporter, listener, token, start.plus(s.lease()), s.lease(), outcomes);
     boolean done = send(completion);
     listener.onBatchCompleted(batch.routeCount(), Duration.between(start, clock.instant()));
     return new Result(

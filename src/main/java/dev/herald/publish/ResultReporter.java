@@ -31,18 +31,11 @@ final class ResultReporter {
     this.breaker = breaker;
   }
 
-  /**
-   * @param stream where the route was to be appended, or null when it was not to be
-   * @param probe the route probed its stream's open breaker
-   */
-  void report(
-      RouteResult result,
-      Notification n,
-      String stream,
-      boolean probe,
-      Instant completedAt,
-      Duration lease) {
+  void report(RouteResult result, Instant completedAt, Duration lease) {
     ClaimedRoute route = result.route();
+    Notification n = route.notification();
+    String stream = result.outcome().stream(); // null when the route was not for a stream
+    boolean probe = result.outcome().probes();
     RouteInfo info =
         new RouteInfo(
             route.notificationId(),

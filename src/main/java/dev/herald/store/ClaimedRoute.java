@@ -1,5 +1,6 @@
 package dev.herald.store;
 
+import dev.herald.domain.Notification;
 import java.time.Instant;
 
 /**
@@ -11,16 +12,16 @@ import java.time.Instant;
  * @param dueAt when it fell due: the start of its due-to-published lag
  * @param corruption null, or why the route's stored state could not be read; such a route must be
  *     dead-lettered as {@code corrupt_record}
- * @param type its notification's type, for the figures by type; null when unknown
+ * @param notification its notification, read once for all its claimed routes; null when its record
+ *     is missing or unreadable
  */
 public record ClaimedRoute(
-    String notificationId, int index, int attempts, Instant dueAt, String corruption, String type) {
-
-  /** A route whose notification type is unknown. */
-  public ClaimedRoute(
-      String notificationId, int index, int attempts, Instant dueAt, String corruption) {
-    this(notificationId, index, attempts, dueAt, corruption, null);
-  }
+    String notificationId,
+    int index,
+    int attempts,
+    Instant dueAt,
+    String corruption,
+    Notification notification) {
 
   /** The number of the attempt this lease is for (1-based). */
   public int attempt() {

@@ -50,8 +50,14 @@ public record CompletionReport(List<RouteResult> results, String sinkError) {
   }
 
   /**
+   * @param outcome what the worker asked for the route
    * @param entryId the stream entry id when published, else null
    * @param failure the failure recorded when the append itself failed, else null
    */
-  public record RouteResult(ClaimedRoute route, Status status, String entryId, Failure failure) {}
+  public record RouteResult(RouteOutcome outcome, Status status, String entryId, Failure failure) {
+
+    public ClaimedRoute route() {
+      return outcome.route();
+    }
+  }
 }

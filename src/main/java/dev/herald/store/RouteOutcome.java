@@ -10,6 +10,21 @@ public sealed interface RouteOutcome {
 
   ClaimedRoute route();
 
+  /** The stream the route is for, when the outcome concerns one (it appends, or waits for it). */
+  default String stream() {
+    return null;
+  }
+
+  /** True when the outcome may append to its stream. */
+  default boolean appends() {
+    return false;
+  }
+
+  /** True when the route probes its stream's open breaker. */
+  default boolean probes() {
+    return false;
+  }
+
   /**
    * Append the event and mark the route published, atomically.
    *
@@ -31,6 +46,21 @@ public sealed interface RouteOutcome {
 
     public Publish(ClaimedRoute route, GatewayEvent event, Instant retryAtIfAppendFails) {
       this(route, event, retryAtIfAppendFails, false);
+    }
+
+    @Override
+    public String stream() {
+      return event.channel().stream();
+    }
+
+    @Override
+    public boolean appends() {
+      return true;
+    }
+
+    @Override
+    public boolean probes() {
+      return probe;
     }
   }
 
@@ -66,6 +96,16 @@ public sealed interface RouteOutcome {
       Objects.requireNonNull(route, "route");
       Objects.requireNonNull(event, "event");
       Objects.requireNonNull(until, "until");
+    }
+
+    @Override
+    public String stream() {
+      return event.channel().stream();
+    }
+
+    @Override
+    public boolean appends() {
+      return true;
     }
   }
 

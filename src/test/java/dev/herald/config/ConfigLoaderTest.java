@@ -315,7 +315,7 @@ class ConfigLoaderTest {
                         "intake.rejected-stream must not be one of Herald's own keys (was"
                             + " 'app:stats:rejected'): under 'app:' the names starting with"
                             + " schedule, n, r, f, dead, retention, idem, quarantine, stats,"
-                            + " wakeup "
+                            + " wakeup, breakers "
                             + own,
                         "gateway.stream must differ from intake.stream (both 'app:intents'):"
                             + " events appended there would be read back as intents and"
@@ -325,7 +325,8 @@ class ConfigLoaderTest {
                             + " to its own max-length)",
                         "channels.fax.stream must not be one of Herald's own keys (was"
                             + " 'app:schedule'): under 'app:' the names starting with schedule,"
-                            + " n, r, f, dead, retention, idem, quarantine, stats, wakeup "
+                            + " n, r, f, dead, retention, idem, quarantine, stats, wakeup,"
+                            + " breakers "
                             + own));
   }
 

@@ -48,9 +48,9 @@ public final class Harness implements AutoCloseable {
   /** What everything in this harness reads the time from. */
   public final Clock time;
 
-  public final String namespace = TestRedis.namespace();
-  public final String stream = namespace + ":gateway";
-  public final RedisKeys keys = new RedisKeys(namespace);
+  public final String namespace;
+  public final String stream;
+  public final RedisKeys keys;
   public final Channels channels;
   public final RedisBackend backend;
   public final RedisClient raw;
@@ -62,11 +62,17 @@ public final class Harness implements AutoCloseable {
   }
 
   public Harness(String url, RetentionPolicy retention, long streamMaxLength) {
-    this(url, retention, streamMaxLength, false);
+    this(TestRedis.namespace(), url, retention, streamMaxLength, false);
   }
 
-  private Harness(String url, RetentionPolicy retention, long streamMaxLength, boolean realTime) {
+  private Harness(
+      String namespace,
+      String url,
+      RetentionPolicy retention,
+      long streamMaxLength,
+      boolean realTime) {
     this(
+        namespace,
         RedisTestSupport.endpoint(TestRedis.asHerald(url)),
         url,
         retention,
@@ -75,11 +81,15 @@ public final class Harness implements AutoCloseable {
   }
 
   private Harness(
+      String namespace,
       RedisEndpoint heraldEndpoint,
       String adminUrl,
       RetentionPolicy retention,
       long streamMaxLength,
       boolean realTime) {
+    this.namespace = namespace;
+    this.stream = namespace + ":gateway";
+    this.keys = new RedisKeys(namespace);
     this.time = realTime ? Clock.systemUTC() : clock;
     this.channels = new Channels(List.of(new Channel("push", stream, streamMaxLength)));
     this.backend = RedisBackend.connect(heraldEndpoint, namespace, 8, retention, time);
@@ -92,12 +102,31 @@ public final class Harness implements AutoCloseable {
    * (TLS, a user), while its raw client uses {@code adminUrl}.
    */
   public static Harness realTime(RedisEndpoint heraldEndpoint, String adminUrl) {
-    return new Harness(heraldEndpoint, adminUrl, RedisTestSupport.RETENTION, 1_000_000, true);
+    return new Harness(
+        TestRedis.namespace(),
+        heraldEndpoint,
+        adminUrl,
+        RedisTestSupport.RETENTION,
+        1_000_000,
+        true);
   }
 
   /** A harness on the system clock, for tests of threads that sleep and wake. */
   public static Harness realTime(String url) {
-    return new Harness(url, RedisTestSupport.RETENTION, 1_000_000, true);
+    return new Harness(TestRedis.namespace(), url, RedisTestSupport.RETENTION, 1_000_000, true);
+  }
+
+  /**
+   * A harness whose namespace ends in a Redis Cluster hash tag, {@code <namespace>:{<tag>}}, so
+   * that every key (and its stream) hashes to one slot.
+   */
+  public static Harness hashTagged(String tag) {
+    return new Harness(
+        TestRedis.namespace() + ":{" + tag + "}",
+        TestRedis.url(),
+        RedisTestSupport.RETENTION,
+        1_000_000,
+        false);
   }
 
   /** A second connection to the same namespace, as another Herald process would have. */

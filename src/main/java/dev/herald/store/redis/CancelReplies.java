@@ -5,17 +5,20 @@ import dev.herald.store.CancelledRoutes;
 import dev.herald.store.IntentResult;
 import dev.herald.store.IntentResult.Status;
 import dev.herald.store.StoreException;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the scripts reply for a cancel (cancel_notification in lib.lua), read into results. */
+/**
+ * What the scripts reply for a cancel (cancel_notification in lib/cancelling.lua), read into
+ * results: {@code {id, cancelled, published, type, channel, routes, ...}}, from cancel.lua whole
+ * and from intake.lua after an entry's status.
+ */
 final class CancelReplies {
 
   private CancelReplies() {}
 
-  /** cancel.lua's {@code {id, cancelled, published, type, channel, routes, ...}}. */
+  /** cancel.lua's reply. */
   static CancelResult ofCancel(List<?> values) {
     if (values.size() < 4 || values.size() % 2 != 0) {
       throw new StoreException("cancel replied with " + values.size() + " values: " + values);
@@ -33,27 +36,16 @@ final class CancelReplies {
         new CancelledRoutes(Replies.text(values.get(3), "type"), byChannel));
   }
 
-  /** intake.lua's {@code id|cancelled|published|n|channel|routes|...|type}. */
-  static IntentResult ofIntake(String entryId, String detail) {
-    String[] parts = detail.split("\\|", -1);
-    try {
-      int channels = Integer.parseInt(parts[3]);
-      Map<String, Integer> byChannel = new LinkedHashMap<>();
-      for (int c = 0; c < channels; c++) {
-        byChannel.put(parts[4 + 2 * c], Integer.parseInt(parts[5 + 2 * c]));
-      }
-      // The type last, whole: it may hold a '|', a channel name may not.
-      String type = String.join("|", Arrays.asList(parts).subList(4 + 2 * channels, parts.length));
-      return new IntentResult(
-          entryId,
-          Status.CANCELLED,
-          parts[0],
-          Integer.parseInt(parts[1]),
-          Integer.parseInt(parts[2]),
-          null,
-          new CancelledRoutes(type, byChannel));
-    } catch (RuntimeException e) {
-      throw new StoreException("intake replied with an unreadable cancel result: " + detail);
-    }
+  /** An intake.lua entry {@code {'cancelled', <as cancel.lua replies>}}. */
+  static IntentResult ofIntake(String entryId, List<?> entry) {
+    CancelResult c = ofCancel(entry.subList(1, entry.size()));
+    return new IntentResult(
+        entryId,
+        Status.CANCELLED,
+        c.notificationId(),
+        c.cancelled(),
+        c.published(),
+        null,
+        c.routes());
   }
 }

@@ -4,6 +4,9 @@ import dev.herald.domain.Channel;
 import dev.herald.domain.Failure;
 import dev.herald.domain.FailureKind;
 import dev.herald.domain.GatewayEvent;
+import dev.herald.domain.RouteState;
+import dev.herald.domain.RouteTransitions;
+import dev.herald.domain.RouteTransitions.IllegalTransitionException;
 import dev.herald.store.ClaimedRoute;
 import dev.herald.store.CompletionReport;
 import dev.herald.store.CompletionReport.RouteResult;
@@ -23,20 +26,17 @@ import java.util.Set;
 /**
  * The keys and arguments of one complete.lua call (layout in its header), and the reading of its
  * reply. Outcomes are sent grouped by notification, with the fields the notification's routes share
- * (above all the payload) once per notification.
+ * (above all the payload) once per notification. Each move the script reports is checked against
+ * {@link RouteTransitions}: a route it completed was leased.
  */
 final class CompletionCall {
 
-  private static final int PUBLISH = 100;
-  private static final int RETRY = 200;
-  private static final int DEAD = 300;
-  private static final int DEFER = 400;
-  private static final int PROBE = 500;
-  private static final int FOLLOW = 600;
-
-  /** Index and attempts travel as one number: index * 2^20 + attempts (see complete.lua). */
-  private static final long INDEX_FACTOR = 1L << 20;
-
+  private static final byte[] PUBLISH = ScriptArgs.utf8("publish");
+  private static final byte[] PROBE = ScriptArgs.utf8("probe");
+  private static final byte[] FOLLOW = ScriptArgs.utf8("follow");
+  private static final byte[] RETRY = ScriptArgs.utf8("retry");
+  private static final byte[] DEAD = ScriptArgs.utf8("dead");
+  private static final byte[] DEFER = ScriptArgs.utf8("defer");
   private static final byte[] NEVER = ScriptArgs.number(-1);
 
   private final RedisKeys keys;
@@ -70,10 +70,10 @@ final class CompletionCall {
   }
 
   List<byte[]> keys() {
-    ScriptArgs list = new ScriptArgs(4 + streams.size());
+    ScriptArgs list = new ScriptArgs(5 + streams.size());
     list.add(keys.schedule()).add(keys.deadLetters()).add(keys.stats()).add(keys.retention());
-    streams.forEach(c -> list.add(c.stream()));
     list.add(keys.typeFigures());
+    streams.forEach(c -> list.add(c.stream()));
     return list.list();
   }
 
@@ -83,8 +83,8 @@ final class CompletionCall {
    */
   List<byte[]> args(
       String leaseToken, Instant now, long clockOffsetMillis, Instant refusedRetryAt) {
-    ScriptArgs args = new ScriptArgs(16 + byNotification.size() * 12 + ordered.size() * 8);
-    args.add(keys.prefix()).add(now.toEpochMilli()).add(leaseToken);
+    ScriptArgs args = new ScriptArgs(16 + byNotification.size() * 12 + ordered.size() * 9);
+    args.add(now.toEpochMilli()).add(leaseToken);
     args.add(retention.failureHistory()).add(retention.published().toMillis());
     args.add(clockOffsetMillis).add(refusedRetryAt.toEpochMilli());
     args.add(streams.size());
@@ -93,8 +93,6 @@ final class CompletionCall {
     Map<Instant, byte[]> retryTimes = new IdentityHashMap<>();
     for (Map.Entry<String, List<RouteOutcome>> entry : byNotification.entrySet()) {
       args.add(entry.getKey());
-      String type = entry.getValue().get(0).route().type(); // for the route figures by type
-      args.add(type == null ? "" : type);
       List<String> shared = sharedFields(entry.getValue());
       args.add(shared.size());
       shared.forEach(args::add);
@@ -111,37 +109,42 @@ final class CompletionCall {
       args.add(entry.getValue().size()).add(values);
       for (RouteOutcome outcome : entry.getValue()) {
         ClaimedRoute route = outcome.route();
-        args.add(route.index() * INDEX_FACTOR + route.attempts());
+        args.add(route.index()).add(route.attempts());
         if (outcome instanceof RouteOutcome.Publish p) {
-          args.add((p.probe() ? PROBE : PUBLISH) + streamNumbers.get(p.event().channel().stream()));
-          args.add(p.event().eventId()).add(p.event().userId()).add(p.event().routeId());
+          args.add(p.probe() ? PROBE : PUBLISH);
+          addEvent(args, p.event());
           Instant retryAt = p.retryAtIfAppendFails();
           args.add(
               retryAt == null
                   ? NEVER
                   : retryTimes.computeIfAbsent(retryAt, t -> ScriptArgs.number(t.toEpochMilli())));
+        } else if (outcome instanceof RouteOutcome.Follow f) {
+          args.add(FOLLOW);
+          addEvent(args, f.event());
+          args.add(f.until().toEpochMilli());
         } else if (outcome instanceof RouteOutcome.Retry r) {
           args.add(RETRY).add(r.retryAt().toEpochMilli()).add(failures.encode(r.failure()));
         } else if (outcome instanceof RouteOutcome.DeadLetter d) {
           args.add(DEAD).add(failures.encode(d.failure()));
         } else if (outcome instanceof RouteOutcome.Defer d) {
           args.add(DEFER).add(d.until().toEpochMilli());
-        } else if (outcome instanceof RouteOutcome.Follow f) {
-          args.add(FOLLOW + streamNumbers.get(f.event().channel().stream()));
-          args.add(f.event().eventId()).add(f.event().userId()).add(f.event().routeId());
-          args.add(f.until().toEpochMilli());
         }
       }
     }
     return args.list();
   }
 
+  private void addEvent(ScriptArgs args, GatewayEvent event) {
+    args.add(streamNumbers.get(event.channel().stream()));
+    args.add(event.eventId()).add(event.userId()).add(event.routeId());
+  }
+
   /** The values one route takes in the arguments (complete.lua's ROUTE_ARGS). */
   private static int argCount(RouteOutcome outcome) {
-    if (outcome instanceof RouteOutcome.Publish || outcome instanceof RouteOutcome.Follow) {
-      return 6;
+    if (outcome.appends()) {
+      return 8;
     }
-    return outcome instanceof RouteOutcome.Retry ? 4 : 3;
+    return outcome instanceof RouteOutcome.Retry ? 5 : 4;
   }
 
   private static List<String> sharedFields(List<RouteOutcome> outcomes) {
@@ -167,71 +170,73 @@ final class CompletionCall {
 
   CompletionReport parse(Object reply, Instant now) {
     List<?> values = Replies.list(reply, "complete");
-    if (values.size() != ordered.size()) {
+    if (values.size() != 2 * ordered.size()) {
       throw new StoreException(
           "complete replied with " + values.size() + " values for " + ordered.size() + " routes");
     }
     List<RouteResult> results = new ArrayList<>(ordered.size());
     String sinkError = null;
     for (int i = 0; i < ordered.size(); i++) {
-      ClaimedRoute route = ordered.get(i).route();
-      String value = Replies.bytesAsText(values.get(i), "complete result");
-      int tab = value.indexOf('\t');
-      String status = tab < 0 ? value : value.substring(0, tab);
-      String detail = tab < 0 ? "" : value.substring(tab + 1);
-      switch (status) {
-        case "retry" ->
-            results.add(
-                new RouteResult(route, Status.RETRY_SCHEDULED, null, failures.decode(detail, now)));
-        case "dead" ->
-            results.add(
-                new RouteResult(route, Status.DEAD_LETTERED, null, failures.decode(detail, now)));
-        case "stale" -> results.add(new RouteResult(route, Status.LEASE_LOST, null, null));
-        case "expired" -> results.add(new RouteResult(route, Status.EXPIRED, null, null));
-        case "deferred" -> results.add(new RouteResult(route, Status.DEFERRED, null, null));
-        case "refused" ->
-            results.add(
+      RouteOutcome outcome = ordered.get(i);
+      ClaimedRoute route = outcome.route();
+      String status = Replies.bytesAsText(values.get(2 * i), "complete status");
+      String detail = Replies.bytesAsText(values.get(2 * i + 1), "complete detail");
+      RouteResult result =
+          switch (status) {
+            case "published" -> new RouteResult(outcome, Status.PUBLISHED, detail, null);
+            case "retry" ->
                 new RouteResult(
-                    route,
-                    Status.REFUSED,
-                    null,
-                    new Failure(
-                        FailureKind.GATEWAY_STREAM_PUBLISH_FAILED, detail, now, route.attempt())));
-        case "unavailable" -> {
-          results.add(
-              new RouteResult(
-                  route,
-                  Status.SINK_UNAVAILABLE,
-                  null,
-                  new Failure(
-                      FailureKind.GATEWAY_STREAM_PUBLISH_FAILED, detail, now, route.attempt())));
-          if (sinkError == null) {
-            sinkError = detail;
-          }
-        }
-        default -> {
-          if (!isEntryId(value)) {
-            throw new StoreException("complete replied with unknown result " + value);
-          }
-          results.add(new RouteResult(route, Status.PUBLISHED, value, null));
-        }
-      }
+                    outcome, Status.RETRY_SCHEDULED, null, failures.decode(detail, now));
+            case "dead" ->
+                new RouteResult(outcome, Status.DEAD_LETTERED, null, failures.decode(detail, now));
+            case "stale" -> new RouteResult(outcome, Status.LEASE_LOST, null, null);
+            case "expired" -> new RouteResult(outcome, Status.EXPIRED, null, null);
+            case "deferred" -> new RouteResult(outcome, Status.DEFERRED, null, null);
+            case "refused" ->
+                new RouteResult(outcome, Status.REFUSED, null, streamFailure(detail, now, route));
+            case "unavailable" -> {
+              if (sinkError == null) {
+                sinkError = detail;
+              }
+              yield new RouteResult(
+                  outcome, Status.SINK_UNAVAILABLE, null, streamFailure(detail, now, route));
+            }
+            default -> throw new StoreException("complete replied with unknown status " + status);
+          };
+      checkMove(result);
+      results.add(result);
     }
     return new CompletionReport(results, sinkError);
   }
 
-  /** A stream entry id: {@code <ms>-<seq>}. */
-  private static boolean isEntryId(String value) {
-    int dash = value.indexOf('-');
-    if (dash <= 0 || dash == value.length() - 1) {
-      return false;
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (i != dash && (c < '0' || c > '9')) {
-        return false;
+  private static Failure streamFailure(String error, Instant now, ClaimedRoute route) {
+    return new Failure(FailureKind.GATEWAY_STREAM_PUBLISH_FAILED, error, now, route.attempt());
+  }
+
+  /** Refuses a reply that reports a move of a leased route the table does not allow. */
+  private static void checkMove(RouteResult result) {
+    RouteState to =
+        switch (result.status()) {
+          case PUBLISHED -> RouteState.PUBLISHED;
+          case RETRY_SCHEDULED -> RouteState.FAILED;
+          case DEAD_LETTERED -> RouteState.DEAD_LETTER;
+          case EXPIRED -> RouteState.EXPIRED;
+          case DEFERRED, REFUSED -> RouteStateCodec.waiting(result.route().attempts());
+          case LEASE_LOST, SINK_UNAVAILABLE -> null; // not moved by this call
+        };
+    if (to != null) {
+      try {
+        RouteTransitions.check(RouteState.LEASED, to);
+      } catch (IllegalTransitionException e) {
+        throw new StoreException(
+            "complete reported a move of route "
+                + result.route().notificationId()
+                + "#"
+                + result.route().index()
+                + " that cannot be: "
+                + e.getMessage(),
+            e);
       }
     }
-    return true;
   }
 }

@@ -6,22 +6,33 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * One Lua script from the resources, run by SHA. The shared helpers of {@code lib.lua} are put in
- * front of it. When Redis answers {@code NOSCRIPT} (restarted, {@code SCRIPT FLUSH}, or a new
- * primary after a failover), the script is loaded again and the call repeated once. A script that
- * changes what callers were told ({@link #acknowledgedBy}) waits for replicas after each run.
+ * One Lua script from the resources, run by SHA. When Redis answers {@code NOSCRIPT} (restarted,
+ * {@code SCRIPT FLUSH}, or a new primary after a failover), the script is loaded again and the call
+ * repeated once. A script that changes what callers were told ({@link #acknowledgedBy}) waits for
+ * replicas after each run.
+ *
+ * <p>Helpers the scripts share live in small libraries, {@code lib/<name>.lua}. Every script and
+ * library says in its header which libraries it uses, in one line: {@code -- uses: keys, states}
+ * ({@code -- uses: (nothing)} for none). The script is sent with those libraries in front of it,
+ * each library's own libraries before it, each once: a script carries only the helpers it needs,
+ * and Redis runs (defines) only those on each call.
  */
 final class LuaScript {
 
-  private static final String LIB = "lib.lua";
+  static final String USES = "-- uses:";
+  private static final String NOTHING = "(nothing)";
 
   private final String name;
+  private final List<String> libraries;
   private final String source;
   private final String sha;
   private final byte[] shaBytes;
@@ -29,26 +40,94 @@ final class LuaScript {
   /** Set for the scripts whose writes wait for replicas ({@code durability}); else none. */
   private final ReplicaAcks acks;
 
-  private LuaScript(String name, String source, ReplicaAcks acks) {
+  private LuaScript(String name, List<String> libraries, String source, ReplicaAcks acks) {
     this.name = name;
+    this.libraries = libraries;
     this.source = source;
     this.sha = sha1(source);
     this.shaBytes = sha.getBytes(StandardCharsets.US_ASCII);
     this.acks = acks;
   }
 
-  /** Reads {@code <name>.lua}; a missing resource fails at start, not in the loop. */
+  /**
+   * Reads {@code <name>.lua} and the libraries it uses; a missing resource, or a header without its
+   * {@code uses} line, fails at start, not in the loop.
+   */
   static LuaScript fromResource(String name) {
-    return new LuaScript(name, read(LIB) + "\n" + read(name + ".lua"), ReplicaAcks.none());
+    String script = read(name + ".lua");
+    Set<String> libraries = new LinkedHashSet<>();
+    for (String library : uses(script, name + ".lua")) {
+      include(library, libraries, new ArrayList<>());
+    }
+    StringBuilder source = new StringBuilder();
+    for (String library : libraries) {
+      source.append(read(libraryResource(library))).append('\n');
+    }
+    source.append(script);
+    return new LuaScript(name, List.copyOf(libraries), source.toString(), ReplicaAcks.none());
   }
 
   /** This script, each run followed by a WAIT for the replicas {@code acks} asks for. */
   LuaScript acknowledgedBy(ReplicaAcks acks) {
-    return new LuaScript(name, source, acks);
+    return new LuaScript(name, libraries, source, acks);
+  }
+
+  /** Adds {@code library} to {@code included} after the libraries it uses; refuses a cycle. */
+  private static void include(String library, Set<String> included, List<String> path) {
+    if (included.contains(library)) {
+      return;
+    }
+    if (path.contains(library)) {
+      throw new IllegalStateException("Lua libraries use each other in a cycle: " + path);
+    }
+    path.add(library);
+    String resource = libraryResource(library);
+    for (String used : uses(read(resource), resource)) {
+      include(used, included, path);
+    }
+    path.remove(path.size() - 1);
+    included.add(library);
+  }
+
+  /** The libraries a script or library declares in its header's {@code uses} line. */
+  static List<String> uses(String source, String resource) {
+    for (String line : source.split("\n")) {
+      if (!line.startsWith("--")) {
+        break; // the header is over
+      }
+      if (line.startsWith(USES)) {
+        String names = line.substring(USES.length()).trim();
+        if (names.equals(NOTHING)) {
+          return List.of();
+        }
+        List<String> uses = new ArrayList<>();
+        for (String used : names.split(",")) {
+          uses.add(used.trim());
+        }
+        return uses;
+      }
+    }
+    throw new IllegalStateException(
+        "Lua script "
+            + resource
+            + " has no '"
+            + USES
+            + " ...' line in its header (name the libraries it uses, or "
+            + NOTHING
+            + ")");
+  }
+
+  static String libraryResource(String library) {
+    return "lib/" + library + ".lua";
   }
 
   String name() {
     return name;
+  }
+
+  /** The libraries sent with the script, in the order they are put in front of it. */
+  List<String> libraries() {
+    return libraries;
   }
 
   String sha() {
@@ -92,7 +171,7 @@ final class LuaScript {
     }
   }
 
-  private static String read(String resource) {
+  static String read(String resource) {
     try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException(

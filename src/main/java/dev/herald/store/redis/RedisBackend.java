@@ -169,7 +169,7 @@ public final class RedisBackend implements AutoCloseable {
     UnifiedJedis own =
         open(endpoint, 1, commandTimeout(endpoint).plus(longestBlock), "herald-intake", failovers);
     intentClients.add(own);
-    return new RedisIntentStream(own, keys, scripts, retention, notifications, names);
+    return new RedisIntentStream(own, keys, scripts, retention, notifications.accepts(), names);
   }
 
   public RouteStore routes() {

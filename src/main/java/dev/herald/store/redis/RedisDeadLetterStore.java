@@ -44,7 +44,6 @@ final class RedisDeadLetterStore implements DeadLetterStore {
     }
     List<String> args =
         List.of(
-            keys.prefix(),
             window.until().map(RedisDeadLetterStore::ms).orElse(""),
             window.since().map(RedisDeadLetterStore::ms).orElse(""),
             after == null ? "" : ms(after.deadSince()),
@@ -125,10 +124,8 @@ final class RedisDeadLetterStore implements DeadLetterStore {
     if (routes.isEmpty()) {
       return List.of();
     }
-    List<String> args = new ArrayList<>(4 + 3 * routes.size());
-    args.add(keys.prefix());
+    List<String> args = new ArrayList<>(2 + 3 * routes.size());
     args.add(ms(now));
-    args.add(keys.wakeupChannel());
     args.add(keepAttempts ? "1" : "0");
     for (Requeue r : routes) {
       args.add(r.route().notificationId());
@@ -175,7 +172,6 @@ final class RedisDeadLetterStore implements DeadLetterStore {
 
   private List<String> purgeArgs(Instant now, String mode) {
     List<String> args = new ArrayList<>();
-    args.add(keys.prefix());
     args.add(ms(now));
     args.add(Long.toString(retention.published().toMillis()));
     args.add(mode);
@@ -215,11 +211,10 @@ final class RedisDeadLetterStore implements DeadLetterStore {
     return changes;
   }
 
-  /** The display name of a state code, for "not a dead letter (it is published)". */
-  private static String statusOf(String code) {
-    return code.length() != 1
-        ? ""
-        : RouteState.fromCode(code.charAt(0)).map(RouteState::displayName).orElse(code);
+  /** The display name of a state letter, for "not a dead letter (it is published)". */
+  private static String statusOf(String letter) {
+    RouteState state = RouteStateCodec.ofLetter(letter);
+    return letter.length() != 1 ? "" : state == null ? letter : state.displayName();
   }
 
   private static void checkSlice(int size) {

@@ -1,11 +1,9 @@
 package dev.herald.store.redis;
 
-import dev.herald.domain.CancelRequest;
 import dev.herald.store.IntakeSnapshot;
 import dev.herald.store.Intent;
 import dev.herald.store.IntentDecision;
 import dev.herald.store.IntentResult;
-import dev.herald.store.IntentResult.Status;
 import dev.herald.store.IntentStream;
 import dev.herald.store.RejectedIntent;
 import dev.herald.store.StoreException;
@@ -13,11 +11,11 @@ import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
+import java.util.Set;
+import java.util.function.Supplier;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -25,7 +23,6 @@ import redis.clients.jedis.params.XAutoClaimParams;
 import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
-import redis.clients.jedis.resps.StreamPendingSummary;
 
 /**
  * {@link IntentStream} on Redis: XREADGROUP and XAUTOCLAIM to read, intake.lua to settle a batch.
@@ -35,25 +32,23 @@ import redis.clients.jedis.resps.StreamPendingSummary;
 final class RedisIntentStream implements IntentStream {
 
   private final UnifiedJedis redis;
-  private final RedisKeys keys;
   private final Scripts scripts;
-  private final RetentionPolicy retention;
-  private final RedisNotificationStore notifications;
   private final Names names;
+  private final IntakeCall settling;
+  private final RedisIntakeFigures figures;
 
   RedisIntentStream(
       UnifiedJedis redis,
       RedisKeys keys,
       Scripts scripts,
       RetentionPolicy retention,
-      RedisNotificationStore notifications,
+      AcceptCall accepts,
       Names names) {
     this.redis = redis;
-    this.keys = keys;
     this.scripts = scripts;
-    this.retention = retention;
-    this.notifications = notifications;
     this.names = names;
+    this.settling = new IntakeCall(keys, names, accepts, retention.published());
+    this.figures = new RedisIntakeFigures(redis, keys, names);
   }
 
   @Override
@@ -157,7 +152,7 @@ final class RedisIntentStream implements IntentStream {
    * just claimed, and absent from the stream.
    */
   private List<Intent> deletedPending(String consumer, List<Intent> claimed, int max) {
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     claimed.forEach(i -> seen.add(i.entryId()));
     List<Intent> deleted = new ArrayList<>();
     RedisErrors.call(
@@ -182,7 +177,7 @@ final class RedisIntentStream implements IntentStream {
    * Runs a read of the group; when the stream or the group was deleted under us (NOGROUP), makes
    * them again and returns null: there is nothing to read in a new group yet.
    */
-  private <T> T withGroup(String what, java.util.function.Supplier<T> call) {
+  private <T> T withGroup(String what, Supplier<T> call) {
     try {
       return RedisErrors.call(what, call);
     } catch (StoreException e) {
@@ -204,139 +199,21 @@ final class RedisIntentStream implements IntentStream {
     if (decisions.isEmpty()) {
       return List.of();
     }
-    List<String> args = new ArrayList<>(8 + decisions.size() * 10);
-    args.add(keys.prefix());
-    args.add(Long.toString(now.toEpochMilli()));
-    args.add(Long.toString(idempotencyWindow.toMillis()));
-    args.add(keys.wakeupChannel());
-    args.add(names.group());
-    args.add(Long.toString(names.rejectedMaxLength()));
-    args.add(Long.toString(retention.published().toMillis()));
-    for (IntentDecision d : decisions) {
-      args.add(d.entryId());
-      if (d instanceof IntentDecision.Accept a) {
-        args.add("A");
-        notifications.addAcceptItem(args, a.notification());
-      } else if (d instanceof IntentDecision.Cancel c) {
-        CancelRequest r = c.request();
-        args.add("C");
-        args.add(r.notificationId() == null ? "" : r.notificationId());
-        args.add(
-            r.notificationId() == null ? keys.idempotency(r.producer(), r.idempotencyKey()) : "");
-        args.add(c.reasonIfUnknown());
-      } else if (d instanceof IntentDecision.Reject r) {
-        args.add("R");
-        args.add(r.reason());
-      } else {
-        args.add("D");
-      }
-    }
-    List<String> scriptKeys =
-        List.of(
-            keys.schedule(),
-            keys.stats(),
-            keys.deadLetters(),
-            keys.retention(),
-            names.stream(),
-            names.rejectedStream(),
-            keys.typeFigures());
+    List<String> args = settling.args(decisions, now, idempotencyWindow);
     Object reply =
         RedisErrors.call(
             "settling " + decisions.size() + " intent(s) of " + names.stream(),
-            () -> scripts.intake.run(redis, scriptKeys, args));
-    return parseSettle(decisions, Replies.list(reply, "intake"));
-  }
-
-  private static List<IntentResult> parseSettle(List<IntentDecision> decisions, List<?> values) {
-    if (values.size() != decisions.size() * 2) {
-      throw new StoreException(
-          "intake replied with " + values.size() + " values for " + decisions.size() + " entries");
-    }
-    List<IntentResult> results = new ArrayList<>(decisions.size());
-    for (int i = 0; i < decisions.size(); i++) {
-      String entryId = decisions.get(i).entryId();
-      String status = Replies.text(values.get(2 * i), "intake status");
-      String detail = Replies.text(values.get(2 * i + 1), "intake detail");
-      results.add(
-          switch (status) {
-            case "accepted" -> new IntentResult(entryId, Status.ACCEPTED, detail);
-            case "duplicate" -> new IntentResult(entryId, Status.DUPLICATE, detail);
-            case "cancelled" -> CancelReplies.ofIntake(entryId, detail);
-            case "rejected" ->
-                new IntentResult(entryId, Status.REJECTED, null, detail.isEmpty() ? null : detail);
-            case "dropped" -> new IntentResult(entryId, Status.DROPPED, null);
-            case "settled" -> new IntentResult(entryId, Status.ALREADY_SETTLED, null);
-            default -> throw new StoreException("intake replied with unknown status " + status);
-          });
-    }
-    return results;
+            () -> scripts.intake.run(redis, settling.keys(), args));
+    return IntakeCall.parse(decisions, reply);
   }
 
   @Override
   public List<RejectedIntent> rejected(int limit) {
-    List<StreamEntry> entries =
-        RedisErrors.call(
-            "reading " + names.rejectedStream(),
-            () -> redis.xrevrange(names.rejectedStream(), "+", "-", limit));
-    List<RejectedIntent> out = new ArrayList<>(entries.size());
-    for (StreamEntry e : entries) {
-      Map<String, String> fields = new LinkedHashMap<>(e.getFields());
-      String reason = fields.remove("reason");
-      String source = fields.remove("source_id");
-      out.add(
-          new RejectedIntent(
-              e.getID().toString(),
-              Instant.ofEpochMilli(e.getID().getTime()),
-              source,
-              reason,
-              fields));
-    }
-    return out;
+    return figures.rejected(limit);
   }
 
   @Override
   public IntakeSnapshot snapshot() {
-    return RedisErrors.call("reading intake figures", this::readSnapshot);
-  }
-
-  private IntakeSnapshot readSnapshot() {
-    Response<Long> length;
-    Response<StreamPendingSummary> pending;
-    Response<Long> rejectedLength;
-    Response<String> rejectedTotal;
-    try (AbstractPipeline pipe = redis.pipelined()) {
-      length = pipe.xlen(names.stream());
-      pending = pipe.xpending(names.stream(), names.group());
-      rejectedLength = pipe.xlen(names.rejectedStream());
-      rejectedTotal = pipe.hget(keys.stats(), "intents_rejected");
-      pipe.sync();
-    }
-    StreamPendingSummary summary = null;
-    try {
-      summary = pending.get();
-    } catch (JedisDataException noGroup) {
-      // NOGROUP (no herald run yet) or not a stream: nothing pending.
-    }
-    Map<String, Long> byConsumer = new LinkedHashMap<>();
-    if (summary != null && summary.getConsumerMessageCount() != null) {
-      byConsumer.putAll(summary.getConsumerMessageCount());
-    }
-    String total = rejectedTotal.get();
-    return new IntakeSnapshot(
-        names.stream(),
-        RedisStatsStore.lengthOrMinusOne(length),
-        summary != null,
-        summary == null ? 0 : summary.getTotal(),
-        byConsumer,
-        RedisStatsStore.lengthOrMinusOne(rejectedLength),
-        total == null ? 0 : parseOrZero(total));
-  }
-
-  private static long parseOrZero(String number) {
-    try {
-      return Long.parseLong(number);
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+    return figures.snapshot();
   }
 }

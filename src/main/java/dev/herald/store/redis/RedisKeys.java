@@ -1,21 +1,23 @@
 package dev.herald.store.redis;
 
 /**
- * Every key Herald keeps, built from the configured namespace. The Lua scripts build the
- * per-notification keys ({@code n:}, {@code r:}, {@code f:}) from the same prefix, because a batch
- * discovers its notifications in the schedule; keep the two in step.
+ * Every key Herald keeps, built from one prefix, {@code <namespace>:} (the namespace may carry a
+ * Redis Cluster hash tag, {@code herald:{0}}, so that every key hashes to one slot). The Lua
+ * scripts build the per-notification keys ({@code n:}, {@code r:}, {@code f:}, {@code idem:}) and
+ * the wake-up channel from the same prefix, which they find in the key each is given first (see
+ * {@code lib/keys.lua}): keep the two in step.
  *
  * <pre>
  *   &lt;ns&gt;:schedule          zset  group member "&lt;id&gt;:&lt;first&gt;-&lt;last&gt;" → next time a worker is needed (ms)
  *   &lt;ns&gt;:n:&lt;id&gt;            string  the notification (JSON), written once
- *   &lt;ns&gt;:r:&lt;id&gt;            hash  route index → packed state (see lib.lua); "open" → unfinished routes
+ *   &lt;ns&gt;:r:&lt;id&gt;            hash  route index → packed state (lib/states.lua); "open", "exp", "type", leases
  *   &lt;ns&gt;:f:&lt;id&gt;            hash  route index → failed attempts, one JSON object per line
  *   &lt;ns&gt;:dead              zset  "&lt;id&gt;:&lt;index&gt;" → dead since (ms)
  *   &lt;ns&gt;:retention         zset  id → when its finished record may be deleted (ms)
  *   &lt;ns&gt;:idem:&lt;len&gt;:&lt;producer&gt;:&lt;key&gt;  string  "&lt;id&gt;|&lt;accepted ms&gt;", expires after the window
  *   &lt;ns&gt;:quarantine        hash  unreadable schedule member → "&lt;ms&gt;|&lt;reason&gt;"
  *   &lt;ns&gt;:stats             hash  counters
- *   &lt;ns&gt;:stats:types       hash  route figures by notification type, "&lt;figure&gt;:&lt;type&gt;" (lib.lua)
+ *   &lt;ns&gt;:stats:types       hash  route figures by notification type, "&lt;figure&gt;:&lt;type&gt;" (lib/figures.lua)
  *   &lt;ns&gt;:wakeup            pub/sub channel: earliest due time (ms) of each accepted batch
  *   &lt;ns&gt;:breakers          hash  "&lt;process&gt;|&lt;stream&gt;" → open stream breaker (breakers.lua)
  * </pre>
@@ -65,7 +67,7 @@ public final class RedisKeys {
     return prefix + "stats";
   }
 
-  /** Route figures by notification type: field {@code <figure>:<type>} (see lib.lua). */
+  /** Route figures by notification type: field {@code <figure>:<type>} (lib/figures.lua). */
   public String typeFigures() {
     return prefix + "stats:types";
   }
@@ -79,11 +81,17 @@ public final class RedisKeys {
     return prefix + "breakers";
   }
 
-  /**
-   * The idempotency key of a producer's key. The producer's length comes first so that {@code
-   * a:b}+{@code c} and {@code a}+{@code b:c} cannot meet.
-   */
+  /** The idempotency key of a producer's key: {@code <prefix>idem:} and its name. */
   public String idempotency(String producer, String key) {
-    return prefix + "idem:" + producer.length() + ":" + producer + ":" + key;
+    return prefix + "idem:" + idempotencyName(producer, key);
+  }
+
+  /**
+   * The part of an idempotency key after {@code <prefix>idem:}, as the scripts take it. The
+   * producer's length comes first so that {@code a:b}+{@code c} and {@code a}+{@code b:c} cannot
+   * meet.
+   */
+  static String idempotencyName(String producer, String key) {
+    return producer.length() + ":" + producer + ":" + key;
   }
 }

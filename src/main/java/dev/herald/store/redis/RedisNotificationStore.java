@@ -4,13 +4,13 @@ import dev.herald.domain.CancelRequest;
 import dev.herald.domain.Notification;
 import dev.herald.domain.RouteId;
 import dev.herald.domain.RouteState;
+import dev.herald.domain.RouteTransitions;
 import dev.herald.store.AcceptResult;
 import dev.herald.store.CancelResult;
 import dev.herald.store.CorruptRecordException;
 import dev.herald.store.NotificationRecord;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.RouteRecord;
-import dev.herald.store.StoreException;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
 import dev.herald.store.redis.RouteStateCodec.Lease;
 import dev.herald.store.redis.RouteStateCodec.PackedState;
@@ -33,6 +33,7 @@ public final class RedisNotificationStore implements NotificationStore {
   private final RetentionPolicy retention;
   private final NotificationCodec codec = new NotificationCodec();
   private final FailureCodec failures = new FailureCodec();
+  private final AcceptCall accepts;
 
   RedisNotificationStore(
       UnifiedJedis redis, RedisKeys keys, Scripts scripts, RetentionPolicy retention) {
@@ -40,6 +41,12 @@ public final class RedisNotificationStore implements NotificationStore {
     this.keys = keys;
     this.scripts = scripts;
     this.retention = retention;
+    this.accepts = new AcceptCall(keys, codec);
+  }
+
+  /** The accept items of intake.lua are accept.lua's. */
+  AcceptCall accepts() {
+    return accepts;
   }
 
   @Override
@@ -48,59 +55,12 @@ public final class RedisNotificationStore implements NotificationStore {
     if (batch.isEmpty()) {
       return List.of();
     }
-    List<String> args = new ArrayList<>(4 + batch.size() * 8);
-    args.add(keys.prefix());
-    args.add(Long.toString(now.toEpochMilli()));
-    args.add(Long.toString(idempotencyWindow.toMillis()));
-    args.add(keys.wakeupChannel());
-    for (Notification n : batch) {
-      addAcceptItem(args, n);
-    }
+    List<String> args = accepts.args(batch, now, idempotencyWindow);
     Object reply =
         RedisErrors.call(
             "accepting " + batch.size() + " notification(s)",
-            () ->
-                scripts.accept.run(
-                    redis, List.of(keys.schedule(), keys.stats(), keys.typeFigures()), args));
-    List<?> values = Replies.list(reply, "accept");
-    if (values.size() != batch.size() * 2) {
-      throw new StoreException(
-          "accept replied with "
-              + values.size()
-              + " values for "
-              + batch.size()
-              + " notifications");
-    }
-    List<AcceptResult> results = new ArrayList<>(batch.size());
-    for (int i = 0; i < batch.size(); i++) {
-      String id = Replies.text(values.get(2 * i), "accepted id");
-      long flag = Replies.number(values.get(2 * i + 1), "accepted flag");
-      results.add(
-          new AcceptResult(
-              id,
-              switch ((int) flag) {
-                case 1 -> AcceptResult.Status.CREATED;
-                case 2 -> AcceptResult.Status.ALREADY_STORED;
-                case 0 -> AcceptResult.Status.DUPLICATE;
-                default ->
-                    throw new StoreException("accept replied with flag " + flag + " for " + id);
-              }));
-    }
-    return results;
-  }
-
-  /** Appends the arguments of one notification as accept.lua and intake.lua read them. */
-  void addAcceptItem(List<String> args, Notification n) {
-    args.add(n.id());
-    args.add(n.idempotencyKey() == null ? "" : keys.idempotency(n.producer(), n.idempotencyKey()));
-    args.add(codec.encode(n));
-    args.add(Integer.toString(n.routeCount()));
-    args.add(Long.toString(n.sendAt().toEpochMilli()));
-    args.add(n.expiresAt() == null ? "" : Long.toString(n.expiresAt().toEpochMilli()));
-    List<String> members = RouteGroups.members(n.id(), n.routeCount());
-    args.add(Integer.toString(members.size()));
-    args.addAll(members);
-    args.add(n.type()); // for the route figures by type
+            () -> scripts.accept.run(redis, accepts.keys(), args));
+    return AcceptCall.parse(reply, batch.size());
   }
 
   @Override
@@ -119,12 +79,12 @@ public final class RedisNotificationStore implements NotificationStore {
                         keys.retention(),
                         keys.typeFigures()),
                     List.of(
-                        keys.prefix(),
                         Long.toString(now.toEpochMilli()),
                         Long.toString(retention.published().toMillis()),
                         request.notificationId() == null ? "" : request.notificationId(),
                         request.notificationId() == null
-                            ? keys.idempotency(request.producer(), request.idempotencyKey())
+                            ? RedisKeys.idempotencyName(
+                                request.producer(), request.idempotencyKey())
                             : "",
                         Long.toString(idempotencyWindow.toMillis()))));
     List<?> values = Replies.list(reply, "cancel");
@@ -201,8 +161,9 @@ public final class RedisNotificationStore implements NotificationStore {
           "route " + id + " (index " + index + "): unreadable state '" + raw + "'");
     }
     RouteState state = s.state();
-    boolean waiting = state == RouteState.PENDING || state == RouteState.FAILED;
-    // A waiting route that was due when its group's lease was taken is in a worker's hands.
+    // A route a claim may lease (an edge into leased) that was due when its group's lease was
+    // taken is in a worker's hands.
+    boolean waiting = RouteTransitions.allows(state, RouteState.LEASED);
     boolean leased = waiting && lease != null && !s.time().isAfter(lease.claimedAt());
     boolean ended =
         state == RouteState.DEAD_LETTER

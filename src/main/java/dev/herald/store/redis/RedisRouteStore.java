@@ -23,8 +23,7 @@ public final class RedisRouteStore implements RouteStore {
   private final NotificationCodec notifications = new NotificationCodec();
   private final FailureCodec failures = new FailureCodec();
   private final RetentionPolicy retention;
-  private final ClaimReply claimReply;
-  private final List<byte[]> claimKeys;
+  private final ClaimCall claim;
 
   /**
    * The caller's clock minus Redis's (ms), measured at each claim; complete.lua adds it to Redis's
@@ -45,15 +44,7 @@ public final class RedisRouteStore implements RouteStore {
     this.keys = keys;
     this.scripts = scripts;
     this.retention = retention;
-    this.claimReply = new ClaimReply(notifications, keys);
-    this.claimKeys =
-        new ScriptArgs(4)
-            .add(keys.schedule())
-            .add(keys.quarantine())
-            .add(keys.stats())
-            .add(keys.retention())
-            .add(keys.typeFigures())
-            .list();
+    this.claim = new ClaimCall(notifications, keys);
   }
 
   @Override
@@ -63,19 +54,11 @@ public final class RedisRouteStore implements RouteStore {
       throw new IllegalArgumentException("lease token must not contain '|': " + leaseToken);
     }
     List<byte[]> args =
-        new ScriptArgs(7)
-            .add(keys.prefix())
-            .add(now.toEpochMilli())
-            .add(now.plus(lease).toEpochMilli())
-            .add(leaseToken)
-            .add(maxRoutes)
-            .add(retention.published().toMillis())
-            .add(maxBytes)
-            .list();
+        claim.args(now, now.plus(lease), leaseToken, maxRoutes, retention.published(), maxBytes);
     Object reply =
         RedisErrors.call(
-            "claiming due routes", () -> scripts.claim.runBinary(redis, claimKeys, args));
-    ClaimReply.Parsed parsed = claimReply.parse(reply);
+            "claiming due routes", () -> scripts.claim.runBinary(redis, claim.keys(), args));
+    ClaimCall.Parsed parsed = claim.parse(reply);
     clockOffsetMillis = now.toEpochMilli() - parsed.redisMillis();
     return parsed.batch();
   }
@@ -141,10 +124,7 @@ public final class RedisRouteStore implements RouteStore {
                 scripts.retire.run(
                     redis,
                     List.of(keys.retention(), keys.stats()),
-                    List.of(
-                        keys.prefix(),
-                        Long.toString(now.toEpochMilli()),
-                        Integer.toString(limit))));
+                    List.of(Long.toString(now.toEpochMilli()), Integer.toString(limit))));
     return (int) Replies.number(reply, "retire");
   }
 }

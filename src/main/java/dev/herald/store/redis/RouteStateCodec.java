@@ -2,12 +2,27 @@ package dev.herald.store.redis;
 
 import dev.herald.domain.RouteState;
 import java.time.Instant;
+import java.util.Map;
 
 /**
- * Reads what the Lua scripts write (formats in lib.lua), for display. The scripts are the only
- * writers.
+ * Reads what the Lua scripts write in a notification's route hash (formats in lib/states.lua). The
+ * scripts are the only writers.
  */
 final class RouteStateCodec {
+
+  /**
+   * The letter of each state a route's field holds (lib/states.lua's KNOWN). {@link
+   * RouteState#LEASED} has none: a route is leased while its group's lease field covers it.
+   */
+  static final Map<Character, RouteState> LETTERS =
+      Map.of(
+          'p', RouteState.PENDING,
+          'f', RouteState.FAILED,
+          's', RouteState.PUBLISHED,
+          'd', RouteState.DEAD_LETTER,
+          'x', RouteState.EXPIRED,
+          'c', RouteState.CANCELLED,
+          'z', RouteState.PURGED);
 
   /**
    * One route's stored state.
@@ -35,8 +50,8 @@ final class RouteStateCodec {
     if (parts.length < 3 || parts[0].length() != 1) {
       return null;
     }
-    RouteState state = RouteState.fromCode(parts[0].charAt(0)).orElse(null);
-    if (state == null || state == RouteState.LEASED) {
+    RouteState state = LETTERS.get(parts[0].charAt(0));
+    if (state == null) {
       return null;
     }
     boolean published = state == RouteState.PUBLISHED;
@@ -52,6 +67,19 @@ final class RouteStateCodec {
     } catch (NumberFormatException e) {
       return null;
     }
+  }
+
+  /**
+   * The state of a route that waits for a worker after {@code attempts} attempts, as
+   * lib/states.lua's waiting_code writes it: pending with none made, else failed.
+   */
+  static RouteState waiting(int attempts) {
+    return attempts == 0 ? RouteState.PENDING : RouteState.FAILED;
+  }
+
+  /** The state a letter stands for, or null. */
+  static RouteState ofLetter(String letter) {
+    return letter.length() == 1 ? LETTERS.get(letter.charAt(0)) : null;
   }
 
   /** A lease field's value, or null when there is none (empty) or it is unreadable. */

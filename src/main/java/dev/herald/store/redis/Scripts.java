@@ -1,5 +1,6 @@
 package dev.herald.store.redis;
 
+import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -31,23 +32,23 @@ final class Scripts {
     intake = LuaScript.fromResource("intake").acknowledgedBy(acks);
   }
 
+  List<LuaScript> all() {
+    return List.of(
+        accept,
+        claim,
+        complete,
+        retire,
+        cancel,
+        intake,
+        deadPage,
+        requeue,
+        purge,
+        breakers,
+        streamAccess);
+  }
+
   /** Loads every script, so that a script Redis rejects fails at start. */
   void loadAll(UnifiedJedis redis) {
-    for (LuaScript script :
-        new LuaScript[] {
-          accept,
-          claim,
-          complete,
-          retire,
-          cancel,
-          intake,
-          deadPage,
-          requeue,
-          purge,
-          breakers,
-          streamAccess
-        }) {
-      script.load(redis);
-    }
+    all().forEach(script -> script.load(redis));
   }
 }

@@ -1,34 +1,35 @@
--- accept: stores a batch of notifications with their routes and schedule entries, atomically.
+-- accept: stores a batch of notifications with their routes and schedule entries, atomically
+-- (AcceptCall in Java).
 --
--- KEYS[1]  schedule (zset)
+-- KEYS[1]  schedule (zset); the prefix of the other keys (keys.lua)
 -- KEYS[2]  stats (hash)
--- KEYS[3]  route figures by type (hash, see lib.lua)
--- ARGV[1]  key prefix, e.g. "herald:"
--- ARGV[2]  now (ms)
--- ARGV[3]  idempotency window (ms); 0 turns idempotency off
--- ARGV[4]  wake-up channel
--- ARGV[5..] per notification an accept item (read_accept_item in lib.lua):
---   id, idempotency key name ('' for none), body (JSON), route count n, due (ms),
---   expires at (ms, '' for none), group count g, then g schedule members, then the type
+-- KEYS[3]  route figures by type (hash, figures.lua)
+-- ARGV[1]  now (ms)
+-- ARGV[2]  idempotency window (ms); 0 turns idempotency off
+-- ARGV[3..] per notification an accept item (accepting.lua)
 --
--- Reply: flat array, two values per notification in order: id, then 1 (stored), 0 (duplicate of
--- id), or 2 (stored already with this very record: this call repeats one whose reply was lost, and
--- writes nothing again).
+-- Reply: two values per notification, in order: status, id:
+--   'created', its id | 'duplicate', the id of the earlier notification its idempotency key names
+--   | 'already_stored', its id (stored already with this very record: this call repeats one whose
+--   reply was lost, and writes nothing again)
 -- Errors (nothing written): WRONGTYPE at the schedule or stats key; an id already in use by another
 -- record; an idempotency key of another type.
 --
 -- All checks run before the first write: a Lua error after a write would leave half a batch.
--- intake.lua accepts with the same helpers.
+-- A wake-up with the earliest due time stored goes to <prefix>wakeup.
+--
+-- uses: keys, errors, accepting
 
 local schedule, stats, type_figures = KEYS[1], KEYS[2], KEYS[3]
+local K = herald_keys(schedule, 'schedule')
 local err = wrong_type(schedule, 'zset') or wrong_type(stats, 'hash')
   or wrong_type(type_figures, 'hash')
 if err then return err end
-local acc = new_accept(schedule, stats, ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), type_figures)
+local acc = new_accept(K, schedule, stats, type_figures, tonumber(ARGV[1]), tonumber(ARGV[2]))
 
 -- Pass 1: parse and decide, no writes.
 local items = {}
-local i = 5
+local i = 3
 while i <= #ARGV do
   local item
   item, i = read_accept_item(ARGV, i)
@@ -41,16 +42,16 @@ end
 local reply = {}
 for _, item in ipairs(items) do
   if item.duplicate_of then
+    reply[#reply + 1] = 'duplicate'
     reply[#reply + 1] = item.duplicate_of
-    reply[#reply + 1] = 0
   elseif item.stored_already then
+    reply[#reply + 1] = 'already_stored'
     reply[#reply + 1] = item.id
-    reply[#reply + 1] = 2
   else
     write_accept_item(acc, item)
+    reply[#reply + 1] = 'created'
     reply[#reply + 1] = item.id
-    reply[#reply + 1] = 1
   end
 end
-finish_accept(acc, ARGV[4])
+finish_accept(acc)
 return reply

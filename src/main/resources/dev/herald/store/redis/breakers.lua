@@ -10,6 +10,8 @@
 -- The hash expires a while after the last report, when no process has a breaker open any more.
 --
 -- Reply: the number of fields dropped.
+--
+-- uses: slices
 
 local board = KEYS[1]
 local process = ARGV[1]

@@ -1,17 +1,16 @@
--- claim: leases due routes to one worker, a group at a time.
+-- claim: leases due routes to one worker, a group at a time (ClaimCall in Java).
 --
--- KEYS[1]  schedule (zset)
+-- KEYS[1]  schedule (zset); the prefix of the other keys (keys.lua)
 -- KEYS[2]  quarantine (hash: member -> "<ms>|<reason>")
 -- KEYS[3]  stats (hash)
 -- KEYS[4]  retention (zset: notification id -> delete at ms), for expired notifications
--- KEYS[5]  route figures by type (hash, see lib.lua), for expired notifications
--- ARGV[1]  key prefix
--- ARGV[2]  now (ms)
--- ARGV[3]  lease until (ms)
--- ARGV[4]  lease token (no '|')
--- ARGV[5]  most routes to lease
--- ARGV[6]  retention of finished notifications (ms), for expired notifications
--- ARGV[7]  most bytes of events to lease (estimated), so that one completion never appends more
+-- KEYS[5]  route figures by type (hash, figures.lua), for expired notifications
+-- ARGV[1]  now (ms)
+-- ARGV[2]  lease until (ms)
+-- ARGV[3]  lease token (no '|')
+-- ARGV[4]  most routes to lease
+-- ARGV[5]  retention of finished notifications (ms), for expired notifications
+-- ARGV[6]  most bytes of events to lease (estimated), so that one completion never appends more
 --          (Redis does not enforce maxmemory on a script once it has written); the first route
 --          is leased whatever its size
 --
@@ -19,49 +18,99 @@
 -- string payload_json (escaped, so a little over the payload), and ROUTE_BYTES of ids and names.
 -- A record under 4 KiB counts whole (a little over, and cheaper than finding the payload in it).
 --
--- Expiry: the due group of a notification whose expires_at has passed is not leased;
--- its waiting routes end expired (expire_group in lib.lua).
+-- Expiry: the due group of a notification whose expires_at has passed is not leased; its waiting
+-- routes end expired (expire_group below).
 --
 -- Due: pending or failed routes whose time has come, in groups whose lease (if any) ran out.
 -- A route whose state cannot be read is leased too, flagged, so that the worker dead-letters it.
 --
--- Reply: { next due ms or -1, { "member<TAB>reason" quarantined... },
---          { "<id><TAB><index><TAB>why" for routes whose state was unreadable... },
+-- Reply: { next due ms or -1,
+--          { member, reason, ... } of the schedule entries quarantined,
+--          { notification id, index, why, ... } of the routes whose state was unreadable,
 --          Redis's clock (TIME, ms) as the claim ran, so that the worker knows how its clock
 --          stands to Redis's (complete.lua judges expiry by Redis's clock; TIME after writes
 --          needs effects replication: the only kind on Redis 7, the default since 5),
 --          1 when the byte budget stopped the claim with due routes left, else 0,
---          block count, then per claimed group a block: notification id, body (nil when
+--          block count, then per claimed group a block: notification id, record (nil when
 --          missing; 1 when an earlier block of this reply already carried it), run count, then
 --          per run of consecutive routes with the same attempts and due time:
 --          first index, route count, attempts, due ms }
+--
+-- uses: keys, slices, states, figures, errors
 
 local schedule, quarantine_key, stats = KEYS[1], KEYS[2], KEYS[3]
-local prefix = ARGV[1]
-local now = tonumber(ARGV[2])
-local lease_until = tonumber(ARGV[3])
-local token = ARGV[4]
-local budget = tonumber(ARGV[5])
-local bytes_left = tonumber(ARGV[7])
+local K = herald_keys(schedule, 'schedule')
+local now = tonumber(ARGV[1])
+local lease_until = tonumber(ARGV[2])
+local token = ARGV[3]
+local budget = tonumber(ARGV[4])
+local bytes_left = tonumber(ARGV[6])
 local bytes_full = false -- the byte budget stopped the claim
 local ROUTE_BYTES = 256
-local expiry = { prefix = prefix, now = now, schedule = schedule, stats = stats,
-  retention = KEYS[4], retention_ms = tonumber(ARGV[6]), type_figures = KEYS[5] } -- expire_group
+local finishing = { now = now, retention = KEYS[4], retention_ms = tonumber(ARGV[5]) }
+local type_figures = KEYS[5]
+local notes = notification_cache()
+
+-- When a route in this state next needs a worker, or nil (finished, or waiting for an operator).
+local function needs_worker_at(code, t)
+  if code == 'p' or code == 'f' then return t end
+  return nil
+end
+
+-- Moves an unreadable schedule member aside so that the loop does not trip on it again: kept in
+-- the quarantine hash before it leaves the schedule, so that a failure between the two cannot
+-- lose it.
+local quarantined = {}
+local function quarantine(member, reason)
+  redis.call('HSET', quarantine_key, member, string.format('%d|%s', now, reason))
+  redis.call('ZREM', schedule, member)
+  redis.call('HINCRBY', stats, 'quarantined', 1)
+  quarantined[#quarantined + 1] = member
+  quarantined[#quarantined + 1] = reason
+end
+
+-- For a due group of an expired notification: its waiting routes (pending or failed, those of a
+-- lease that ran out included) become x|<attempts>|<now> and are never leased again. The lease
+-- field goes first (a late holder's completion is then refused), then the states, and the
+-- schedule entry last: a failure part-way leaves the group scheduled, to be expired again.
+-- `values` holds the group's route states.
+local function expire_group(rkey, nid, member, first, values, count)
+  local updates, expired, figures = {}, 0, {}
+  local ntype = nil
+  for j = 1, count do
+    local code, attempts = parse_state(values[j])
+    if code == 'p' or code == 'f' then
+      updates[#updates + 1] = first + j - 1
+      updates[#updates + 1] = fmt_state('x', attempts, now)
+      expired = expired + 1
+      ntype = ntype or notification_type(notes, K, nid)
+      tally(figures, waiting_figure(attempts), ntype, -1)
+      tally(figures, 'expired', ntype, 1)
+    end
+  end
+  redis.call('HDEL', rkey, 'L' .. first)
+  if expired > 0 then call_in_slices('HSET', rkey, updates, SLICE) end
+  redis.call('ZREM', schedule, member)
+  if expired > 0 then
+    redis.call('HINCRBY', stats, 'expired', expired)
+    write_tally(type_figures, figures)
+    finish_routes(finishing, rkey, nid, expired)
+  end
+end
 
 local members = redis.call('ZRANGEBYSCORE', schedule, '-inf', now, 'LIMIT', 0, budget)
-local quarantined = {}
 local unreadable = {}
 local out = {}
 local blocks = 0
 local claimed_total = 0
-local body_sent = {}  -- notification id -> true once a block carried its body
+local body_sent = {}  -- notification id -> true once a block carried its record
 local bodies = {}     -- notification id -> its record (false when missing), read once
 local event_bytes = {} -- notification id -> estimated bytes of one of its events
 
 -- The notification's record and the estimated size of one of its events (see the header).
 local function record_of(nid)
   if bodies[nid] == nil then
-    local ok, body = pcall(redis.call, 'GET', prefix .. 'n:' .. nid)
+    local ok, body = pcall(redis.call, 'GET', K.notification(nid))
     body = ok and body or false
     bodies[nid] = body
     local size = ROUTE_BYTES
@@ -82,16 +131,17 @@ for _, member in ipairs(members) do
   if budget <= 0 or bytes_full then break end
   local nid, first, last = parse_member(member)
   if not nid then
-    quarantine(schedule, quarantine_key, stats, member, 'unreadable schedule member', now, quarantined)
+    quarantine(member, 'unreadable schedule member')
   else
-    local rkey = prefix .. 'r:' .. nid
-    local fields = group_fields(first, last)
+    local rkey = K.routes(nid)
+    local fields = {}
+    for i = first, last do fields[#fields + 1] = tostring(i) end
     fields[#fields + 1] = 'L' .. first
     fields[#fields + 1] = 'exp' -- the notification's expires_at, read along
     local read, values = pcall(call_in_slices, 'HMGET', rkey, fields, SLICE)
     if not read then
       local why = type(values) == 'table' and values.err or tostring(values)
-      quarantine(schedule, quarantine_key, stats, member, 'route states unreadable: ' .. plain_error(why), now, quarantined)
+      quarantine(member, 'route states unreadable: ' .. plain_error(why))
     else
       local expires_at = tonumber(table.remove(values)) -- then as if never read
       fields[#fields] = nil
@@ -100,7 +150,7 @@ for _, member in ipairs(members) do
         -- Still leased: the score was stale. Come back when the lease runs out.
         redis.call('ZADD', schedule, held_until, member)
       elseif expires_at and expires_at <= now then
-        expire_group(expiry, rkey, nid, member, first, values, #fields - 1)
+        expire_group(rkey, nid, member, first, values, #fields - 1)
       else
         local present, claimed, next_due = 0, 0, nil
         local last_raw, code, attempts, t -- routes of a group mostly share one state text
@@ -159,7 +209,9 @@ for _, member in ipairs(members) do
                 end
                 run_end = index
                 if flag then
-                  unreadable[#unreadable + 1] = nid .. '\t' .. index .. '\t' .. flag
+                  unreadable[#unreadable + 1] = nid
+                  unreadable[#unreadable + 1] = index
+                  unreadable[#unreadable + 1] = flag
                   run_end = -1 -- keep unreadable routes in runs of their own
                 end
               else
@@ -172,7 +224,7 @@ for _, member in ipairs(members) do
         end
         if runs_at then out[runs_at] = runs end
         if present == 0 then
-          quarantine(schedule, quarantine_key, stats, member, 'no route states at ' .. rkey, now, quarantined)
+          quarantine(member, 'no route states at ' .. rkey)
         elseif claimed > 0 then
           -- next_due now holds when the routes left out of the lease need a worker.
           redis.call('HSET', rkey, 'L' .. first, fmt_lease(token, lease_until, now, last, next_due))

@@ -1,13 +1,13 @@
 -- dead_page: one page of the dead-letter index, newest first, with what is stored of each entry.
 -- Reads only.
 --
--- KEYS[1]  dead-letter index (zset: "<notification id>:<index>" -> dead since ms)
--- ARGV[1]  key prefix
--- ARGV[2]  newest dead-since to include (ms), '' for no bound
--- ARGV[3]  oldest dead-since to include (ms), '' for no bound
--- ARGV[4]  cursor: dead-since (ms) of the last entry read, '' to start at the newest
--- ARGV[5]  cursor: that entry's member
--- ARGV[6]  most entries to read
+-- KEYS[1]  dead-letter index (zset: "<notification id>:<index>" -> dead since ms); the prefix of
+--          the other keys (keys.lua)
+-- ARGV[1]  newest dead-since to include (ms), '' for no bound
+-- ARGV[2]  oldest dead-since to include (ms), '' for no bound
+-- ARGV[3]  cursor: dead-since (ms) of the last entry read, '' to start at the newest
+-- ARGV[4]  cursor: that entry's member
+-- ARGV[5]  most entries to read
 --
 -- Order: dead since descending, then member descending (ZREVRANGE's order). A page continues
 -- right after its cursor even when entries up to the cursor left the index since (requeued or
@@ -16,12 +16,14 @@
 -- Reply: { 1 when this was the last page else 0, entry count e,
 --          then per entry: member, dead since (ms), route state or false, failure history or false,
 --          then per notification, in order of first appearance: id, its record or false }
+--
+-- uses: keys
 
 local dead_index = KEYS[1]
-local prefix = ARGV[1]
-local newest, oldest = ARGV[2], ARGV[3]
-local cursor_score, cursor_member = ARGV[4], ARGV[5]
-local limit = tonumber(ARGV[6])
+local K = herald_keys(dead_index, 'dead')
+local newest, oldest = ARGV[1], ARGV[2]
+local cursor_score, cursor_member = ARGV[3], ARGV[4]
+local limit = tonumber(ARGV[5])
 
 -- Byte-wise a < b, as Redis orders members (Lua's own < follows the locale).
 local function bytes_less(a, b)
@@ -67,13 +69,13 @@ for k = 1, #entries, 2 do
   out[#out + 1] = score
   local nid, index = string.match(member, '^(.+):(%d+)$')
   if nid then
-    local ok, state = pcall(redis.call, 'HGET', prefix .. 'r:' .. nid, index)
-    local ok2, history = pcall(redis.call, 'HGET', prefix .. 'f:' .. nid, index)
+    local ok, state = pcall(redis.call, 'HGET', K.routes(nid), index)
+    local ok2, history = pcall(redis.call, 'HGET', K.failures(nid), index)
     out[#out + 1] = ok and state or false
     out[#out + 1] = ok2 and history or false
     if not seen[nid] then
       seen[nid] = true
-      local ok3, body = pcall(redis.call, 'GET', prefix .. 'n:' .. nid)
+      local ok3, body = pcall(redis.call, 'GET', K.notification(nid))
       bodies[#bodies + 1] = nid
       bodies[#bodies + 1] = ok3 and body or false
     end

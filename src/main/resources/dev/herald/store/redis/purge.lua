@@ -4,31 +4,32 @@
 -- of a notification goes, the notification is deleted after retention.published (retire.lua), as
 -- complete.lua does for published ones.
 --
--- KEYS[1]  dead-letter index (zset: "<notification id>:<index>" -> dead since ms)
+-- KEYS[1]  dead-letter index (zset: "<notification id>:<index>" -> dead since ms); the prefix of
+--          the other keys (keys.lua)
 -- KEYS[2]  stats (hash)
--- KEYS[3]  route figures by type (hash, see lib.lua)
+-- KEYS[3]  route figures by type (hash, figures.lua)
 -- KEYS[4]  retention (zset: notification id -> delete at ms)
--- ARGV[1]  key prefix
--- ARGV[2]  now (ms)
--- ARGV[3]  retention of finished notifications (ms)
--- ARGV[4]  'routes': ARGV[5..] pairs of notification id, route index
---          'caps':   the dead-letter retention; ARGV[5] most dead letters to keep (-1: no cap),
---                    ARGV[6] purge those dead since before this (ms; -1: no cap),
---                    ARGV[7] most routes to purge in this call; the oldest go first
+-- ARGV[1]  now (ms)
+-- ARGV[2]  retention of finished notifications (ms)
+-- ARGV[3]  'routes': ARGV[4..] pairs of notification id, route index
+--          'caps':   the dead-letter retention; ARGV[4] most dead letters to keep (-1: no cap),
+--                    ARGV[5] purge those dead since before this (ms; -1: no cap),
+--                    ARGV[6] most routes to purge in this call; the oldest go first
 --
 -- Reply: 'routes': flat array, two values per route: 'purged', '' | 'skipped', its state code
 --        'caps':   { purged for the count cap, purged for the age cap }
 -- A route that is not a dead letter (any more) is left alone and its entry, if any, leaves the
 -- dead-letter index.
+--
+-- uses: keys, slices, states, figures
 
 local dead_index, stats, type_figures, retention = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local prefix = ARGV[1]
-local now = tonumber(ARGV[2])
-local retention_ms = tonumber(ARGV[3])
-local mode = ARGV[4]
-local finishing = { now = now, retention = retention, retention_ms = retention_ms }
+local K = herald_keys(dead_index, 'dead')
+local now = tonumber(ARGV[1])
+local mode = ARGV[3]
+local finishing = { now = now, retention = retention, retention_ms = tonumber(ARGV[2]) }
 
-local facts_cache = {}
+local notes = notification_cache()
 local figures = {}
 local purged = 0
 -- Reads first, writes after, all gathered: route states per notification, then the dead-index
@@ -39,7 +40,7 @@ local states, order, finished, removed, handled = {}, {}, {}, {}, {}
 -- Purges one route (in the writes gathered); returns true, or false and the route's state code.
 local function purge(nid, index)
   local member = nid .. ':' .. index
-  local rkey = prefix .. 'r:' .. nid
+  local rkey = K.routes(nid)
   local ok, raw = pcall(redis.call, 'HGET', rkey, index)
   local code, attempts = parse_state(ok and raw or nil)
   if handled[member] then code = handled[member] end
@@ -55,8 +56,8 @@ local function purge(nid, index)
   updates[#updates + 1] = index
   updates[#updates + 1] = fmt_state('z', attempts, now)
   finished[rkey] = (finished[rkey] or 0) + 1
-  local ntype = notification_facts(facts_cache, prefix, nid).type or ''
-  tally(figures, dead_figure(redis.call('HGET', prefix .. 'f:' .. nid, index)), ntype, -1)
+  local ntype = notification_type(notes, K, nid)
+  tally(figures, dead_figure(redis.call('HGET', K.failures(nid), index)), ntype, -1)
   tally(figures, 'purged', ntype, 1)
   purged = purged + 1
   return true
@@ -65,13 +66,13 @@ end
 local reply = {}
 local by_count, by_age = 0, 0
 if mode == 'routes' then
-  for i = 5, #ARGV, 2 do
+  for i = 4, #ARGV, 2 do
     local done, code = purge(ARGV[i], tonumber(ARGV[i + 1]))
     reply[#reply + 1] = done and 'purged' or 'skipped'
     reply[#reply + 1] = done and '' or code
   end
 else
-  local keep, dead_before, limit = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+  local keep, dead_before, limit = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
   local over_count = 0
   if keep >= 0 then over_count = math.max(0, redis.call('ZCARD', dead_index) - keep) end
   local over_age = 0

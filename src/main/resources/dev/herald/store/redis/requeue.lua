@@ -1,36 +1,36 @@
 -- requeue: dead letters wait for a worker again, each atomically and only while it is still a
 -- dead letter (RouteTransitions: dead_letter -> pending, or -> failed when attempts are kept).
 --
--- KEYS[1]  schedule (zset)
+-- KEYS[1]  schedule (zset); the prefix of the other keys (keys.lua)
 -- KEYS[2]  dead-letter index (zset: "<notification id>:<index>" -> dead since ms)
 -- KEYS[3]  stats (hash)
--- KEYS[4]  route figures by type (hash, see lib.lua)
--- ARGV[1]  key prefix
--- ARGV[2]  now (ms)
--- ARGV[3]  wake-up channel
--- ARGV[4]  1 to keep the attempts made, 0 to start again from 0
--- ARGV[5..] per route: notification id, route index, due (ms; a time in the past means now)
+-- KEYS[4]  route figures by type (hash, figures.lua)
+-- ARGV[1]  now (ms)
+-- ARGV[2]  1 to keep the attempts made, 0 to start again from 0
+-- ARGV[3..] per route: notification id, route index, due (ms; a time in the past means now)
 --
--- A requeued route is pending (p|0|<due>), or, keeping its attempts, failed (f|<attempts>|<due>):
--- pending routes always have 0 attempts (lib.lua). Its failure history stays. Its group is
--- scheduled at min(its score, due). If the group is leased, the lease's <rest> is lowered to the
--- due time as well: the holder's completion reschedules the group from <rest>, and would drop the
--- requeued route from the schedule otherwise. (The requeued route is not one the lease covers: it
--- was a dead letter when the lease was taken, and its due time is set after the lease's start.)
+-- A requeued route waits as waiting_code (states.lua) says: pending (p|0|<due>), or, keeping its
+-- attempts, failed (f|<attempts>|<due>). Its failure history stays. Its group is scheduled at
+-- min(its score, due). If the group is leased, the lease's <rest> is lowered to the due time as
+-- well: the holder's completion reschedules the group from <rest>, and would drop the requeued
+-- route from the schedule otherwise. (The requeued route is not one the lease covers: it was a
+-- dead letter when the lease was taken, and its due time is set after the lease's start.)
+-- A wake-up with the earliest due time goes to <prefix>wakeup.
 --
--- Reply: flat array, two values per route in order:
+-- Reply: two values per route, in order:
 --   'requeued', due ms | 'skipped', its state code ('' when none: not a route) | 'error', why
 -- A route that is not a dead letter (any more) is left alone and its entry, if any, leaves the
 -- dead-letter index: requeueing twice, or from two terminals at once, schedules it once.
+--
+-- uses: keys, slices, states, figures
 
 local schedule, dead_index, stats, type_figures = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local prefix = ARGV[1]
-local now = tonumber(ARGV[2])
-local wake_channel = ARGV[3]
-local keep_attempts = ARGV[4] == '1'
+local K = herald_keys(schedule, 'schedule')
+local now = tonumber(ARGV[1])
+local keep_attempts = ARGV[2] == '1'
 
 local reply = {}
-local facts_cache = {}
+local notes = notification_cache()
 local figures = {}
 local requeued, earliest = 0, nil
 -- Writes are gathered and made once per call: route states per notification, one lease and one
@@ -38,10 +38,10 @@ local requeued, earliest = 0, nil
 -- call is requeued once: 'handled' remembers what this call wrote.)
 local states, groups, group_order, removed, handled = {}, {}, {}, {}, {}
 
-for i = 5, #ARGV, 3 do
+for i = 3, #ARGV, 3 do
   local nid, index, due = ARGV[i], tonumber(ARGV[i + 1]), math.max(tonumber(ARGV[i + 2]), now)
   local member = nid .. ':' .. index
-  local rkey = prefix .. 'r:' .. nid
+  local rkey = K.routes(nid)
   local ok, raw = pcall(redis.call, 'HGET', rkey, index)
   local code, attempts = parse_state(ok and raw or nil)
   if handled[member] then code = handled[member] end
@@ -50,7 +50,7 @@ for i = 5, #ARGV, 3 do
     reply[#reply + 1] = 'skipped'
     reply[#reply + 1] = code or ''
   else
-    local facts = notification_facts(facts_cache, prefix, nid)
+    local facts = notification_facts(notes, K, nid)
     if facts.err or index >= facts.routes then
       reply[#reply + 1] = 'error'
       reply[#reply + 1] = facts.err or ('route index ' .. index .. ' is beyond the notification\'s '
@@ -62,7 +62,7 @@ for i = 5, #ARGV, 3 do
         local last = math.min(first + GROUP_SIZE - 1, facts.routes - 1)
         local token, lease_until, claimed_at, lease_last, rest =
           parse_lease(redis.call('HGET', rkey, 'L' .. first))
-        group = { rkey = rkey, first = first, member = nid .. ':' .. first .. '-' .. last,
+        group = { rkey = rkey, first = first, member = group_member(nid, first, last),
           token = token, lease_until = lease_until, claimed_at = claimed_at,
           lease_last = lease_last, rest = rest }
         groups[nid .. ':' .. first] = group
@@ -71,8 +71,7 @@ for i = 5, #ARGV, 3 do
       if group.token and due <= group.claimed_at then due = group.claimed_at + 1 end
       group.due = min_of(group.due, due)
       local kept = keep_attempts and attempts or 0
-      local figure = waiting_figure(kept)
-      local new_code = figure == 'pending' and 'p' or 'f'
+      local new_code = waiting_code(kept)
       local updates = states[rkey]
       if not updates then
         updates = {}
@@ -82,8 +81,8 @@ for i = 5, #ARGV, 3 do
       updates[#updates + 1] = fmt_state(new_code, kept, due)
       handled[member] = new_code
       removed[#removed + 1] = member
-      tally(figures, dead_figure(redis.call('HGET', prefix .. 'f:' .. nid, index)), facts.type, -1)
-      tally(figures, figure, facts.type, 1)
+      tally(figures, dead_figure(redis.call('HGET', K.failures(nid), index)), facts.type, -1)
+      tally(figures, waiting_figure(kept), facts.type, 1)
       tally(figures, 'requeued', facts.type, 1)
       requeued = requeued + 1
       earliest = min_of(earliest, due)
@@ -110,6 +109,6 @@ if #removed > 0 then call_in_slices('ZREM', dead_index, removed, SLICE) end
 if requeued > 0 then
   redis.call('HINCRBY', stats, 'requeued', requeued)
   write_tally(type_figures, figures)
-  redis.call('PUBLISH', wake_channel, string.format('%d', earliest))
+  redis.call('PUBLISH', K.wakeup, string.format('%d', earliest))
 end
 return reply

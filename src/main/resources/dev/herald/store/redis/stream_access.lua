@@ -5,5 +5,7 @@
 -- KEYS[1]  a stream
 --
 -- Reply: 1.
+--
+-- uses: (nothing)
 
 return 1

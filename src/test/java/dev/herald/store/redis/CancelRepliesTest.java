@@ -15,7 +15,9 @@ class CancelRepliesTest {
 
   @Test
   void an_intake_cancel_names_its_routes_by_channel_and_keeps_a_type_that_holds_a_bar() {
-    IntentResult r = CancelReplies.ofIntake("1-0", "N1|3|1|2|push|2|email|1|game|turn");
+    IntentResult r =
+        CancelReplies.ofIntake(
+            "1-0", List.of("cancelled", "N1", 3L, 1L, "game|turn", "push", 2L, "email", 1L));
     assertThat(r.notificationId()).isEqualTo("N1");
     assertThat(r.cancelled()).isEqualTo(3);
     assertThat(r.published()).isEqualTo(1);
@@ -25,7 +27,8 @@ class CancelRepliesTest {
 
   @Test
   void a_cancel_of_a_cancelled_notification_names_no_routes() {
-    IntentResult r = CancelReplies.ofIntake("1-0", "N1|0|0|0|game.turn_ready");
+    IntentResult r =
+        CancelReplies.ofIntake("1-0", List.of("cancelled", "N1", 0L, 0L, "game.turn_ready"));
     assertThat(r.cancelledRoutes()).isEqualTo(new CancelledRoutes("game.turn_ready", Map.of()));
   }
 
@@ -40,9 +43,9 @@ class CancelRepliesTest {
 
   @Test
   void an_unreadable_reply_is_a_store_error_that_quotes_it() {
-    assertThatThrownBy(() -> CancelReplies.ofIntake("1-0", "N1|3"))
+    assertThatThrownBy(() -> CancelReplies.ofIntake("1-0", List.of("cancelled", "N1", 3L)))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("N1|3");
+        .hasMessageContaining("N1");
     assertThatThrownBy(() -> CancelReplies.ofCancel(List.of("N1", 2L, 0L)))
         .isInstanceOf(StoreException.class);
   }

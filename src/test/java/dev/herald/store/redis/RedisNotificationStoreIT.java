@@ -45,7 +45,8 @@ class RedisNotificationStoreIT {
         .containsEntry("0", "p|0|" + due.toEpochMilli())
         .containsEntry("2", "p|0|" + due.toEpochMilli())
         .containsEntry("open", "3")
-        .hasSize(4);
+        .containsEntry("type", "game.turn_ready")
+        .hasSize(5);
     assertThat(h.raw.zrangeWithScores(h.keys.schedule(), 0, -1))
         .singleElement()
         .satisfies(

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.domain.RouteState;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class RouteStateCodecTest {
@@ -42,18 +47,25 @@ class RouteStateCodecTest {
   }
 
   @Test
-  void the_scripts_group_routes_as_the_java_side_does() throws Exception {
-    String lib =
-        new String(
-            RouteStateCodecTest.class.getResourceAsStream("lib.lua").readAllBytes(),
-            java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(lib).contains("local GROUP_SIZE = " + RouteGroups.SIZE + "\n");
+  void the_scripts_group_routes_as_the_java_side_does() {
+    assertThat(LuaScript.read(LuaScript.libraryResource("states")))
+        .contains("local GROUP_SIZE = " + RouteGroups.SIZE + "\n");
   }
 
   @Test
-  void groups_cover_every_route_once_in_slices_of_64() {
-    assertThat(RouteGroups.members("N", 3)).containsExactly("N:0-2");
-    assertThat(RouteGroups.members("N", 64)).containsExactly("N:0-63");
-    assertThat(RouteGroups.members("N", 130)).containsExactly("N:0-63", "N:64-127", "N:128-129");
+  void the_scripts_write_the_letters_the_codec_reads_and_leased_has_none() {
+    String states = LuaScript.read(LuaScript.libraryResource("states"));
+    Matcher known = Pattern.compile("local KNOWN = \\{([^}]*)\\}").matcher(states);
+    assertThat(known.find()).isTrue();
+    Set<Character> letters = new TreeSet<>();
+    Matcher letter = Pattern.compile("(\\w) = true").matcher(known.group(1));
+    while (letter.find()) {
+      letters.add(letter.group(1).charAt(0));
+    }
+    assertThat(letters).isEqualTo(new TreeSet<>(RouteStateCodec.LETTERS.keySet()));
+    assertThat(RouteStateCodec.LETTERS.values())
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrder(
+            EnumSet.complementOf(EnumSet.of(RouteState.LEASED)).toArray(RouteState[]::new));
   }
 }

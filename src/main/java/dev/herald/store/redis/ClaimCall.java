@@ -6,6 +6,7 @@ import dev.herald.store.ClaimedNotification;
 import dev.herald.store.ClaimedRoute;
 import dev.herald.store.CorruptRecordException;
 import dev.herald.store.StoreException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,15 +15,52 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads claim.lua's reply (format in its header) into a {@link ClaimedBatch}. */
-final class ClaimReply {
+/**
+ * The keys and arguments of claim.lua (layout in its header), and the reading of its reply into a
+ * {@link ClaimedBatch}.
+ */
+final class ClaimCall {
 
   private final NotificationCodec notifications;
   private final RedisKeys keys;
+  private final List<byte[]> scriptKeys;
 
-  ClaimReply(NotificationCodec notifications, RedisKeys keys) {
+  ClaimCall(NotificationCodec notifications, RedisKeys keys) {
     this.notifications = notifications;
     this.keys = keys;
+    this.scriptKeys =
+        new ScriptArgs(5)
+            .add(keys.schedule())
+            .add(keys.quarantine())
+            .add(keys.stats())
+            .add(keys.retention())
+            .add(keys.typeFigures())
+            .list();
+  }
+
+  List<byte[]> keys() {
+    return scriptKeys;
+  }
+
+  /**
+   * @param leaseUntil when the leases taken run out
+   * @param retention how long a notification stays once all its routes finished (expired ones)
+   */
+  List<byte[]> args(
+      Instant now,
+      Instant leaseUntil,
+      String leaseToken,
+      int maxRoutes,
+      Duration retention,
+      long maxBytes) {
+    return new ScriptArgs(6)
+        .add(now.toEpochMilli())
+        .add(leaseUntil.toEpochMilli())
+        .add(leaseToken)
+        .add(maxRoutes)
+        .add(retention.toMillis())
+        .add(maxBytes)
+        .list();
   }
 
   /** A notification of the reply while its blocks are read. */
@@ -69,13 +107,21 @@ final class ClaimReply {
     }
     long nextDue = Replies.number(values.get(0), "claim next due");
     List<String> quarantined = new ArrayList<>();
-    for (Object q : Replies.list(values.get(1), "claim quarantined")) {
-      quarantined.add(Replies.bytesAsText(q, "quarantined member"));
+    List<?> aside = Replies.list(values.get(1), "claim quarantined");
+    for (int q = 0; q + 1 < aside.size(); q += 2) {
+      quarantined.add(
+          Replies.bytesAsText(aside.get(q), "quarantined member")
+              + "\t"
+              + Replies.bytesAsText(aside.get(q + 1), "quarantine reason"));
     }
     Map<String, String> unreadable = new HashMap<>();
-    for (Object u : Replies.list(values.get(2), "claim unreadable routes")) {
-      String[] parts = Replies.bytesAsText(u, "unreadable route").split("\t", 3);
-      unreadable.put(parts[0] + "\t" + parts[1], parts.length > 2 ? parts[2] : "unreadable");
+    List<?> flagged = Replies.list(values.get(2), "claim unreadable routes");
+    for (int u = 0; u + 2 < flagged.size(); u += 3) {
+      unreadable.put(
+          Replies.bytesAsText(flagged.get(u), "unreadable route's notification")
+              + "\t"
+              + Replies.number(flagged.get(u + 1), "unreadable route's index"),
+          Replies.bytesAsText(flagged.get(u + 2), "why the route is unreadable"));
     }
     long redisMillis = Replies.number(values.get(3), "claim Redis time");
     boolean stoppedByBytes = Replies.number(values.get(4), "claim byte budget reached") == 1;
@@ -102,12 +148,7 @@ final class ClaimReply {
         for (int index = firstIndex; index < firstIndex + count; index++) {
           c.routes.add(
               new ClaimedRoute(
-                  id,
-                  index,
-                  attempts,
-                  due,
-                  flag(id, c, unreadable, index),
-                  c.notification == null ? "" : c.notification.type()));
+                  id, index, attempts, due, flag(id, c, unreadable, index), c.notification));
         }
       }
     }

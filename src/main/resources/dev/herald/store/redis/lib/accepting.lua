@@ -1,0 +1,95 @@
+-- accepting: storing new notifications with their routes and schedule entries, as accept.lua and
+-- intake.lua do. A notification with an expires_at keeps it in the field 'exp' (ms) of its route
+-- hash, and its type in the field 'type', where claim.lua and complete.lua find them without
+-- reading its record.
+--
+-- An accept item, as AcceptCall writes it in ARGV: id, type, idempotency name ('' for none),
+-- record (JSON), route count n, due (ms), expires at (ms, '' for none).
+--
+-- uses: states, slices, figures, errors, idempotency
+
+local ACCEPT_ITEM_ARGS = 7
+
+-- Reads the accept item at argv[i]; returns it and the position after it.
+local function read_accept_item(argv, i)
+  return { id = argv[i], type = argv[i + 1], idem = argv[i + 2], body = argv[i + 3],
+    n = tonumber(argv[i + 4]), due = tonumber(argv[i + 5]), exp = argv[i + 6] },
+    i + ACCEPT_ITEM_ARGS
+end
+
+-- The state of one accept call: its settings, the idempotency keys this batch claimed, totals.
+-- keys: the script's herald_keys.
+local function new_accept(keys, schedule, stats, type_figures, now, window)
+  return { keys = keys, schedule = schedule, stats = stats, type_figures = type_figures, now = now,
+    window = window, claimed_keys = {}, stored = 0, routes = 0, earliest = nil, figures = {} }
+end
+
+-- Pass 1, no writes: marks the item a duplicate when its idempotency key names an earlier
+-- notification (in Redis or earlier in this batch), or stored_already when its id holds this very
+-- record (an earlier call of the same accept ran and its reply was lost: nothing to write again).
+-- Returns why the item cannot be stored (its id in use by another record, a key of another type),
+-- or nil. The idempotency key is claimed for the batch only once the item passed.
+local function check_accept_item(acc, item)
+  local keyed = item.idem ~= '' and acc.window > 0
+  if keyed then
+    item.idem_key = acc.keys.idempotency(item.idem)
+    local bad = key_problem(item.idem_key, 'string')
+    if bad then return 'idempotency key ' .. bad end
+    local earlier = acc.claimed_keys[item.idem_key]
+      or idempotent_id(item.idem_key, acc.now, acc.window)
+    if earlier and earlier ~= item.id then
+      item.duplicate_of = earlier
+      return nil
+    end
+  end
+  local nkey, rkey = acc.keys.notification(item.id), acc.keys.routes(item.id)
+  local ntype, rtype = redis.call('TYPE', nkey).ok, redis.call('TYPE', rkey).ok
+  if ntype == 'string' and rtype == 'hash' and redis.call('GET', nkey) == item.body then
+    item.stored_already = true
+  elseif ntype ~= 'none' or rtype ~= 'none' then
+    return 'notification id ' .. item.id .. ' is already in use'
+  end
+  if keyed then acc.claimed_keys[item.idem_key] = item.id end
+  return nil
+end
+
+-- Pass 2: stores a checked, non-duplicate item: its record, route states, schedule entries (one
+-- per group) and idempotency key.
+local function write_accept_item(acc, item)
+  redis.call('SET', acc.keys.notification(item.id), item.body)
+  local state = fmt_state('p', 0, item.due)
+  local fields = { 'open', item.n, 'type', item.type }
+  if item.exp ~= '' then
+    fields[5] = 'exp'
+    fields[6] = item.exp
+  end
+  for idx = 0, item.n - 1 do
+    fields[#fields + 1] = idx
+    fields[#fields + 1] = state
+  end
+  call_in_slices('HSET', acc.keys.routes(item.id), fields, 2000)
+  local entries = {}
+  for first = 0, item.n - 1, GROUP_SIZE do
+    entries[#entries + 1] = item.due
+    entries[#entries + 1] = group_member(item.id, first, math.min(first + GROUP_SIZE, item.n) - 1)
+  end
+  call_in_slices('ZADD', acc.schedule, entries, 2000)
+  if item.idem_key then
+    redis.call('SET', item.idem_key, idempotency_value(item.id, acc.now), 'PX', acc.window)
+  end
+  acc.stored = acc.stored + 1
+  acc.routes = acc.routes + item.n
+  acc.earliest = min_of(acc.earliest, item.due)
+  tally(acc.figures, 'accepted', item.type, item.n)
+  tally(acc.figures, 'pending', item.type, item.n)
+end
+
+-- After the writes: the counters, and one wake-up with the earliest due time stored.
+local function finish_accept(acc)
+  if acc.stored > 0 then
+    redis.call('HINCRBY', acc.stats, 'notifications_accepted', acc.stored)
+    redis.call('HINCRBY', acc.stats, 'routes_accepted', acc.routes)
+    write_tally(acc.type_figures, acc.figures)
+    redis.call('PUBLISH', acc.keys.wakeup, string.format('%d', acc.earliest))
+  end
+end

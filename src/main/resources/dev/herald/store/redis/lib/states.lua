@@ -1,0 +1,105 @@
+-- states: what <prefix>r:<notification id> holds (RouteStateCodec reads it in Java). One field per
+-- route index:
+--   p|<attempts>|<due ms>                      pending
+--   f|<attempts>|<retry at ms>                 failed, waiting for its retry
+--   s|<attempts>|<published at ms>|<entry id>  published
+--   d|<attempts>|<dead at ms>                  dead letter
+--   x|<attempts>|<at ms>                       expired
+--   c|<attempts>|<at ms>                       cancelled
+--   z|<attempts>|<purged at ms>                purged dead letter
+-- The letters are RouteStateCodec's; the moves the scripts make are RouteTransitions' edges.
+-- Besides: 'open' (routes not finished), 'exp' (expires_at ms, when set), 'type' (the
+-- notification's type, for the route figures), and a lease field per leased group (below).
+--
+-- Routes are scheduled and leased in groups of GROUP_SIZE consecutive indexes (RouteGroups.SIZE):
+--   schedule member  <notification id>:<first>-<last>, score = when the group next needs a worker
+--   lease field      L<first> = <token>|<until ms>|<claimed at ms>|<last>|<rest ms or -1>,
+--                    or '' when no lease is held (completion clears it in the same HSET)
+-- A route is leased (RouteState LEASED) while its group's lease field exists and the route was
+-- pending or failed and due when the lease was taken: a claim writes one field per group, not one
+-- per route. <rest> is when the routes of the group that the lease does not cover next need a
+-- worker, so that completing the lease needs no second read of the group.
+--
+-- Invariant: while a lease exists, only its holder changes the routes it covers. A script that
+-- must change such a route otherwise (a cancel) deletes the lease field first, which turns the
+-- holder's completion into a refused ('stale') one.
+--
+-- uses: (nothing)
+
+local GROUP_SIZE = 64
+
+local KNOWN = { p = true, f = true, s = true, d = true, x = true, c = true, z = true }
+
+-- Returns code, attempts, time; nil when the text is not a state this version writes.
+local function parse_state(raw)
+  if not raw then return nil end
+  local code, attempts, t = string.match(raw, '^(%l)|(%d+)|(%d+)')
+  if not code or not KNOWN[code] then return nil end
+  return code, tonumber(attempts), tonumber(t)
+end
+
+local function fmt_state(code, attempts, t)
+  return code .. '|' .. string.format('%d|%d', attempts, t)
+end
+
+-- The one mapping of attempts to the state of a route that waits for a worker: with no attempt
+-- made it is pending, else failed (waiting for its retry). Pending routes so always have 0
+-- attempts, and a script that knows a waiting route's attempts knows its state without reading it.
+local function waiting_code(attempts)
+  if attempts == 0 then return 'p' end
+  return 'f'
+end
+
+-- Parses a lease field: token, until, claimed at, last index of the group, rest (or nil).
+local function parse_lease(raw)
+  if not raw then return nil end
+  local token, lease_until, claimed_at, last, rest =
+    string.match(raw, '^([^|]+)|(%d+)|(%d+)|(%d+)|(%-?%d+)$')
+  if not token then return nil end
+  rest = tonumber(rest)
+  if rest < 0 then rest = nil end
+  return token, tonumber(lease_until), tonumber(claimed_at), tonumber(last), rest
+end
+
+local function fmt_lease(token, lease_until, claimed_at, last, rest)
+  return token .. '|' .. string.format('%d|%d|%d|%d', lease_until, claimed_at, last, rest or -1)
+end
+
+-- The schedule member of a group, and back: notification id and index range (nil when unreadable).
+local function group_member(nid, first, last)
+  return nid .. ':' .. first .. '-' .. last
+end
+
+local function parse_member(member)
+  local nid, first, last = string.match(member, '^(.+):(%d+)%-(%d+)$')
+  if not nid then return nil end
+  first, last = tonumber(first), tonumber(last)
+  if last < first or last - first >= GROUP_SIZE or first % GROUP_SIZE ~= 0 then return nil end
+  return nid, first, last
+end
+
+-- The earlier of two times, either of which may be nil (no time).
+local function min_of(a, b)
+  if a == nil then return b end
+  if b == nil then return a end
+  if b < a then return b end
+  return a
+end
+
+-- Puts the group back in the schedule at the time it next needs a worker, or takes it out.
+local function reschedule(schedule, member, next_at)
+  if next_at then
+    redis.call('ZADD', schedule, next_at, member)
+  else
+    redis.call('ZREM', schedule, member)
+  end
+end
+
+-- Counts `n` routes of the notification finished (published, purged, expired or cancelled): 'open'
+-- drops, and a notification with no open route left goes to the retention index, to be deleted
+-- once the retention ran out (retire.lua). ctx: now, retention (the key), retention_ms.
+local function finish_routes(ctx, rkey, nid, n)
+  if n > 0 and redis.call('HINCRBY', rkey, 'open', -n) <= 0 then
+    redis.call('ZADD', ctx.retention, ctx.now + ctx.retention_ms, nid)
+  end
+end
