@@ -43,13 +43,20 @@ public final class DrainBench {
         }
       }
       for (int run = 1; run <= runs; run++) {
+        // The floor right before each drain, on the same Redis: the ratio is what to compare,
+        // since this machine's speed drifts between minutes as well as days.
+        double floor = FloorBench.measure(env, routes);
         DrainRun r = drainOnce("r" + run, routes);
         env.clean();
+        double perRoute = r.redisCpu() * 1e6 / routes;
         result.add(new Figure("drain_routes_per_s", r.routesPerSecond(), "routes/s"));
         result.add(new Figure("first_append_after_due_ms", r.firstAfterDueMs(), "ms"));
         result.add(new Figure("last_append_after_due_ms", r.lastAfterDueMs(), "ms"));
         result.add(new Figure("herald_cpu_s", r.heraldCpu(), "s"));
         result.add(new Figure("redis_cpu_s", r.redisCpu(), "s"));
+        result.add(new Figure("redis_cpu_us_per_route", perRoute, "µs"));
+        result.add(new Figure("floor_redis_cpu_us_per_entry", floor, "µs"));
+        result.add(new Figure("redis_cpu_ratio_to_floor", perRoute / floor, "x"));
         if (r.lateBy() > 0) {
           result.note(
               "run " + run + ": loading finished " + r.lateBy() + " ms after the due instant");

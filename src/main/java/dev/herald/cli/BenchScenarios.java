@@ -4,6 +4,7 @@ import dev.herald.bench.BenchEnvironment;
 import dev.herald.bench.BenchResult;
 import dev.herald.bench.BenchRun;
 import dev.herald.bench.DrainBench;
+import dev.herald.bench.FloorBench;
 import dev.herald.bench.IdleBench;
 import dev.herald.bench.IntakeBench;
 import dev.herald.bench.MemoryBench;
@@ -142,6 +143,26 @@ final class BenchScenarios {
     @Override
     long streamMaxLength() {
       return Math.max(routes.routes, warmup) * 2L;
+    }
+  }
+
+  @Command(
+      name = "floor",
+      description =
+          "Redis's own floor: the stream appends of the drain's routes in a bare Lua loop;"
+              + " Redis CPU per entry.")
+  static final class Floor extends Scenario {
+    @Mixin Routes routes;
+    @Mixin Runs runs;
+
+    @Override
+    BenchResult run(BenchEnvironment env, String command) {
+      return new FloorBench(env, routes.routes, runs.runs).run(command);
+    }
+
+    @Override
+    long streamMaxLength() {
+      return routes.routes * 2L;
     }
   }
 
