@@ -135,9 +135,18 @@ final class BenchScenarios {
                 + " compiling the publishing path after 20,000")
     int warmup;
 
+    @Option(
+        names = "--due-after-start",
+        converter = TimeArg.DurationConverter.class,
+        description =
+            "the first run's routes fall due this long after the publisher started, as for a"
+                + " daemon started just before a burst (use with --warmup 0, e.g. 5s); loading"
+                + " that ends later is reported")
+    Duration dueAfterStart;
+
     @Override
     BenchResult run(BenchEnvironment env, String command) throws Exception {
-      return new DrainBench(env, routes.routes, runs.runs, warmup).run(command);
+      return new DrainBench(env, routes.routes, runs.runs, warmup, dueAfterStart).run(command);
     }
 
     @Override
