@@ -51,7 +51,9 @@ final class SubmitCommand implements Callable<Integer> {
       description = "JSON input; '-' or nothing reads stdin")
   String file = "-";
 
-  @Option(names = "--json", description = "print one JSON object with a result per notification")
+  @Option(
+      names = "--json",
+      description = "print one JSON object per line (JSON Lines), a result per notification")
   boolean json;
 
   @Spec CommandSpec spec;

@@ -273,11 +273,12 @@ final class RedisIntentStream implements IntentStream {
   }
 
   @Override
-  public List<RejectedIntent> rejected(int limit) {
+  public List<RejectedIntent> rejected(String before, int limit) {
+    String end = before == null ? "+" : "(" + before; // exclusive: Redis >= 6.2
     List<StreamEntry> entries =
         RedisErrors.call(
             "reading " + names.rejectedStream(),
-            () -> redis.xrevrange(names.rejectedStream(), "+", "-", limit));
+            () -> redis.xrevrange(names.rejectedStream(), end, "-", limit));
     List<RejectedIntent> out = new ArrayList<>(entries.size());
     for (StreamEntry e : entries) {
       Map<String, String> fields = new LinkedHashMap<>(e.getFields());
