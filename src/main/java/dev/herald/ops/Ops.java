@@ -121,6 +121,7 @@ public final class Ops implements AutoCloseable {
    *
    * @param ping one round trip to Redis; throws when it fails
    * @param streams the streams whose length to report
+   * @param intake the intents stream, whose length is the intake's backlog
    * @param storeClock the clock the store's times are judged by (the schedule's lag)
    * @param status the clock offset and eviction policy, for the metrics and the readiness body
    */
@@ -128,12 +129,13 @@ public final class Ops implements AutoCloseable {
       StatsStore stats,
       Runnable ping,
       Supplier<Collection<String>> streams,
+      String intake,
       Clock storeClock,
       RedisStatus status) {
     readiness.connected(ping, status::warnings);
     breakerMetrics.known(streams.get());
     storeCollector =
-        new StoreCollector(stats, streams, storeClock, settings.readyTimeout(), metrics);
+        new StoreCollector(stats, streams, intake, storeClock, settings.readyTimeout(), metrics);
     metrics.registry().register(storeCollector);
     ServerMetrics.register(metrics.registry(), status);
   }
