@@ -125,6 +125,7 @@ public final class Daemon {
               cfg.ops(),
               hostClock,
               () -> config.get().publisher().pollInterval(),
+              () -> config.get().redis().timeout(),
               this::workers,
               version());
     } catch (IOException e) {

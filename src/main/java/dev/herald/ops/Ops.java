@@ -40,6 +40,7 @@ public final class Ops implements AutoCloseable {
       OpsSettings settings,
       Clock clock,
       Supplier<Duration> pollInterval,
+      Supplier<Duration> redisTimeout,
       IntSupplier workers,
       String version) {
     this.settings = settings;
@@ -47,7 +48,7 @@ public final class Ops implements AutoCloseable {
     this.intakeMetrics = new IntakeMetrics(metrics.registry(), metrics);
     this.spoolMetrics = new SpoolMetrics(metrics.registry());
     this.outboxMetrics = new OutboxMetrics(metrics.registry());
-    this.health = new Health(clock, pollInterval);
+    this.health = new Health(clock, pollInterval, redisTimeout);
     this.readiness = new Readiness(settings.readyTimeout());
     this.breakerMetrics = new BreakerMetrics(metrics.registry());
     this.publisherListener = FanOutListener.of(metrics, breakerMetrics, health);
@@ -58,6 +59,7 @@ public final class Ops implements AutoCloseable {
    *
    * @param clock this process's clock, for liveness (how long since the last cycle)
    * @param pollInterval the publisher's poll interval, read at each health check
+   * @param redisTimeout the longest a Redis call takes, read at each health check
    * @param workers the publisher's worker count, read at each scrape
    * @throws IOException when {@code ops.listen} cannot be bound
    */
@@ -65,10 +67,11 @@ public final class Ops implements AutoCloseable {
       OpsSettings settings,
       Clock clock,
       Supplier<Duration> pollInterval,
+      Supplier<Duration> redisTimeout,
       IntSupplier workers,
       String version)
       throws IOException {
-    Ops ops = new Ops(settings, clock, pollInterval, workers, version);
+    Ops ops = new Ops(settings, clock, pollInterval, redisTimeout, workers, version);
     if (settings.enabled()) {
       InetSocketAddress unresolved = settings.address();
       ops.server =
