@@ -16,6 +16,7 @@ final class Scripts {
   final LuaScript purge = LuaScript.fromResource("purge");
   final LuaScript breakers = LuaScript.fromResource("breakers");
   final LuaScript streamAccess = LuaScript.fromResource("stream_access");
+  final LuaScript importDead = LuaScript.fromResource("import_dead");
 
   /** Loads every script, so that a script Redis rejects fails at start. */
   void loadAll(UnifiedJedis redis) {
@@ -31,7 +32,8 @@ final class Scripts {
           requeue,
           purge,
           breakers,
-          streamAccess
+          streamAccess,
+          importDead
         }) {
       script.load(redis);
     }
