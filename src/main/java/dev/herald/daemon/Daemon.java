@@ -188,7 +188,8 @@ public final class Daemon {
           assembly.channels()::streams,
           assembly.intentNames().stream(),
           clock,
-          redis.watch());
+          redis.watch(),
+          backend.primary());
       api.connected(backend.notifications());
       running = startPublisher(backend, ops);
       intake =

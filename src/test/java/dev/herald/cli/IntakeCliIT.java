@@ -46,7 +46,7 @@ class IntakeCliIT {
         String.join(
             "\n",
             "redis:",
-            "  url: " + TestRedis.url(),
+            "  url: " + TestRedis.heraldUrl(),
             "namespace: " + ns,
             "gateway:",
             "  stream: " + ns + ":gw",
