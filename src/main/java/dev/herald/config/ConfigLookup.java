@@ -23,7 +23,7 @@ public record ConfigLookup(Map<String, String> env, List<Path> fallbacks) {
   /** The config of a checkout or a working directory prepared for Herald. */
   public static final Path LOCAL = Path.of("config", "herald.yaml");
 
-  /** The config of the install layout (README, "Install"). */
+  /** The config of the install layout (README, "systemd"). */
   public static final Path SYSTEM = Path.of("/etc/herald/herald.yaml");
 
   /** In words, for messages: where a command looks, in order. */
