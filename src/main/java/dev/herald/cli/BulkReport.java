@@ -62,15 +62,22 @@ final class BulkReport implements BulkRun.Progress {
         new StringBuilder(
             String.format(
                 Locale.ROOT,
-                "%s: %,d %s, %,d skipped, %,d errors | scanned %,d of %,d%s",
+                "%s: %,d %s, %,d skipped, %,d errors | scanned %,d%s",
                 action,
                 s.changed(),
                 done,
                 s.notDead(),
                 s.failed(),
                 scanned,
-                Math.max(total, scanned),
-                total > 0 ? String.format(Locale.ROOT, " (%d%%)", 100 * scanned / total) : ""));
+                // An import reads its file as it goes and knows no total: "of" what it has read
+                // would read as done.
+                total > 0
+                    ? String.format(
+                        Locale.ROOT,
+                        " of %,d (%d%%)",
+                        Math.max(total, scanned),
+                        100 * scanned / total)
+                    : ""));
     acted.perSecond().ifPresent(r -> line.append(String.format(Locale.ROOT, " | %,.0f/s", r)));
     OptionalDouble scanRate = scanning.perSecond();
     if (scanRate.isPresent() && scanRate.getAsDouble() > 0 && total > scanned) {

@@ -94,6 +94,17 @@ class BulkReportTest {
   }
 
   @Test
+  void a_run_that_does_not_know_its_total_shows_how_far_it_is_and_no_total() {
+    // An import reads its file as it goes: it knows the line it reached, not how many there are.
+    StringWriter err = new StringWriter();
+    BulkReport report = new BulkReport(new PrintWriter(err), "import", "imported", false, clock);
+    report.update(
+        new BulkRun.Summary(250, 250, 0, 0, false, List.of()), 250, 0, java.time.Duration.ZERO);
+    assertThat(err.toString())
+        .isEqualTo("import: 250 imported, 0 skipped, 0 errors | scanned 250\n");
+  }
+
+  @Test
   void no_rate_is_shown_before_a_second_of_samples() {
     assertThat(ratesShown(1000, 200)).isEmpty(); // done in 0.2s: too soon to tell
   }
