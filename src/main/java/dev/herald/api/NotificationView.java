@@ -1,7 +1,6 @@
 package dev.herald.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.domain.Failure;
@@ -20,15 +19,13 @@ import java.time.temporal.ChronoUnit;
 public final class NotificationView {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final ObjectMapper PRETTY =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private NotificationView() {}
 
-  /** Indented, for a terminal. */
-  public static String pretty(NotificationRecord record, int defaultMaxAttempts) {
+  /** One line, as {@code herald routes show --json} prints it (the API's body, as text). */
+  public static String json(NotificationRecord record, int defaultMaxAttempts) {
     try {
-      return PRETTY.writeValueAsString(tree(record, defaultMaxAttempts));
+      return MAPPER.writeValueAsString(tree(record, defaultMaxAttempts));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

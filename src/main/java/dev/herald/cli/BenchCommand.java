@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     description = {
-      "Measure Herald on a Redis: drain rate, Redis's floor, lag, intake rate, idle cost, memory, outbox relay.",
+      "Measure Herald on a Redis: drain, floor, lag, intake, idle, memory, outbox.",
       "Refuses a namespace that holds data unless --force; deletes what it wrote.",
       "Without redis.url it starts a private embedded Redis (6.2) on a free port.",
     },

@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "purge",
     description = {
-      "Give up on dead letters for good: the named routes, those the filters match, or --all.",
-      "A purged route keeps its status (purged) for `routes show` and is deleted with its",
-      "notification after retention.published. Asks for confirmation unless --yes.",
+      "Give up on dead letters for good.",
+      "The named routes, those the filters match, or --all. A purged route keeps its "
+          + "status (purged) for `routes show` and is deleted with its notification after "
+          + "retention.published. Asks for confirmation unless --yes.",
     },
     footer = {
       "",

@@ -22,10 +22,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "requeue",
     description = {
-      "Put dead letters back in the schedule: the named routes, those the filters match, or --all.",
-      "Each route is requeued atomically and only while it is still a dead letter, so running",
-      "twice, or from two terminals at once, schedules it once. Ctrl-C stops between slices:",
-      "every route is then either requeued or still a dead letter; the same command continues.",
+      "Put dead letters back in the schedule.",
+      "The named routes, those the filters match, or --all. Each route is requeued "
+          + "atomically and only while it is still a dead letter, so running twice, or from "
+          + "two terminals at once, schedules it once. Ctrl-C stops between slices: every "
+          + "route is then either requeued or still a dead letter; the same command "
+          + "continues.",
     },
     footer = {
       "",

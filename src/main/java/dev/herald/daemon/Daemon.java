@@ -125,6 +125,7 @@ public final class Daemon {
               cfg.ops(),
               hostClock,
               () -> config.get().publisher().pollInterval(),
+              () -> config.get().redis().timeout(),
               this::workers,
               version());
     } catch (IOException e) {
@@ -185,6 +186,7 @@ public final class Daemon {
           backend.stats(),
           backend::ping,
           assembly.channels()::streams,
+          assembly.intentNames().stream(),
           clock,
           redis.watch(),
           backend.primary());

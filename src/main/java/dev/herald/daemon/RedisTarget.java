@@ -2,6 +2,7 @@ package dev.herald.daemon;
 
 import dev.herald.clock.AlignedClock;
 import dev.herald.config.ConfigException;
+import dev.herald.config.ConfigLookup;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.RedisEndpoint;
 import dev.herald.store.StoreUnavailableException;
@@ -89,8 +90,10 @@ public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
     return embedded
         ? "Herald looked for its embedded Redis at "
             + EmbeddedRedis.URL
-            + " (no config file, or redis.embedded: true); start it with `herald run` (in another"
-            + " terminal), or set redis.url"
+            + " (no config file was found: "
+            + ConfigLookup.ORDER
+            + "; or redis.embedded: true); start it with `herald run` (in another terminal),"
+            + " or name your Redis in a config file"
         : "check that Redis runs at " + endpoint.redacted() + " and that redis.url is right";
   }
 }

@@ -87,6 +87,36 @@ public final class NotificationIds {
     return true;
   }
 
+  /**
+   * The id of a notification made from another one's part, the same wherever and however often it
+   * is made: the time of {@code source} (its first 10 characters, so that it sorts as the source
+   * did), then 80 bits of the SHA-256 of {@code source + "/" + part}. An imported dead letter's id
+   * ({@code part} its route id), so that importing the same dead letter twice finds the first.
+   */
+  public static String derived(String source, String part) {
+    if (!isId(source)) {
+      throw new IllegalArgumentException("not a notification id: " + source);
+    }
+    byte[] hash;
+    try {
+      hash =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  (canonical(source) + "/" + part)
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
+    }
+    long high = 0;
+    long low = 0;
+    for (int i = 0; i < 5; i++) {
+      high = high << 8 | (hash[i] & 0xFF);
+      low = low << 8 | (hash[5 + i] & 0xFF);
+    }
+    String random = encode(0, high, low).substring(10);
+    return canonical(source).substring(0, 10) + random;
+  }
+
   /** An id as Herald makes and stores it, in upper case; {@code id} must pass {@link #isId}. */
   public static String canonical(String id) {
     return id.toUpperCase(java.util.Locale.ROOT);

@@ -168,7 +168,7 @@ class ApiIT {
     assertThat(view)
         .isEqualTo(
             JSON.readTree(
-                NotificationView.pretty(h.backend.notifications().find(id).orElseThrow(), 5)));
+                NotificationView.json(h.backend.notifications().find(id).orElseThrow(), 5)));
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.herald.backoff.Jitter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -277,9 +278,9 @@ class ConfigLoaderTest {
     assertThat(asked.redis().url()).isNull();
     // No config file at all: the quick start, on the embedded Redis.
     Path none = dir.resolve("absent");
-    assertThat(new ConfigLoader(Map.of()).load(null).redis().wantsEmbedded())
-        .as("no --config and no %s", ConfigLoader.DEFAULT_PATH)
-        .isEqualTo(!Files.exists(ConfigLoader.DEFAULT_PATH));
+    ConfigLookup nothing = new ConfigLookup(Map.of(), List.of(none));
+    assertThat(new ConfigLoader(Map.of(), nothing).load((Path) null).redis().wantsEmbedded())
+        .isTrue();
     assertThat(Files.exists(none)).isFalse();
     // HERALD_REDIS_URL names the Redis, whatever the file says.
     HeraldConfig env =

@@ -38,6 +38,7 @@ final class RedisStatsStore implements StatsStore {
     Response<List<Tuple>> head;
     Response<Long> dead;
     Response<Map<String, String>> counters;
+    Response<Map<String, String>> figures;
     Map<String, Response<Long>> lengths = new LinkedHashMap<>();
     try (AbstractPipeline pipe = redis.pipelined()) {
       scheduled = pipe.zcard(keys.schedule());
@@ -45,6 +46,7 @@ final class RedisStatsStore implements StatsStore {
       head = pipe.zrangeWithScores(keys.schedule(), 0, 0);
       dead = pipe.zcard(keys.deadLetters());
       counters = pipe.hgetAll(keys.stats());
+      figures = pipe.hgetAll(keys.typeFigures());
       for (String stream : streams) {
         lengths.put(stream, pipe.xlen(stream));
       }
@@ -69,13 +71,22 @@ final class RedisStatsStore implements StatsStore {
             ? Optional.empty()
             : Optional.of(Instant.ofEpochMilli((long) first.get(0).getScore()));
     return new StoreSnapshot(
-        scheduled.get(), due.get(), oldest, dead.get(), streamLengths, numbers);
+        scheduled.get(),
+        due.get(),
+        oldest,
+        dead.get(),
+        streamLengths,
+        numbers,
+        figures(figures.get()));
   }
 
   @Override
   public RouteFigures routeFigures() {
-    Map<String, String> fields =
-        RedisErrors.call("reading route figures", () -> redis.hgetAll(keys.typeFigures()));
+    return figures(
+        RedisErrors.call("reading route figures", () -> redis.hgetAll(keys.typeFigures())));
+  }
+
+  private static RouteFigures figures(Map<String, String> fields) {
     Map<String, Map<String, Long>> byType = new HashMap<>();
     fields.forEach(
         (field, value) -> {

@@ -24,6 +24,7 @@ final class Scripts {
   final LuaScript purge = LuaScript.fromResource("purge");
   final LuaScript breakers = LuaScript.fromResource("breakers");
   final LuaScript streamAccess = LuaScript.fromResource("stream_access");
+  final LuaScript importDead = LuaScript.fromResource("import_dead");
 
   Scripts(ReplicaAcks acks) {
     accept = LuaScript.fromResource("accept").acknowledgedBy(acks);
@@ -44,7 +45,8 @@ final class Scripts {
         requeue,
         purge,
         breakers,
-        streamAccess);
+        streamAccess,
+        importDead);
   }
 
   /** Loads every script, so that a script Redis rejects fails at start. */
