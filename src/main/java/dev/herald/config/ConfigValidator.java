@@ -152,6 +152,9 @@ final class ConfigValidator extends ConfigChecks {
                 keyName(key + ".stream", channel.stream());
               }
               between(key + ".max-length", channel.maxLength(), 1, 1_000_000_000L);
+              if (channel.rateLimit() != null) {
+                between(key + ".rate-limit", channel.rateLimit(), 1, 10_000_000L);
+              }
             });
   }
 

@@ -50,10 +50,11 @@ public record HeraldConfig(
     deadLetters = deadLetters == null ? DeadLetterSettings.defaults() : deadLetters;
     Map<String, ChannelSettings> channels = new LinkedHashMap<>();
     if (channelSettings == null) {
-      channels.put(PUSH, new ChannelSettings(null, null).withDefaults(PUSH, gateway));
+      channels.put(PUSH, new ChannelSettings(null, null, null).withDefaults(PUSH, gateway));
     } else {
       for (Map.Entry<String, ChannelSettings> e : channelSettings.entrySet()) {
-        ChannelSettings c = e.getValue() == null ? new ChannelSettings(null, null) : e.getValue();
+        ChannelSettings c =
+            e.getValue() == null ? new ChannelSettings(null, null, null) : e.getValue();
         channels.put(e.getKey(), c.withDefaults(e.getKey(), gateway));
       }
     }
@@ -81,6 +82,18 @@ public record HeraldConfig(
     List<Channel> list = new ArrayList<>();
     channelSettings.forEach((name, c) -> list.add(new Channel(name, c.stream(), c.maxLength())));
     return new Channels(list);
+  }
+
+  /** The rate limits {@code channels.<name>.rate-limit} sets, routes/s by channel. */
+  public Map<String, Long> rateLimits() {
+    Map<String, Long> limits = new LinkedHashMap<>();
+    channelSettings.forEach(
+        (name, c) -> {
+          if (c.rateLimit() != null) {
+            limits.put(name, c.rateLimit());
+          }
+        });
+    return limits;
   }
 
   /**

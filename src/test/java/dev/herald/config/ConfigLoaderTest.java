@@ -200,7 +200,7 @@ class ConfigLoaderTest {
             e ->
                 assertThat(((ConfigException) e).problems())
                     .containsExactlyInAnyOrder(
-                        "unknown key channels.fax.colour (allowed: max-length, stream)",
+                        "unknown key channels.fax.colour (allowed: max-length, rate-limit, stream)",
                         "channels.sms.stream is required (the stream its routes go to)",
                         "channels.e:mail: a channel name must be 1 to 32 of the characters"
                             + " A-Z a-z 0-9 _ . - (was 'e:mail')",
@@ -315,7 +315,7 @@ class ConfigLoaderTest {
                         "intake.rejected-stream must not be one of Herald's own keys (was"
                             + " 'app:stats:rejected'): under 'app:' the names starting with"
                             + " schedule, n, r, f, dead, retention, idem, quarantine, stats,"
-                            + " wakeup, breakers "
+                            + " wakeup, breakers, channels, processes "
                             + own,
                         "gateway.stream must differ from intake.stream (both 'app:intents'):"
                             + " events appended there would be read back as intents and"
@@ -326,7 +326,7 @@ class ConfigLoaderTest {
                         "channels.fax.stream must not be one of Herald's own keys (was"
                             + " 'app:schedule'): under 'app:' the names starting with schedule,"
                             + " n, r, f, dead, retention, idem, quarantine, stats, wakeup,"
-                            + " breakers "
+                            + " breakers, channels, processes "
                             + own));
   }
 

@@ -45,7 +45,7 @@ class ReloadPlanTest {
             50L),
         new RetentionSettings(Duration.ofHours(3)),
         new DeadLetterSettings(1000L, Duration.ofDays(7)),
-        Map.of("push", new ChannelSettings("push:elsewhere", 6L)),
+        Map.of("push", new ChannelSettings("push:elsewhere", 6L, null)),
         new OpsSettings("127.0.0.1:0", Duration.ofMillis(300), 7),
         new LoggingSettings("debug", "json"),
         new ApiSettings(
@@ -149,7 +149,7 @@ class ReloadPlanTest {
             r.intake(),
             r.retention(),
             r.deadLetters(),
-            Map.of("sms", new ChannelSettings("sms-events", 1000L)),
+            Map.of("sms", new ChannelSettings("sms-events", 1000L, null)),
             r.ops(),
             r.logging(),
             r.api(),
