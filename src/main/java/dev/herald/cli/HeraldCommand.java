@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       OutboxCommand.class,
       DeadLettersCommand.class,
       StatsCommand.class,
+      ChannelsCommand.class,
+      ProcessesCommand.class,
       DemoCommand.class,
       BenchCommand.class,
       CompletionCommand.class

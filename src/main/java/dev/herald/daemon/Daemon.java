@@ -1,5 +1,6 @@
 package dev.herald.daemon;
 
+import dev.herald.channel.ChannelActions;
 import dev.herald.clock.AlignedClock;
 import dev.herald.config.ConfigPrinter;
 import dev.herald.config.Durations;
@@ -173,6 +174,7 @@ public final class Daemon {
     Publisher running = null;
     IntakeLoop intake = null;
     OutboxRelay relay = null;
+    ProcessHeartbeat heartbeat = null;
     try {
       redis =
           RedisConnection.open(config.get(), target, POOL_SIZE, clock, stopRequested, troubleLog);
@@ -189,7 +191,10 @@ public final class Daemon {
           redis.watch(),
           backend.primary());
       api.connected(backend.notifications());
-      running = startPublisher(backend, ops);
+      ops.watchChannels(channelActions(backend)::list);
+      heartbeat = new ProcessHeartbeat(backend.processes(), clock, this::workers, troubleLog);
+      running = startPublisher(backend, FanOutListener.of(ops.publisherListener(), heartbeat));
+      heartbeat.start();
       intake =
           assembly.intakeLoop(
               backend.intents(assembly.intentNames(), Assembly.INTAKE_BLOCK),
@@ -221,23 +226,26 @@ public final class Daemon {
       closeQuietly("API and spool", api); // the spool's appends written before Redis goes
       closeQuietly("outbox relay", relay);
       closeQuietly("publisher", running);
+      closeQuietly("heartbeat", heartbeat);
       closeQuietly("Redis connections", redis);
     }
   }
 
-  private Publisher startPublisher(RedisBackend backend, Ops ops) {
+  private Publisher startPublisher(RedisBackend backend, PublisherListener ours) {
     synchronized (this) {
       // Under the lock, so that a reload sees either no publisher (and its workers count from
       // the config) or the started one.
       publisher =
           assembly.publisher(
-              backend,
-              FanOutListener.of(ops.publisherListener(), listener),
-              ProcessNames.leaseTag(),
-              troubleLog);
+              backend, FanOutListener.of(ours, listener), ProcessNames.leaseTag(), troubleLog);
       publisher.start();
       return publisher;
     }
+  }
+
+  private ChannelActions channelActions(RedisBackend backend) {
+    return new ChannelActions(
+        backend.channelControls(), assembly.channels(), config.get().rateLimits(), clock);
   }
 
   /** Reads the config file again (on SIGHUP); see {@link ConfigReloader}. */
