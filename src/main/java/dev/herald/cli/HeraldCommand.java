@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       StatsCommand.class,
       ChannelsCommand.class,
       ProcessesCommand.class,
+      ConsoleCommand.class,
       DemoCommand.class,
       BenchCommand.class,
       CompletionCommand.class

@@ -9,6 +9,7 @@ import java.util.List;
 final class ConfigValidator extends ConfigChecks {
 
   private final ApiAndOutboxChecks apiAndOutbox = new ApiAndOutboxChecks(problems);
+  private final ConsoleChecks console = new ConsoleChecks(problems);
 
   ConfigValidator() {
     super(new ArrayList<>());
@@ -125,6 +126,7 @@ final class ConfigValidator extends ConfigChecks {
           Duration.ofDays(3650));
     }
     apiAndOutbox.api(c);
+    console.console(c);
     apiAndOutbox.spool(c);
     problems.addAll(new RedisChecks().check(c));
     return problems;

@@ -16,6 +16,7 @@ import java.util.Map;
  *     {@code push} to the gateway stream
  * @param sources where notifications come from besides the API and the intents stream
  * @param durability what a batch waits for before the next: replicas that have it
+ * @param console the web console
  */
 public record HeraldConfig(
     RedisSettings redis,
@@ -33,7 +34,8 @@ public record HeraldConfig(
     ApiSettings api,
     SpoolSettings spool,
     SourcesSettings sources,
-    DurabilitySettings durability) {
+    DurabilitySettings durability,
+    ConsoleSettings console) {
 
   /** The channel that exists unless {@code channels} leaves it out: to the gateway stream. */
   public static final String PUSH = "push";
@@ -65,13 +67,14 @@ public record HeraldConfig(
     spool = spool == null ? SpoolSettings.defaults() : spool;
     sources = sources == null ? SourcesSettings.defaults() : sources;
     durability = durability == null ? DurabilitySettings.defaults() : durability;
+    console = console == null ? ConsoleSettings.defaults() : console;
   }
 
   /** Every key at its default. */
   public static HeraldConfig defaults() {
     return new HeraldConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null);
   }
 
   /**
@@ -127,7 +130,8 @@ public record HeraldConfig(
         api,
         spool,
         sources,
-        durability);
+        durability,
+        console);
   }
 
   private HeraldConfig withRedis(RedisSettings redis) {
@@ -147,6 +151,7 @@ public record HeraldConfig(
         api,
         spool,
         sources,
-        durability);
+        durability,
+        console);
   }
 }

@@ -61,6 +61,7 @@ public final class Daemon {
   private final ConfigReloader reloader;
   private volatile Ops ops;
   private volatile ApiRuntime api;
+  private volatile ConsoleRuntime console;
   private Publisher publisher; // guarded by this
 
   /**
@@ -103,6 +104,12 @@ public final class Daemon {
   public Optional<InetSocketAddress> apiAddress() {
     ApiRuntime a = api;
     return a == null ? Optional.empty() : a.address();
+  }
+
+  /** Where the console serves, once {@link #run} has started it. */
+  public Optional<InetSocketAddress> consoleAddress() {
+    ConsoleRuntime c = console;
+    return c == null ? Optional.empty() : c.address();
   }
 
   /** Herald's version from the jar's manifest, or {@code dev} when not run from the jar. */
@@ -175,6 +182,7 @@ public final class Daemon {
     IntakeLoop intake = null;
     OutboxRelay relay = null;
     ProcessHeartbeat heartbeat = null;
+    ConsoleRuntime web = null;
     try {
       redis =
           RedisConnection.open(config.get(), target, POOL_SIZE, clock, stopRequested, troubleLog);
@@ -191,7 +199,10 @@ public final class Daemon {
           redis.watch(),
           backend.primary());
       api.connected(backend.notifications());
-      ops.watchChannels(channelActions(backend)::list);
+      ChannelActions channels = channelActions(backend);
+      ops.watchChannels(channels::list);
+      web = ConsoleRuntime.start(assembly, backend, channels, clock);
+      console = web;
       heartbeat = new ProcessHeartbeat(backend.processes(), clock, this::workers, troubleLog);
       running = startPublisher(backend, FanOutListener.of(ops.publisherListener(), heartbeat));
       heartbeat.start();
@@ -215,6 +226,7 @@ public final class Daemon {
       LOG.info(
           "stopping: finishing the batches in hand (shutdown grace {})", Durations.format(grace));
       api.stopAccepting(grace); // first: stop taking new work
+      web.close();
       intake.stop(grace);
       relay.stop(grace);
       running.stop(grace);
@@ -223,6 +235,7 @@ public final class Daemon {
       if (intake != null && intake.isRunning()) {
         intake.stop(Duration.ZERO);
       }
+      closeQuietly("console", web);
       closeQuietly("API and spool", api); // the spool's appends written before Redis goes
       closeQuietly("outbox relay", relay);
       closeQuietly("publisher", running);

@@ -82,8 +82,8 @@ class ConfigLoaderTest {
                         "backoff.jitter must be one of none, full, equal (was 'half')",
                         "backoff.initial must be a duration: " + Durations.FORMS + " (was 'soon')",
                         "delivery.max-attempts must be between 1 and 1000 (was 0)",
-                        "unknown key colour (allowed: api, backoff, channels, dead-letters,"
-                            + " delivery, durability, gateway, intake, logging, namespace, ops, publisher,"
+                        "unknown key colour (allowed: api, backoff, channels, console,"
+                            + " dead-letters, delivery, durability, gateway, intake, logging, namespace, ops, publisher,"
                             + " redis, retention, sources, spool)"));
   }
 
