@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -98,16 +97,24 @@ public final class ConsoleServer implements AutoCloseable {
     return new InetSocketAddress(connector.getHost(), connector.getLocalPort());
   }
 
-  public void stop(Duration grace) {
+  /**
+   * Stops at once: a page is read again after a restart, and a bulk run in hand stops between
+   * slices (each route is either changed or still a dead letter).
+   */
+  public void stop() {
     jobs.close();
     history.close();
-    app.unsafe.jettyInternal.server.setStopTimeout(Math.max(1, grace.toMillis()));
-    app.stop();
+    app.unsafe.jettyInternal.server.setStopTimeout(0);
+    try {
+      app.stop();
+    } catch (RuntimeException e) {
+      LOG.debug("console: stopping: {}", e.toString());
+    }
   }
 
   @Override
   public void close() {
-    stop(Duration.ofSeconds(2));
+    stop();
   }
 
   static byte[] resource(String name) {

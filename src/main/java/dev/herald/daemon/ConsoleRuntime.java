@@ -66,7 +66,7 @@ final class ConsoleRuntime implements AutoCloseable {
   @Override
   public void close() {
     if (server != null) {
-      server.stop(Duration.ofSeconds(1));
+      server.stop();
     }
   }
 }

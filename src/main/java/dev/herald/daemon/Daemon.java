@@ -201,7 +201,12 @@ public final class Daemon {
       api.connected(backend.notifications());
       ChannelActions channels = channelActions(backend);
       ops.watchChannels(channels::list);
-      web = ConsoleRuntime.start(assembly, backend, channels, clock);
+      try {
+        web = ConsoleRuntime.start(assembly, backend, channels, clock);
+      } catch (IOException e) {
+        LOG.error("{}; set console.listen to a free address, or to off", e.getMessage());
+        return false;
+      }
       console = web;
       heartbeat = new ProcessHeartbeat(backend.processes(), clock, this::workers, troubleLog);
       running = startPublisher(backend, FanOutListener.of(ops.publisherListener(), heartbeat));
