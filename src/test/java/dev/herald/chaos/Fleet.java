@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Real {@code herald run} processes sharing one Redis, namespace and stream, each killable. */
-final class Fleet implements AutoCloseable {
+public final class Fleet implements AutoCloseable {
 
   private final Path dir;
   private final List<Path> configs = new ArrayList<>();
@@ -77,7 +77,7 @@ final class Fleet implements AutoCloseable {
    *
    * @param extraYaml more config for each
    */
-  static Fleet up(Path dir, int size, Harness h, String extraYaml) {
+  public static Fleet up(Path dir, int size, Harness h, String extraYaml) {
     Fleet fleet = new Fleet(dir, size, h, extraYaml);
     try {
       fleet.startAll();
@@ -125,7 +125,7 @@ final class Fleet implements AutoCloseable {
   }
 
   /** {@code http://127.0.0.1:<port>} of process {@code i}'s web console. */
-  String consoleUrl(int i) {
+  public String consoleUrl(int i) {
     return "http://127.0.0.1:" + consolePorts.get(i);
   }
 
@@ -179,7 +179,7 @@ final class Fleet implements AutoCloseable {
   }
 
   /** The tail of each process's log, for failure messages. */
-  String logs() {
+  public String logs() {
     StringBuilder out = new StringBuilder();
     for (HeraldProcess p : processes) {
       if (p != null) {
