@@ -62,7 +62,7 @@ final class ConsoleRoutes {
                       + " started: "
                       + Selection.of(form, console.clock().instant()).describe()
                       + ", at most "
-                      + form.get("expected"));
+                      + one(form, "expected"));
               ctx.redirect("/jobs/" + id, io.javalin.http.HttpStatus.SEE_OTHER);
             }));
     r.get(

@@ -32,6 +32,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void console_users_rate_limits_and_the_console_address_are_checked_naming_key_and_value() {
+    String yaml =
+        "channels:\n  push:\n    rate-limit: 0\n"
+            + "console:\n  listen: 127.0.0.1:9464\n  users:\n"
+            + "    - name: alice\n      password-hash: hunter2\n"
+            + "    - name: alice\n      password-hash: 'pbkdf2-sha256:1000:c2FsdHNhbHQ=:"
+            + "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g='\n";
+    assertThatThrownBy(() -> load(yaml))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactlyInAnyOrder(
+                        "channels.push.rate-limit must be between 1 and 10000000 (was 0)",
+                        "console.listen must differ from ops.listen (both '127.0.0.1:9464')",
+                        "console.users[0].password-hash must be what `herald console"
+                            + " hash-password` prints (pbkdf2-sha256:<iterations>:<salt>:<hash>);"
+                            + " the password itself is never written in the file",
+                        "console.users[1].name 'alice' is listed twice"));
+  }
+
+  @Test
   void an_empty_file_means_all_defaults() throws Exception {
     HeraldConfig c = load("");
     assertThat(c).isEqualTo(HeraldConfig.defaults());
