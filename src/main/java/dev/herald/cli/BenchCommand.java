@@ -8,12 +8,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     description = {
-      "Measure Herald on a Redis: drain rate, lag, intake rate, idle cost, memory, outbox relay.",
+      "Measure Herald on a Redis: drain rate, Redis's floor, lag, intake rate, idle cost, memory, outbox relay.",
       "Refuses a namespace that holds data unless --force; deletes what it wrote.",
       "Without redis.url it starts a private embedded Redis (6.2) on a free port.",
     },
     subcommands = {
       BenchScenarios.Drain.class,
+      BenchScenarios.Floor.class,
       BenchScenarios.Steady.class,
       BenchScenarios.IntakeRate.class,
       BenchScenarios.Idle.class,
@@ -24,6 +25,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  herald bench drain --config bench.yaml",
+      "  herald bench floor --config bench.yaml --routes 100000",
       "  herald bench steady --rate 5000 --duration 30s --json",
       "  herald bench memory --routes 1000000",
       "  herald bench outbox --config bench.yaml --rows 100000 --rate 1000",
@@ -35,6 +37,7 @@ final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "missing scenario: drain, steady, intake, idle, memory or outbox");
+        spec.commandLine(),
+        "missing scenario: drain, floor, steady, intake, idle, memory or outbox");
   }
 }

@@ -4,6 +4,7 @@ import dev.herald.bench.BenchEnvironment;
 import dev.herald.bench.BenchResult;
 import dev.herald.bench.BenchRun;
 import dev.herald.bench.DrainBench;
+import dev.herald.bench.FloorBench;
 import dev.herald.bench.IdleBench;
 import dev.herald.bench.IntakeBench;
 import dev.herald.bench.MemoryBench;
@@ -134,14 +135,43 @@ final class BenchScenarios {
                 + " compiling the publishing path after 20,000")
     int warmup;
 
+    @Option(
+        names = "--due-after-start",
+        converter = TimeArg.DurationConverter.class,
+        description =
+            "the first run's routes fall due this long after the publisher started, as for a"
+                + " daemon started just before a burst (use with --warmup 0, e.g. 5s); loading"
+                + " that ends later is reported")
+    Duration dueAfterStart;
+
     @Override
     BenchResult run(BenchEnvironment env, String command) throws Exception {
-      return new DrainBench(env, routes.routes, runs.runs, warmup).run(command);
+      return new DrainBench(env, routes.routes, runs.runs, warmup, dueAfterStart).run(command);
     }
 
     @Override
     long streamMaxLength() {
       return Math.max(routes.routes, warmup) * 2L;
+    }
+  }
+
+  @Command(
+      name = "floor",
+      description =
+          "Redis's own floor: the stream appends of the drain's routes in a bare Lua loop;"
+              + " Redis CPU per entry.")
+  static final class Floor extends Scenario {
+    @Mixin Routes routes;
+    @Mixin Runs runs;
+
+    @Override
+    BenchResult run(BenchEnvironment env, String command) {
+      return new FloorBench(env, routes.routes, runs.runs).run(command);
+    }
+
+    @Override
+    long streamMaxLength() {
+      return routes.routes * 2L;
     }
   }
 
