@@ -3,6 +3,8 @@ package dev.herald.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.console.Passwords;
+import dev.herald.domain.NotificationRequest;
+import dev.herald.testing.DeadLetterPlanting;
 import dev.herald.testing.Harness;
 import dev.herald.testing.TestRedis;
 import java.net.URI;
@@ -12,6 +14,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -137,5 +143,48 @@ class ConsoleIT {
       }
       assertThat(d.stop()).isZero();
     }
+  }
+
+  @Test
+  void dead_letters_page_by_cursor_and_scheduled_routes_lead_to_their_notification()
+      throws Exception {
+    List<NotificationRequest.Builder> dead = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      dead.add(Harness.notification("d-" + i));
+    }
+    new DeadLetterPlanting(h).streamDown(dead.toArray(NotificationRequest.Builder[]::new));
+    String later =
+        h.submit(
+                Harness.notification("u-1", "u-2")
+                    .idempotencyKey("turn-7")
+                    .sendAt(Instant.now().plus(Duration.ofHours(1)))
+                    .build())
+            .get(0);
+    try (RunningDaemon d = RunningDaemon.start(dir, yaml())) {
+      String base = d.consoleUrl();
+      String first = get(base + "/dead-letters", null).body();
+      assertThat(rows(first, "name=ref value=")).isEqualTo(50);
+      Matcher next = Pattern.compile("id=next-page href='([^']+)'").matcher(first);
+      assertThat(next.find()).isTrue();
+      String second = get(base + next.group(1).replace("&amp;", "&"), null).body();
+      assertThat(rows(second, "name=ref value=")).isEqualTo(10);
+      assertThat(second).doesNotContain("id=next-page");
+
+      String scheduled = get(base + "/scheduled", null).body();
+      assertThat(scheduled).contains(later).contains("in 59 min");
+      String byKey =
+          get(base + "/notifications?producer=game-engine&idempotency_key=turn-7", null).body();
+      assertThat(byKey).contains("Notification " + later).contains("push:u-2").contains("pending");
+      assertThat(get(base + "/notifications?id=" + later, null).body())
+          .contains("&quot;turn&quot;");
+      HttpResponse<String> bad = get(base + "/dead-letters?since=yesterday", null);
+      assertThat(bad.statusCode()).isEqualTo(400);
+      assertThat(bad.body()).contains("since: must be ISO-8601");
+      assertThat(d.stop()).isZero();
+    }
+  }
+
+  private static int rows(String page, String marker) {
+    return page.split(Pattern.quote(marker), -1).length - 1;
   }
 }
