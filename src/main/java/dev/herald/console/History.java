@@ -22,6 +22,7 @@ final class History implements AutoCloseable {
 
   static final Duration EVERY = Duration.ofSeconds(2);
   static final int KEPT = 150; // five minutes
+  static final Duration WATCHED = Duration.ofMinutes(10);
 
   /** One sample. */
   record Point(Instant at, double publishedPerSecond, double lagSeconds) {}
@@ -32,6 +33,7 @@ final class History implements AutoCloseable {
   private final ArrayDeque<Point> points = new ArrayDeque<>();
   private long lastPublished = -1;
   private Instant lastAt;
+  private volatile Instant lastViewed;
   private ScheduledExecutorService timer;
 
   History(StatsStore stats, Supplier<List<String>> streams, Clock clock) {
@@ -51,7 +53,16 @@ final class History implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::sample, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Someone looks at the charts: sample for the next {@link #WATCHED}. */
+  void viewed() {
+    lastViewed = clock.instant();
+  }
+
   private void sample() {
+    Instant viewed = lastViewed;
+    if (viewed == null || Duration.between(viewed, clock.instant()).compareTo(WATCHED) > 0) {
+      return;
+    }
     try {
       Instant now = clock.instant();
       StoreSnapshot s = stats.snapshot(now, streams.get());

@@ -33,6 +33,7 @@ final class OverviewPage {
   }
 
   Rendered render() {
+    history.viewed();
     Instant now = console.clock().instant();
     StoreSnapshot s = console.stats().snapshot(now, console.streams());
     RouteFigures f = console.stats().routeFigures();
