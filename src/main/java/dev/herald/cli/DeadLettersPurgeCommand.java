@@ -2,10 +2,10 @@ package dev.herald.cli;
 
 import dev.herald.daemon.Stores;
 import dev.herald.deadletter.BulkRun;
+import dev.herald.deadletter.DeadLetterActions;
 import dev.herald.deadletter.DeadLetterFilter;
 import dev.herald.deadletter.Pacer;
 import dev.herald.store.DeadLetterStore;
-import dev.herald.store.DeadLetterStore.Route;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -89,13 +89,7 @@ final class DeadLettersPurgeCommand implements Callable<Integer> {
         }
       }
       DeadLetterStore store = ctx.backend().deadLetters();
-      BulkRun.Action action =
-          bulk.dryRun
-              ? null
-              : (slice, t) ->
-                  store.purge(
-                      slice.stream().map(d -> new Route(d.notificationId(), d.index())).toList(),
-                      t);
+      BulkRun.Action action = bulk.dryRun ? null : DeadLetterActions.purge(store);
       return bulk.run(ctx, bulk.source(ctx, filter), action, "purge", "purged", selection, spec, 0);
     }
   }

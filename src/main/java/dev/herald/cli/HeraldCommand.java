@@ -20,6 +20,9 @@ import picocli.CommandLine.ScopeType;
       OutboxCommand.class,
       DeadLettersCommand.class,
       StatsCommand.class,
+      ChannelsCommand.class,
+      ProcessesCommand.class,
+      ConsoleCommand.class,
       DemoCommand.class,
       BenchCommand.class,
       CompletionCommand.class

@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.channel.ChannelActions.ChannelView;
 import dev.herald.daemon.Stores;
 import dev.herald.store.BreakerBoard.StreamBreaker;
 import dev.herald.store.IntakeSnapshot;
@@ -75,15 +76,18 @@ final class StatsCommand implements Callable<Integer> {
               ctx.backend().serverInfo().evictionPolicy(),
               ctx.clockOffset());
       List<StreamBreaker> breakers = ctx.backend().breakers().read(now);
+      List<ChannelView> channels = ctx.channels().list();
       PrintWriter out = spec.commandLine().getOut();
       width = wide.width();
       if (json) {
         ObjectNode root = toJson(now, snapshot, figures, intake);
         StatsBreakers.json(root, breakers);
+        root.set("channels", ChannelsCommand.jsonArray(channels));
         redis.toJson(root.putObject("redis"));
         out.println(DeadLetterJson.line(root));
       } else {
         print(out, ctx.config().namespace(), now, snapshot, figures, intake, breakers, redis);
+        printChannels(out, channels);
       }
       out.flush();
     }
@@ -138,6 +142,25 @@ final class StatsCommand implements Callable<Integer> {
     if (byType) {
       out.println();
       printByType(out, f);
+    }
+  }
+
+  private static void printChannels(PrintWriter out, List<ChannelView> channels) {
+    out.println();
+    out.println("channels (herald channels list)");
+    for (ChannelView c : channels) {
+      String state =
+          c.paused()
+              ? "paused since "
+                  + Times.table(c.pausedSince().get())
+                  + ": its routes wait, uncharged"
+              : "flowing";
+      String rate =
+          c.rateLimit().isPresent()
+              ? String.format(
+                  ", at most %,d routes/s (%s)", c.rateLimit().getAsLong(), c.rateSource())
+              : "";
+      out.printf("  %-24s %s%s%n", c.name(), state, rate);
     }
   }
 

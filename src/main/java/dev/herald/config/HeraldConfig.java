@@ -16,6 +16,7 @@ import java.util.Map;
  *     {@code push} to the gateway stream
  * @param sources where notifications come from besides the API and the intents stream
  * @param durability what a batch waits for before the next: replicas that have it
+ * @param console the web console
  */
 public record HeraldConfig(
     RedisSettings redis,
@@ -33,7 +34,8 @@ public record HeraldConfig(
     ApiSettings api,
     SpoolSettings spool,
     SourcesSettings sources,
-    DurabilitySettings durability) {
+    DurabilitySettings durability,
+    ConsoleSettings console) {
 
   /** The channel that exists unless {@code channels} leaves it out: to the gateway stream. */
   public static final String PUSH = "push";
@@ -50,10 +52,11 @@ public record HeraldConfig(
     deadLetters = deadLetters == null ? DeadLetterSettings.defaults() : deadLetters;
     Map<String, ChannelSettings> channels = new LinkedHashMap<>();
     if (channelSettings == null) {
-      channels.put(PUSH, new ChannelSettings(null, null).withDefaults(PUSH, gateway));
+      channels.put(PUSH, new ChannelSettings(null, null, null).withDefaults(PUSH, gateway));
     } else {
       for (Map.Entry<String, ChannelSettings> e : channelSettings.entrySet()) {
-        ChannelSettings c = e.getValue() == null ? new ChannelSettings(null, null) : e.getValue();
+        ChannelSettings c =
+            e.getValue() == null ? new ChannelSettings(null, null, null) : e.getValue();
         channels.put(e.getKey(), c.withDefaults(e.getKey(), gateway));
       }
     }
@@ -64,13 +67,14 @@ public record HeraldConfig(
     spool = spool == null ? SpoolSettings.defaults() : spool;
     sources = sources == null ? SourcesSettings.defaults() : sources;
     durability = durability == null ? DurabilitySettings.defaults() : durability;
+    console = console == null ? ConsoleSettings.defaults() : console;
   }
 
   /** Every key at its default. */
   public static HeraldConfig defaults() {
     return new HeraldConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null);
   }
 
   /**
@@ -81,6 +85,18 @@ public record HeraldConfig(
     List<Channel> list = new ArrayList<>();
     channelSettings.forEach((name, c) -> list.add(new Channel(name, c.stream(), c.maxLength())));
     return new Channels(list);
+  }
+
+  /** The rate limits {@code channels.<name>.rate-limit} sets, routes/s by channel. */
+  public Map<String, Long> rateLimits() {
+    Map<String, Long> limits = new LinkedHashMap<>();
+    channelSettings.forEach(
+        (name, c) -> {
+          if (c.rateLimit() != null) {
+            limits.put(name, c.rateLimit());
+          }
+        });
+    return limits;
   }
 
   /**
@@ -114,7 +130,8 @@ public record HeraldConfig(
         api,
         spool,
         sources,
-        durability);
+        durability,
+        console);
   }
 
   private HeraldConfig withRedis(RedisSettings redis) {
@@ -134,6 +151,7 @@ public record HeraldConfig(
         api,
         spool,
         sources,
-        durability);
+        durability,
+        console);
   }
 }

@@ -57,8 +57,11 @@ public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
    * @throws dev.herald.store.StoreAccessDeniedException when Redis refuses the credentials or ACL
    */
   RedisBackend connect(HeraldConfig config, int poolSize, Clock clock) {
-    return RedisBackend.connect(
-        endpoint, config.namespace(), poolSize, CycleSettings.retention(config), clock);
+    RedisBackend backend =
+        RedisBackend.connect(
+            endpoint, config.namespace(), poolSize, CycleSettings.retention(config), clock);
+    backend.useRateLimits(config.rateLimits());
+    return backend;
   }
 
   /**

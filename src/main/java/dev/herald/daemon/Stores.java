@@ -1,5 +1,6 @@
 package dev.herald.daemon;
 
+import dev.herald.channel.ChannelActions;
 import dev.herald.clock.AlignedClock;
 import dev.herald.config.ConfigException;
 import dev.herald.config.HeraldConfig;
@@ -80,6 +81,12 @@ public final class Stores implements AutoCloseable {
   /** The parts of this config, on Redis's time. */
   public Assembly assembly() {
     return Assembly.of(config, clock());
+  }
+
+  /** What an operator does to channels (list, pause, resume, rate limits), as the console does. */
+  public ChannelActions channels() {
+    return new ChannelActions(
+        backend().channelControls(), config.channels(), config.rateLimits(), clock());
   }
 
   /** An intake as the daemon's, telling nothing to metrics. */

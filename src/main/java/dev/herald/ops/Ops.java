@@ -1,6 +1,7 @@
 package dev.herald.ops;
 
 import dev.herald.api.ApiListener;
+import dev.herald.channel.ChannelActions.ChannelView;
 import dev.herald.config.OpsSettings;
 import dev.herald.intake.IntakeListener;
 import dev.herald.outbox.OutboxListener;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -36,6 +38,7 @@ public final class Ops implements AutoCloseable {
   private final PublisherListener publisherListener;
   private OpsServer server;
   private StoreCollector storeCollector;
+  private ChannelMetrics channelMetrics;
   private boolean primaryRegistered;
 
   private Ops(
@@ -152,6 +155,12 @@ public final class Ops implements AutoCloseable {
     }
   }
 
+  /** Each scrape reads the channels' controls (paused, rate limits) too. */
+  public synchronized void watchChannels(Supplier<List<ChannelView>> channels) {
+    channelMetrics = new ChannelMetrics(channels, settings.readyTimeout());
+    metrics.registry().register(channelMetrics);
+  }
+
   /** The publisher loop runs: liveness is judged by its progress from now on. */
   public void publishing() {
     health.started();
@@ -179,6 +188,10 @@ public final class Ops implements AutoCloseable {
     if (storeCollector != null) {
       metrics.registry().unregister(storeCollector);
       storeCollector.close();
+    }
+    if (channelMetrics != null) {
+      metrics.registry().unregister(channelMetrics);
+      channelMetrics.close();
     }
     readiness.close();
   }

@@ -42,6 +42,9 @@ public interface DeadLetterStore {
    */
   Page page(Window window, Cursor after, int limit);
 
+  /** The cursor a page ending at {@code d} would give: the next page starts after it. */
+  Cursor cursorAt(DeadLetter d);
+
   /** How many entries the dead-letter index holds within {@code window}. */
   long count(Window window);
 

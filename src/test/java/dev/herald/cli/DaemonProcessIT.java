@@ -70,8 +70,12 @@ class DaemonProcessIT {
       try {
         await().atMost(Duration.ofSeconds(30)).until(() -> herald.logged("publisher started"));
         String id = h.submit(Harness.notification("u-1").build()).get(0);
+        // The 300 ms retries hold only until ten failures in a row open the stream's breaker
+        // (then the route waits for the probe, a longer delay): poll often, so that a loaded
+        // machine does not miss that window and wait out the breaker's cool-downs.
         await()
-            .atMost(Duration.ofSeconds(10))
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(20))
             .until(() -> failedWithDelay(h, id, Duration.ofMillis(300)).isPresent());
 
         // A new backoff: the next failure of the same route is retried an hour later.

@@ -84,6 +84,11 @@ final class RunningDaemon implements AutoCloseable {
     return "http://127.0.0.1:" + a.getPort();
   }
 
+  /** {@code http://127.0.0.1:<port>} of its web console. */
+  String consoleUrl() {
+    return "http://127.0.0.1:" + daemon.consoleAddress().orElseThrow().getPort();
+  }
+
   /** Stops it as SIGTERM would and returns its exit code. */
   int stop() throws InterruptedException {
     daemon.requestStop();

@@ -34,6 +34,11 @@ class StoreCollectorTest {
       public RouteFigures routeFigures() {
         return figures;
       }
+
+      @Override
+      public SchedulePage upcoming(ScheduleCursor cursor, int limit) {
+        return new SchedulePage(List.of(), Optional.empty());
+      }
     };
   }
 

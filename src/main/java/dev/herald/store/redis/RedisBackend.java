@@ -3,10 +3,12 @@ package dev.herald.store.redis;
 import dev.herald.config.ConfigException;
 import dev.herald.config.RedisEndpoint;
 import dev.herald.store.BreakerBoard;
+import dev.herald.store.ChannelControls;
 import dev.herald.store.DeadLetterStore;
 import dev.herald.store.IntentStream;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.PrimaryStatus;
+import dev.herald.store.ProcessBoard;
 import dev.herald.store.RouteStore;
 import dev.herald.store.ServerInfo;
 import dev.herald.store.ServerProbe;
@@ -17,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -40,6 +43,8 @@ public final class RedisBackend implements AutoCloseable {
   private final List<UnifiedJedis> intentClients = new ArrayList<>();
   private final RedisDeadLetterStore deadLetters;
   private final RedisBreakerBoard breakers;
+  private final RedisChannelControls channelControls;
+  private final RedisProcessBoard processes;
   private final Primary primaryStatus = new Primary();
 
   /** {@link PrimaryStatus} from this backend's clients. */
@@ -93,6 +98,8 @@ public final class RedisBackend implements AutoCloseable {
     this.stats = new RedisStatsStore(redis, keys);
     this.deadLetters = new RedisDeadLetterStore(redis, keys, scripts, retention);
     this.breakers = new RedisBreakerBoard(redis, keys, scripts);
+    this.channelControls = new RedisChannelControls(redis, keys);
+    this.processes = new RedisProcessBoard(redis, keys, scripts);
   }
 
   /**
@@ -205,6 +212,24 @@ public final class RedisBackend implements AutoCloseable {
   /** The stream breakers each Herald process reports open. */
   public BreakerBoard breakers() {
     return breakers;
+  }
+
+  /** The operator's pauses and rate limits of channels, which every claim obeys. */
+  public ChannelControls channelControls() {
+    return channelControls;
+  }
+
+  /**
+   * The config's rate limits by channel (routes/s across every process), for this backend's claims;
+   * a limit an operator set in Redis wins over them.
+   */
+  public void useRateLimits(Map<String, Long> perChannel) {
+    routes.useRateLimits(perChannel);
+  }
+
+  /** The heartbeats of the running Herald processes. */
+  public ProcessBoard processes() {
+    return processes;
   }
 
   public RedisEndpoint endpoint() {

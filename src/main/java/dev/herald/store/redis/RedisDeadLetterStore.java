@@ -40,6 +40,11 @@ final class RedisDeadLetterStore implements DeadLetterStore {
   }
 
   @Override
+  public Cursor cursorAt(DeadLetter d) {
+    return new Cursor(d.deadSince(), d.notificationId() + ":" + d.index()); // the index member
+  }
+
+  @Override
   public Page page(Window window, Cursor after, int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("page limit must be positive (was " + limit + ")");
