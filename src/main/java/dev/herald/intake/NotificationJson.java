@@ -148,7 +148,10 @@ public final class NotificationJson {
     return nl < 0 ? text : text.substring(0, nl);
   }
 
-  /** Reads one parsed JSON value as a notification. */
+  /**
+   * Reads one parsed JSON value as a notification: what parsed, with the errors of its shape. The
+   * rules on values are checked by {@link ParsedNotification#problems}, on what did parse.
+   */
   public ParsedNotification read(int index, JsonNode node) {
     List<FieldError> errors = new ArrayList<>();
     if (node == null || !node.isObject()) {
@@ -180,7 +183,7 @@ public final class NotificationJson {
             instant(node, "send_at", errors),
             integer(node, "max_attempts", errors),
             instant(node, "expires_at", errors));
-    return new ParsedNotification(index, errors.isEmpty() ? request : null, errors);
+    return new ParsedNotification(index, request, errors);
   }
 
   private static String text(JsonNode node, String field, List<FieldError> errors) {
@@ -209,6 +212,7 @@ public final class NotificationJson {
       JsonNode e = v.get(i);
       if (!e.isTextual()) {
         errors.add(new FieldError(field + "[" + i + "]", "must be a string (was " + kind(e) + ")"));
+        out.add(null); // keeps the indexes of the elements after it, for the validator's errors
       } else {
         out.add(e.textValue());
       }

@@ -33,7 +33,7 @@ final class Submission {
     now = intake.clock.instant();
     NotificationValidator rules = intake.validator.get();
     for (ParsedNotification p : parsed) {
-      List<FieldError> errors = p.request() == null ? p.errors() : rules.validate(p.request());
+      List<FieldError> errors = p.problems(rules);
       if (!errors.isEmpty()) {
         results[p.index()] = new SubmitResult(p.index(), Outcome.REJECTED, null, errors);
         intake.listener.onRejected("api", errors.get(0).field());

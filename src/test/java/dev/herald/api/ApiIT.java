@@ -184,9 +184,12 @@ class ApiIT {
         .get("errors")
         .forEach(e -> errors.add(e.get("field").asText() + ": " + e.get("reason").asText()));
     assertThat(errors)
-        .contains(
+        .containsExactly(
             "sendAt: unknown field (allowed: channels, expires_at, idempotency_key, max_attempts,"
-                + " payload, producer, recipients, request_id, send_at, trace_id, type)");
+                + " payload, producer, recipients, request_id, send_at, trace_id, type)",
+            "recipients[0]: contains whitespace at position 1 ('u 1')",
+            "channels[0]: unknown channel 'sms' (configured: push)",
+            "max_attempts: must be between 1 and 1000 (was 0)");
     ApiClient.Answer fields =
         game.post(
             "{\"type\":\"t\",\"recipients\":[\"u 1\"],\"channels\":[\"sms\"],\"max_attempts\":0}");
