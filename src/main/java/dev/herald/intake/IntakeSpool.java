@@ -1,6 +1,8 @@
 package dev.herald.intake;
 
 import dev.herald.domain.Notification;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -14,14 +16,27 @@ import java.util.List;
  *   <li>{@link #append} returns only once the notifications are durable as the spool's settings say
  *       (after an fsync, unless the spool syncs on an interval); afterwards they are replayed into
  *       the store exactly as given (same id, same record), in the order appended.
- *   <li>While {@link #holdsRecords} is true, a notification accepted directly by the store could
- *       overtake earlier ones still in the spool: the intake appends to the spool instead.
+ *   <li>While {@link #holdsRecordsOf} a producer, a notification of that producer accepted directly
+ *       by the store could overtake its earlier ones still in the spool: the intake appends that
+ *       producer's notifications to the spool instead, until the spool has replayed them. Other
+ *       producers' notifications go to the store: no order between producers is promised.
  * </ul>
  */
 public interface IntakeSpool {
 
-  /** True while notifications wait in the spool (or are being appended to it). */
-  boolean holdsRecords();
+  /**
+   * True while notifications of {@code producer} wait in the spool (or are being appended to it),
+   * and until each is in the store (or set aside).
+   */
+  boolean holdsRecordsOf(String producer);
+
+  /**
+   * Waits up to {@code max} until the spool holds no notification of any of {@code producers}
+   * (replaying them sooner for it), so that their next ones may go to the store; false when they
+   * are still there then, or at once when the spool's backlog could not be replayed within {@code
+   * max}.
+   */
+  boolean awaitReplayed(Collection<String> producers, Duration max);
 
   /**
    * Appends durably, in order.

@@ -9,11 +9,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,6 +43,14 @@ public final class Spool implements IntakeSpool, AutoCloseable {
   private long reservedBytes; // guarded by this
   private boolean closed; // guarded by this
   private final AtomicLong pending = new AtomicLong();
+
+  /** Notified whenever records were replayed: requests wait on it for their producer's. */
+  private final Object replayedMonitor = new Object();
+
+  private final AtomicBoolean sealAsked = new AtomicBoolean();
+
+  /** Records not in the store yet, by producer; a producer with none has no entry. */
+  private final ConcurrentHashMap<String, Long> byProducer = new ConcurrentHashMap<>();
 
   /** The replay position in the oldest sealed segment: its seq and its next record's time. */
   private volatile long headSeq = -1;
@@ -89,6 +100,7 @@ public final class Spool implements IntakeSpool, AutoCloseable {
       for (int i = 0; i < f.scan().records().size(); i++) {
         if (f.scan().ends()[i] > resume) {
           left++;
+          byProducer.merge(f.scan().records().get(i).producer(), 1L, Long::sum);
           if (first == null) {
             first = f.scan().records().get(i).acceptedAt();
           }
@@ -103,8 +115,56 @@ public final class Spool implements IntakeSpool, AutoCloseable {
   }
 
   @Override
-  public boolean holdsRecords() {
-    return pending.get() > 0;
+  public boolean holdsRecordsOf(String producer) {
+    return pending.get() > 0 && byProducer.containsKey(producer);
+  }
+
+  @Override
+  public boolean awaitReplayed(Collection<String> producers, Duration max) {
+    if (producers.stream().noneMatch(this::holdsRecordsOf)) {
+      return true;
+    }
+    if (pending.get() > options.replayRate() * max.toMillis() / 1000) {
+      return false; // the replay could not get there in time
+    }
+    sealSoon();
+    long deadline = System.nanoTime() + max.toNanos();
+    synchronized (replayedMonitor) {
+      while (producers.stream().anyMatch(this::holdsRecordsOf)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          replayedMonitor.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Seals the active segment soon, for the replayer, without waiting for it. */
+  private void sealSoon() {
+    if (sealAsked.compareAndSet(false, true)) {
+      writer
+          .submit(new SegmentWriter.Seal(new CompletableFuture<>()))
+          .whenComplete((done, failed) -> sealAsked.set(false));
+    }
+  }
+
+  private void count(List<Notification> records, long sign) {
+    for (Notification n : records) {
+      byProducer.compute(
+          n.producer(),
+          (k, v) -> {
+            long left = (v == null ? 0 : v) + sign;
+            return left <= 0 ? null : left;
+          });
+    }
+    pending.addAndGet(sign * records.size());
   }
 
   @Override
@@ -119,7 +179,7 @@ public final class Spool implements IntakeSpool, AutoCloseable {
       lines.add(line);
       bytes += line.length;
     }
-    reserve(bytes, notifications.size());
+    reserve(bytes, notifications);
     try {
       writer
           .submit(
@@ -128,13 +188,13 @@ public final class Spool implements IntakeSpool, AutoCloseable {
           .get();
       listener.onAppended(notifications.size(), bytes);
     } catch (ExecutionException e) {
-      pending.addAndGet(-notifications.size());
+      count(notifications, -1);
       listener.onRefused("io");
       throw new SpoolRefusedException(
           "io", "spool: cannot write to " + options.dir() + ": " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      pending.addAndGet(-notifications.size());
+      count(notifications, -1);
       throw new SpoolRefusedException("io", "spool: interrupted while appending", e);
     } finally {
       synchronized (this) {
@@ -143,7 +203,7 @@ public final class Spool implements IntakeSpool, AutoCloseable {
     }
   }
 
-  private synchronized void reserve(long bytes, int records) {
+  private synchronized void reserve(long bytes, List<Notification> records) {
     if (closed) {
       listener.onRefused("io");
       throw new SpoolRefusedException("io", "spool: closed (Herald is stopping)", null);
@@ -164,7 +224,7 @@ public final class Spool implements IntakeSpool, AutoCloseable {
           null);
     }
     reservedBytes += bytes;
-    pending.addAndGet(records);
+    count(records, 1);
   }
 
   /** The spool now. */
@@ -218,9 +278,12 @@ public final class Spool implements IntakeSpool, AutoCloseable {
     }
   }
 
-  /** Records of {@code segment} up to {@code next} are in the store. */
-  void replayed(Segment segment, int records, Instant next) {
-    pending.addAndGet(-records);
+  /** {@code records} of {@code segment}, those before {@code next}, are in the store (or aside). */
+  void replayed(Segment segment, List<Notification> records, Instant next) {
+    count(records, -1);
+    synchronized (replayedMonitor) {
+      replayedMonitor.notifyAll();
+    }
     headSeq = segment.seq;
     headAcceptedAt = next;
   }

@@ -86,6 +86,9 @@ public final class SpoolReplayer implements Runnable {
             e.getMessage());
         pause(BACKOFF.after(++failures));
       } catch (IOException e) {
+        if (stopping) {
+          return; // stop() interrupted a read (ClosedByInterruptException): nothing is wrong
+        }
         LOG.error("spool: replay cannot read {}: {}", spool.options().dir(), e.toString());
         pause(BACKOFF.max());
       } catch (InterruptedException e) {
@@ -138,7 +141,7 @@ public final class SpoolReplayer implements Runnable {
       int duplicates =
           (int) results.stream().filter(r -> r.status() == AcceptResult.Status.DUPLICATE).count();
       Instant next = end < records.size() ? records.get(end).acceptedAt() : null;
-      spool.replayed(segment, slice.size(), next);
+      spool.replayed(segment, slice, next);
       listener.onReplayed(slice.size(), duplicates);
       i = end;
     }
