@@ -174,6 +174,8 @@ public final class Intake {
    *
    * @throws StoreOutcomeUnknownException no reply, even to the repeats: replay them again later
    * @throws StoreUnavailableException nothing was sent
+   * @throws dev.herald.store.NotificationRefusedException one of them cannot be stored (nothing
+   *     was): replay the others without it
    */
   public List<AcceptResult> replay(List<Notification> notifications) {
     List<AcceptResult> results =
@@ -200,6 +202,28 @@ public final class Intake {
       listener.onDuplicate(duplicates);
     }
     return results;
+  }
+
+  /**
+   * What the rules of now say against a notification accepted earlier (a spooled one about to be
+   * replayed): a channel removed from the config, a smaller payload limit; empty when it passes.
+   */
+  public List<FieldError> problemsOf(Notification n) {
+    return validator
+        .get()
+        .validate(
+            new NotificationRequest(
+                n.type(),
+                n.producer(),
+                n.idempotencyKey(),
+                n.recipients(),
+                n.channels(),
+                n.payloadJson(),
+                n.requestId(),
+                n.traceId(),
+                n.sendAt(),
+                n.maxAttempts(),
+                n.expiresAt()));
   }
 
   /**

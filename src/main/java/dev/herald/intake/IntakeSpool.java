@@ -2,8 +2,10 @@ package dev.herald.intake;
 
 import dev.herald.domain.Notification;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where {@link Intake} puts notifications, with their final ids, when the store cannot take them
@@ -44,6 +46,24 @@ public interface IntakeSpool {
    * @throws SpoolRefusedException when the spool is full or cannot write; nothing was appended
    */
   void append(List<Notification> notifications);
+
+  /**
+   * Appends a cancel of a notification that is in the spool, durably, behind it: the replay cancels
+   * it once it has put it into the store.
+   *
+   * @throws SpoolRefusedException when the spool is full or cannot write; nothing was appended
+   */
+  void appendCancel(String notificationId, String producer, Instant at);
+
+  /** The notification, while it waits in the spool (not replayed yet); else empty. */
+  Optional<SpooledNotification> find(String notificationId);
+
+  /**
+   * A notification waiting in the spool.
+   *
+   * @param cancelSpooled a cancel of it waits behind it
+   */
+  record SpooledNotification(Notification notification, boolean cancelSpooled) {}
 
   /** The spool did not take the notifications: it is full, or its disk failed. */
   final class SpoolRefusedException extends RuntimeException {

@@ -35,9 +35,17 @@ final class SegmentWriter implements Runnable {
     CompletableFuture<Void> done();
   }
 
-  /** Lines to append; {@code firstAcceptedAt} of the first record. */
+  /**
+   * Lines to append; {@code firstAcceptedAt} of the first record, and the range of the times in
+   * their notification ids.
+   */
   record Write(
-      List<byte[]> lines, long bytes, Instant firstAcceptedAt, CompletableFuture<Void> done)
+      List<byte[]> lines,
+      long bytes,
+      Instant firstAcceptedAt,
+      long minIdTime,
+      long maxIdTime,
+      CompletableFuture<Void> done)
       implements Op {}
 
   /** Seal the active segment (if it has records), so that the replayer may take it. */
@@ -47,6 +55,9 @@ final class SegmentWriter implements Runnable {
   interface Events {
     /** Bytes now on disk in the active segment (a new segment's header, or appended records). */
     void written(Segment active, long bytes, int records);
+
+    /** The active segment now holds records whose ids carry times in this range. */
+    void covered(Segment active, long minIdTime, long maxIdTime);
 
     /** The segment is complete and immutable: the replayer may take it. */
     void sealed(Segment segment);
@@ -162,6 +173,7 @@ final class SegmentWriter implements Runnable {
           active.firstAcceptedAt = w.firstAcceptedAt();
         }
         groupRecords += w.lines().size();
+        events.covered(active, w.minIdTime(), w.maxIdTime());
         events.written(active, w.bytes(), w.lines().size());
         if (options.fsync() == Fsync.REQUEST) {
           force();

@@ -1,6 +1,7 @@
 package dev.herald.spool;
 
 import dev.herald.domain.Notification;
+import dev.herald.domain.NotificationIds;
 import dev.herald.intake.IntakeSpool;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,22 +13,22 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A durable local queue of notifications, in files: what {@link dev.herald.intake.Intake} appends
- * when the store cannot take it, for {@link SpoolReplayer} to put into the store later, in order,
- * each under its final id.
+ * A durable local queue of notifications (and cancels of them), in files: what {@link
+ * dev.herald.intake.Intake} appends when the store cannot take it, for {@link SpoolReplayer} to put
+ * into the store later, in order, each under its final id.
  *
  * <p>Files in {@code spool.dir}: {@code segment-<seq>.ndjson} (NDJSON, see {@link SpoolRecords}),
  * the highest one active (appended to), the others sealed; {@code checkpoint.json} (how far the
- * replay got); {@code corrupt-segment-*} (set aside at start, never deleted); {@code lock} (held by
- * the one process that owns the spool). Thread-safe.
+ * replay got); {@code corrupt-segment-*} (set aside at start, never deleted); {@code
+ * rejected-segment-*} (records the replay set aside); {@code lock} (held by the one process that
+ * owns the spool). Thread-safe.
  */
 public final class Spool implements IntakeSpool, AutoCloseable {
 
@@ -37,24 +38,18 @@ public final class Spool implements IntakeSpool, AutoCloseable {
   private final SpoolLock lock;
   private final SegmentWriter writer;
   private final Thread writerThread;
+  private final Backlog backlog = new Backlog();
   private final Deque<Segment> sealed = new ArrayDeque<>(); // guarded by this
   private Segment active; // guarded by this
   private long diskBytes; // guarded by this
   private long reservedBytes; // guarded by this
   private boolean closed; // guarded by this
-  private final AtomicLong pending = new AtomicLong();
-
-  /** Notified whenever records were replayed: requests wait on it for their producer's. */
-  private final Object replayedMonitor = new Object();
-
   private final AtomicBoolean sealAsked = new AtomicBoolean();
 
-  /** Records not in the store yet, by producer; a producer with none has no entry. */
-  private final ConcurrentHashMap<String, Long> byProducer = new ConcurrentHashMap<>();
-
-  /** The replay position in the oldest sealed segment: its seq and its next record's time. */
+  /** The replay position in the oldest sealed segment: its seq, offset and next record's time. */
   private volatile long headSeq = -1;
 
+  private volatile long headOffset;
   private volatile Instant headAcceptedAt;
 
   private Spool(SpoolOptions options, Clock clock, SpoolListener listener, SpoolLock lock)
@@ -92,58 +87,32 @@ public final class Spool implements IntakeSpool, AutoCloseable {
   private long recover() throws IOException {
     SpoolRecovery.Result found = SpoolRecovery.run(options.dir(), listener);
     Checkpoint checkpoint = Checkpoint.read(options.dir());
-    long records = 0;
     for (SpoolRecovery.Found f : found.segments()) {
-      long resume = checkpoint.offsetIn(f.seq());
-      int left = 0;
-      Instant first = null;
-      for (int i = 0; i < f.scan().records().size(); i++) {
-        if (f.scan().ends()[i] > resume) {
-          left++;
-          byProducer.merge(f.scan().records().get(i).producer(), 1L, Long::sum);
-          if (first == null) {
-            first = f.scan().records().get(i).acceptedAt();
-          }
-        }
-      }
-      sealed.add(new Segment(f.seq(), f.path(), f.scan().validBytes(), left, first));
+      List<SpoolRecord> records = f.scan().records();
+      List<SpoolRecord> left =
+          records.subList(f.scan().firstAfter(checkpoint.offsetIn(f.seq())), records.size());
+      sealed.add(f.segment(left));
       diskBytes += f.scan().validBytes();
-      records += left;
+      backlog.add(left);
     }
-    pending.set(records);
     return found.nextSeq();
   }
 
   @Override
   public boolean holdsRecordsOf(String producer) {
-    return pending.get() > 0 && byProducer.containsKey(producer);
+    return backlog.holds(producer);
   }
 
   @Override
   public boolean awaitReplayed(Collection<String> producers, Duration max) {
-    if (producers.stream().noneMatch(this::holdsRecordsOf)) {
+    if (producers.stream().noneMatch(backlog::holds)) {
       return true;
     }
-    if (pending.get() > options.replayRate() * max.toMillis() / 1000) {
+    if (backlog.pending() > options.replayRate() * max.toMillis() / 1000) {
       return false; // the replay could not get there in time
     }
     sealSoon();
-    long deadline = System.nanoTime() + max.toNanos();
-    synchronized (replayedMonitor) {
-      while (producers.stream().anyMatch(this::holdsRecordsOf)) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          replayedMonitor.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-    }
-    return true;
+    return backlog.awaitNone(producers, max);
   }
 
   /** Seals the active segment soon, for the replayer, without waiting for it. */
@@ -155,46 +124,70 @@ public final class Spool implements IntakeSpool, AutoCloseable {
     }
   }
 
-  private void count(List<Notification> records, long sign) {
-    for (Notification n : records) {
-      byProducer.compute(
-          n.producer(),
-          (k, v) -> {
-            long left = (v == null ? 0 : v) + sign;
-            return left <= 0 ? null : left;
-          });
-    }
-    pending.addAndGet(sign * records.size());
+  @Override
+  public void append(List<Notification> notifications) {
+    List<SpoolRecord> records = new ArrayList<>(notifications.size());
+    notifications.forEach(n -> records.add(new SpoolRecord.Accept(n)));
+    write(records);
   }
 
   @Override
-  public void append(List<Notification> notifications) {
-    if (notifications.isEmpty()) {
+  public void appendCancel(String notificationId, String producer, Instant at) {
+    write(List.of(new SpoolRecord.Cancel(notificationId, producer, at)));
+  }
+
+  @Override
+  public Optional<SpooledNotification> find(String notificationId) {
+    return SpoolLookup.find(candidates(NotificationIds.timeOf(notificationId)), notificationId)
+        .map(n -> new SpooledNotification(n, backlog.cancelWaits(notificationId)));
+  }
+
+  /** The parts of segments that may hold a record whose id carries {@code idTime}. */
+  private synchronized List<SpoolLookup.Part> candidates(long idTime) {
+    List<SpoolLookup.Part> parts = new ArrayList<>();
+    for (Segment s : sealed) {
+      if (s.mayHold(idTime)) {
+        parts.add(new SpoolLookup.Part(s.path, s.seq == headSeq ? headOffset : 0, s.bytes));
+      }
+    }
+    if (active != null && active.mayHold(idTime)) {
+      parts.add(new SpoolLookup.Part(active.path, 0, active.bytes));
+    }
+    return parts;
+  }
+
+  private void write(List<SpoolRecord> records) {
+    if (records.isEmpty()) {
       return;
     }
-    List<byte[]> lines = new ArrayList<>(notifications.size());
+    List<byte[]> lines = new ArrayList<>(records.size());
     long bytes = 0;
-    for (Notification n : notifications) {
-      byte[] line = SpoolRecords.encode(n);
+    long minTime = Long.MAX_VALUE;
+    long maxTime = Long.MIN_VALUE;
+    for (SpoolRecord r : records) {
+      byte[] line = SpoolRecords.encode(r, null);
       lines.add(line);
       bytes += line.length;
+      long t = NotificationIds.timeOf(r.notificationId());
+      minTime = Math.min(minTime, t);
+      maxTime = Math.max(maxTime, t);
     }
-    reserve(bytes, notifications);
+    reserve(bytes, records);
     try {
       writer
           .submit(
               new SegmentWriter.Write(
-                  lines, bytes, notifications.get(0).acceptedAt(), new CompletableFuture<>()))
+                  lines, bytes, records.get(0).at(), minTime, maxTime, new CompletableFuture<>()))
           .get();
-      listener.onAppended(notifications.size(), bytes);
+      listener.onAppended(records.size(), bytes);
     } catch (ExecutionException e) {
-      count(notifications, -1);
+      backlog.remove(records);
       listener.onRefused("io");
       throw new SpoolRefusedException(
           "io", "spool: cannot write to " + options.dir() + ": " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      count(notifications, -1);
+      backlog.remove(records);
       throw new SpoolRefusedException("io", "spool: interrupted while appending", e);
     } finally {
       synchronized (this) {
@@ -203,7 +196,7 @@ public final class Spool implements IntakeSpool, AutoCloseable {
     }
   }
 
-  private synchronized void reserve(long bytes, List<Notification> records) {
+  private synchronized void reserve(long bytes, List<SpoolRecord> records) {
     if (closed) {
       listener.onRefused("io");
       throw new SpoolRefusedException("io", "spool: closed (Herald is stopping)", null);
@@ -224,7 +217,7 @@ public final class Spool implements IntakeSpool, AutoCloseable {
           null);
     }
     reservedBytes += bytes;
-    count(records, 1);
+    backlog.add(records);
   }
 
   /** The spool now. */
@@ -236,13 +229,12 @@ public final class Spool implements IntakeSpool, AutoCloseable {
     } else if (active != null) {
       oldest = active.firstAcceptedAt;
     }
+    long records = backlog.pending();
     Duration age =
-        oldest == null || pending.get() == 0
-            ? Duration.ZERO
-            : Duration.between(oldest, clock.instant());
+        oldest == null || records == 0 ? Duration.ZERO : Duration.between(oldest, clock.instant());
     return new SpoolFigures(
         diskBytes,
-        Math.max(0, pending.get()),
+        records,
         sealed.size() + (active == null ? 0 : 1),
         age.isNegative() ? Duration.ZERO : age);
   }
@@ -278,14 +270,15 @@ public final class Spool implements IntakeSpool, AutoCloseable {
     }
   }
 
-  /** {@code records} of {@code segment}, those before {@code next}, are in the store (or aside). */
-  void replayed(Segment segment, List<Notification> records, Instant next) {
-    count(records, -1);
-    synchronized (replayedMonitor) {
-      replayedMonitor.notifyAll();
-    }
+  /**
+   * {@code records} of {@code segment}, those up to {@code offset}, are in the store (or set
+   * aside); {@code next} is when the next one was accepted.
+   */
+  void replayed(Segment segment, List<SpoolRecord> records, long offset, Instant next) {
     headSeq = segment.seq;
+    headOffset = offset;
     headAcceptedAt = next;
+    backlog.remove(records);
   }
 
   /** Every record of {@code segment} is in the store: its file goes. */
@@ -295,6 +288,10 @@ public final class Spool implements IntakeSpool, AutoCloseable {
       sealed.remove(segment);
       diskBytes -= segment.bytes;
     }
+  }
+
+  Instant now() {
+    return clock.instant();
   }
 
   /** Wakes a replayer waiting for a sealed segment. */
@@ -310,6 +307,13 @@ public final class Spool implements IntakeSpool, AutoCloseable {
         segment.records += records;
         diskBytes += bytes;
         active = segment;
+      }
+    }
+
+    @Override
+    public void covered(Segment segment, long minIdTime, long maxIdTime) {
+      synchronized (Spool.this) {
+        segment.cover(minIdTime, maxIdTime);
       }
     }
 

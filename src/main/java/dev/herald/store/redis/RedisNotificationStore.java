@@ -8,6 +8,7 @@ import dev.herald.store.AcceptResult;
 import dev.herald.store.CancelResult;
 import dev.herald.store.CorruptRecordException;
 import dev.herald.store.NotificationRecord;
+import dev.herald.store.NotificationRefusedException;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.RouteRecord;
 import dev.herald.store.StoreException;
@@ -56,12 +57,17 @@ public final class RedisNotificationStore implements NotificationStore {
     for (Notification n : batch) {
       addAcceptItem(args, n);
     }
-    Object reply =
-        RedisErrors.call(
-            "accepting " + batch.size() + " notification(s)",
-            () ->
-                scripts.accept.run(
-                    redis, List.of(keys.schedule(), keys.stats(), keys.typeFigures()), args));
+    Object reply;
+    try {
+      reply =
+          RedisErrors.call(
+              "accepting " + batch.size() + " notification(s)",
+              () ->
+                  scripts.accept.run(
+                      redis, List.of(keys.schedule(), keys.stats(), keys.typeFigures()), args));
+    } catch (StoreException e) {
+      throw refusedOne(e);
+    }
     List<?> values = Replies.list(reply, "accept");
     if (values.size() != batch.size() * 2) {
       throw new StoreException(
@@ -87,6 +93,22 @@ public final class RedisNotificationStore implements NotificationStore {
               }));
     }
     return results;
+  }
+
+  /** accept.lua's refusal of one notification ({@code ERR refused <id>: …}), else {@code e}. */
+  private static StoreException refusedOne(StoreException e) {
+    String message = e.getCause() == null ? null : e.getCause().getMessage();
+    String marker = "refused ";
+    int at = message == null ? -1 : message.indexOf("ERR " + marker);
+    if (at < 0 || e instanceof NotificationRefusedException) {
+      return e;
+    }
+    int start = at + 4 + marker.length();
+    int end = message.indexOf(':', start);
+    if (end < 0) {
+      return e;
+    }
+    return new NotificationRefusedException(message.substring(start, end), e.getMessage(), e);
   }
 
   /** Appends the arguments of one notification as accept.lua and intake.lua read them. */

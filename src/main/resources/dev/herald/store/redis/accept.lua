@@ -14,8 +14,9 @@
 -- Reply: flat array, two values per notification in order: id, then 1 (stored), 0 (duplicate of
 -- id), or 2 (stored already with this very record: this call repeats one whose reply was lost, and
 -- writes nothing again).
--- Errors (nothing written): WRONGTYPE at the schedule or stats key; an id already in use by another
--- record; an idempotency key of another type.
+-- Errors (nothing written): WRONGTYPE at the schedule or stats key; 'ERR refused <id>: <reason>'
+-- for a notification that cannot be stored on its own (its id already in use by another record, its
+-- idempotency key of another type): the rest of the batch may be sent again without it.
 --
 -- All checks run before the first write: a Lua error after a write would leave half a batch.
 -- intake.lua accepts with the same helpers.
@@ -33,7 +34,7 @@ while i <= #ARGV do
   local item
   item, i = read_accept_item(ARGV, i)
   local bad = check_accept_item(acc, item)
-  if bad then return redis.error_reply('ERR ' .. bad) end
+  if bad then return redis.error_reply('ERR refused ' .. item.id .. ': ' .. bad) end
   items[#items + 1] = item
 end
 
