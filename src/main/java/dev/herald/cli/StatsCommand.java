@@ -63,7 +63,11 @@ final class StatsCommand implements Callable<Integer> {
       RouteFigures figures = ctx.backend().stats().routeFigures();
       IntakeSnapshot intake = ctx.intents().snapshot();
       StatsRedisSection redis =
-          new StatsRedisSection(ctx.backend().serverInfo().evictionPolicy(), ctx.clockOffset());
+          new StatsRedisSection(
+              ctx.backend().primary().primary(),
+              ctx.backend().serverInfo().replication(),
+              ctx.backend().serverInfo().evictionPolicy(),
+              ctx.clockOffset());
       List<StreamBreaker> breakers = ctx.backend().breakers().read(now);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {

@@ -64,11 +64,22 @@ public final class ConfigPrinter {
         redis.put("url", ConfigValidator.redactedUrl(url));
       }
     }
+    redactPassword(redis.get("tls"), "truststore-password");
+    if (redis.get("sentinel") instanceof ObjectNode sentinel) {
+      redactPassword(sentinel, "password");
+      redactPassword(sentinel.get("tls"), "truststore-password");
+    }
     ObjectNode tls = (ObjectNode) tree.get("api").get("tls");
     if (config.api().tls().keystorePassword() != null) {
       tls.put("keystore-password", "***");
     }
     return tree;
+  }
+
+  private static void redactPassword(JsonNode section, String field) {
+    if (section instanceof ObjectNode node && node.hasNonNull(field)) {
+      node.put(field, "***");
+    }
   }
 
   private static Map<String, String> flatten(JsonNode tree) {

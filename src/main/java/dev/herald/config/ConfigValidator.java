@@ -126,6 +126,7 @@ final class ConfigValidator extends ConfigChecks {
     }
     apiAndOutbox.api(c);
     apiAndOutbox.spool(c);
+    problems.addAll(new RedisChecks().check(c));
     return problems;
   }
 

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param channelSettings the {@code channels} section: channel name to its stream; when absent,
  *     {@code push} to the gateway stream
  * @param sources where notifications come from besides the API and the intents stream
+ * @param durability what a batch waits for before the next: replicas that have it
  */
 public record HeraldConfig(
     RedisSettings redis,
@@ -31,7 +32,8 @@ public record HeraldConfig(
     LoggingSettings logging,
     ApiSettings api,
     SpoolSettings spool,
-    SourcesSettings sources) {
+    SourcesSettings sources,
+    DurabilitySettings durability) {
 
   /** The channel that exists unless {@code channels} leaves it out: to the gateway stream. */
   public static final String PUSH = "push";
@@ -61,12 +63,14 @@ public record HeraldConfig(
     api = api == null ? ApiSettings.defaults() : api;
     spool = spool == null ? SpoolSettings.defaults() : spool;
     sources = sources == null ? SourcesSettings.defaults() : sources;
+    durability = durability == null ? DurabilitySettings.defaults() : durability;
   }
 
   /** Every key at its default. */
   public static HeraldConfig defaults() {
     return new HeraldConfig(
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
   }
 
   /**
@@ -84,12 +88,12 @@ public record HeraldConfig(
    * redis.url} and any {@code redis.embedded}.
    */
   public HeraldConfig withRedisUrl(String url) {
-    return withRedis(new RedisSettings(url, redis.timeout(), null));
+    return withRedis(redis.withUrl(url, null));
   }
 
   /** This config on the embedded Redis: what running without any config file means. */
   public HeraldConfig withEmbeddedRedis() {
-    return withRedis(new RedisSettings(null, redis.timeout(), true));
+    return withRedis(redis.withUrl(null, true));
   }
 
   /** This config with {@code publisher} in place of its own (a benchmark's worker count). */
@@ -109,7 +113,8 @@ public record HeraldConfig(
         logging,
         api,
         spool,
-        sources);
+        sources,
+        durability);
   }
 
   private HeraldConfig withRedis(RedisSettings redis) {
@@ -128,6 +133,7 @@ public record HeraldConfig(
         logging,
         api,
         spool,
-        sources);
+        sources,
+        durability);
   }
 }

@@ -5,11 +5,19 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Where Redis is and how to log in, parsed from a {@code redis://} or {@code rediss://} URL.
+ * Where Redis is and how to log in, parsed from a {@code redis://} or {@code rediss://} URL; with
+ * Sentinel, which sentinels say where the primary is; how TLS checks certificates; and what each
+ * state-changing batch waits for.
  *
  * @param password null for none; never logged (see {@link #redacted()})
+ * @param ssl TLS to the primary
+ * @param tls the certificates TLS checks and presents
+ * @param sentinels null: {@code host:port} is the server; else the sentinels to ask ({@code host}
+ *     is then the master name)
+ * @param durability replicas each state-changing batch waits for
  */
 public record RedisEndpoint(
     String host,
@@ -18,12 +26,90 @@ public record RedisEndpoint(
     String user,
     String password,
     boolean ssl,
-    Duration timeout) {
+    Duration timeout,
+    RedisTlsSettings tls,
+    Sentinels sentinels,
+    DurabilitySettings durability) {
 
   public static final int DEFAULT_PORT = 6379;
 
   /**
-   * Parses {@code redis://[user[:password]@]host[:port][/database]}.
+   * The sentinels of a primary.
+   *
+   * @param nodes {@code host} and {@code port} of each
+   * @param password null for none; never logged
+   * @param tls its keys already inherited from {@code redis.tls}
+   */
+  public record Sentinels(
+      String master,
+      List<Node> nodes,
+      String user,
+      String password,
+      boolean ssl,
+      RedisTlsSettings tls) {
+
+    /** One sentinel's address. */
+    public record Node(String host, int port) {
+      @Override
+      public String toString() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "sentinels "
+          + String.join(",", nodes.stream().map(Node::toString).toList())
+          + (ssl ? " (TLS)" : "");
+    }
+  }
+
+  /** The endpoint the settings describe, as {@link #parse} with the rest of {@code redis.*}. */
+  public static RedisEndpoint of(
+      RedisSettings redis,
+      String url,
+      DurabilitySettings durability,
+      String passwordOverride,
+      String sentinelPasswordOverride) {
+    RedisEndpoint plain = parse(url, passwordOverride, redis.timeout());
+    boolean ssl = plain.ssl || Boolean.TRUE.equals(redis.tls().enabled());
+    Sentinels sentinels = null;
+    SentinelSettings s = redis.sentinel();
+    if (s.configured()) {
+      List<Sentinels.Node> nodes =
+          s.nodes().stream()
+              .map(RedisChecks::node)
+              .map(parts -> new Sentinels.Node(parts[0], Integer.parseInt(parts[1])))
+              .toList();
+      String password =
+          sentinelPasswordOverride != null && !sentinelPasswordOverride.isEmpty()
+              ? sentinelPasswordOverride
+              : s.password();
+      sentinels =
+          new Sentinels(
+              s.master(),
+              nodes,
+              s.user(),
+              password,
+              Boolean.TRUE.equals(s.tls().enabled()),
+              s.tls().inheriting(redis.tls()));
+    }
+    return new RedisEndpoint(
+        plain.host,
+        plain.port,
+        plain.database,
+        plain.user,
+        plain.password,
+        ssl,
+        plain.timeout,
+        redis.tls(),
+        sentinels,
+        durability);
+  }
+
+  /**
+   * Parses {@code redis://[user[:password]@]host[:port][/database]}: one server, default TLS
+   * settings, no WAIT.
    *
    * @param passwordOverride when not null, replaces any password in the URL
    * @throws IllegalArgumentException saying what is wrong, without echoing a password
@@ -71,20 +157,48 @@ public record RedisEndpoint(
     }
     int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
     return new RedisEndpoint(
-        uri.getHost(), port, database, user, password, "rediss".equals(scheme), timeout);
+        uri.getHost(),
+        port,
+        database,
+        user,
+        password,
+        "rediss".equals(scheme),
+        timeout,
+        RedisTlsSettings.defaults(),
+        null,
+        DurabilitySettings.defaults());
   }
 
   private static String decode(String text) {
     return URLDecoder.decode(text, StandardCharsets.UTF_8);
   }
 
-  /** The URL with any password replaced by {@code ***}: safe for logs and messages. */
+  /** This endpoint, each state-changing batch waiting for {@code durability}. */
+  public RedisEndpoint withDurability(DurabilitySettings durability) {
+    return new RedisEndpoint(
+        host, port, database, user, password, ssl, timeout, tls, sentinels, durability);
+  }
+
+  /** This endpoint with other TLS settings (and TLS on). */
+  public RedisEndpoint withTls(RedisTlsSettings tls) {
+    return new RedisEndpoint(
+        host, port, database, user, password, true, timeout, tls, sentinels, durability);
+  }
+
+  /**
+   * The URL with any password replaced by {@code ***}, and the sentinels when there are: safe for
+   * logs and messages.
+   */
   public String redacted() {
     String auth = "";
     if (user != null || password != null) {
       auth = (user == null ? "" : user) + (password == null ? "" : ":***") + "@";
     }
-    return (ssl ? "rediss" : "redis") + "://" + auth + host + ":" + port + "/" + database;
+    String scheme = ssl ? "rediss" : "redis";
+    if (sentinels != null) {
+      return scheme + "://" + auth + host + "/" + database + " via " + sentinels;
+    }
+    return scheme + "://" + auth + host + ":" + port + "/" + database;
   }
 
   @Override

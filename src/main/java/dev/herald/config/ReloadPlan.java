@@ -75,7 +75,8 @@ public record ReloadPlan(HeraldConfig effective, List<Change> applied, List<Chan
             new LoggingSettings(loaded.logging().level(), running.logging().format()),
             running.api(),
             running.spool(),
-            running.sources());
+            running.sources(),
+            running.durability());
     Map<String, String> rawFrom = ConfigPrinter.rawKeys(running);
     Map<String, String> rawTo = ConfigPrinter.rawKeys(loaded);
     Map<String, String> from = ConfigPrinter.keys(running);

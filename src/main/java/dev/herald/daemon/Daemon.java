@@ -182,7 +182,12 @@ public final class Daemon {
       RedisBackend backend = redis.backend();
       redis.watch().start(AlignedClock.REFRESH_EVERY);
       ops.connected(
-          backend.stats(), backend::ping, assembly.channels()::streams, clock, redis.watch());
+          backend.stats(),
+          backend::ping,
+          assembly.channels()::streams,
+          clock,
+          redis.watch(),
+          backend.primary());
       api.connected(backend.notifications());
       running = startPublisher(backend, ops);
       intake =

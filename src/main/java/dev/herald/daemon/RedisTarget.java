@@ -15,7 +15,8 @@ import java.util.List;
  * embedded one at 127.0.0.1:6399 that {@code herald run} starts, but only when the config asks for
  * it ({@code redis.embedded: true}, or no config file at all). A config file with neither is
  * refused: it most likely lost its {@code redis.url}, and a fresh empty Redis in its place would
- * look like a working Herald. The password may come from {@code HERALD_REDIS_PASSWORD}.
+ * look like a working Herald. The password may come from {@code HERALD_REDIS_PASSWORD}, the
+ * sentinels' from {@code HERALD_REDIS_SENTINEL_PASSWORD}.
  */
 public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
 
@@ -37,10 +38,12 @@ public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
     }
     boolean embedded = url == null;
     return new RedisTarget(
-        RedisEndpoint.parse(
+        RedisEndpoint.of(
+            config.redis(),
             embedded ? EmbeddedRedis.URL : url,
+            config.durability(),
             System.getenv("HERALD_REDIS_PASSWORD"),
-            config.redis().timeout()),
+            System.getenv("HERALD_REDIS_SENTINEL_PASSWORD")),
         embedded);
   }
 

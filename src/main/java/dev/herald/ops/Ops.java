@@ -7,6 +7,7 @@ import dev.herald.outbox.OutboxListener;
 import dev.herald.publish.PublisherListener;
 import dev.herald.spool.SpoolFigures;
 import dev.herald.spool.SpoolListener;
+import dev.herald.store.PrimaryStatus;
 import dev.herald.store.StatsStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -35,6 +36,7 @@ public final class Ops implements AutoCloseable {
   private final PublisherListener publisherListener;
   private OpsServer server;
   private StoreCollector storeCollector;
+  private boolean primaryRegistered;
 
   private Ops(
       OpsSettings settings,
@@ -119,23 +121,30 @@ public final class Ops implements AutoCloseable {
   /**
    * Redis answers: readiness pings it, and each scrape reads the store's figures.
    *
-   * @param ping one round trip to Redis; throws when it fails
+   * @param ping one round trip to Redis, saying who answered ({@code primary host:port}); throws
+   *     when it fails
    * @param streams the streams whose length to report
    * @param storeClock the clock the store's times are judged by (the schedule's lag)
    * @param status the clock offset and eviction policy, for the metrics and the readiness body
+   * @param primary the failovers followed and the batches replicas did not acknowledge
    */
   public synchronized void connected(
       StatsStore stats,
-      Runnable ping,
+      Supplier<String> ping,
       Supplier<Collection<String>> streams,
       Clock storeClock,
-      RedisStatus status) {
+      RedisStatus status,
+      PrimaryStatus primary) {
     readiness.connected(ping, status::warnings);
     breakerMetrics.known(streams.get());
     storeCollector =
         new StoreCollector(stats, streams, storeClock, settings.readyTimeout(), metrics);
     metrics.registry().register(storeCollector);
     ServerMetrics.register(metrics.registry(), status);
+    if (!primaryRegistered) {
+      ServerMetrics.register(metrics.registry(), primary);
+      primaryRegistered = true;
+    }
   }
 
   /** The publisher loop runs: liveness is judged by its progress from now on. */

@@ -8,15 +8,19 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Readiness: Redis answers a PING within the timeout. The ping runs on its own thread, so the
- * answer never takes longer than the timeout, whatever the connection pool's own timeouts. A ready
- * answer carries the warnings that do not stop Herald (a volatile-* eviction policy, a skewed host
- * clock), so that whoever reads the body sees them.
+ * Readiness: Redis answers a PING within the timeout; the answer names the primary that did. The
+ * ping runs on its own thread, so the answer never takes longer than the timeout, whatever the
+ * connection pool's own timeouts. A ready answer carries the warnings that do not stop Herald (a
+ * volatile-* eviction policy, a skewed host clock), so that whoever reads the body sees them.
  */
 final class Readiness implements AutoCloseable {
 
   private final Duration timeout;
-  private volatile BoundedCall<Long> ping;
+  private volatile BoundedCall<Answer> ping;
+
+  /** Who answered a ping, and how fast. */
+  private record Answer(String who, long nanos) {}
+
   private volatile Supplier<List<String>> warnings = List::of;
   private volatile boolean stopping;
 
@@ -29,15 +33,15 @@ final class Readiness implements AutoCloseable {
    *
    * @param warnings added to a ready answer, from memory
    */
-  void connected(Runnable ping, Supplier<List<String>> warnings) {
+  void connected(Supplier<String> ping, Supplier<List<String>> warnings) {
     this.warnings = warnings;
     this.ping =
         new BoundedCall<>(
             "herald-ops-ping",
             () -> {
               long start = System.nanoTime();
-              ping.run();
-              return System.nanoTime() - start;
+              String who = ping.get();
+              return new Answer(who, System.nanoTime() - start);
             });
   }
 
@@ -49,14 +53,17 @@ final class Readiness implements AutoCloseable {
     if (stopping) {
       return Check.failed("stopping");
     }
-    BoundedCall<Long> call = ping;
+    BoundedCall<Answer> call = ping;
     if (call == null) {
       return Check.failed("not connected to Redis yet");
     }
     try {
-      long nanos = call.get(timeout);
+      Answer answer = call.get(timeout);
       StringBuilder body =
-          new StringBuilder(String.format("ready: Redis answered in %.1fms", nanos / 1e6));
+          new StringBuilder(String.format("ready: Redis answered in %.1fms", answer.nanos() / 1e6));
+      if (answer.who() != null) {
+        body.append(" (").append(answer.who()).append(')');
+      }
       warnings.get().forEach(w -> body.append("; warning: ").append(w));
       return Check.ok(body.toString());
     } catch (TimeoutException e) {
@@ -72,7 +79,7 @@ final class Readiness implements AutoCloseable {
 
   @Override
   public void close() {
-    BoundedCall<Long> call = ping;
+    BoundedCall<Answer> call = ping;
     if (call != null) {
       call.close();
     }

@@ -1,9 +1,14 @@
 package dev.herald.ops;
 
+import dev.herald.store.PrimaryStatus;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-/** The gauges of {@link RedisStatus}: the host's clock offset and the eviction risk. */
+/**
+ * The gauges of {@link RedisStatus} (the host's clock offset and the eviction risk), and the
+ * counters of {@link PrimaryStatus} (failovers followed, batches replicas did not acknowledge).
+ */
 final class ServerMetrics {
 
   private ServerMetrics() {}
@@ -28,6 +33,24 @@ final class ServerMetrics {
               var policy = status.evictionPolicy();
               cb.call(policy.risk().level(), policy.shown());
             })
+        .register(registry);
+  }
+
+  static void register(PrometheusRegistry registry, PrimaryStatus primary) {
+    CounterWithCallback.builder()
+        .name("herald_redis_failovers_total")
+        .help(
+            "Failovers this process followed: times the sentinels named another primary, which"
+                + " Herald moved to without a restart")
+        .callback(cb -> cb.call(primary.failoversFollowed()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("herald_replica_unacknowledged_batches_total")
+        .help(
+            "State-changing batches (accept, complete, intake, cancel) that fewer than"
+                + " durability.replicas replicas acknowledged within durability.replica-timeout:"
+                + " a failover before they caught up could lose them")
+        .callback(cb -> cb.call(primary.unacknowledgedBatches()))
         .register(registry);
   }
 }

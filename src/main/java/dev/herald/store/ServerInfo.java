@@ -22,4 +22,14 @@ public interface ServerInfo {
    * @throws StoreUnavailableException when Redis does not answer
    */
   EvictionPolicy evictionPolicy();
+
+  /**
+   * The server's role and replicas ({@code INFO replication}); {@link Replication#unknown()} when
+   * it does not say.
+   *
+   * @throws StoreUnavailableException when Redis does not answer
+   */
+  default Replication replication() {
+    return Replication.unknown();
+  }
 }

@@ -29,6 +29,14 @@ final class Fleet implements AutoCloseable {
    * @param extraYaml more config, appended to each process's file
    */
   Fleet(Path dir, int size, Harness h, String extraYaml) {
+    this(dir, size, h, null, extraYaml);
+  }
+
+  /**
+   * @param redisYaml the {@code redis:} section's lines (Sentinel, TLS), or null for the harness's
+   *     Redis
+   */
+  Fleet(Path dir, int size, Harness h, List<String> redisYaml, String extraYaml) {
     this.dir = dir;
     this.processes = new HeraldProcess[size];
     for (int i = 0; i < size; i++) {
@@ -46,7 +54,10 @@ final class Fleet implements AutoCloseable {
                   "spool:",
                   "  dir: " + spoolDir(i)));
       lines.addAll(extraYaml.lines().toList());
-      configs.add(h.writeConfig(dir.resolve("herald-" + i), lines.toArray(String[]::new)));
+      String[] extra = lines.toArray(String[]::new);
+      Path own = dir.resolve("herald-" + i);
+      configs.add(
+          redisYaml == null ? h.writeConfig(own, extra) : h.writeConfig(own, redisYaml, extra));
     }
   }
 
@@ -80,6 +91,21 @@ final class Fleet implements AutoCloseable {
             "run",
             "--config",
             configs.get(i).toString());
+  }
+
+  /** The body of {@code /readyz} of process i (empty when it does not answer). */
+  String readyzBody(int i) {
+    try {
+      return Http.get("http://127.0.0.1:" + opsPorts.get(i) + "/readyz").body();
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** Process i's {@code /metrics}, parsed. */
+  dev.herald.testing.Scrape metrics(int i) {
+    return dev.herald.testing.Scrape.parse(
+        Http.get("http://127.0.0.1:" + opsPorts.get(i) + "/metrics").body());
   }
 
   /** {@code http://127.0.0.1:<port>} of process i's HTTP API. */

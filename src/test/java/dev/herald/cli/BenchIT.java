@@ -26,7 +26,7 @@ class BenchIT {
     Files.writeString(
         file,
         "redis:\n  url: "
-            + TestRedis.url()
+            + TestRedis.heraldUrl()
             + "\nnamespace: "
             + namespace
             + "\npublisher:\n  workers: 2\n  poll-interval: 100ms\n");

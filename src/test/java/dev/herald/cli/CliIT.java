@@ -29,7 +29,7 @@ class CliIT {
     Files.writeString(
         file,
         "redis:\n  url: "
-            + TestRedis.url()
+            + TestRedis.heraldUrl()
             + "\nnamespace: "
             + ns
             + "\ngateway:\n  stream: "

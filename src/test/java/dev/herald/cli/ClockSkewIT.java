@@ -85,7 +85,7 @@ class ClockSkewIT {
           String.join(
               "\n",
               "redis:",
-              "  url: " + TestRedis.url(),
+              "  url: " + TestRedis.heraldUrl(),
               "namespace: " + h.namespace,
               "gateway:",
               "  stream: " + h.stream,

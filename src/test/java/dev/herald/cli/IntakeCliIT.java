@@ -45,7 +45,7 @@ class IntakeCliIT {
         String.join(
             "\n",
             "redis:",
-            "  url: " + TestRedis.url(),
+            "  url: " + TestRedis.heraldUrl(),
             "namespace: " + ns,
             "gateway:",
             "  stream: " + ns + ":gw",

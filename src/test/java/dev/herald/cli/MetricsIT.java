@@ -46,7 +46,7 @@ class MetricsIT {
           String.join(
               "\n",
               "redis:",
-              "  url: " + TestRedis.url(),
+              "  url: " + TestRedis.heraldUrl(),
               "namespace: " + h.namespace,
               "intake:",
               "  stream: " + intents,
@@ -247,7 +247,7 @@ class MetricsIT {
           String.join(
               "\n",
               "redis:",
-              "  url: " + TestRedis.url(),
+              "  url: " + TestRedis.heraldUrl(),
               "namespace: " + h.namespace,
               "gateway:",
               "  stream: " + h.stream,

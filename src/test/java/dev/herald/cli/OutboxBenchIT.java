@@ -25,7 +25,7 @@ class OutboxBenchIT {
     Files.writeString(
         file,
         "redis:\n  url: "
-            + TestRedis.url()
+            + TestRedis.heraldUrl()
             + "\nnamespace: "
             + namespace
             + "\npublisher:\n  workers: 2\n  poll-interval: 100ms\n"
@@ -74,7 +74,8 @@ class OutboxBenchIT {
   void outbox_without_a_database_says_what_it_needs() throws Exception {
     Path file = dir.resolve("nodb.yaml");
     Files.writeString(
-        file, "redis:\n  url: " + TestRedis.url() + "\nnamespace: " + TestRedis.namespace() + "\n");
+        file,
+        "redis:\n  url: " + TestRedis.heraldUrl() + "\nnamespace: " + TestRedis.namespace() + "\n");
     CliRun run = CliRun.run("", "bench", "outbox", "--config", file.toString());
     assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(run.err()).contains("sources.postgres.url");

@@ -83,7 +83,7 @@ class ConfigLoaderTest {
                         "backoff.initial must be a duration: " + Durations.FORMS + " (was 'soon')",
                         "delivery.max-attempts must be between 1 and 1000 (was 0)",
                         "unknown key colour (allowed: api, backoff, channels, dead-letters,"
-                            + " delivery, gateway, intake, logging, namespace, ops, publisher,"
+                            + " delivery, durability, gateway, intake, logging, namespace, ops, publisher,"
                             + " redis, retention, sources, spool)"));
   }
 

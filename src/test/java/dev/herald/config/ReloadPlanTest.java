@@ -16,7 +16,18 @@ class ReloadPlanTest {
   /** Every key differs from {@link #RUNNING}. */
   private static HeraldConfig everythingChanged() {
     return new HeraldConfig(
-        new RedisSettings("redis://app:new-secret@db2:6380/1", Duration.ofSeconds(3), false),
+        new RedisSettings(
+            "redis://app:new-secret@db2:6380/1",
+            Duration.ofSeconds(3),
+            false,
+            new SentinelSettings(
+                "other-master",
+                List.of("s1:26379"),
+                "watcher",
+                "sentinel-secret",
+                new RedisTlsSettings(
+                    true, "s-ca.pem", "s-trust.p12", "s-pw", "s.pem", "s.key", false)),
+            new RedisTlsSettings(true, "ca.pem", "trust.p12", "trust-pw", "c.pem", "c.key", false)),
         "other",
         new GatewaySettings("elsewhere", 5L),
         new PublisherSettings(
@@ -68,7 +79,8 @@ class ReloadPlanTest {
                 Duration.ofMillis(200),
                 "delete",
                 Duration.ofDays(2),
-                Duration.ofMinutes(30))));
+                Duration.ofMinutes(30))),
+        new DurabilitySettings(1, Duration.ofMillis(250)));
   }
 
   @Test
@@ -142,7 +154,8 @@ class ReloadPlanTest {
             r.logging(),
             r.api(),
             r.spool(),
-            r.sources());
+            r.sources(),
+            r.durability());
     ReloadPlan plan = ReloadPlan.of(RUNNING, loaded);
     assertThat(plan.changesNothing()).isFalse();
     assertThat(plan.ignored()).extracting(ReloadPlan.Change::key).contains("channels.sms.stream");

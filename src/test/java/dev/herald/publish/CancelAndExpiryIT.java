@@ -203,6 +203,28 @@ class CancelAndExpiryIT {
   }
 
   @Test
+  void a_deferral_completed_after_the_expiry_ends_the_route_expired_with_no_attempt_charged() {
+    Instant t0 = h.clock.instant();
+    String id = h.submit(notification("u-1").expiresAt(t0.plusSeconds(10)).build()).get(0);
+    ClaimedBatch batch = h.backend.routes().claimDue(t0, Duration.ofSeconds(30), "w.1", 100);
+    var route = batch.notifications().get(0).routes().get(0);
+
+    // The breaker of its stream was open: the route is deferred, not tried, past its expiry.
+    CompletionReport report =
+        h.backend
+            .routes()
+            .complete(
+                "w.1",
+                t0.plusSeconds(10),
+                List.of(new RouteOutcome.Defer(route, "gw", t0.plusSeconds(11))));
+
+    assertThat(report.results().get(0).status()).isEqualTo(CompletionReport.Status.EXPIRED);
+    RouteRecord r = h.backend.notifications().find(id).orElseThrow().routes().get(0);
+    assertThat(r.state()).isEqualTo(RouteState.EXPIRED);
+    assertThat(r.attempts()).as("a deferral is no attempt").isZero();
+  }
+
+  @Test
   void a_completion_redis_runs_after_the_expiry_is_not_appended_though_its_now_is_before_it()
       throws Exception {
     Instant t0 = h.clock.instant();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.backoff.BackoffPolicy;
 import dev.herald.backoff.Jitter;
 import dev.herald.backoff.RetryPlanner;
+import dev.herald.config.RedisEndpoint;
 import dev.herald.domain.Channel;
 import dev.herald.domain.Channels;
 import dev.herald.domain.NotificationIds;
@@ -65,11 +66,33 @@ public final class Harness implements AutoCloseable {
   }
 
   private Harness(String url, RetentionPolicy retention, long streamMaxLength, boolean realTime) {
+    this(
+        RedisTestSupport.endpoint(TestRedis.asHerald(url)),
+        url,
+        retention,
+        streamMaxLength,
+        realTime);
+  }
+
+  private Harness(
+      RedisEndpoint heraldEndpoint,
+      String adminUrl,
+      RetentionPolicy retention,
+      long streamMaxLength,
+      boolean realTime) {
     this.time = realTime ? Clock.systemUTC() : clock;
     this.channels = new Channels(List.of(new Channel("push", stream, streamMaxLength)));
-    this.backend = RedisTestSupport.backend(url, namespace, time, retention);
-    this.raw = RedisTestSupport.raw(url);
-    this.backendUrl = url;
+    this.backend = RedisBackend.connect(heraldEndpoint, namespace, 8, retention, time);
+    this.raw = RedisTestSupport.raw(adminUrl);
+    this.backendUrl = TestRedis.asHerald(adminUrl);
+  }
+
+  /**
+   * A harness on the system clock whose Herald side reaches Redis as {@code heraldEndpoint} says
+   * (TLS, a user), while its raw client uses {@code adminUrl}.
+   */
+  public static Harness realTime(RedisEndpoint heraldEndpoint, String adminUrl) {
+    return new Harness(heraldEndpoint, adminUrl, RedisTestSupport.RETENTION, 1_000_000, true);
   }
 
   /** A harness on the system clock, for tests of threads that sleep and wake. */

@@ -7,7 +7,10 @@ import java.time.Clock;
 import java.time.Duration;
 import redis.clients.jedis.RedisClient;
 
-/** Connections for integration tests, each on its own namespace of the shared test Redis. */
+/**
+ * Connections for integration tests, each on its own namespace of the shared test Redis: Herald's
+ * as the shipped ACL's user ({@link TestRedis#asHerald}), the raw client as the administrator.
+ */
 public final class RedisTestSupport {
 
   public static final RetentionPolicy RETENTION = new RetentionPolicy(Duration.ofHours(24), 10);
@@ -24,7 +27,7 @@ public final class RedisTestSupport {
 
   public static RedisBackend backend(
       String url, String namespace, Clock clock, RetentionPolicy retention) {
-    return RedisBackend.connect(endpoint(url), namespace, 8, retention, clock);
+    return RedisBackend.connect(endpoint(TestRedis.asHerald(url)), namespace, 8, retention, clock);
   }
 
   /** A plain client for looking at keys directly. */

@@ -13,8 +13,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * One Lua script from the resources, run by SHA. The shared helpers of {@code lib.lua} are put in
- * front of it. When Redis answers {@code NOSCRIPT} (restarted, or {@code SCRIPT FLUSH}), the script
- * is loaded again and the call repeated once.
+ * front of it. When Redis answers {@code NOSCRIPT} (restarted, {@code SCRIPT FLUSH}, or a new
+ * primary after a failover), the script is loaded again and the call repeated once. A script that
+ * changes what callers were told ({@link #acknowledgedBy}) waits for replicas after each run.
  */
 final class LuaScript {
 
@@ -25,16 +26,25 @@ final class LuaScript {
   private final String sha;
   private final byte[] shaBytes;
 
-  private LuaScript(String name, String source) {
+  /** Set for the scripts whose writes wait for replicas ({@code durability}); else none. */
+  private final ReplicaAcks acks;
+
+  private LuaScript(String name, String source, ReplicaAcks acks) {
     this.name = name;
     this.source = source;
     this.sha = sha1(source);
     this.shaBytes = sha.getBytes(StandardCharsets.US_ASCII);
+    this.acks = acks;
   }
 
   /** Reads {@code <name>.lua}; a missing resource fails at start, not in the loop. */
   static LuaScript fromResource(String name) {
-    return new LuaScript(name, read(LIB) + "\n" + read(name + ".lua"));
+    return new LuaScript(name, read(LIB) + "\n" + read(name + ".lua"), ReplicaAcks.none());
+  }
+
+  /** This script, each run followed by a WAIT for the replicas {@code acks} asks for. */
+  LuaScript acknowledgedBy(ReplicaAcks acks) {
+    return new LuaScript(name, source, acks);
   }
 
   String name() {
@@ -43,6 +53,10 @@ final class LuaScript {
 
   String sha() {
     return sha;
+  }
+
+  byte[] shaBytes() {
+    return shaBytes;
   }
 
   void load(UnifiedJedis redis) {
@@ -54,6 +68,9 @@ final class LuaScript {
   }
 
   Object run(UnifiedJedis redis, List<String> keys, List<String> args) {
+    if (acks.waits()) {
+      return acks.run(redis, this, keys, args);
+    }
     try {
       return redis.evalsha(sha, keys, args);
     } catch (JedisNoScriptException e) {
@@ -64,6 +81,9 @@ final class LuaScript {
 
   /** Runs with byte arguments; bulk replies come back as byte arrays, integers as Long. */
   Object runBinary(UnifiedJedis redis, List<byte[]> keys, List<byte[]> args) {
+    if (acks.waits()) {
+      return acks.runBinary(redis, this, keys, args);
+    }
     try {
       return redis.evalsha(shaBytes, keys, args);
     } catch (JedisNoScriptException e) {

@@ -1,10 +1,12 @@
 package dev.herald.store.redis;
 
+import dev.herald.config.ConfigException;
 import dev.herald.config.RedisEndpoint;
 import dev.herald.store.BreakerBoard;
 import dev.herald.store.DeadLetterStore;
 import dev.herald.store.IntentStream;
 import dev.herald.store.NotificationStore;
+import dev.herald.store.PrimaryStatus;
 import dev.herald.store.RouteStore;
 import dev.herald.store.ServerInfo;
 import dev.herald.store.ServerProbe;
@@ -15,10 +17,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The Redis side of Herald in one place: a pooled client, the loaded scripts, and the stores built
@@ -29,7 +29,9 @@ public final class RedisBackend implements AutoCloseable {
   private final UnifiedJedis redis;
   private final RedisEndpoint endpoint;
   private final RedisKeys keys;
-  private final Scripts scripts = new Scripts();
+  private final Scripts scripts;
+  private final ReplicaAcks acks;
+  private final FailoverLog failovers;
   private final RedisRouteStore routes;
   private final RedisNotificationStore notifications;
   private final RedisWakeups wakeups;
@@ -38,16 +40,52 @@ public final class RedisBackend implements AutoCloseable {
   private final List<UnifiedJedis> intentClients = new ArrayList<>();
   private final RedisDeadLetterStore deadLetters;
   private final RedisBreakerBoard breakers;
+  private final Primary primaryStatus = new Primary();
+
+  /** {@link PrimaryStatus} from this backend's clients. */
+  private final class Primary implements PrimaryStatus {
+    @Override
+    public String primary() {
+      return failovers.primary();
+    }
+
+    @Override
+    public boolean sentinel() {
+      return failovers.sentinel();
+    }
+
+    @Override
+    public long failoversFollowed() {
+      return failovers.followed();
+    }
+
+    @Override
+    public long unacknowledgedBatches() {
+      return acks.unacknowledged();
+    }
+
+    String describe() {
+      return sentinel()
+          ? "primary " + primary() + " (master '" + endpoint.sentinels().master() + "')"
+          : "primary " + primary();
+    }
+  }
 
   private RedisBackend(
-      UnifiedJedis redis,
       RedisEndpoint endpoint,
+      int poolSize,
       String namespace,
       RetentionPolicy retention,
       Clock clock) {
-    this.redis = redis;
     this.endpoint = endpoint;
     this.keys = new RedisKeys(namespace);
+    this.acks = new ReplicaAcks(endpoint.durability(), keys.stats());
+    this.scripts = new Scripts(acks);
+    this.failovers =
+        new FailoverLog(
+            endpoint.sentinels() == null ? null : endpoint.sentinels().master(),
+            endpoint.sentinels() == null ? endpoint.host() + ":" + endpoint.port() : null);
+    this.redis = open(endpoint, poolSize, commandTimeout(endpoint), "herald", failovers);
     this.retention = retention;
     this.routes = new RedisRouteStore(redis, keys, scripts, retention);
     this.notifications = new RedisNotificationStore(redis, keys, scripts, retention);
@@ -71,12 +109,16 @@ public final class RedisBackend implements AutoCloseable {
       int poolSize,
       RetentionPolicy retention,
       Clock clock) {
-    UnifiedJedis redis = client(endpoint, poolSize, endpoint.timeout(), "herald");
-    RedisBackend backend = new RedisBackend(redis, endpoint, namespace, retention, clock);
+    RedisBackend backend = new RedisBackend(endpoint, poolSize, namespace, retention, clock);
+    UnifiedJedis redis = backend.redis;
     try {
       // A small command first: Redis 7 drops an unauthenticated connection that sends a large
       // request (the scripts) with a bare "Broken pipe", where a PING gets a clear NOAUTH.
-      RedisErrors.call("connecting to " + endpoint.redacted(), redis::ping);
+      try {
+        redis.ping();
+      } catch (JedisException e) {
+        throw StartFailures.translate(endpoint, "connecting to " + endpoint.redacted(), e);
+      }
       RedisErrors.call(
           "loading Herald's Lua scripts into " + endpoint.redacted(),
           () -> {
@@ -90,35 +132,31 @@ public final class RedisBackend implements AutoCloseable {
     return backend;
   }
 
-  /** A pooled client; {@code socketTimeout} bounds how long one command may take. */
-  private static UnifiedJedis client(
-      RedisEndpoint endpoint, int poolSize, Duration socketTimeout, String clientName) {
-    int timeout = (int) endpoint.timeout().toMillis();
-    DefaultJedisClientConfig.Builder client =
-        DefaultJedisClientConfig.builder()
-            .connectionTimeoutMillis(timeout)
-            .socketTimeoutMillis((int) socketTimeout.toMillis())
-            .database(endpoint.database())
-            .ssl(endpoint.ssl())
-            .clientName(clientName);
-    if (endpoint.user() != null) {
-      client.user(endpoint.user());
+  /** How long one command may take: {@code redis.timeout}, plus the WAIT after a batch. */
+  private static Duration commandTimeout(RedisEndpoint endpoint) {
+    return endpoint.durability().waits()
+        ? endpoint.timeout().plus(endpoint.durability().replicaTimeout())
+        : endpoint.timeout();
+  }
+
+  /**
+   * A pooled client. A TLS handshake that fails for a reason of the config (the CA, the host name,
+   * the client certificate) and a master name no sentinel knows end the start (exit 78) instead of
+   * being retried; no sentinel answering is an outage like any other.
+   */
+  private static UnifiedJedis open(
+      RedisEndpoint endpoint,
+      int poolSize,
+      Duration socketTimeout,
+      String clientName,
+      FailoverLog failovers) {
+    try {
+      return RedisClients.open(endpoint, poolSize, socketTimeout, clientName, failovers);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(null, List.of(e.getMessage()));
+    } catch (JedisException e) {
+      throw StartFailures.translate(endpoint, "connecting to " + endpoint.redacted(), e);
     }
-    if (endpoint.password() != null) {
-      client.password(endpoint.password());
-    }
-    ConnectionPoolConfig pool = new ConnectionPoolConfig();
-    pool.setMaxTotal(poolSize);
-    pool.setMaxIdle(poolSize);
-    pool.setMinIdle(0);
-    pool.setMaxWait(Duration.ofMillis(timeout));
-    pool.setTestWhileIdle(true);
-    pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
-    return RedisClient.builder()
-        .hostAndPort(endpoint.host(), endpoint.port())
-        .clientConfig(client.build())
-        .poolConfig(pool)
-        .build();
   }
 
   /**
@@ -128,7 +166,8 @@ public final class RedisBackend implements AutoCloseable {
    * @param longestBlock the longest {@link IntentStream#read} block the caller will ask for
    */
   public synchronized IntentStream intents(IntentStream.Names names, Duration longestBlock) {
-    UnifiedJedis own = client(endpoint, 1, endpoint.timeout().plus(longestBlock), "herald-intake");
+    UnifiedJedis own =
+        open(endpoint, 1, commandTimeout(endpoint).plus(longestBlock), "herald-intake", failovers);
     intentClients.add(own);
     return new RedisIntentStream(own, keys, scripts, retention, notifications, names);
   }
@@ -172,9 +211,19 @@ public final class RedisBackend implements AutoCloseable {
     return endpoint;
   }
 
-  /** Round trip to Redis; throws {@link dev.herald.store.StoreUnavailableException} if none. */
-  public void ping() {
+  /**
+   * Round trip to Redis; throws {@link dev.herald.store.StoreUnavailableException} if none.
+   *
+   * @return who answered: {@code primary host:port} (and the master name, under Sentinel)
+   */
+  public String ping() {
     RedisErrors.call("pinging " + endpoint.redacted(), redis::ping);
+    return primaryStatus.describe();
+  }
+
+  /** Where the store writes now, the failovers followed and the batches replicas did not ack. */
+  public PrimaryStatus primary() {
+    return primaryStatus;
   }
 
   @Override

@@ -1,15 +1,22 @@
 package dev.herald.store.redis;
 
 import dev.herald.store.EvictionPolicy;
+import dev.herald.store.Replication;
 import dev.herald.store.ServerInfo;
 import dev.herald.store.StoreAccessDeniedException;
 import dev.herald.store.StoreException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.UnifiedJedis;
 
-/** {@link ServerInfo} by {@code TIME}, {@code CONFIG GET} and {@code INFO memory}. */
+/**
+ * {@link ServerInfo} by {@code TIME}, {@code CONFIG GET}, {@code INFO memory} and {@code INFO
+ * replication}.
+ */
 final class RedisServerInfo implements ServerInfo {
 
   private final UnifiedJedis redis;
@@ -61,6 +68,59 @@ final class RedisServerInfo implements ServerInfo {
       infoRefused = "INFO memory refused: " + reason(e);
     }
     return EvictionPolicy.unknown(configRefused + "; " + infoRefused);
+  }
+
+  @Override
+  public Replication replication() {
+    try {
+      String info = RedisErrors.call("reading INFO replication", () -> redis.info("replication"));
+      return parseReplication(info);
+    } catch (StoreAccessDeniedException | StoreException refused) {
+      // An ACL or a managed service that refuses INFO: the rest of the figures still stand.
+      return Replication.unknown();
+    }
+  }
+
+  /** Reads {@code INFO replication}: role, connected_slaves, slaveN lines, master_repl_offset. */
+  static Replication parseReplication(String info) {
+    String role = "unknown";
+    int connected = 0;
+    long offset = -1;
+    List<Replication.Replica> replicas = new ArrayList<>();
+    for (String line : info.split("\r?\n")) {
+      int colon = line.indexOf(':');
+      if (colon < 0) {
+        continue;
+      }
+      String name = line.substring(0, colon);
+      String value = line.substring(colon + 1).trim();
+      try {
+        if (name.equals("role")) {
+          role = value;
+        } else if (name.equals("connected_slaves")) {
+          connected = Integer.parseInt(value);
+        } else if (name.equals("master_repl_offset")) {
+          offset = Long.parseLong(value);
+        } else if (name.matches("slave\\d+")) {
+          Map<String, String> f = new HashMap<>();
+          for (String part : value.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+              f.put(part.substring(0, eq), part.substring(eq + 1));
+            }
+          }
+          replicas.add(
+              new Replication.Replica(
+                  f.getOrDefault("ip", "?") + ":" + f.getOrDefault("port", "?"),
+                  f.getOrDefault("state", "?"),
+                  Long.parseLong(f.getOrDefault("offset", "-1")),
+                  Long.parseLong(f.getOrDefault("lag", "-1"))));
+        }
+      } catch (NumberFormatException e) {
+        // A field Herald cannot read is left at its default rather than failing the whole read.
+      }
+    }
+    return new Replication(role, connected, replicas, offset);
   }
 
   /** The server's words, without the "what we were doing" prefix RedisErrors adds. */

@@ -201,9 +201,11 @@ for _, note in ipairs(notes) do
       counts.lease_conflicts = counts.lease_conflicts + 1
       reply[#reply + 1] = 'stale'
     elseif expires_at and (expiry_now >= expires_at or (outcome == 2 and retry_at >= expires_at)) then
-      -- Expired: a publish that did not happen is not an attempt.
+      -- Expired: a publish or a deferral that did not happen is not an attempt; a failure the
+      -- worker reports (retry, dead letter) is.
+      local untried = publish or outcome == 4
       updates[#updates + 1] = index
-      updates[#updates + 1] = fmt_state('x', publish and attempts - 1 or attempts, now)
+      updates[#updates + 1] = fmt_state('x', untried and attempts - 1 or attempts, now)
       move(attempts - 1, 'expired')
       finished = finished + 1
       counts.expired = counts.expired + 1

@@ -1,0 +1,48 @@
+package dev.herald.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** The ACL rules of {@code config/herald.acl}, as the tests apply them. */
+public final class HeraldAcl {
+
+  private HeraldAcl() {}
+
+  /** The rules of the file's one {@code user herald …} line, as written (password included). */
+  public static List<String> rules(Path file) {
+    String line;
+    try {
+      line = Files.readString(file).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the shipped ACL " + file, e);
+    }
+    List<String> tokens = Arrays.asList(line.split("\\s+"));
+    if (line.contains("\n") || tokens.size() < 3 || !tokens.get(0).equals("user")) {
+      throw new IllegalStateException(file + " must be one line: user <name> <rules>");
+    }
+    return tokens.subList(2, tokens.size());
+  }
+
+  /**
+   * The file's rules with {@code password} for its placeholder and every key and channel opened
+   * ({@code ~* &*}): the commands are the shipped ones, exactly.
+   */
+  public static List<String> rulesForTests(Path file, String password) {
+    List<String> out = new ArrayList<>();
+    for (String rule : rules(file)) {
+      if (rule.startsWith(">")) {
+        out.add(">" + password);
+      } else if (!rule.startsWith("~") && !rule.startsWith("&") && !rule.startsWith("%")) {
+        out.add(rule);
+      }
+    }
+    out.add("~*");
+    out.add("&*");
+    return out;
+  }
+}
