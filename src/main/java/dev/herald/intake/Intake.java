@@ -205,6 +205,25 @@ public final class Intake {
   }
 
   /**
+   * The notification while it waits in this intake's spool (answered {@link Outcome#SPOOLED}, not
+   * replayed into the store yet); empty without a spool or when it is not there.
+   */
+  public Optional<IntakeSpool.SpooledNotification> findSpooled(String notificationId) {
+    return spool == null ? Optional.empty() : spool.find(NotificationIds.canonical(notificationId));
+  }
+
+  /**
+   * Cancels a notification that waits in the spool: the cancel is appended behind it, durably, and
+   * the replay applies it right after it has stored the notification. Appending it twice is
+   * harmless.
+   *
+   * @throws IntakeSpool.SpoolRefusedException when the spool cannot take it (full, its disk failed)
+   */
+  public void cancelSpooled(Notification spooled) {
+    spool.appendCancel(spooled.id(), spooled.producer(), clock.instant());
+  }
+
+  /**
    * What the rules of now say against a notification accepted earlier (a spooled one about to be
    * replayed): a channel removed from the config, a smaller payload limit; empty when it passes.
    */

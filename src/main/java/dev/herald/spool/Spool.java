@@ -290,6 +290,11 @@ public final class Spool implements IntakeSpool, AutoCloseable {
     }
   }
 
+  /** True while a cancel of {@code notificationId} waits in the spool. */
+  boolean cancelWaits(String notificationId) {
+    return backlog.cancelWaits(notificationId);
+  }
+
   Instant now() {
     return clock.instant();
   }

@@ -194,6 +194,25 @@ public final class SpoolReplayer implements Runnable {
       }
     }
     setAside(aside, invalid, "invalid");
+    // A notification with a cancel spooled behind it goes last in its call, and the cancel right
+    // after it: only what the publishers take in that one round trip gets out before the cancel.
+    int duplicates = 0;
+    int from = 0;
+    for (int i = 0; i < valid.size(); i++) {
+      Notification n = valid.get(i);
+      if (i == valid.size() - 1 || spool.cancelWaits(n.id())) {
+        duplicates += acceptAll(new ArrayList<>(valid.subList(from, i + 1)), aside);
+        if (spool.cancelWaits(n.id())) {
+          cancel(new SpoolRecord.Cancel(n.id(), n.producer(), n.acceptedAt()));
+        }
+        from = i + 1;
+      }
+    }
+    return duplicates;
+  }
+
+  /** Accepts {@code valid}, setting aside each one the store refuses on its own. */
+  private int acceptAll(List<Notification> valid, SetAside aside) throws IOException {
     while (!valid.isEmpty()) {
       try {
         List<AcceptResult> results = intake.replay(valid);
