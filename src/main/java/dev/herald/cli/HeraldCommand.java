@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       CancelCommand.class,
       IntakeCommand.class,
       OutboxCommand.class,
+      SpoolCommand.class,
       DeadLettersCommand.class,
       StatsCommand.class,
       DemoCommand.class,
