@@ -4,14 +4,11 @@ import dev.herald.domain.Notification;
 import dev.herald.domain.NotificationIds;
 import dev.herald.intake.IntakeSpool;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,18 +36,9 @@ public final class Spool implements IntakeSpool, AutoCloseable {
   private final SegmentWriter writer;
   private final Thread writerThread;
   private final Backlog backlog = new Backlog();
-  private final Deque<Segment> sealed = new ArrayDeque<>(); // guarded by this
-  private Segment active; // guarded by this
-  private long diskBytes; // guarded by this
-  private long reservedBytes; // guarded by this
+  private final Segments segments = new Segments();
   private boolean closed; // guarded by this
   private final AtomicBoolean sealAsked = new AtomicBoolean();
-
-  /** The replay position in the oldest sealed segment: its seq, offset and next record's time. */
-  private volatile long headSeq = -1;
-
-  private volatile long headOffset;
-  private volatile Instant headAcceptedAt;
 
   private Spool(SpoolOptions options, Clock clock, SpoolListener listener, SpoolLock lock)
       throws IOException {
@@ -59,7 +47,7 @@ public final class Spool implements IntakeSpool, AutoCloseable {
     this.listener = listener;
     this.lock = lock;
     long nextSeq = recover();
-    this.writer = new SegmentWriter(options, clock, nextSeq, new WriterEvents());
+    this.writer = new SegmentWriter(options, clock, nextSeq, segments);
     this.writerThread = new Thread(writer, "herald-spool-writer");
     writerThread.setDaemon(true);
     writerThread.start();
@@ -91,8 +79,7 @@ public final class Spool implements IntakeSpool, AutoCloseable {
       List<SpoolRecord> records = f.scan().records();
       List<SpoolRecord> left =
           records.subList(f.scan().firstAfter(checkpoint.offsetIn(f.seq())), records.size());
-      sealed.add(f.segment(left));
-      diskBytes += f.scan().validBytes();
+      segments.recovered(f.segment(left));
       backlog.add(left);
     }
     return found.nextSeq();
@@ -138,22 +125,9 @@ public final class Spool implements IntakeSpool, AutoCloseable {
 
   @Override
   public Optional<SpooledNotification> find(String notificationId) {
-    return SpoolLookup.find(candidates(NotificationIds.timeOf(notificationId)), notificationId)
+    return SpoolLookup.find(
+            segments.candidates(NotificationIds.timeOf(notificationId)), notificationId)
         .map(n -> new SpooledNotification(n, backlog.cancelWaits(notificationId)));
-  }
-
-  /** The parts of segments that may hold a record whose id carries {@code idTime}. */
-  private synchronized List<SpoolLookup.Part> candidates(long idTime) {
-    List<SpoolLookup.Part> parts = new ArrayList<>();
-    for (Segment s : sealed) {
-      if (s.mayHold(idTime)) {
-        parts.add(new SpoolLookup.Part(s.path, s.seq == headSeq ? headOffset : 0, s.bytes));
-      }
-    }
-    if (active != null && active.mayHold(idTime)) {
-      parts.add(new SpoolLookup.Part(active.path, 0, active.bytes));
-    }
-    return parts;
   }
 
   private void write(List<SpoolRecord> records) {
@@ -190,9 +164,7 @@ public final class Spool implements IntakeSpool, AutoCloseable {
       backlog.remove(records);
       throw new SpoolRefusedException("io", "spool: interrupted while appending", e);
     } finally {
-      synchronized (this) {
-        reservedBytes -= bytes;
-      }
+      segments.release(bytes);
     }
   }
 
@@ -201,12 +173,12 @@ public final class Spool implements IntakeSpool, AutoCloseable {
       listener.onRefused("io");
       throw new SpoolRefusedException("io", "spool: closed (Herald is stopping)", null);
     }
-    if (diskBytes + reservedBytes + bytes > options.maxBytes()) {
+    if (!segments.reserve(bytes, options.maxBytes())) {
       listener.onRefused("full");
       throw new SpoolRefusedException(
           "full",
           "spool: full: "
-              + (diskBytes + reservedBytes)
+              + segments.used()
               + " bytes in "
               + options.dir()
               + ", and "
@@ -216,27 +188,17 @@ public final class Spool implements IntakeSpool, AutoCloseable {
               + ")",
           null);
     }
-    reservedBytes += bytes;
     backlog.add(records);
   }
 
   /** The spool now. */
-  public synchronized SpoolFigures figures() {
-    Instant oldest = null;
-    if (!sealed.isEmpty()) {
-      Segment first = sealed.peekFirst();
-      oldest = first.seq == headSeq ? headAcceptedAt : first.firstAcceptedAt;
-    } else if (active != null) {
-      oldest = active.firstAcceptedAt;
-    }
+  public SpoolFigures figures() {
+    Instant oldest = segments.oldest();
     long records = backlog.pending();
     Duration age =
         oldest == null || records == 0 ? Duration.ZERO : Duration.between(oldest, clock.instant());
     return new SpoolFigures(
-        diskBytes,
-        records,
-        sealed.size() + (active == null ? 0 : 1),
-        age.isNegative() ? Duration.ZERO : age);
+        segments.diskBytes(), records, segments.count(), age.isNegative() ? Duration.ZERO : age);
   }
 
   public SpoolOptions options() {
@@ -246,19 +208,13 @@ public final class Spool implements IntakeSpool, AutoCloseable {
   // ---- for the replayer ----
 
   /** The oldest sealed segment, or null; waits up to {@code wait} for one. */
-  synchronized Segment oldestSealed(Duration wait) throws InterruptedException {
-    if (sealed.isEmpty() && !wait.isZero()) {
-      wait(wait.toMillis());
-    }
-    return sealed.peekFirst();
+  Segment oldestSealed(Duration wait) throws InterruptedException {
+    return segments.oldestSealed(wait);
   }
 
   /** Asks the writer to seal the active segment once its first record is {@code age} old. */
   void sealIfOlder(Duration age) {
-    Instant first;
-    synchronized (this) {
-      first = active == null ? null : active.firstAcceptedAt;
-    }
+    Instant first = segments.activeFirstAcceptedAt();
     if (first != null && Duration.between(first, clock.instant()).compareTo(age) >= 0) {
       try {
         writer.submit(new SegmentWriter.Seal(new CompletableFuture<>())).get(10, TimeUnit.SECONDS);
@@ -275,19 +231,13 @@ public final class Spool implements IntakeSpool, AutoCloseable {
    * aside); {@code next} is when the next one was accepted.
    */
   void replayed(Segment segment, List<SpoolRecord> records, long offset, Instant next) {
-    headSeq = segment.seq;
-    headOffset = offset;
-    headAcceptedAt = next;
+    segments.replayed(segment, offset, next);
     backlog.remove(records);
   }
 
   /** Every record of {@code segment} is in the store: its file goes. */
   void finished(Segment segment) throws IOException {
-    Files.deleteIfExists(segment.path);
-    synchronized (this) {
-      sealed.remove(segment);
-      diskBytes -= segment.bytes;
-    }
+    segments.finished(segment);
   }
 
   /** True while a cancel of {@code notificationId} waits in the spool. */
@@ -300,48 +250,8 @@ public final class Spool implements IntakeSpool, AutoCloseable {
   }
 
   /** Wakes a replayer waiting for a sealed segment. */
-  synchronized void wakeReplayer() {
-    notifyAll();
-  }
-
-  private final class WriterEvents implements SegmentWriter.Events {
-    @Override
-    public void written(Segment segment, long bytes, int records) {
-      synchronized (Spool.this) {
-        segment.bytes += bytes;
-        segment.records += records;
-        diskBytes += bytes;
-        active = segment;
-      }
-    }
-
-    @Override
-    public void covered(Segment segment, long minIdTime, long maxIdTime) {
-      synchronized (Spool.this) {
-        segment.cover(minIdTime, maxIdTime);
-      }
-    }
-
-    @Override
-    public void deleted(Segment segment) {
-      synchronized (Spool.this) {
-        diskBytes -= segment.bytes;
-        if (active == segment) {
-          active = null;
-        }
-      }
-    }
-
-    @Override
-    public void sealed(Segment segment) {
-      synchronized (Spool.this) {
-        if (active == segment) {
-          active = null;
-        }
-        sealed.addLast(segment);
-        Spool.this.notifyAll();
-      }
-    }
+  void wakeReplayer() {
+    segments.wake();
   }
 
   /** Stops appending (later appends are refused), writes what is queued, releases the lock. */
@@ -352,8 +262,8 @@ public final class Spool implements IntakeSpool, AutoCloseable {
         return;
       }
       closed = true;
-      notifyAll();
     }
+    segments.wake();
     writer.stop();
     try {
       writerThread.join(10_000);
@@ -361,9 +271,5 @@ public final class Spool implements IntakeSpool, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     lock.close();
-  }
-
-  synchronized boolean isClosed() {
-    return closed;
   }
 }

@@ -42,7 +42,8 @@ class SpoolChaosIT {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  @TempDir Path dir;
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+  Path dir; // kept when a scenario fails: the herald logs are in it
 
   private RedisServerProcess redis;
   private String stream;
@@ -264,6 +265,7 @@ class SpoolChaosIT {
       await()
           .atMost(Duration.ofMinutes(3))
           .pollInterval(Duration.ofMillis(200))
+          .alias("all " + total + " published; logs in " + dir)
           .until(() -> entries().size() >= total);
       double drained = (System.nanoTime() - up) / 1e9;
       List<StreamEntry> entries = entries();
