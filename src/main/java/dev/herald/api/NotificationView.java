@@ -40,10 +40,25 @@ public final class NotificationView {
     }
   }
 
-  static ObjectNode tree(NotificationRecord record, int defaultMax) {
-    Notification n = record.notification();
+  /** A notification still in the spool: what it was accepted with, no route state yet. */
+  static byte[] spooled(Notification n, boolean cancelSpooled, int defaultMax) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("notification_id", n.id());
+    root.put("status", "spooled");
+    fields(root, n, defaultMax);
+    root.put("cancel_spooled", cancelSpooled);
+    ArrayNode routes = root.putArray("route_ids");
+    for (int i = 0; i < n.routeCount(); i++) {
+      routes.add(n.route(i).toString());
+    }
+    try {
+      return MAPPER.writeValueAsBytes(root);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void fields(ObjectNode root, Notification n, int defaultMax) {
     root.put("type", n.type());
     root.put("producer", n.producer());
     root.put("idempotency_key", n.idempotencyKey());
@@ -53,6 +68,13 @@ public final class NotificationView {
     root.put("send_at", iso(n.sendAt()));
     root.put("max_attempts", n.maxAttemptsOr(defaultMax));
     root.put("expires_at", iso(n.expiresAt()));
+  }
+
+  static ObjectNode tree(NotificationRecord record, int defaultMax) {
+    Notification n = record.notification();
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("notification_id", n.id());
+    fields(root, n, defaultMax);
     ArrayNode routes = root.putArray("routes");
     for (RouteRecord r : record.routes()) {
       ObjectNode o = routes.addObject();

@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     description = {
-      "Measure Herald on a Redis: drain, floor, lag, intake, idle, memory, outbox.",
+      "Measure Herald: drain, floor, lag, intake, idle, memory, outbox relay, HTTP API.",
       "Refuses a namespace that holds data unless --force; deletes what it wrote.",
       "Without redis.url it starts a private embedded Redis (6.2) on a free port.",
     },
@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
       BenchScenarios.IntakeRate.class,
       BenchScenarios.Idle.class,
       BenchScenarios.Memory.class,
-      BenchScenarios.Outbox.class
+      BenchScenarios.Outbox.class,
+      BenchApiCommand.class
     },
     footer = {
       "",
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
       "  herald bench steady --rate 5000 --duration 30s --json",
       "  herald bench memory --routes 1000000",
       "  herald bench outbox --config bench.yaml --rows 100000 --rate 1000",
+      "  herald bench api --url http://127.0.0.1:9465/v1/notifications --rate 5000",
     })
 final class BenchCommand implements Runnable {
 
@@ -38,6 +40,6 @@ final class BenchCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "missing scenario: drain, floor, steady, intake, idle, memory or outbox");
+        "missing scenario: drain, floor, steady, intake, idle, memory, outbox or api");
   }
 }

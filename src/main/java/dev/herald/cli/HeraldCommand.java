@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
       CancelCommand.class,
       IntakeCommand.class,
       OutboxCommand.class,
+      SpoolCommand.class,
       DeadLettersCommand.class,
       StatsCommand.class,
       ChannelsCommand.class,

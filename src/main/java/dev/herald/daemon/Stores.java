@@ -99,6 +99,11 @@ public final class Stores implements AutoCloseable {
     return backend().intents(CycleSettings.intentNames(config), Duration.ZERO);
   }
 
+  /** The spool of a config, as {@code herald run} opens it. */
+  public static dev.herald.spool.SpoolOptions spoolOptions(HeraldConfig config) {
+    return ApiRuntime.options(config.spool());
+  }
+
   /**
    * The outbox database of a config, for the outbox commands: two connections.
    *

@@ -17,7 +17,8 @@ import java.util.Random;
  */
 public final class NotificationIds {
 
-  private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+  private static final String ALPHABET_TEXT = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  private static final char[] ALPHABET = ALPHABET_TEXT.toCharArray();
   private static final long MASK_40 = 0xFFFFFFFFFFL;
 
   private final Random random;
@@ -80,7 +81,7 @@ public final class NotificationIds {
     }
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c > 127 || new String(ALPHABET).indexOf(Character.toUpperCase(c)) < 0) {
+      if (c > 127 || ALPHABET_TEXT.indexOf(Character.toUpperCase(c)) < 0) {
         return false;
       }
     }
@@ -115,6 +116,18 @@ public final class NotificationIds {
     }
     String random = encode(0, high, low).substring(10);
     return canonical(source).substring(0, 10) + random;
+  }
+
+  /**
+   * The milliseconds an id was made at (its first 48 bits: the acceptance time, or later when the
+   * clock stood still); {@code id} must pass {@link #isId}.
+   */
+  public static long timeOf(String id) {
+    long time = 0;
+    for (int i = 0; i < 10; i++) {
+      time = (time << 5) | ALPHABET_TEXT.indexOf(Character.toUpperCase(id.charAt(i)));
+    }
+    return time;
   }
 
   /** An id as Herald makes and stores it, in upper case; {@code id} must pass {@link #isId}. */

@@ -86,6 +86,19 @@ class CliIT {
         .contains(
             "notification[1] rejected: channels[0]: unknown channel 'fax' (configured: push)");
 
+    CliRun every =
+        CliRun.run(
+            "{\"type\":\"t\",\"producer\":\"p\",\"sendAt\":1,\"recipients\":[\"u 1\"],"
+                + "\"channels\":[\"fax\"]}",
+            "submit",
+            "--config",
+            config);
+    assertThat(every.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(every.err())
+        .contains("notification[0] rejected: sendAt: unknown field")
+        .contains("notification[0] rejected: recipients[0]: contains whitespace at position 1")
+        .contains("notification[0] rejected: channels[0]: unknown channel 'fax'");
+
     CliRun bad = CliRun.run("{not json", "submit", "--config", config);
     assertThat(bad.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(bad.err()).contains("notification[0] rejected: (json): malformed JSON");

@@ -38,6 +38,8 @@ class NotificationIdsTest {
       decoded = decoded * 32 + alphabet.indexOf(id.charAt(i));
     }
     assertThat(decoded).isEqualTo(1795608000000L);
+    assertThat(NotificationIds.timeOf(id)).isEqualTo(1795608000000L);
+    assertThat(NotificationIds.timeOf(id.toLowerCase())).isEqualTo(1795608000000L);
   }
 
   @Test
