@@ -67,8 +67,11 @@ class DeadLetterRequeueInterruptIT {
     List<String> ids =
         new DeadLetterPlanting(h).streamDown(requests.toArray(NotificationRequest.Builder[]::new));
     Path config = h.writeConfig(dir);
+    // 300/s: the 3,000 take ten seconds, so that a loaded machine, slow to see the first slices
+    // and to deliver the interrupt, still interrupts it part-way (at 1,000/s a full run once
+    // finished first).
     String[] requeue = {
-      "dead-letters", "requeue", "--all", "--rate", "1000", "--config", config.toString()
+      "dead-letters", "requeue", "--all", "--rate", "300", "--config", config.toString()
     };
 
     // Ctrl-C: the command stops between slices and says how to go on.

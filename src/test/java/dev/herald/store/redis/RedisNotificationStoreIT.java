@@ -29,9 +29,16 @@ class RedisNotificationStoreIT {
     h.close();
   }
 
+  /** Every key of the namespace: SCAN to the end, since the shared test Redis holds others'. */
   private Set<String> keysOfNamespace() {
-    return Set.copyOf(
-        h.raw.scan("0", new ScanParams().match(h.namespace + ":*").count(10_000)).getResult());
+    Set<String> found = new java.util.HashSet<>();
+    String cursor = "0";
+    do {
+      var page = h.raw.scan(cursor, new ScanParams().match(h.namespace + ":*").count(10_000));
+      found.addAll(page.getResult());
+      cursor = page.getCursor();
+    } while (!"0".equals(cursor));
+    return Set.copyOf(found);
   }
 
   @Test
