@@ -228,7 +228,7 @@ class DaemonProcessIT {
   /** Sends SIGHUP and waits until the process has logged each of {@code lines}. */
   private static void reload(HeraldProcess herald, String... lines) {
     herald.hangUp();
-    await().atMost(Duration.ofSeconds(10)).until(() -> Stream.of(lines).allMatch(herald::logged));
+    await().atMost(Duration.ofSeconds(30)).until(() -> Stream.of(lines).allMatch(herald::logged));
   }
 
   /** Config lines: {@code workers} workers, and a failed attempt retried after {@code delay}. */
