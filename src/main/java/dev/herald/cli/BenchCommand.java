@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
     },
     subcommands = {
       BenchScenarios.Drain.class,
-      BenchScenarios.Floor.class,
+      FloorScenario.class,
       BenchScenarios.Steady.class,
       BenchScenarios.IntakeRate.class,
       BenchScenarios.Idle.class,

@@ -4,7 +4,6 @@ import dev.herald.bench.BenchEnvironment;
 import dev.herald.bench.BenchResult;
 import dev.herald.bench.BenchRun;
 import dev.herald.bench.DrainBench;
-import dev.herald.bench.FloorBench;
 import dev.herald.bench.IdleBench;
 import dev.herald.bench.IntakeBench;
 import dev.herald.bench.MemoryBench;
@@ -158,27 +157,6 @@ final class BenchScenarios {
     @Override
     long streamMaxLength() {
       return Math.max(routes.routes, warmup) * 2L;
-    }
-  }
-
-  @Command(
-      name = "floor",
-      description =
-          "Redis's own floor: the stream appends of the drain's routes in a bare Lua loop;"
-              + " Redis CPU per entry.",
-      footer = {"", "Examples:", "  herald bench floor --routes 100000 --runs 3"})
-  static final class Floor extends Scenario {
-    @Mixin Routes routes;
-    @Mixin Runs runs;
-
-    @Override
-    BenchResult run(BenchEnvironment env, String command) {
-      return new FloorBench(env, routes.routes, runs.runs).run(command);
-    }
-
-    @Override
-    long streamMaxLength() {
-      return routes.routes * 2L;
     }
   }
 

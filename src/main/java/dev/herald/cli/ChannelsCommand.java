@@ -151,26 +151,15 @@ final class ChannelsCommand implements Runnable {
         "",
         "Exit codes: 0 ok, 65 not a configured channel, 69 Redis unavailable."
       })
-  static final class Pause implements Callable<Integer> {
-    @Mixin ConfigOption config;
-
-    @Parameters(arity = "1..*", paramLabel = "CHANNEL")
-    List<String> channels;
-
-    @Spec CommandSpec spec;
+  static final class Pause extends Switch {
+    @Override
+    boolean change(ChannelActions actions, String channel) {
+      return actions.pause(channel, who());
+    }
 
     @Override
-    public Integer call() {
-      try (Stores ctx = Stores.open(config.load())) {
-        ChannelActions actions = ctx.channels();
-        for (String c : channels) {
-          boolean changed = checked(() -> actions.pause(c, who()));
-          spec.commandLine()
-              .getOut()
-              .println("channel " + c + (changed ? " paused" : " was paused already"));
-        }
-      }
-      return ExitCodes.OK;
+    String said(boolean changed) {
+      return changed ? " paused" : " was paused already";
     }
   }
 
@@ -184,7 +173,20 @@ final class ChannelsCommand implements Runnable {
         "",
         "Exit codes: 0 ok, 65 not a configured channel, 69 Redis unavailable."
       })
-  static final class Resume implements Callable<Integer> {
+  static final class Resume extends Switch {
+    @Override
+    boolean change(ChannelActions actions, String channel) {
+      return actions.resume(channel, who());
+    }
+
+    @Override
+    String said(boolean changed) {
+      return changed ? " resumed" : " was not paused";
+    }
+  }
+
+  /** What pause and resume share: each named channel switched, and what that did said. */
+  abstract static class Switch implements Callable<Integer> {
     @Mixin ConfigOption config;
 
     @Parameters(arity = "1..*", paramLabel = "CHANNEL")
@@ -192,15 +194,18 @@ final class ChannelsCommand implements Runnable {
 
     @Spec CommandSpec spec;
 
+    /** Switches one channel; true when that changed it. */
+    abstract boolean change(ChannelActions actions, String channel);
+
+    abstract String said(boolean changed);
+
     @Override
     public Integer call() {
       try (Stores ctx = Stores.open(config.load())) {
         ChannelActions actions = ctx.channels();
         for (String c : channels) {
-          boolean changed = checked(() -> actions.resume(c, who()));
-          spec.commandLine()
-              .getOut()
-              .println("channel " + c + (changed ? " resumed" : " was not paused"));
+          boolean changed = checked(() -> change(actions, c));
+          spec.commandLine().getOut().println("channel " + c + said(changed));
         }
       }
       return ExitCodes.OK;
