@@ -127,6 +127,7 @@ final class ConfigValidator extends ConfigChecks {
     apiAndOutbox.api(c);
     apiAndOutbox.spool(c);
     problems.addAll(new RedisChecks().check(c));
+    new ClusterChecks(problems).check(c);
     return problems;
   }
 

@@ -16,6 +16,8 @@ import java.util.Map;
  *     {@code push} to the gateway stream
  * @param sources where notifications come from besides the API and the intents stream
  * @param durability what a batch waits for before the next: replicas that have it
+ * @param shards how many shards the schedule is split into, each under a hash tag of its own (1:
+ *     the one-Redis layout, no hash tags)
  */
 public record HeraldConfig(
     RedisSettings redis,
@@ -33,7 +35,8 @@ public record HeraldConfig(
     ApiSettings api,
     SpoolSettings spool,
     SourcesSettings sources,
-    DurabilitySettings durability) {
+    DurabilitySettings durability,
+    Integer shards) {
 
   /** The channel that exists unless {@code channels} leaves it out: to the gateway stream. */
   public static final String PUSH = "push";
@@ -64,13 +67,19 @@ public record HeraldConfig(
     spool = spool == null ? SpoolSettings.defaults() : spool;
     sources = sources == null ? SourcesSettings.defaults() : sources;
     durability = durability == null ? DurabilitySettings.defaults() : durability;
+    shards = shards == null ? 1 : shards;
+  }
+
+  /** True when the keys are split into shards, each under a hash tag: {@code shards} above 1. */
+  public boolean sharded() {
+    return shards > 1;
   }
 
   /** Every key at its default. */
   public static HeraldConfig defaults() {
     return new HeraldConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null);
   }
 
   /**
@@ -114,7 +123,8 @@ public record HeraldConfig(
         api,
         spool,
         sources,
-        durability);
+        durability,
+        shards);
   }
 
   private HeraldConfig withRedis(RedisSettings redis) {
@@ -134,6 +144,7 @@ public record HeraldConfig(
         api,
         spool,
         sources,
-        durability);
+        durability,
+        shards);
   }
 }

@@ -27,7 +27,8 @@ class ReloadPlanTest {
                 "sentinel-secret",
                 new RedisTlsSettings(
                     true, "s-ca.pem", "s-trust.p12", "s-pw", "s.pem", "s.key", false)),
-            new RedisTlsSettings(true, "ca.pem", "trust.p12", "trust-pw", "c.pem", "c.key", false)),
+            new RedisTlsSettings(true, "ca.pem", "trust.p12", "trust-pw", "c.pem", "c.key", false),
+            new ClusterSettings(List.of("n1:7000"), "app", "cluster-secret")),
         "other",
         new GatewaySettings("elsewhere", 5L),
         new PublisherSettings(
@@ -80,7 +81,8 @@ class ReloadPlanTest {
                 "delete",
                 Duration.ofDays(2),
                 Duration.ofMinutes(30))),
-        new DurabilitySettings(1, Duration.ofMillis(250)));
+        new DurabilitySettings(1, Duration.ofMillis(250)),
+        16);
   }
 
   @Test
@@ -155,7 +157,8 @@ class ReloadPlanTest {
             r.api(),
             r.spool(),
             r.sources(),
-            r.durability());
+            r.durability(),
+            r.shards());
     ReloadPlan plan = ReloadPlan.of(RUNNING, loaded);
     assertThat(plan.changesNothing()).isFalse();
     assertThat(plan.ignored()).extracting(ReloadPlan.Change::key).contains("channels.sms.stream");
