@@ -46,7 +46,7 @@ final class RedisStatsStore implements StatsStore {
       dead = pipe.zcard(keys.deadLetters());
       counters = pipe.hgetAll(keys.stats());
       for (String stream : streams) {
-        lengths.put(stream, pipe.xlen(stream));
+        lengths.put(stream, pipe.xlen(keys.stream(stream)));
       }
       pipe.sync();
     }
