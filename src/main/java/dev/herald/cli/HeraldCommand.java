@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       OutboxCommand.class,
       DeadLettersCommand.class,
       StatsCommand.class,
+      StreamsCommand.class,
       DemoCommand.class,
       BenchCommand.class,
       CompletionCommand.class

@@ -3,6 +3,8 @@ package dev.herald.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.config.ConfigException;
+import dev.herald.config.HeraldConfig;
 import dev.herald.daemon.Stores;
 import dev.herald.store.RejectedIntent;
 import java.io.PrintWriter;
@@ -51,7 +53,12 @@ final class IntakeRejectedCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--limit must be at least 1 (was " + limit + ")");
     }
-    try (Stores ctx = Stores.open(config.load())) {
+    HeraldConfig loaded = config.load();
+    if (!loaded.intake().streamEnabled()) {
+      throw new ConfigException(
+          null, List.of("intake.stream is off: no intents are read, so none are rejected"));
+    }
+    try (Stores ctx = Stores.open(loaded)) {
       List<RejectedIntent> rejected = ctx.intents().rejected(limit);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {

@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.config.IntakeSettings;
 import dev.herald.daemon.Stores;
 import dev.herald.store.BreakerBoard.StreamBreaker;
 import dev.herald.store.IntakeSnapshot;
@@ -61,7 +62,17 @@ final class StatsCommand implements Callable<Integer> {
       List<String> streams = ctx.config().channels().streams();
       StoreSnapshot snapshot = ctx.backend().stats().snapshot(now, streams);
       RouteFigures figures = ctx.backend().stats().routeFigures();
-      IntakeSnapshot intake = ctx.intents().snapshot();
+      IntakeSnapshot intake =
+          ctx.config().intake().streamEnabled()
+              ? ctx.intents().snapshot()
+              : new IntakeSnapshot(
+                  IntakeSettings.OFF,
+                  0,
+                  false,
+                  0,
+                  Map.of(),
+                  0,
+                  snapshot.counter("intents_rejected"));
       StatsRedisSection redis =
           new StatsRedisSection(
               ctx.backend().primary().primary(),

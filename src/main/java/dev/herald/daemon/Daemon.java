@@ -190,12 +190,14 @@ public final class Daemon {
           backend.primary());
       api.connected(backend.notifications());
       running = startPublisher(backend, ops);
-      intake =
-          assembly.intakeLoop(
-              backend.intents(assembly.intentNames(), Assembly.INTAKE_BLOCK),
-              ops.intakeListener(),
-              ProcessNames.consumer());
-      intake.start();
+      if (config.get().intake().streamEnabled()) {
+        intake =
+            assembly.intakeLoop(
+                backend.intents(assembly.intentNames(), Assembly.INTAKE_BLOCK),
+                ops.intakeListener(),
+                ProcessNames.consumer());
+        intake.start();
+      }
       relay =
           assembly.outboxRelay(
               config.get().sources().postgres(),
@@ -210,7 +212,9 @@ public final class Daemon {
       LOG.info(
           "stopping: finishing the batches in hand (shutdown grace {})", Durations.format(grace));
       api.stopAccepting(grace); // first: stop taking new work
-      intake.stop(grace);
+      if (intake != null) {
+        intake.stop(grace);
+      }
       relay.stop(grace);
       running.stop(grace);
       return true;

@@ -16,7 +16,8 @@ import java.util.List;
  * it ({@code redis.embedded: true}, or no config file at all). A config file with neither is
  * refused: it most likely lost its {@code redis.url}, and a fresh empty Redis in its place would
  * look like a working Herald. The password may come from {@code HERALD_REDIS_PASSWORD}, the
- * sentinels' from {@code HERALD_REDIS_SENTINEL_PASSWORD}.
+ * sentinels' from {@code HERALD_REDIS_SENTINEL_PASSWORD}. With {@code redis.cluster}, the seed
+ * nodes are the Redis.
  */
 public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
 
@@ -32,6 +33,12 @@ public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
    * @throws ConfigException when the config names no Redis and does not ask for the embedded one
    */
   public static RedisTarget of(HeraldConfig config) {
+    if (config.redis().cluster().configured()) {
+      return new RedisTarget(
+          RedisEndpoint.ofCluster(
+              config.redis(), config.durability(), System.getenv("HERALD_REDIS_PASSWORD")),
+          false);
+    }
     String url = config.redis().url();
     if (url == null && !config.redis().wantsEmbedded()) {
       throw new ConfigException(null, List.of(NO_REDIS));
@@ -57,7 +64,12 @@ public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
    */
   RedisBackend connect(HeraldConfig config, int poolSize, Clock clock) {
     return RedisBackend.connect(
-        endpoint, config.namespace(), poolSize, CycleSettings.retention(config), clock);
+        endpoint,
+        config.namespace(),
+        config.shards(),
+        poolSize,
+        CycleSettings.retention(config),
+        clock);
   }
 
   /**
@@ -91,6 +103,10 @@ public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
             + EmbeddedRedis.URL
             + " (no config file, or redis.embedded: true); start it with `herald run` (in another"
             + " terminal), or set redis.url"
-        : "check that Redis runs at " + endpoint.redacted() + " and that redis.url is right";
+        : endpoint.cluster() != null
+            ? "check that the cluster's nodes answer at "
+                + endpoint.cluster().nodes()
+                + " and that redis.cluster.nodes is right"
+            : "check that Redis runs at " + endpoint.redacted() + " and that redis.url is right";
   }
 }
