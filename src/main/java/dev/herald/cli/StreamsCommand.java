@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.config.HeraldConfig;
+import dev.herald.daemon.RedisTarget;
 import dev.herald.domain.Channel;
-import dev.herald.store.redis.RedisKeys;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +43,6 @@ final class StreamsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     HeraldConfig cfg = config.load();
-    List<RedisKeys> shards = RedisKeys.ofShards(cfg.namespace(), cfg.shards());
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ObjectNode root = JsonNodeFactory.instance.objectNode();
@@ -55,13 +53,13 @@ final class StreamsCommand implements Callable<Integer> {
         node.put("channel", c.name());
         node.put("stream", c.stream());
         ArrayNode streams = node.putArray("streams");
-        shards.forEach(k -> streams.add(k.stream(c.stream())));
+        RedisTarget.streams(cfg, c.stream()).forEach(streams::add);
       }
       out.println(DeadLetterJson.pretty(root));
     } else {
       for (Channel c : cfg.channels().all()) {
         out.println(c.name() + " (" + c.stream() + "):");
-        shards.forEach(k -> out.println("  " + k.stream(c.stream())));
+        RedisTarget.streams(cfg, c.stream()).forEach(s -> out.println("  " + s));
       }
     }
     return ExitCodes.OK;

@@ -7,6 +7,7 @@ import dev.herald.config.RedisEndpoint;
 import dev.herald.store.StoreUnavailableException;
 import dev.herald.store.redis.EmbeddedRedis;
 import dev.herald.store.redis.RedisBackend;
+import dev.herald.store.redis.RedisKeys;
 import java.time.Clock;
 import java.util.List;
 
@@ -52,6 +53,16 @@ public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
             System.getenv("HERALD_REDIS_PASSWORD"),
             System.getenv("HERALD_REDIS_SENTINEL_PASSWORD")),
         embedded);
+  }
+
+  /**
+   * The Redis streams a configured stream is: itself with one shard, else one per shard (the name
+   * plus the shard's hash tag), in shard order. What consumers read; no Redis needed.
+   */
+  public static List<String> streams(HeraldConfig config, String configured) {
+    return RedisKeys.ofShards(config.namespace(), config.shards()).stream()
+        .map(k -> k.stream(configured))
+        .toList();
   }
 
   /**
