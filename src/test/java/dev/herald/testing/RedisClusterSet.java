@@ -47,6 +47,10 @@ public final class RedisClusterSet implements AutoCloseable {
                     "nodes.conf",
                     "--cluster-node-timeout",
                     Long.toString(NODE_TIMEOUT.toMillis()),
+                    // A replica that lost its master promotes itself however long ago it last
+                    // heard from it: a test kills masters on purpose, soon after the start.
+                    "--cluster-replica-validity-factor",
+                    "0",
                     "--appendonly",
                     "no"));
         args.addAll(List.of(serverArgs));
@@ -97,7 +101,10 @@ public final class RedisClusterSet implements AutoCloseable {
     return out;
   }
 
-  /** Waits until every running node says {@code cluster_state:ok} and knows all six nodes. */
+  /**
+   * Waits until every node says {@code cluster_state:ok} and knows all six nodes, and each replica
+   * is in sync with its master.
+   */
   public void awaitSettled(Duration timeout) throws IOException {
     long end = System.nanoTime() + timeout.toNanos();
     String last = "";
@@ -106,10 +113,13 @@ public final class RedisClusterSet implements AutoCloseable {
       for (RedisServerProcess n : nodes) {
         try (Jedis j = new Jedis(new HostAndPort("127.0.0.1", n.port()))) {
           String info = j.clusterInfo();
+          String replication = j.info("replication");
           boolean settled =
               info.contains("cluster_state:ok")
                   && info.contains("cluster_known_nodes:" + nodes.size())
-                  && info.contains("cluster_slots_ok:16384");
+                  && info.contains("cluster_slots_ok:16384")
+                  && (replication.contains("role:master")
+                      || replication.contains("master_link_status:up"));
           if (!settled) {
             last = "node " + n.port() + ": " + info.lines().limit(6).toList();
           }
