@@ -166,7 +166,8 @@ public final class RedisBackend implements AutoCloseable {
       RedisErrors.call(
           "loading Herald's Lua scripts into " + endpoint.redacted(),
           () -> {
-            backend.scripts.loadAll(redis);
+            backend.scripts.loadAll(
+                redis, backend.shardKeys.stream().map(RedisKeys::schedule).toList());
             return null;
           });
     } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.function.Supplier;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisBroadcastException;
 import redis.clients.jedis.exceptions.JedisBusyException;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -83,6 +84,7 @@ final class RedisErrors {
     }
     if (e instanceof JedisConnectionException
         || e instanceof JedisClusterOperationException
+        || e instanceof JedisBroadcastException
         || e instanceof JedisBusyException
         || startsWithAny(message, TRANSIENT)) {
       return new StoreUnavailableException(what + ": Redis unavailable: " + message, e);
