@@ -6,6 +6,7 @@ import dev.herald.store.ClaimedNotification;
 import dev.herald.store.CompletionReport;
 import dev.herald.store.RouteOutcome;
 import dev.herald.store.RouteStore;
+import dev.herald.store.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,9 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shards until the batch is full or every shard was asked: no worker waits while a shard has due
  * routes, and none is starved. A batch may so hold routes of several shards under one lease token;
  * its completion goes to each shard with that shard's routes (a notification's id names its shard),
- * one script per shard, each as atomic as on one Redis. A completion that fails part-way is sent
- * again by the caller like any other: the shards that did complete refuse a second completion (the
- * lease is gone), so nothing is appended twice.
+ * one script per shard, each as atomic as on one Redis. A shard that does not answer a claim is
+ * passed over for that claim (the batch holds what the others leased); only when no shard gave
+ * anything does the claim fail. A completion that fails part-way is sent again by the caller like
+ * any other: the shards that did complete refuse a second completion (the lease is gone), so
+ * nothing is appended twice.
  */
 public final class ShardedRouteStore implements RouteStore {
 
@@ -52,15 +55,27 @@ public final class ShardedRouteStore implements RouteStore {
     Optional<Instant> nextDue = Optional.empty();
     int routes = 0;
     boolean stoppedByBytes = false;
+    StoreUnavailableException failed = null;
     for (int k = 0; k < shards.size() && routes < maxRoutes && !stoppedByBytes; k++) {
       RouteStore shard = shards.get((first + k) % shards.size());
-      ClaimedBatch batch =
-          shard.claimDue(now, lease, leaseToken, maxRoutes - routes, budget(maxBytes, claimed));
+      ClaimedBatch batch;
+      try {
+        batch =
+            shard.claimDue(now, lease, leaseToken, maxRoutes - routes, budget(maxBytes, claimed));
+      } catch (StoreUnavailableException e) {
+        // The routes claimed from other shards are leased to this batch: drop them and they wait
+        // out their lease. Publish them, and serve the shards that answer.
+        failed = failed == null ? e : failed;
+        continue;
+      }
       claimed.addAll(batch.notifications());
       quarantined.addAll(batch.quarantined());
       routes += batch.routeCount();
       stoppedByBytes = batch.stoppedByBytes();
       nextDue = earlier(nextDue, batch.nextDueAt());
+    }
+    if (failed != null && claimed.isEmpty() && quarantined.isEmpty()) {
+      throw failed; // nothing to work on: the loop backs off as for any outage
     }
     return new ClaimedBatch(claimed, nextDue, quarantined, stoppedByBytes);
   }
