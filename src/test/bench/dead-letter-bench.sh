@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Times `herald dead-letters list` and `requeue` over many dead letters on a private Redis.
+# Times `herald dead-letters list`, `export`, `purge`, `import` and `requeue` over many dead letters
+# on a private Redis.
 #
 # The dead letters are made the way production makes them: notifications of 100 recipients are
 # submitted with max_attempts 1 for channel push, and `herald run` runs with a config that no
 # longer names push (every event fails to build: payload_encoding_failed). (A stream that refuses
 # appends makes no dead letters: its routes wait, uncharged.) Then the script times listing them
-# all (table and JSON Lines, in a 64 MB heap: the listing streams) and requeueing them all, and
-# checks that none is left.
+# all (table and JSON Lines, in a 64 MB heap: the listing streams), exporting them (64 MB heap),
+# then, unless list-only, purging them all, importing the file back (64 MB heap) and requeueing
+# them all, and checks that none is left.
 #
 # Usage: src/test/bench/dead-letter-bench.sh [ROUTES (default 200000)] [PORT (default 6490)] [list-only]
 # Needs redis-server and redis-cli on PATH and target/herald.jar (mvn -DskipTests package).
@@ -84,7 +86,16 @@ echo "  $(grep -c 'game.turn_ready' "$work/list.txt") rows"
 measure "list --json (JSON Lines, -Xmx64m)" \
   java -Xmx64m -jar "$JAR" dead-letters list --limit 0 --json -c "$work/herald.yaml" > "$work/list.json"
 echo "  $(wc -l < "$work/list.json") lines"
+measure "export (JSON Lines, -Xmx64m)" \
+  java -Xmx64m -jar "$JAR" dead-letters export -c "$work/herald.yaml" > "$work/dead.ndjson"
+echo "  $(wc -l < "$work/dead.ndjson") lines, $(du -m "$work/dead.ndjson" | cut -f1) MB"
 [[ "$MODE" == list-only ]] && exit 0
+# Archive and bring back: purge them all, import the file (each a notification of its own).
+measure "purge --all" \
+  java -jar "$JAR" dead-letters purge --all --yes -c "$work/herald.yaml" > /dev/null
+measure "import (-Xmx64m)" \
+  java -Xmx64m -jar "$JAR" dead-letters import "$work/dead.ndjson" -c "$work/herald.yaml"
+echo "dead letters after the import: $("${cli[@]}" zcard bench:dead)"
 measure "requeue --all" \
   java -jar "$JAR" dead-letters requeue --all -c "$work/herald.yaml"
 echo "left as dead letters: $("${cli[@]}" zcard bench:dead); scheduled groups: $("${cli[@]}" zcard bench:schedule)"

@@ -1,8 +1,6 @@
 package dev.herald;
 
-import dev.herald.cli.ErrorHandler;
 import dev.herald.cli.HeraldCommand;
-import picocli.CommandLine;
 
 /** Entry point of the {@code herald} command. */
 public final class Main {
@@ -15,8 +13,6 @@ public final class Main {
 
   /** Runs a command line and returns its exit code, without exiting (for tests). */
   public static int execute(String... args) {
-    return new CommandLine(new HeraldCommand())
-        .setExecutionExceptionHandler(new ErrorHandler())
-        .execute(args); // picocli answers a bad command line with 2 (ExitCodes.USAGE)
+    return HeraldCommand.commandLine().execute(args);
   }
 }

@@ -3,6 +3,7 @@ package dev.herald.api;
 import dev.herald.intake.Intake;
 import dev.herald.store.CorruptRecordException;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
@@ -85,6 +86,9 @@ public final class ApiServer implements AutoCloseable {
               c.startup.showJavalinBanner = false;
               c.startup.showOldJavalinVersionWarning = false;
               c.http.maxRequestSize = settings.maxBodyBytes();
+              // Answers are a few hundred bytes: compressing them costs more than it saves, and
+              // deciding whether to (a look at each answer's content type) was 3% of a request.
+              c.http.compressionStrategy = CompressionStrategy.NONE;
               c.jetty.threadPool = threads;
               c.jetty.addConnector(
                   (server, http) -> {

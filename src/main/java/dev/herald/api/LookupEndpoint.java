@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.domain.CancelRequest;
 import dev.herald.domain.NotificationIds;
 import dev.herald.intake.Intake;
+import dev.herald.intake.IntakeSpool.SpoolRefusedException;
+import dev.herald.intake.IntakeSpool.SpooledNotification;
 import dev.herald.store.CancelResult;
 import dev.herald.store.NotificationRecord;
 import dev.herald.store.NotificationStore;
@@ -17,6 +19,11 @@ import java.util.function.IntSupplier;
  * {@code GET /v1/notifications/{id}} (what {@code herald routes show --json} prints) and {@code
  * POST /v1/notifications/{id}/cancel}. A token sees and cancels only its own producer's
  * notifications: another's is answered 404, as if it did not exist.
+ *
+ * <p>A notification answered 202 and still in the spool is not in Redis: {@code GET} answers 202
+ * with what it was accepted with ({@code "status": "spooled"}), and a cancel is appended to the
+ * spool behind it and answered 202 ({@code "status": "cancel_spooled"}). The spool is asked first:
+ * one the replay stores meanwhile is then found in Redis, never missed between the two.
  */
 final class LookupEndpoint {
 
@@ -36,6 +43,17 @@ final class LookupEndpoint {
       return;
     }
     try {
+      Optional<SpooledNotification> spooled = spooled(id, producer);
+      if (spooled.isPresent()) {
+        ctx.status(202)
+            .contentType("application/json")
+            .result(
+                NotificationView.spooled(
+                    spooled.get().notification(),
+                    spooled.get().cancelSpooled(),
+                    defaultMaxAttempts.getAsInt()));
+        return;
+      }
       Optional<NotificationRecord> record = visible(id, producer);
       if (record.isEmpty()) {
         notFound(ctx, id);
@@ -55,6 +73,21 @@ final class LookupEndpoint {
       return;
     }
     try {
+      Optional<SpooledNotification> spooled = spooled(id, producer);
+      if (spooled.isPresent()) {
+        if (!spooled.get().cancelSpooled()) {
+          intake.cancelSpooled(spooled.get().notification());
+        }
+        ObjectNode o = Answers.MAPPER.createObjectNode();
+        o.put("notification_id", id);
+        o.put("status", "cancel_spooled");
+        o.put(
+            "hint",
+            "the notification is in this Herald's spool, not in Redis yet: the cancel is spooled"
+                + " behind it and applied as soon as the replay has stored it");
+        Answers.json(ctx, 202, o);
+        return;
+      }
       if (producer != null && visible(id, producer).isEmpty()) {
         notFound(ctx, id);
         return;
@@ -82,7 +115,16 @@ final class LookupEndpoint {
       Answers.json(ctx, 504, o);
     } catch (StoreUnavailableException e) {
       Answers.error(ctx, 503, "(redis)", e.getMessage());
+    } catch (SpoolRefusedException e) {
+      ctx.header("Retry-After", "1");
+      Answers.error(ctx, 503, "(spool)", e.getMessage());
     }
+  }
+
+  private Optional<SpooledNotification> spooled(String id, String producer) {
+    return intake
+        .findSpooled(id)
+        .filter(s -> producer == null || producer.equals(s.notification().producer()));
   }
 
   private Optional<NotificationRecord> visible(String id, String producer) {
@@ -113,7 +155,7 @@ final class LookupEndpoint {
         "id",
         "no notification "
             + id
-            + " (never accepted, past its retention, another producer's, or still in the spool of"
-            + " the Herald that answered 202: herald spool inspect)");
+            + " (never accepted, past its retention, another producer's, or in the spool of another"
+            + " Herald, the one that answered 202: herald spool inspect there)");
   }
 }

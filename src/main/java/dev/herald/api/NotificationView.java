@@ -1,7 +1,6 @@
 package dev.herald.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.domain.Failure;
@@ -20,15 +19,13 @@ import java.time.temporal.ChronoUnit;
 public final class NotificationView {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final ObjectMapper PRETTY =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private NotificationView() {}
 
-  /** Indented, for a terminal. */
-  public static String pretty(NotificationRecord record, int defaultMaxAttempts) {
+  /** One line, as {@code herald routes show --json} prints it (the API's body, as text). */
+  public static String json(NotificationRecord record, int defaultMaxAttempts) {
     try {
-      return PRETTY.writeValueAsString(tree(record, defaultMaxAttempts));
+      return MAPPER.writeValueAsString(tree(record, defaultMaxAttempts));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -43,10 +40,25 @@ public final class NotificationView {
     }
   }
 
-  static ObjectNode tree(NotificationRecord record, int defaultMax) {
-    Notification n = record.notification();
+  /** A notification still in the spool: what it was accepted with, no route state yet. */
+  static byte[] spooled(Notification n, boolean cancelSpooled, int defaultMax) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("notification_id", n.id());
+    root.put("status", "spooled");
+    fields(root, n, defaultMax);
+    root.put("cancel_spooled", cancelSpooled);
+    ArrayNode routes = root.putArray("route_ids");
+    for (int i = 0; i < n.routeCount(); i++) {
+      routes.add(n.route(i).toString());
+    }
+    try {
+      return MAPPER.writeValueAsBytes(root);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void fields(ObjectNode root, Notification n, int defaultMax) {
     root.put("type", n.type());
     root.put("producer", n.producer());
     root.put("idempotency_key", n.idempotencyKey());
@@ -56,6 +68,13 @@ public final class NotificationView {
     root.put("send_at", iso(n.sendAt()));
     root.put("max_attempts", n.maxAttemptsOr(defaultMax));
     root.put("expires_at", iso(n.expiresAt()));
+  }
+
+  static ObjectNode tree(NotificationRecord record, int defaultMax) {
+    Notification n = record.notification();
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("notification_id", n.id());
+    fields(root, n, defaultMax);
     ArrayNode routes = root.putArray("routes");
     for (RouteRecord r : record.routes()) {
       ObjectNode o = routes.addObject();

@@ -114,7 +114,8 @@ final class SubmitEndpoint {
 
   /**
    * The notification with the header's idempotency key and the token's producer filled in; null
-   * when it names another producer than the token's. One that did not parse stays as it is.
+   * when it names another producer than the token's. Its errors stay with it, so that the answer
+   * names every problem.
    */
   private static ParsedNotification bind(ParsedNotification p, String key, String producer) {
     NotificationRequest r = p.request();
@@ -124,19 +125,16 @@ final class SubmitEndpoint {
     if (producer != null && r.producer() != null && !r.producer().equals(producer)) {
       return null;
     }
+    List<FieldError> errors = p.errors();
     if (key != null && r.idempotencyKey() != null && !r.idempotencyKey().equals(key)) {
-      return new ParsedNotification(
-          p.index(),
-          null,
-          List.of(
-              new FieldError(
-                  "idempotency_key",
-                  "differs from the "
-                      + IDEMPOTENCY_KEY
-                      + " header: give one of them, or both equal")));
+      errors = new ArrayList<>(errors);
+      errors.add(
+          new FieldError(
+              "idempotency_key",
+              "differs from the " + IDEMPOTENCY_KEY + " header: give one of them, or both equal"));
     }
     if ((producer == null || r.producer() != null) && (key == null || r.idempotencyKey() != null)) {
-      return p;
+      return errors == p.errors() ? p : new ParsedNotification(p.index(), r, errors);
     }
     return new ParsedNotification(
         p.index(),
@@ -152,7 +150,7 @@ final class SubmitEndpoint {
             r.sendAt(),
             r.maxAttempts(),
             r.expiresAt()),
-        List.of());
+        errors);
   }
 
   private static void answerOne(Context ctx, SubmitResult r) {

@@ -4,6 +4,7 @@ import dev.herald.bench.BenchEnvironment;
 import dev.herald.bench.BenchResult;
 import dev.herald.bench.BenchRun;
 import dev.herald.bench.DrainBench;
+import dev.herald.bench.FloorBench;
 import dev.herald.bench.IdleBench;
 import dev.herald.bench.IntakeBench;
 import dev.herald.bench.MemoryBench;
@@ -30,7 +31,7 @@ final class BenchScenarios {
   static final class Common {
     @Mixin ConfigOption config;
 
-    @Option(names = "--json", description = "one JSON object instead of lines")
+    @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
     @Option(names = "--force", description = "run even if the namespace holds data (it is deleted)")
@@ -121,7 +122,13 @@ final class BenchScenarios {
 
   @Command(
       name = "drain",
-      description = "N routes due at one instant; drain rate and first-append delay.")
+      description = "N routes due at one instant; drain rate and first-append delay.",
+      footer = {
+        "",
+        "Examples:",
+        "  herald bench drain --config bench.yaml",
+        "  herald bench drain --routes 100000 --runs 5 --json"
+      })
   static final class Drain extends Scenario {
     @Mixin Routes routes;
     @Mixin Runs runs;
@@ -134,9 +141,18 @@ final class BenchScenarios {
                 + " compiling the publishing path after 20,000")
     int warmup;
 
+    @Option(
+        names = "--due-after-start",
+        converter = TimeArg.DurationConverter.class,
+        description =
+            "the first run's routes fall due this long after the publisher started, as for a"
+                + " daemon started just before a burst (use with --warmup 0, e.g. 5s); loading"
+                + " that ends later is reported")
+    Duration dueAfterStart;
+
     @Override
     BenchResult run(BenchEnvironment env, String command) throws Exception {
-      return new DrainBench(env, routes.routes, runs.runs, warmup).run(command);
+      return new DrainBench(env, routes.routes, runs.runs, warmup, dueAfterStart).run(command);
     }
 
     @Override
@@ -145,7 +161,31 @@ final class BenchScenarios {
     }
   }
 
-  @Command(name = "steady", description = "Routes offered at a steady rate; due->stream lag.")
+  @Command(
+      name = "floor",
+      description =
+          "Redis's own floor: the stream appends of the drain's routes in a bare Lua loop;"
+              + " Redis CPU per entry.",
+      footer = {"", "Examples:", "  herald bench floor --routes 100000 --runs 3"})
+  static final class Floor extends Scenario {
+    @Mixin Routes routes;
+    @Mixin Runs runs;
+
+    @Override
+    BenchResult run(BenchEnvironment env, String command) {
+      return new FloorBench(env, routes.routes, runs.runs).run(command);
+    }
+
+    @Override
+    long streamMaxLength() {
+      return routes.routes * 2L;
+    }
+  }
+
+  @Command(
+      name = "steady",
+      description = "Routes offered at a steady rate; due->stream lag.",
+      footer = {"", "Examples:", "  herald bench steady --rate 5000 --duration 30s"})
   static final class Steady extends Scenario {
     @Option(
         names = "--rate",
@@ -168,7 +208,8 @@ final class BenchScenarios {
 
   @Command(
       name = "intake",
-      description = "Routes accepted per second: Java API, and intents stream (one consumer).")
+      description = "Routes accepted per second: Java API, and intents stream (one consumer).",
+      footer = {"", "Examples:", "  herald bench intake --routes 100000"})
   static final class IntakeRate extends Scenario {
     @Mixin Routes routes;
     @Mixin Runs runs;
@@ -179,7 +220,10 @@ final class BenchScenarios {
     }
   }
 
-  @Command(name = "idle", description = "Nothing due: CPU and Redis commands per second.")
+  @Command(
+      name = "idle",
+      description = "Nothing due: CPU and Redis commands per second.",
+      footer = {"", "Examples:", "  herald bench idle --duration 120s"})
   static final class Idle extends Scenario {
     @Mixin Length duration;
 
@@ -189,7 +233,10 @@ final class BenchScenarios {
     }
   }
 
-  @Command(name = "memory", description = "Redis bytes per pending route; heap while publishing.")
+  @Command(
+      name = "memory",
+      description = "Redis bytes per pending route; heap while publishing.",
+      footer = {"", "Examples:", "  herald bench memory --routes 1000000"})
   static final class Memory extends Scenario {
     @Option(
         names = "--routes",
@@ -208,6 +255,11 @@ final class BenchScenarios {
       description = {
         "The PostgreSQL outbox relay: rows/s relayed, database CPU per row, commit->stream.",
         "Needs sources.postgres.url; works on a table of its own (herald_bench_outbox).",
+      },
+      footer = {
+        "",
+        "Examples:",
+        "  herald bench outbox --config bench.yaml --rows 100000 --rate 1000"
       })
   static final class Outbox extends Scenario {
     @Option(

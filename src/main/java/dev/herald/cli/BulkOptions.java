@@ -7,11 +7,16 @@ import dev.herald.deadletter.DeadLetterScan;
 import dev.herald.deadletter.DeadLetterSource;
 import dev.herald.deadletter.Pacer;
 import dev.herald.deadletter.RouteRefs;
+import dev.herald.deadletter.Sources;
 import dev.herald.domain.RouteRef;
 import dev.herald.store.DeadLetter;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +33,9 @@ final class BulkOptions {
   @Parameters(
       arity = "0..*",
       paramLabel = "ROUTE_REF",
-      description = "routes to act on, NOTIFICATION_ID/ROUTE_ID (instead of filters)")
+      description =
+          "routes to act on, NOTIFICATION_ID/ROUTE_ID as listed (a bare NOTIFICATION_ID: all its"
+              + " dead letters), instead of filters")
   List<String> refs = new ArrayList<>();
 
   @Mixin DeadLetterFilterOptions filters;
@@ -40,7 +47,7 @@ final class BulkOptions {
       names = "--limit",
       paramLabel = "N",
       defaultValue = "0",
-      description = "act on at most N routes, newest first (0: no limit)")
+      description = "act on at most N routes, newest first; 0 for all (default: ${DEFAULT-VALUE})")
   long limit;
 
   @Option(
@@ -48,15 +55,18 @@ final class BulkOptions {
       description = "print what would be acted on and the count; change nothing")
   boolean dryRun;
 
-  @Option(names = "--json", description = "print one JSON object with the summary")
+  @Option(names = "--json", description = "print one JSON object")
   boolean json;
+
+  @Mixin WideOption wide;
 
   private RouteRefs named;
 
   /** Checks the selection the user gave: exactly one of ROUTE_REFs, filters, --all. */
   void check(DeadLetterFilter filter, CommandSpec spec) {
     if (limit < 0) {
-      throw new ParameterException(spec.commandLine(), "--limit must be 0 or more");
+      throw new ParameterException(
+          spec.commandLine(), "--limit must be 0 (all) or more (was " + limit + ")");
     }
     if (!refs.isEmpty()) {
       if (all || !filter.matchesEverything()) {
@@ -76,12 +86,38 @@ final class BulkOptions {
 
   /** What the selection names: the ROUTE_REFs, else the dead letters {@code filter} matches. */
   DeadLetterSource source(Stores ctx, DeadLetterFilter filter) {
-    if (!refs.isEmpty()) {
-      List<RouteRef> parsed = refs.stream().map(DeadLettersShowCommand::parseRef).toList();
-      named = new RouteRefs(ctx.backend().notifications(), parsed);
+    if (refs.isEmpty()) {
+      return new DeadLetterScan(ctx.backend().deadLetters(), ctx.backend().notifications(), filter);
+    }
+    List<Ref> parsed = refs.stream().map(Ref::parse).toList();
+    List<RouteRef> byRouteId = parsed.stream().map(Ref::routeRef).filter(Objects::nonNull).toList();
+    named = new RouteRefs(ctx.backend().notifications(), byRouteId);
+    // Whole notifications and routes by index (of unreadable records): read as the filter
+    // --notification reads them, which also finds the dead letters of an unreadable record.
+    Set<String> whole = new HashSet<>();
+    Set<String> indexed = new HashSet<>();
+    for (Ref r : parsed) {
+      if (r.isNotification()) {
+        whole.add(r.notificationId());
+      } else if (r.index() != null) {
+        indexed.add(r.notificationId() + "/#" + r.index());
+      }
+    }
+    if (whole.isEmpty() && indexed.isEmpty()) {
       return named;
     }
-    return new DeadLetterScan(ctx.backend().deadLetters(), ctx.backend().notifications(), filter);
+    Set<String> ids = new HashSet<>(whole);
+    indexed.forEach(i -> ids.add(i.substring(0, i.indexOf('/'))));
+    DeadLetterFilter byId =
+        new DeadLetterFilter(
+            Set.of(), Set.of(), Set.of(), Set.of(), ids, Optional.empty(), Optional.empty());
+    DeadLetterSource scan =
+        Sources.filtered(
+            new DeadLetterScan(ctx.backend().deadLetters(), ctx.backend().notifications(), byId),
+            d ->
+                whole.contains(d.notificationId())
+                    || indexed.contains(d.notificationId() + "/#" + d.index()));
+    return Sources.concat(List.of(named, scan));
   }
 
   /** How the summary names the selection. */
@@ -112,7 +148,7 @@ final class BulkOptions {
     }
     int defaultMax = ctx.config().delivery().maxAttempts();
     StreamedTable table =
-        new StreamedTable(out, "DEAD SINCE", "ROUTE", "TYPE", "PRODUCER", "ATTEMPTS");
+        new StreamedTable(out, wide.width(), "DEAD SINCE", "ROUTE", "TYPE", "PRODUCER", "ATTEMPTS");
     BulkRun.Options options =
         new BulkRun.Options(
             limit,

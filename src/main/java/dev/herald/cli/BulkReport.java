@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.OptionalDouble;
 
 /**
  * How requeue and purge report: progress on stderr while they run (one line rewritten in place on a
@@ -24,8 +25,11 @@ final class BulkReport implements BulkRun.Progress {
   private final boolean terminal;
   private final Clock clock;
   private final Instant start;
+  private final RecentRate acted = new RecentRate();
+  private final RecentRate scanning = new RecentRate();
   private Instant lastShown = Instant.MIN;
   private boolean lineOpen;
+  private int width; // of the terminal, read once: 0 until then
 
   /**
    * @param action {@code requeue}
@@ -40,35 +44,50 @@ final class BulkReport implements BulkRun.Progress {
     this.start = clock.instant();
   }
 
+  /** Whether stderr is a terminal, where the progress line is rewritten in place. */
   static boolean onTerminal() {
-    return System.console() != null;
+    return Screen.isTerminal(2);
   }
 
   @Override
   public void update(Summary s, long scanned, long total, Duration elapsed) {
     Instant now = clock.instant();
+    acted.add(now, s.changed() + s.notDead() + s.failed());
+    scanning.add(now, scanned);
     if (now.isBefore(lastShown.plus(terminal ? TERMINAL_EVERY : PLAIN_EVERY))) {
       return;
     }
     lastShown = now;
-    long acted = s.changed() + s.notDead() + s.failed();
-    double seconds = Math.max(0.001, elapsed.toMillis() / 1000.0);
-    String line =
-        String.format(
-            Locale.ROOT,
-            "%s: %,d %s, %,d skipped, %,d errors | scanned %,d of %,d%s | %,.0f/s%s",
-            action,
-            s.changed(),
-            done,
-            s.notDead(),
-            s.failed(),
-            scanned,
-            Math.max(total, scanned),
-            total > 0 ? String.format(Locale.ROOT, " (%d%%)", 100 * scanned / total) : "",
-            acted / seconds,
-            eta(scanned, total, elapsed));
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%s: %,d %s, %,d skipped, %,d errors | scanned %,d%s",
+                action,
+                s.changed(),
+                done,
+                s.notDead(),
+                s.failed(),
+                scanned,
+                // An import reads its file as it goes and knows no total: "of" what it has read
+                // would read as done.
+                total > 0
+                    ? String.format(
+                        Locale.ROOT,
+                        " of %,d (%d%%)",
+                        Math.max(total, scanned),
+                        100 * scanned / total)
+                    : ""));
+    acted.perSecond().ifPresent(r -> line.append(String.format(Locale.ROOT, " | %,.0f/s", r)));
+    OptionalDouble scanRate = scanning.perSecond();
+    if (scanRate.isPresent() && scanRate.getAsDouble() > 0 && total > scanned) {
+      line.append(" | ETA ").append(Times.span(eta(total - scanned, scanRate.getAsDouble())));
+    }
     if (terminal) {
-      err.print("\r" + TextTable.fit(line, TextTable.DEFAULT_WIDTH - 1) + "\u001b[K");
+      if (width == 0) {
+        width = Screen.progressWidth();
+      }
+      err.print("\r" + TextTable.fit(line.toString(), width - 1) + "\u001b[K");
       lineOpen = true;
     } else {
       err.println(line);
@@ -76,11 +95,8 @@ final class BulkReport implements BulkRun.Progress {
     err.flush();
   }
 
-  private static String eta(long scanned, long total, Duration elapsed) {
-    if (scanned < 10 || total <= scanned) {
-      return ""; // too early to tell, or done
-    }
-    return " | ETA " + Times.span(elapsed.multipliedBy(total - scanned).dividedBy(scanned));
+  private static Duration eta(long left, double perSecond) {
+    return Duration.ofMillis((long) Math.ceil(left * 1000.0 / perSecond));
   }
 
   /** Ends the progress line on a terminal. */
@@ -116,7 +132,7 @@ final class BulkReport implements BulkRun.Progress {
           "dry run: would %s %,d dead letter(s); nothing was changed%n",
           action,
           s.matched() - s.notDead() - s.failed());
-      out.println(TextTable.fit("  selection: " + selection, TextTable.DEFAULT_WIDTH));
+      out.println("  selection: " + selection);
       s.notes().forEach(n -> out.println("  " + n));
     } else {
       out.printf(

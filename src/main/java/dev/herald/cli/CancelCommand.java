@@ -17,9 +17,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "cancel",
     description = {
-      "Cancel a notification: every route not published yet (pending, failed, leased or dead",
-      "letter) becomes cancelled, atomically; published routes stay published.",
-      "Cancelling twice is harmless.",
+      "Cancel a notification: its routes not published yet become cancelled.",
+      "Every route not published yet (pending, failed, leased or dead letter) becomes "
+          + "cancelled, atomically; published routes stay published. Cancelling twice is "
+          + "harmless.",
     },
     footer = {
       "",
@@ -46,7 +47,8 @@ final class CancelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CancelRequest request = notification.request();
+    CancelRequest request =
+        notification.request("cancel cancels every route not published yet of a notification");
     try (Stores ctx = Stores.open(config.load())) {
       CancelResult result;
       try {

@@ -5,6 +5,7 @@ import dev.herald.domain.FailureKind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -31,6 +32,7 @@ final class DeadLetterFilterOptions {
       names = "--classification",
       paramLabel = "CLASS",
       converter = ClassificationConverter.class,
+      completionCandidates = ClassificationConverter.Names.class,
       description =
           "classification of the last failure: gateway_stream_publish_failed,"
               + " payload_encoding_failed, corrupt_record (repeatable)")
@@ -62,12 +64,23 @@ final class DeadLetterFilterOptions {
         Set.copyOf(channels),
         Set.copyOf(producers),
         Set.copyOf(classifications),
-        Set.copyOf(notifications),
+        notifications.stream()
+            .map(n -> Ref.notificationOnly(n, "--notification takes a notification id"))
+            .collect(Collectors.toSet()),
         TimeArg.ago(since, now),
         TimeArg.ago(until, now));
   }
 
   static final class ClassificationConverter implements ITypeConverter<FailureKind> {
+
+    /** What completion offers: the names the option takes, not the enum's constants. */
+    static final class Names implements Iterable<String> {
+      @Override
+      public Iterator<String> iterator() {
+        return Arrays.stream(FailureKind.values()).map(FailureKind::wireName).iterator();
+      }
+    }
+
     @Override
     public FailureKind convert(String text) {
       return FailureKind.fromWireName(text)

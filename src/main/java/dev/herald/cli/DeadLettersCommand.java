@@ -8,13 +8,16 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "dead-letters",
     description = {
-      "Find, inspect, requeue and purge dead letters: routes whose attempts ran out.",
+      "Find, inspect, requeue, purge, export and import dead letters.",
+      "Dead letters are routes whose attempts ran out, or whose record is broken.",
     },
     subcommands = {
       DeadLettersListCommand.class,
       DeadLettersShowCommand.class,
       DeadLettersRequeueCommand.class,
-      DeadLettersPurgeCommand.class
+      DeadLettersPurgeCommand.class,
+      DeadLettersExportCommand.class,
+      DeadLettersImportCommand.class
     },
     footer = {
       "",
@@ -24,6 +27,8 @@ import picocli.CommandLine.Spec;
       "  herald dead-letters show 01JDQ5XKZ7W3M1V9Y4T0R8E6PA/push:u-1",
       "  herald dead-letters requeue --since 2h --dry-run",
       "  herald dead-letters requeue --since 2h --spread 5m",
+      "  herald dead-letters export --until 7d > archive.ndjson        # before a purge",
+      "  herald dead-letters import archive.ndjson --config staging.yaml",
       "",
       "Filters (all commands): --type, --channel, --producer, --classification, --since,",
       "--until (ISO-8601 or ago: 2h), --notification. Repeat one to match any of its values.",
@@ -35,6 +40,6 @@ final class DeadLettersCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "missing subcommand: list, show, requeue or purge");
+        spec.commandLine(), "missing subcommand: list, show, requeue, purge, export or import");
   }
 }

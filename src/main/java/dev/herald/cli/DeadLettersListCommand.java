@@ -13,13 +13,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(
     name = "list",
     description = {
-      "List dead letters, newest first. Filters combine; repeat one to match any of its values.",
-      "Streams through the dead-letter index a page at a time: any number can be listed.",
+      "List dead letters, newest first.",
+      "Filters combine; repeat one to match any of its values. Streams through the "
+          + "dead-letter index a page at a time: any number can be listed.",
     },
     footer = {
       "",
@@ -45,15 +47,18 @@ final class DeadLettersListCommand implements Callable<Integer> {
       description = "most dead letters to print; 0 for all (default: ${DEFAULT-VALUE})")
   long limit;
 
-  @Option(names = "--json", description = "one JSON object per line (JSON Lines)")
+  @Option(names = "--json", description = "print one JSON object per line (JSON Lines)")
   boolean json;
+
+  @Mixin WideOption wide;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
     if (limit < 0) {
-      throw new BadInputException("--limit must be 0 (all) or more (was " + limit + ")");
+      throw new ParameterException(
+          spec.commandLine(), "--limit must be 0 (all) or more (was " + limit + ")");
     }
     try (Stores ctx = Stores.open(config.load())) {
       Instant now = ctx.clock().instant();
@@ -62,7 +67,8 @@ final class DeadLettersListCommand implements Callable<Integer> {
       // picocli's writer flushes on every line; a listing may have a million.
       PrintWriter out = new PrintWriter(spec.commandLine().getOut(), false);
       StreamedTable table =
-          new StreamedTable(out, "DEAD SINCE", "ROUTE", "TYPE", "PRODUCER", "ATTEMPTS");
+          new StreamedTable(
+              out, wide.width(), "DEAD SINCE", "ROUTE", "TYPE", "PRODUCER", "ATTEMPTS");
       long[] printed = {0};
       boolean[] more = {false};
       new DeadLetterScan(ctx.backend().deadLetters(), ctx.backend().notifications(), filter)

@@ -2,10 +2,10 @@ package dev.herald.cli;
 
 import dev.herald.daemon.Stores;
 import dev.herald.deadletter.BulkRun;
+import dev.herald.deadletter.DeadLetterActions;
 import dev.herald.deadletter.DeadLetterFilter;
 import dev.herald.deadletter.Pacer;
 import dev.herald.store.DeadLetterStore;
-import dev.herald.store.DeadLetterStore.Route;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "purge",
     description = {
-      "Give up on dead letters for good: the named routes, those the filters match, or --all.",
-      "A purged route keeps its status (purged) for `routes show` and is deleted with its",
-      "notification after retention.published. Asks for confirmation unless --yes.",
+      "Give up on dead letters for good.",
+      "The named routes, those the filters match, or --all. A purged route keeps its "
+          + "status (purged) for `routes show` and is deleted with its notification after "
+          + "retention.published. Asks for confirmation unless --yes.",
     },
     footer = {
       "",
@@ -88,13 +89,7 @@ final class DeadLettersPurgeCommand implements Callable<Integer> {
         }
       }
       DeadLetterStore store = ctx.backend().deadLetters();
-      BulkRun.Action action =
-          bulk.dryRun
-              ? null
-              : (slice, t) ->
-                  store.purge(
-                      slice.stream().map(d -> new Route(d.notificationId(), d.index())).toList(),
-                      t);
+      BulkRun.Action action = bulk.dryRun ? null : DeadLetterActions.purge(store);
       return bulk.run(ctx, bulk.source(ctx, filter), action, "purge", "purged", selection, spec, 0);
     }
   }

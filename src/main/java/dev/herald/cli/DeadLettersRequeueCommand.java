@@ -2,12 +2,11 @@ package dev.herald.cli;
 
 import dev.herald.daemon.Stores;
 import dev.herald.deadletter.BulkRun;
+import dev.herald.deadletter.DeadLetterActions;
 import dev.herald.deadletter.DeadLetterFilter;
 import dev.herald.deadletter.DeadLetterSource;
 import dev.herald.deadletter.RequeueTiming;
 import dev.herald.store.DeadLetterStore;
-import dev.herald.store.DeadLetterStore.Requeue;
-import dev.herald.store.DeadLetterStore.Route;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -22,10 +21,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "requeue",
     description = {
-      "Put dead letters back in the schedule: the named routes, those the filters match, or --all.",
-      "Each route is requeued atomically and only while it is still a dead letter, so running",
-      "twice, or from two terminals at once, schedules it once. Ctrl-C stops between slices:",
-      "every route is then either requeued or still a dead letter; the same command continues.",
+      "Put dead letters back in the schedule.",
+      "The named routes, those the filters match, or --all. Each route is requeued "
+          + "atomically and only while it is still a dead letter, so running twice, or from "
+          + "two terminals at once, schedules it once. Ctrl-C stops between slices: every "
+          + "route is then either requeued or still a dead letter; the same command "
+          + "continues.",
     },
     footer = {
       "",
@@ -97,16 +98,7 @@ final class DeadLettersRequeueCommand implements Callable<Integer> {
       DeadLetterStore store = ctx.backend().deadLetters();
       boolean keep = attempts.keep;
       BulkRun.Action action =
-          bulk.dryRun
-              ? null
-              : (slice, t) ->
-                  store.requeue(
-                      slice.stream()
-                          .map(d -> new Route(d.notificationId(), d.index()))
-                          .map(r -> new Requeue(r, timing.dueOf(r)))
-                          .toList(),
-                      keep,
-                      t);
+          bulk.dryRun ? null : DeadLetterActions.requeue(store, timing, attempts.keep);
       return bulk.run(
           ctx, source, action, "requeue", "requeued", bulk.selection(filter), spec, rate);
     }

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.daemon.Stores;
 import dev.herald.domain.Failure;
 import dev.herald.domain.Notification;
-import dev.herald.domain.RouteRef;
 import dev.herald.domain.RouteState;
+import dev.herald.store.CorruptRecordException;
 import dev.herald.store.NotificationRecord;
 import dev.herald.store.RouteRecord;
 import java.io.PrintWriter;
@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
     name = "show",
     description = {
       "Show everything known about one route, with the history of its failed attempts.",
-      "Its notification, status, attempts and each failed attempt, oldest first",
-      "(delivery.failure-history of them are kept).",
+      "Its notification, status, attempts and each failed attempt, oldest first "
+          + "(delivery.failure-history of them are kept).",
     },
     footer = {
       "",
@@ -41,37 +41,51 @@ final class DeadLettersShowCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
 
-  @Parameters(paramLabel = "ROUTE_REF", description = "NOTIFICATION_ID/ROUTE_ID, as listed")
+  @Parameters(
+      paramLabel = "ROUTE_REF",
+      description = "NOTIFICATION_ID/ROUTE_ID as listed, the id in any case")
   String ref;
 
   @Option(names = "--json", description = "print one JSON object")
   boolean json;
 
+  @Mixin WideOption wide;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws JsonProcessingException {
-    RouteRef routeRef = parseRef(ref);
+    Ref named = Ref.parse(ref);
+    if (named.isNotification()) {
+      throw new BadInputException(
+          "'"
+              + ref
+              + "' names a notification; show names one of its routes, NOTIFICATION_ID/ROUTE_ID"
+              + " (its routes: herald routes show "
+              + named.notificationId()
+              + "; its dead letters: herald dead-letters list --notification "
+              + named.notificationId()
+              + ")");
+    }
     try (Stores ctx = Stores.open(config.load())) {
-      NotificationRecord record =
-          ctx.backend()
-              .notifications()
-              .find(routeRef.notificationId())
-              .orElseThrow(
-                  () ->
-                      new NotFoundException(
-                          "no notification "
-                              + routeRef.notificationId()
-                              + " in namespace '"
-                              + ctx.config().namespace()
-                              + "' (it may have passed its retention)"));
-      int index = record.notification().indexOf(routeRef.routeId());
-      if (index < 0) {
+      String id = named.notificationId();
+      NotificationRecord record;
+      try {
+        record = ctx.backend().notifications().find(id).orElseThrow(() -> notFound(ctx, id));
+      } catch (CorruptRecordException e) {
+        if (named.index() == null) {
+          throw e;
+        }
+        return UnreadableDeadLetter.show(ctx, named, spec.commandLine().getOut(), json);
+      }
+      int index =
+          named.route() != null ? record.notification().indexOf(named.route()) : named.index();
+      if (index < 0 || index >= record.routes().size()) {
         throw new NotFoundException(
             "notification "
-                + routeRef.notificationId()
+                + id
                 + " has no route "
-                + routeRef.routeId()
+                + (named.route() != null ? named.route() : "#" + named.index())
                 + " (its routes: "
                 + record.notification().channels()
                 + " x "
@@ -82,24 +96,26 @@ final class DeadLettersShowCommand implements Callable<Integer> {
       int defaultMax = ctx.config().delivery().maxAttempts();
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(DeadLetterJson.pretty(toJson(record.notification(), route, defaultMax)));
+        out.println(DeadLetterJson.line(toJson(record.notification(), route, defaultMax)));
       } else {
-        print(out, record.notification(), route, defaultMax);
+        print(out, record.notification(), route, defaultMax, wide.width());
       }
       out.flush();
     }
     return ExitCodes.OK;
   }
 
-  static RouteRef parseRef(String text) {
-    try {
-      return RouteRef.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException(e.getMessage());
-    }
+  private static NotFoundException notFound(Stores ctx, String id) {
+    return new NotFoundException(
+        "no notification "
+            + id
+            + " in namespace '"
+            + ctx.config().namespace()
+            + "' (it may have passed its retention)");
   }
 
-  private static void print(PrintWriter out, Notification n, RouteRecord r, int defaultMax) {
+  private static void print(
+      PrintWriter out, Notification n, RouteRecord r, int defaultMax, int width) {
     String ref = n.id() + "/" + r.routeId();
     out.printf("route %s%n", ref);
     out.printf(
@@ -127,7 +143,7 @@ final class DeadLettersShowCommand implements Callable<Integer> {
           "  idempotency key %s, request %s, trace %s%n",
           dash(n.idempotencyKey()), dash(n.requestId()), dash(n.traceId()));
     }
-    out.println(TextTable.fit("  payload " + n.payloadJson(), TextTable.DEFAULT_WIDTH));
+    out.println(TextTable.fit("  payload " + n.payloadJson(), width));
     out.println();
     if (r.failures().isEmpty()) {
       out.println("no failed attempts recorded");
@@ -136,7 +152,7 @@ final class DeadLettersShowCommand implements Callable<Integer> {
       for (Failure f : r.failures()) {
         out.printf(
             "  attempt %d at %s: %s%n", f.attempt(), Times.table(f.at()), f.kind().wireName());
-        for (String line : wrap(f.message(), TextTable.DEFAULT_WIDTH - 4)) {
+        for (String line : wrap(f.message(), width - 4)) {
           out.println("    " + line);
         }
       }

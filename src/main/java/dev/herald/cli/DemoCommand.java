@@ -7,7 +7,6 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,9 +17,9 @@ import picocli.CommandLine.Spec;
     name = "demo",
     description = {
       "Try Herald for 20 seconds on its own Redis, with sample notifications.",
-      "Runs an embedded Redis and the publisher in this process, submits samples (one whose",
-      "stream refuses appends for a while, one that ends as a dead letter), prints a live",
-      "summary, then shows how to inspect and requeue the dead letter.",
+      "Runs an embedded Redis and the publisher in this process, submits samples (one "
+          + "whose stream refuses appends for a while, one that ends as a dead letter), "
+          + "prints a live summary, then shows how to inspect and requeue the dead letter.",
     },
     footer = {
       "",
@@ -64,10 +63,9 @@ final class DemoCommand implements Callable<Integer> {
   private static String routesShow(Path configFile, String id) {
     StringWriter shown = new StringWriter();
     PrintWriter out = new PrintWriter(shown);
-    new CommandLine(new HeraldCommand())
+    HeraldCommand.commandLine()
         .setOut(out)
         .setErr(out)
-        .setExecutionExceptionHandler(new ErrorHandler())
         .execute("routes", "show", "--config", configFile.toString(), id);
     out.flush();
     return shown.toString();

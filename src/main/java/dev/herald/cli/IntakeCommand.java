@@ -8,7 +8,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "intake",
     description = "Inspect the intents stream producers write notifications to.",
-    subcommands = {IntakeRejectedCommand.class})
+    subcommands = {IntakeRejectedCommand.class},
+    footer = {
+      "",
+      "Examples:",
+      "  herald intake rejected",
+      "  herald stats                      # intents waiting, unacknowledged per consumer, rejected",
+    })
 final class IntakeCommand implements Runnable {
 
   @Spec CommandSpec spec;

@@ -16,7 +16,7 @@ final class NotificationChoice {
   @Parameters(
       arity = "0..1",
       paramLabel = "NOTIFICATION_ID",
-      description = "the id `herald submit` printed")
+      description = "the id `herald submit` printed, in any case")
   String notificationId;
 
   @Option(
@@ -37,9 +37,12 @@ final class NotificationChoice {
   /**
    * The notification named, as a request the store understands.
    *
+   * @param routeRefused why a route ({@code ID/push:u-1}) is refused; null: it names its
+   *     notification, see {@link #route}
    * @throws ParameterException unless exactly one of the two ways is given, whole
+   * @throws BadInputException when the id is not one
    */
-  CancelRequest request() {
+  CancelRequest request(String routeRefused) {
     boolean byKey = idempotencyKey != null || producer != null;
     if (byKey == (notificationId != null)) {
       throw new ParameterException(
@@ -51,8 +54,17 @@ final class NotificationChoice {
       throw new ParameterException(
           spec.commandLine(), "--idempotency-key and --producer go together");
     }
-    return byKey
-        ? CancelRequest.byIdempotencyKey(producer, idempotencyKey)
-        : CancelRequest.byId(notificationId);
+    if (byKey) {
+      return CancelRequest.byIdempotencyKey(producer, idempotencyKey);
+    }
+    return CancelRequest.byId(
+        routeRefused == null
+            ? Ref.parse(notificationId).notificationId()
+            : Ref.notificationOnly(notificationId, routeRefused));
+  }
+
+  /** The route NOTIFICATION_ID names, when it names one ({@code ID/push:u-1}). */
+  Ref route() {
+    return notificationId == null ? null : Ref.parse(notificationId);
   }
 }

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
     name = "retry",
     description = {
       "Send rejected or in-doubt outbox rows back to pending.",
-      "After a fix (a channel added, a producer corrected), or after checking that an in-doubt",
-      "row did not go out. Due at once; 1,000 rows per transaction; the relay takes them on.",
+      "After a fix (a channel added, a producer corrected), or after checking that an "
+          + "in-doubt row did not go out. Due at once; 1,000 rows per transaction; the relay "
+          + "takes them on.",
     },
     footer = {
       "",
@@ -62,7 +63,7 @@ final class OutboxRetryCommand implements Callable<Integer> {
   @Option(
       names = "--limit",
       paramLabel = "N",
-      description = "at most N rows, oldest first (default: all)")
+      description = "at most N rows, oldest first; 0 for all (default: ${DEFAULT-VALUE})")
   long limit;
 
   @Option(names = "--dry-run", description = "say what would be sent again; change nothing")
@@ -77,7 +78,7 @@ final class OutboxRetryCommand implements Callable<Integer> {
   public Integer call() {
     if (limit < 0) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "--limit must not be negative (was " + limit + ")");
+          spec.commandLine(), "--limit must be 0 (all) or more (was " + limit + ")");
     }
     String status = which.rejected ? "rejected" : "in_doubt";
     OutboxAdmin.Retry retry = new OutboxAdmin.Retry(status, ids, reasonContains, limit);

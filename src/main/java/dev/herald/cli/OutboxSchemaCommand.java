@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
     name = "schema",
     description = {
       "Print the DDL of the outbox table (PostgreSQL 13 or later).",
-      "The table, its indexes, the attempts table and the NOTIFY trigger, for",
-      "sources.postgres.table. Safe to run again.",
+      "The table, its indexes, the attempts table and the NOTIFY trigger, for "
+          + "sources.postgres.table. Safe to run again.",
     },
     footer = {
       "",

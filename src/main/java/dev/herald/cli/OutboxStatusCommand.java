@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
     name = "status",
     description = {
       "Show the outbox table: pending, relayed, rejected and in-doubt rows.",
-      "The age of the oldest pending row, and the newest rejected and in-doubt rows with",
-      "their reasons.",
+      "The age of the oldest pending row, and the newest rejected and in-doubt rows "
+          + "with their reasons.",
     },
     footer = {
       "",
@@ -44,11 +44,14 @@ final class OutboxStatusCommand implements Callable<Integer> {
       names = "--limit",
       paramLabel = "N",
       description =
-          "most rejected and in-doubt rows to list, newest first (default: ${DEFAULT-VALUE})")
+          "most rejected and in-doubt rows to list, newest first; 0 for all (default:"
+              + " ${DEFAULT-VALUE})")
   int limit = 20;
 
   @Option(names = "--json", description = "print one JSON object")
   boolean json;
+
+  @Mixin WideOption wide;
 
   @Spec CommandSpec spec;
 
@@ -56,23 +59,23 @@ final class OutboxStatusCommand implements Callable<Integer> {
   public Integer call() {
     if (limit < 0) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "--limit must not be negative (was " + limit + ")");
+          spec.commandLine(), "--limit must be 0 (all) or more (was " + limit + ")");
     }
     HeraldConfig cfg = config.load();
     try (OutboxDatabase db = Stores.outboxDatabase(cfg)) {
       OutboxStatus status = new OutboxAdmin(db).status(limit);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(DeadLetterJson.pretty(toJson(status)));
+        out.println(DeadLetterJson.line(toJson(status)));
       } else {
-        print(out, db.describe(), status);
+        print(out, db.describe(), status, wide.width());
       }
       out.flush();
     }
     return ExitCodes.OK;
   }
 
-  private static void print(PrintWriter out, String where, OutboxStatus s) {
+  private static void print(PrintWriter out, String where, OutboxStatus s, int width) {
     out.printf("outbox %s at %s%n", s.table(), where);
     long pending = s.counts().get("pending");
     line(
@@ -116,14 +119,12 @@ final class OutboxStatusCommand implements Callable<Integer> {
     for (OutboxStatus.HeldRow r : s.held()) {
       table.row(Long.toString(r.id()), r.status(), Times.table(r.createdAt()), r.reason());
     }
-    table.print(out);
+    table.print(out, width);
   }
 
   private static void line(PrintWriter out, String name, long value, String note) {
     out.println(
-        TextTable.fit(
-            String.format(Locale.ROOT, "  %-20s %,12d   %s", name, value, note).stripTrailing(),
-            TextTable.DEFAULT_WIDTH));
+        String.format(Locale.ROOT, "  %-20s %,12d   %s", name, value, note).stripTrailing());
   }
 
   static ObjectNode toJson(OutboxStatus s) {

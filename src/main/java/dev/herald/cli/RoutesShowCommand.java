@@ -11,6 +11,7 @@ import dev.herald.store.RouteRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,8 +22,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "show",
     description = {
-      "Show a notification and the state of each of its routes. Name it by its id, or by the",
-      "producer's idempotency key (while intake.idempotency-window keeps the key).",
+      "Show a notification and the state of each of its routes.",
+      "Name it by its id, or by one of its routes (NOTIFICATION_ID/ROUTE_ID, as the "
+          + "dead-letter commands print it), in any case; or by the producer's idempotency "
+          + "key (while intake.idempotency-window keeps the key).",
     },
     footer = {
       "",
@@ -42,14 +45,16 @@ final class RoutesShowCommand implements Callable<Integer> {
 
   @Mixin NotificationChoice notification;
 
-  @Option(names = "--json", description = "print one JSON object (fields in snake_case)")
+  @Option(names = "--json", description = "print one JSON object")
   boolean json;
+
+  @Mixin WideOption wide;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
-    CancelRequest named = notification.request();
+    CancelRequest named = notification.request(null);
     try (Stores ctx = Stores.open(config.load())) {
       String notificationId = named.notificationId();
       if (notificationId == null) {
@@ -71,7 +76,7 @@ final class RoutesShowCommand implements Callable<Integer> {
                                 + ")"));
       }
       String id = notificationId;
-      NotificationRecord record =
+      NotificationRecord found =
           ctx.backend()
               .notifications()
               .find(id)
@@ -84,19 +89,34 @@ final class RoutesShowCommand implements Callable<Integer> {
                               + ctx.config().namespace()
                               + "' (it may have passed its retention, "
                               + "or lives under another namespace)"));
+      NotificationRecord record = found;
+      record = onlyTheRoute(record, notification.route());
       int defaultMax = ctx.config().delivery().maxAttempts();
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(NotificationView.pretty(record, defaultMax));
+        out.println(NotificationView.json(record, defaultMax));
       } else {
-        print(out, record, defaultMax);
+        print(out, record, defaultMax, wide.width());
       }
       out.flush();
     }
     return ExitCodes.OK;
   }
 
-  private static void print(PrintWriter out, NotificationRecord record, int defaultMax) {
+  /** The record with only the route {@code ref} names, when it names one. */
+  private static NotificationRecord onlyTheRoute(NotificationRecord record, Ref ref) {
+    if (ref == null || ref.isNotification()) {
+      return record;
+    }
+    int index = ref.route() != null ? record.notification().indexOf(ref.route()) : ref.index();
+    if (index < 0 || index >= record.routes().size()) {
+      throw new NotFoundException(
+          "notification " + ref.notificationId() + " has no route " + ref.toString().substring(27));
+    }
+    return new NotificationRecord(record.notification(), List.of(record.routes().get(index)));
+  }
+
+  private static void print(PrintWriter out, NotificationRecord record, int defaultMax, int width) {
     Notification n = record.notification();
     out.printf("notification %s%n", n.id());
     out.printf("  type %s, producer %s%n", n.type(), n.producer());
@@ -126,7 +146,12 @@ final class RoutesShowCommand implements Callable<Integer> {
           time(r.publishedAt()),
           dash(r.entryId()));
     }
-    table.print(out);
+    table.print(out, width);
+    if (record.routes().size() < n.routeCount()) {
+      out.printf(
+          "(%d of its %d routes; all of them: herald routes show %s)%n",
+          record.routes().size(), n.routeCount(), n.id());
+    }
     for (RouteRecord r : record.routes()) {
       Failure f = r.lastFailure();
       if (f != null) {
@@ -142,7 +167,7 @@ final class RoutesShowCommand implements Callable<Integer> {
                     + f.kind().wireName()
                     + ": "
                     + f.message(),
-                TextTable.DEFAULT_WIDTH));
+                width));
       }
     }
   }

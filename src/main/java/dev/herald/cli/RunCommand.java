@@ -12,8 +12,9 @@ import picocli.CommandLine.Mixin;
     name = "run",
     description = {
       "Run the publisher until SIGTERM or SIGINT.",
-      "Without a config file (or with redis.embedded: true) it starts an embedded Redis on",
-      "127.0.0.1:6399 (data in ./data); a config file must name its Redis (redis.url).",
+      "Without a config file (or with redis.embedded: true) it starts an embedded Redis "
+          + "on 127.0.0.1:6399 (data in ./data); a config file must name its Redis "
+          + "(redis.url).",
     },
     footer = {
       "",

@@ -14,7 +14,7 @@ final class StatsBreakers {
 
   private StatsBreakers() {}
 
-  static void print(PrintWriter out, Instant now, List<StreamBreaker> breakers) {
+  static void print(PrintWriter out, Instant now, List<StreamBreaker> breakers, int width) {
     out.println("stream breakers (open: its routes wait, uncharged, while one probes the stream)");
     if (breakers.isEmpty()) {
       out.println("  none open");
@@ -30,8 +30,8 @@ final class StatsBreakers {
                   Times.span(Duration.between(b.since(), now)),
                   b.process(),
                   Times.span(Duration.between(b.reportedAt(), now))),
-              TextTable.DEFAULT_WIDTH));
-      out.println(TextTable.fit("    " + b.reason(), TextTable.DEFAULT_WIDTH));
+              width));
+      out.println(TextTable.fit("    " + b.reason(), width));
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.herald.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.config.IntakeSettings;
+import dev.herald.channel.ChannelActions.ChannelView;
 import dev.herald.daemon.Stores;
 import dev.herald.store.BreakerBoard.StreamBreaker;
 import dev.herald.store.IntakeSnapshot;
@@ -22,10 +22,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "stats",
     description = {
-      "Show what the store holds now: routes by status, schedule depth, routes due now and the",
-      "lag of the oldest, dead letters by classification, gateway stream lengths, the stream",
-      "breakers open in running Herald processes, the intake (intents waiting, unacknowledged",
-      "per consumer, rejected), Redis's eviction policy and this host's clock offset, and totals.",
+      "Show what the store holds now, and what runs on it.",
+      "Routes by status, schedule depth, routes due now and the lag of the oldest, dead "
+          + "letters by classification, gateway stream lengths, the stream breakers open in "
+          + "running Herald processes, the intake (intents waiting, unacknowledged per "
+          + "consumer, rejected), Redis's eviction policy and this host's clock offset, and "
+          + "totals.",
     },
     footer = {
       "",
@@ -53,6 +55,10 @@ final class StatsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object")
   boolean json;
 
+  @Mixin WideOption wide;
+
+  private int width;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -62,17 +68,7 @@ final class StatsCommand implements Callable<Integer> {
       List<String> streams = ctx.config().channels().streams();
       StoreSnapshot snapshot = ctx.backend().stats().snapshot(now, streams);
       RouteFigures figures = ctx.backend().stats().routeFigures();
-      IntakeSnapshot intake =
-          ctx.config().intake().streamEnabled()
-              ? ctx.intents().snapshot()
-              : new IntakeSnapshot(
-                  IntakeSettings.OFF,
-                  0,
-                  false,
-                  0,
-                  Map.of(),
-                  0,
-                  snapshot.counter("intents_rejected"));
+      IntakeSnapshot intake = ctx.intents().snapshot();
       StatsRedisSection redis =
           new StatsRedisSection(
               ctx.backend().primary().primary(),
@@ -80,14 +76,18 @@ final class StatsCommand implements Callable<Integer> {
               ctx.backend().serverInfo().evictionPolicy(),
               ctx.clockOffset());
       List<StreamBreaker> breakers = ctx.backend().breakers().read(now);
+      List<ChannelView> channels = ctx.channels().list();
       PrintWriter out = spec.commandLine().getOut();
+      width = wide.width();
       if (json) {
         ObjectNode root = toJson(now, snapshot, figures, intake);
         StatsBreakers.json(root, breakers);
+        root.set("channels", ChannelsCommand.jsonArray(channels));
         redis.toJson(root.putObject("redis"));
-        out.println(DeadLetterJson.pretty(root));
+        out.println(DeadLetterJson.line(root));
       } else {
         print(out, ctx.config().namespace(), now, snapshot, figures, intake, breakers, redis);
+        printChannels(out, channels);
       }
       out.flush();
     }
@@ -129,11 +129,11 @@ final class StatsCommand implements Callable<Integer> {
     out.println("streams");
     s.streamLengths().forEach((name, n) -> line(out, name, n, n < 0 ? "not a stream" : "entries"));
     out.println();
-    StatsBreakers.print(out, now, breakers);
+    StatsBreakers.print(out, now, breakers, width);
     out.println();
     printIntake(out, intake);
     out.println();
-    redis.print(out);
+    redis.print(out, width);
     out.println();
     out.println("totals since the store was created");
     s.counters().entrySet().stream()
@@ -145,7 +145,26 @@ final class StatsCommand implements Callable<Integer> {
     }
   }
 
-  private static void printIntake(PrintWriter out, IntakeSnapshot i) {
+  private static void printChannels(PrintWriter out, List<ChannelView> channels) {
+    out.println();
+    out.println("channels (herald channels list)");
+    for (ChannelView c : channels) {
+      String state =
+          c.paused()
+              ? "paused since "
+                  + Times.table(c.pausedSince().get())
+                  + ": its routes wait, uncharged"
+              : "flowing";
+      String rate =
+          c.rateLimit().isPresent()
+              ? String.format(
+                  ", at most %,d routes/s (%s)", c.rateLimit().getAsLong(), c.rateSource())
+              : "";
+      out.printf("  %-24s %s%s%n", c.name(), state, rate);
+    }
+  }
+
+  private void printIntake(PrintWriter out, IntakeSnapshot i) {
     out.println("intake from " + i.stream());
     line(out, "waiting", i.streamLength(), i.streamLength() < 0 ? "not a stream" : "intents");
     if (!i.groupExists()) {
@@ -160,7 +179,7 @@ final class StatsCommand implements Callable<Integer> {
     line(out, "rejected stream", i.rejectedLength(), "entries kept (bounded)");
   }
 
-  private static void printByType(PrintWriter out, RouteFigures f) {
+  private void printByType(PrintWriter out, RouteFigures f) {
     out.println("routes by notification type (now: pending, failed, dead; totals: the rest)");
     TextTable table =
         new TextTable(
@@ -198,22 +217,22 @@ final class StatsCommand implements Callable<Integer> {
                         }
                       });
             });
-    table.print(out);
+    table.print(out, width);
     out.println();
     out.println("dead letters by notification type and classification");
     if (f.deadLetters(null) == 0) {
       out.println("  none");
     } else {
-      dead.print(out);
+      dead.print(out, width);
     }
   }
 
-  private static void line(PrintWriter out, String name, long value, String note) {
+  private void line(PrintWriter out, String name, long value, String note) {
     out.println(
         TextTable.fit(
             String.format(Locale.ROOT, "  %-24s %12s   %s", name, number(value), note)
                 .stripTrailing(),
-            TextTable.DEFAULT_WIDTH));
+            width));
   }
 
   private static String number(long n) {

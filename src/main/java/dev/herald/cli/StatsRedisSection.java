@@ -22,7 +22,7 @@ record StatsRedisSection(
     EvictionPolicy eviction,
     Optional<Duration> clockOffset) {
 
-  void print(PrintWriter out) {
+  void print(PrintWriter out, int width) {
     out.println("redis");
     out.printf("  %-24s %12s   %s%n", "server", primary, "role " + replication.role());
     out.printf(
@@ -44,7 +44,7 @@ record StatsRedisSection(
         "clock offset",
         clockOffset.map(AlignedClock::formatOffset).orElse("?"),
         "host clock minus Redis's (Herald keeps Redis's time)");
-    eviction.problem().ifPresent(p -> wrapped(out, "  WARNING: ", p, "    "));
+    eviction.problem().ifPresent(p -> wrapped(out, "  WARNING: ", p, "    ", width));
   }
 
   void toJson(ObjectNode redis) {
@@ -72,14 +72,15 @@ record StatsRedisSection(
   }
 
   /**
-   * Prints {@code first} and {@code text} in lines of at most {@link TextTable#DEFAULT_WIDTH},
-   * words kept whole, the lines after the first starting with {@code indent}.
+   * Prints {@code first} and {@code text} in lines of at most {@code width}, words kept whole, the
+   * lines after the first starting with {@code indent}.
    */
-  private static void wrapped(PrintWriter out, String first, String text, String indent) {
+  private static void wrapped(
+      PrintWriter out, String first, String text, String indent, int width) {
     StringBuilder line = new StringBuilder(first);
     int start = first.length(); // where this line's words begin
     for (String word : text.split(" ")) {
-      if (line.length() > start && line.length() + 1 + word.length() > TextTable.DEFAULT_WIDTH) {
+      if (line.length() > start && line.length() + 1 + word.length() > width) {
         out.println(line);
         line.setLength(0);
         line.append(indent);

@@ -1,7 +1,7 @@
 package dev.herald.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.daemon.Stores;
 import dev.herald.domain.FieldError;
@@ -51,7 +51,9 @@ final class SubmitCommand implements Callable<Integer> {
       description = "JSON input; '-' or nothing reads stdin")
   String file = "-";
 
-  @Option(names = "--json", description = "print one JSON object with a result per notification")
+  @Option(
+      names = "--json",
+      description = "print one JSON object per line (JSON Lines), a result per notification")
   boolean json;
 
   @Spec CommandSpec spec;
@@ -66,7 +68,7 @@ final class SubmitCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (json) {
-      out.println(toJson(results));
+      results.forEach(r -> out.println(toJson(r)));
     } else {
       for (SubmitResult r : results) {
         switch (r.outcome()) {
@@ -139,23 +141,18 @@ final class SubmitCommand implements Callable<Integer> {
     }
   }
 
-  private static String toJson(List<SubmitResult> results) {
-    ObjectMapper mapper = new ObjectMapper();
-    ObjectNode root = mapper.createObjectNode();
-    ArrayNode list = root.putArray("results");
-    for (SubmitResult r : results) {
-      ObjectNode item = list.addObject();
-      item.put("index", r.index());
-      item.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
-      if (r.notificationId() != null) {
-        item.put("notification_id", r.notificationId());
-      }
-      if (!r.errors().isEmpty()) {
-        ArrayNode errors = item.putArray("errors");
-        r.errors()
-            .forEach(e -> errors.addObject().put("field", e.field()).put("reason", e.reason()));
-      }
+  /** One line of {@code --json}: one object per notification, in input order. */
+  private static String toJson(SubmitResult r) {
+    ObjectNode item = JsonNodeFactory.instance.objectNode();
+    item.put("index", r.index());
+    item.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
+    if (r.notificationId() != null) {
+      item.put("notification_id", r.notificationId());
     }
-    return root.toString();
+    if (!r.errors().isEmpty()) {
+      ArrayNode errors = item.putArray("errors");
+      r.errors().forEach(e -> errors.addObject().put("field", e.field()).put("reason", e.reason()));
+    }
+    return item.toString();
   }
 }

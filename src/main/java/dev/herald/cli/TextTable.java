@@ -5,12 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A plain-text table whose columns shrink (longest first, with an ellipsis) until a row fits the
- * width, 100 columns by default.
+ * A plain-text table. Columns are as wide as their widest cell, in display columns ({@link
+ * DisplayWidth}: a CJK character or an emoji takes two); when a row does not fit the width the
+ * widest columns shrink, with an ellipsis, until it does ({@link Screen#UNLIMITED}: never).
  */
 final class TextTable {
-
-  static final int DEFAULT_WIDTH = 100;
 
   private final List<String> headers;
   private final List<List<String>> rows = new ArrayList<>();
@@ -32,15 +31,11 @@ final class TextTable {
     return this;
   }
 
-  void print(PrintWriter out) {
-    print(out, DEFAULT_WIDTH);
-  }
-
   void print(PrintWriter out, int width) {
     int[] w = widths(width);
-    line(out, headers, w);
+    line(out, headers, w, true);
     for (List<String> row : rows) {
-      line(out, row, w);
+      line(out, row, w, true);
     }
   }
 
@@ -49,12 +44,12 @@ final class TextTable {
     int n = headers.size();
     int[] w = new int[n];
     for (int i = 0; i < n; i++) {
-      w[i] = headers.get(i).length();
+      w[i] = DisplayWidth.of(headers.get(i));
       for (List<String> row : rows) {
-        w[i] = Math.max(w[i], row.get(i).length());
+        w[i] = Math.max(w[i], DisplayWidth.of(row.get(i)));
       }
     }
-    int gaps = 2 * (n - 1);
+    long gaps = 2L * (n - 1);
     while (sum(w) + gaps > width) {
       int widest = 0;
       for (int i = 1; i < n; i++) {
@@ -70,25 +65,27 @@ final class TextTable {
     return w;
   }
 
-  /** Prints one row with the given column widths, cells cut to fit. */
-  static void line(PrintWriter out, List<String> cells, int[] w) {
+  /**
+   * Prints one row with the given column widths: cells cut to them, or, unless {@code cut}, a cell
+   * wider than its column kept whole (it pushes the rest of its row right).
+   */
+  static void line(PrintWriter out, List<String> cells, int[] w, boolean cut) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < cells.size(); i++) {
-      String c = fit(cells.get(i), w[i]);
-      sb.append(c);
-      if (i < cells.size() - 1) {
-        sb.append(" ".repeat(w[i] - c.length() + 2));
-      }
+      String c = cut ? DisplayWidth.fit(cells.get(i), w[i]) : cells.get(i);
+      sb.append(
+          i < cells.size() - 1 ? DisplayWidth.pad(c, Math.max(w[i], DisplayWidth.of(c)) + 2) : c);
     }
     out.println(sb.toString().stripTrailing());
   }
 
+  /** {@code text} cut to {@code width} display columns, with an ellipsis when cut. */
   static String fit(String text, int width) {
-    return text.length() <= width ? text : text.substring(0, Math.max(0, width - 1)) + "…";
+    return DisplayWidth.fit(text, width);
   }
 
-  private static int sum(int[] w) {
-    int s = 0;
+  private static long sum(int[] w) {
+    long s = 0;
     for (int x : w) {
       s += x;
     }

@@ -32,26 +32,37 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
 
-  public static final Path DEFAULT_PATH = Path.of("config", "herald.yaml");
-
   private final Map<String, String> env;
+  private final ConfigLookup lookup;
 
   public ConfigLoader(Map<String, String> env) {
+    this(env, ConfigLookup.standard(env));
+  }
+
+  public ConfigLoader(Map<String, String> env, ConfigLookup lookup) {
     this.env = env;
+    this.lookup = lookup;
   }
 
   /**
-   * Loads {@code file}, or, when it is null, {@code config/herald.yaml} if present, else the
-   * defaults on the embedded Redis (the quick start; a config file runs on the embedded Redis only
-   * when it says {@code redis.embedded: true}).
+   * Loads {@code file}, or, when it is null, the file {@link ConfigLookup} finds, else the defaults
+   * on the embedded Redis (the quick start; a config file runs on the embedded Redis only when it
+   * says {@code redis.embedded: true}).
    *
    * @throws ConfigException listing every problem
    */
   public HeraldConfig load(Path file) {
-    Path path = file;
-    if (path == null) {
-      path = Files.exists(DEFAULT_PATH) ? DEFAULT_PATH : null;
-    }
+    return load(lookup.find(file).orElse(null));
+  }
+
+  /** The file the lookup finds for {@code file}: the one {@link #load(Path)} reads. */
+  public Optional<ConfigLookup.Found> resolve(Path file) {
+    return lookup.find(file);
+  }
+
+  /** Loads what {@link #resolve} found; null: the defaults on the embedded Redis. */
+  public HeraldConfig load(ConfigLookup.Found found) {
+    Path path = found == null ? null : found.path();
     HeraldConfig config;
     List<String> problems = new ArrayList<>();
     if (path == null) {
@@ -61,7 +72,13 @@ public final class ConfigLoader {
       try {
         text = Files.readString(path);
       } catch (NoSuchFileException e) {
-        throw new ConfigException(null, List.of("config file " + path + " does not exist"));
+        throw new ConfigException(
+            null,
+            List.of(
+                "config file "
+                    + path
+                    + ("HERALD_CONFIG".equals(found.how()) ? " (named by HERALD_CONFIG)" : "")
+                    + " does not exist"));
       } catch (IOException e) {
         throw new ConfigException(null, List.of("cannot read config file " + path + ": " + e));
       }

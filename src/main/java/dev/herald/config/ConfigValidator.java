@@ -9,6 +9,7 @@ import java.util.List;
 final class ConfigValidator extends ConfigChecks {
 
   private final ApiAndOutboxChecks apiAndOutbox = new ApiAndOutboxChecks(problems);
+  private final ConsoleChecks console = new ConsoleChecks(problems);
 
   ConfigValidator() {
     super(new ArrayList<>());
@@ -125,6 +126,7 @@ final class ConfigValidator extends ConfigChecks {
           Duration.ofDays(3650));
     }
     apiAndOutbox.api(c);
+    console.console(c);
     apiAndOutbox.spool(c);
     problems.addAll(new RedisChecks().check(c));
     new ClusterChecks(problems).check(c);
@@ -153,6 +155,9 @@ final class ConfigValidator extends ConfigChecks {
                 keyName(key + ".stream", channel.stream());
               }
               between(key + ".max-length", channel.maxLength(), 1, 1_000_000_000L);
+              if (channel.rateLimit() != null) {
+                between(key + ".rate-limit", channel.rateLimit(), 1, 10_000_000L);
+              }
             });
   }
 

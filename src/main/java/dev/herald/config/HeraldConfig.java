@@ -16,6 +16,7 @@ import java.util.Map;
  *     {@code push} to the gateway stream
  * @param sources where notifications come from besides the API and the intents stream
  * @param durability what a batch waits for before the next: replicas that have it
+ * @param console the web console
  * @param shards how many shards the schedule is split into, each under a hash tag of its own (1:
  *     the one-Redis layout, no hash tags)
  */
@@ -36,6 +37,7 @@ public record HeraldConfig(
     SpoolSettings spool,
     SourcesSettings sources,
     DurabilitySettings durability,
+    ConsoleSettings console,
     Integer shards) {
 
   /** The channel that exists unless {@code channels} leaves it out: to the gateway stream. */
@@ -53,10 +55,11 @@ public record HeraldConfig(
     deadLetters = deadLetters == null ? DeadLetterSettings.defaults() : deadLetters;
     Map<String, ChannelSettings> channels = new LinkedHashMap<>();
     if (channelSettings == null) {
-      channels.put(PUSH, new ChannelSettings(null, null).withDefaults(PUSH, gateway));
+      channels.put(PUSH, new ChannelSettings(null, null, null).withDefaults(PUSH, gateway));
     } else {
       for (Map.Entry<String, ChannelSettings> e : channelSettings.entrySet()) {
-        ChannelSettings c = e.getValue() == null ? new ChannelSettings(null, null) : e.getValue();
+        ChannelSettings c =
+            e.getValue() == null ? new ChannelSettings(null, null, null) : e.getValue();
         channels.put(e.getKey(), c.withDefaults(e.getKey(), gateway));
       }
     }
@@ -67,6 +70,7 @@ public record HeraldConfig(
     spool = spool == null ? SpoolSettings.defaults() : spool;
     sources = sources == null ? SourcesSettings.defaults() : sources;
     durability = durability == null ? DurabilitySettings.defaults() : durability;
+    console = console == null ? ConsoleSettings.defaults() : console;
     shards = shards == null ? 1 : shards;
   }
 
@@ -79,7 +83,7 @@ public record HeraldConfig(
   public static HeraldConfig defaults() {
     return new HeraldConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null);
+        null, null, null);
   }
 
   /**
@@ -90,6 +94,18 @@ public record HeraldConfig(
     List<Channel> list = new ArrayList<>();
     channelSettings.forEach((name, c) -> list.add(new Channel(name, c.stream(), c.maxLength())));
     return new Channels(list);
+  }
+
+  /** The rate limits {@code channels.<name>.rate-limit} sets, routes/s by channel. */
+  public Map<String, Long> rateLimits() {
+    Map<String, Long> limits = new LinkedHashMap<>();
+    channelSettings.forEach(
+        (name, c) -> {
+          if (c.rateLimit() != null) {
+            limits.put(name, c.rateLimit());
+          }
+        });
+    return limits;
   }
 
   /**
@@ -124,6 +140,7 @@ public record HeraldConfig(
         spool,
         sources,
         durability,
+        console,
         shards);
   }
 
@@ -145,6 +162,7 @@ public record HeraldConfig(
         spool,
         sources,
         durability,
+        console,
         shards);
   }
 }

@@ -77,6 +77,7 @@ public record ReloadPlan(HeraldConfig effective, List<Change> applied, List<Chan
             running.spool(),
             running.sources(),
             running.durability(),
+            running.console(),
             running.shards());
     Map<String, String> rawFrom = ConfigPrinter.rawKeys(running);
     Map<String, String> rawTo = ConfigPrinter.rawKeys(loaded);

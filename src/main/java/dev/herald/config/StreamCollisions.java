@@ -33,7 +33,9 @@ final class StreamCollisions {
           "quarantine",
           "stats",
           "wakeup",
-          "breakers");
+          "breakers",
+          "channels",
+          "processes");
 
   private StreamCollisions() {}
 

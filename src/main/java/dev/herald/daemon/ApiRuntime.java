@@ -60,14 +60,15 @@ final class ApiRuntime implements AutoCloseable {
   private void serve(Assembly parts, Ops ops) throws IOException {
     HeraldConfig cfg = parts.config();
     Intake intake = parts.intake(store, ops.intakeListener());
-    Intake front = intake;
+    Intake front = intake.withGroupCommit();
     SpoolSettings s = cfg.spool();
     if (s.enabled()) {
       spool = Spool.open(options(s), parts.clock(), ops.spoolListener());
       ops.watchSpool(spool::figures);
-      replayer = new SpoolReplayer(spool, intake, ops.spoolListener());
-      replayer.start();
       front = intake.withSpool(spool, s.storeBudget());
+      // Its successes tell the API that Redis answers again.
+      replayer = new SpoolReplayer(spool, front, ops.spoolListener());
+      replayer.start();
       LOG.info(
           "spool in {}: {} notification(s) to replay",
           Path.of(s.dir()).toAbsolutePath(),

@@ -75,10 +75,21 @@ public final class Assembly {
     return clock;
   }
 
-  /** What intake accepts, as the config says now. */
+  /** What intake accepts, as the config says now (built again only when the config changed). */
   public NotificationValidator validator() {
-    return CycleSettings.validator(config.get(), channels);
+    HeraldConfig now = config.get();
+    Rules r = rules;
+    if (r == null || r.config != now) {
+      r = new Rules(now, CycleSettings.validator(now, channels));
+      rules = r;
+    }
+    return r.validator;
   }
+
+  /** The validator of one config: each request asks for it. */
+  private record Rules(HeraldConfig config, NotificationValidator validator) {}
+
+  private volatile Rules rules;
 
   /** The publish settings of the config now. */
   public PublishSettings publishSettings() {

@@ -1,5 +1,6 @@
 package dev.herald.daemon;
 
+import dev.herald.channel.ChannelActions;
 import dev.herald.clock.AlignedClock;
 import dev.herald.config.ConfigPrinter;
 import dev.herald.config.Durations;
@@ -60,6 +61,7 @@ public final class Daemon {
   private final ConfigReloader reloader;
   private volatile Ops ops;
   private volatile ApiRuntime api;
+  private volatile ConsoleRuntime console;
   private Publisher publisher; // guarded by this
 
   /**
@@ -104,6 +106,12 @@ public final class Daemon {
     return a == null ? Optional.empty() : a.address();
   }
 
+  /** Where the console serves, once {@link #run} has started it. */
+  public Optional<InetSocketAddress> consoleAddress() {
+    ConsoleRuntime c = console;
+    return c == null ? Optional.empty() : c.address();
+  }
+
   /** Herald's version from the jar's manifest, or {@code dev} when not run from the jar. */
   public static String version() {
     String v = Daemon.class.getPackage().getImplementationVersion();
@@ -125,6 +133,7 @@ public final class Daemon {
               cfg.ops(),
               hostClock,
               () -> config.get().publisher().pollInterval(),
+              () -> config.get().redis().timeout(),
               this::workers,
               version());
     } catch (IOException e) {
@@ -173,6 +182,8 @@ public final class Daemon {
     Publisher running = null;
     IntakeLoop intake = null;
     OutboxRelay relay = null;
+    ProcessHeartbeat heartbeat = null;
+    ConsoleRuntime web = null;
     try {
       redis =
           RedisConnection.open(config.get(), target, POOL_SIZE, clock, stopRequested, troubleLog);
@@ -185,11 +196,24 @@ public final class Daemon {
           backend.stats(),
           backend::ping,
           assembly.channels()::streams,
+          assembly.intentNames().stream(),
           clock,
           redis.watch(),
           backend.primary());
       api.connected(backend.notifications());
-      running = startPublisher(backend, ops);
+
+      ChannelActions channels = channelActions(backend);
+      ops.watchChannels(channels::list);
+      try {
+        web = ConsoleRuntime.start(assembly, backend, channels, clock);
+      } catch (IOException e) {
+        LOG.error("{}; set console.listen to a free address, or to off", e.getMessage());
+        return false;
+      }
+      console = web;
+      heartbeat = new ProcessHeartbeat(backend.processes(), clock, this::workers, troubleLog);
+      running = startPublisher(backend, FanOutListener.of(ops.publisherListener(), heartbeat));
+      heartbeat.start();
       if (config.get().intake().streamEnabled()) {
         intake =
             assembly.intakeLoop(
@@ -212,6 +236,7 @@ public final class Daemon {
       LOG.info(
           "stopping: finishing the batches in hand (shutdown grace {})", Durations.format(grace));
       api.stopAccepting(grace); // first: stop taking new work
+      web.close();
       if (intake != null) {
         intake.stop(grace);
       }
@@ -222,26 +247,30 @@ public final class Daemon {
       if (intake != null && intake.isRunning()) {
         intake.stop(Duration.ZERO);
       }
+      closeQuietly("console", web);
       closeQuietly("API and spool", api); // the spool's appends written before Redis goes
       closeQuietly("outbox relay", relay);
       closeQuietly("publisher", running);
+      closeQuietly("heartbeat", heartbeat);
       closeQuietly("Redis connections", redis);
     }
   }
 
-  private Publisher startPublisher(RedisBackend backend, Ops ops) {
+  private Publisher startPublisher(RedisBackend backend, PublisherListener ours) {
     synchronized (this) {
       // Under the lock, so that a reload sees either no publisher (and its workers count from
       // the config) or the started one.
       publisher =
           assembly.publisher(
-              backend,
-              FanOutListener.of(ops.publisherListener(), listener),
-              ProcessNames.leaseTag(),
-              troubleLog);
+              backend, FanOutListener.of(ours, listener), ProcessNames.leaseTag(), troubleLog);
       publisher.start();
       return publisher;
     }
+  }
+
+  private ChannelActions channelActions(RedisBackend backend) {
+    return new ChannelActions(
+        backend.channelControls(), assembly.channels(), config.get().rateLimits(), clock);
   }
 
   /** Reads the config file again (on SIGHUP); see {@link ConfigReloader}. */

@@ -20,6 +20,11 @@ final class ProcessNames {
     return hostName() + "-" + ProcessHandle.current().pid();
   }
 
+  /** This host's name, as in the process names. */
+  static String host() {
+    return hostName();
+  }
+
   private static String hostName() {
     String host;
     try {

@@ -2,6 +2,7 @@ package dev.herald.daemon;
 
 import dev.herald.clock.AlignedClock;
 import dev.herald.config.ConfigException;
+import dev.herald.config.ConfigLookup;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.RedisEndpoint;
 import dev.herald.store.StoreUnavailableException;
@@ -74,13 +75,16 @@ public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
    * @throws dev.herald.store.StoreAccessDeniedException when Redis refuses the credentials or ACL
    */
   RedisBackend connect(HeraldConfig config, int poolSize, Clock clock) {
-    return RedisBackend.connect(
-        endpoint,
-        config.namespace(),
-        config.shards(),
-        poolSize,
-        CycleSettings.retention(config),
-        clock);
+    RedisBackend backend =
+        RedisBackend.connect(
+            endpoint,
+            config.namespace(),
+            config.shards(),
+            poolSize,
+            CycleSettings.retention(config),
+            clock);
+    backend.useRateLimits(config.rateLimits());
+    return backend;
   }
 
   /**
@@ -112,8 +116,10 @@ public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
     return embedded
         ? "Herald looked for its embedded Redis at "
             + EmbeddedRedis.URL
-            + " (no config file, or redis.embedded: true); start it with `herald run` (in another"
-            + " terminal), or set redis.url"
+            + " (no config file was found: "
+            + ConfigLookup.ORDER
+            + "; or redis.embedded: true); start it with `herald run` (in another terminal),"
+            + " or name your Redis in a config file"
         : endpoint.cluster() != null
             ? "check that the cluster's nodes answer at "
                 + endpoint.cluster().nodes()

@@ -1,5 +1,6 @@
 package dev.herald.daemon;
 
+import dev.herald.channel.ChannelActions;
 import dev.herald.clock.AlignedClock;
 import dev.herald.config.ConfigException;
 import dev.herald.config.HeraldConfig;
@@ -82,6 +83,12 @@ public final class Stores implements AutoCloseable {
     return Assembly.of(config, clock());
   }
 
+  /** What an operator does to channels (list, pause, resume, rate limits), as the console does. */
+  public ChannelActions channels() {
+    return new ChannelActions(
+        backend().channelControls(), config.channels(), config.rateLimits(), clock());
+  }
+
   /** An intake as the daemon's, telling nothing to metrics. */
   public Intake intake() {
     return assembly().intake(backend().notifications(), IntakeListener.NONE);
@@ -89,7 +96,14 @@ public final class Stores implements AutoCloseable {
 
   /** The intents stream of the config, on a connection of its own. */
   public IntentStream intents() {
-    return backend().intents(CycleSettings.intentNames(config), Duration.ZERO);
+    return config.intake().streamEnabled()
+        ? backend().intents(CycleSettings.intentNames(config), Duration.ZERO)
+        : new NoIntents(backend().stats());
+  }
+
+  /** The spool of a config, as {@code herald run} opens it. */
+  public static dev.herald.spool.SpoolOptions spoolOptions(HeraldConfig config) {
+    return ApiRuntime.options(config.spool());
   }
 
   /**

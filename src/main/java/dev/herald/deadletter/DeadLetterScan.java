@@ -33,6 +33,7 @@ public final class DeadLetterScan implements DeadLetterSource {
   private long total = -1;
   private boolean namedRead;
   private List<DeadLetter> named;
+  private Cursor start;
 
   public DeadLetterScan(
       DeadLetterStore store, NotificationStore notifications, DeadLetterFilter filter) {
@@ -50,11 +51,30 @@ public final class DeadLetterScan implements DeadLetterSource {
     this.pageSize = pageSize;
   }
 
+  /**
+   * The same scan, starting after {@code cursor} (null: from the newest): a console's next page.
+   */
+  public DeadLetterScan after(Cursor cursor) {
+    DeadLetterScan s = new DeadLetterScan(store, notifications, filter, pageSize);
+    s.start = cursor;
+    return s;
+  }
+
+  /** Where a page that ended at {@code d} would continue. */
+  public Cursor cursorAt(DeadLetter d) {
+    return store.cursorAt(d);
+  }
+
   @Override
   public void forEach(Predicate<DeadLetter> visitor) {
     List<DeadLetter> named = named();
     if (named != null) {
+      boolean started = start == null;
       for (DeadLetter d : named) {
+        if (!started) {
+          started = store.cursorAt(d).equals(start);
+          continue;
+        }
         scanned++;
         if (filter.matches(d) && !visitor.test(d)) {
           return;
@@ -62,7 +82,7 @@ public final class DeadLetterScan implements DeadLetterSource {
       }
       return;
     }
-    Cursor cursor = null;
+    Cursor cursor = start;
     do {
       Page page = store.page(filter.window(), cursor, pageSize);
       scanned += page.scanned() - page.deadLetters().size(); // entries left behind in the index

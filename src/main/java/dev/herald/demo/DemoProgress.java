@@ -75,11 +75,11 @@ final class DemoProgress implements PublisherListener {
           "Dead letter %s after %d attempts (%s: %s)%n",
           ref, f.attempt(), f.kind().wireName(), f.message());
       out.println();
-      out.println("Inspect it (here against the demo's Redis, while it still runs):");
+      out.println("Inspected (against the demo's Redis, before the demo deletes it):");
       out.println("  $ herald routes show " + id);
       routesShow.apply(id).lines().forEach(line -> out.println("    " + line));
       out.println();
-      out.println("Once its stream takes appends again, requeue it (herald dead-letters):");
+      out.println("On your own Herald, once the stream takes appends again, you would requeue it:");
       out.println("  $ herald dead-letters show " + ref);
       out.println("  $ herald dead-letters requeue --dry-run " + ref);
       out.println("  $ herald dead-letters requeue " + ref);
@@ -88,6 +88,11 @@ final class DemoProgress implements PublisherListener {
           "  $ herald dead-letters requeue --classification " + f.kind().wireName() + " --dry-run");
       out.println();
     }
-    out.println("The demo's Redis stops with the demo; against your own Herald add --config FILE.");
+    out.println(
+        "The demo's Redis and its data are deleted now: these commands would find nothing of"
+            + " it.");
+    out.println(
+        "To try them, run `herald run` in one terminal and submit in another (README, Quick"
+            + " start).");
   }
 }

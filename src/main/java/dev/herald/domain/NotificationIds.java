@@ -21,7 +21,8 @@ import java.util.Random;
  */
 public final class NotificationIds {
 
-  private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+  private static final String ALPHABET_TEXT = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  private static final char[] ALPHABET = ALPHABET_TEXT.toCharArray();
   private static final long MASK_40 = 0xFFFFFFFFFFL;
   private static final long SHARD_BITS = 0x3FF;
 
@@ -125,11 +126,53 @@ public final class NotificationIds {
     }
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c > 127 || new String(ALPHABET).indexOf(Character.toUpperCase(c)) < 0) {
+      if (c > 127 || ALPHABET_TEXT.indexOf(Character.toUpperCase(c)) < 0) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * The id of a notification made from another one's part, the same wherever and however often it
+   * is made: the time of {@code source} (its first 10 characters, so that it sorts as the source
+   * did), then 80 bits of the SHA-256 of {@code source + "/" + part}. An imported dead letter's id
+   * ({@code part} its route id), so that importing the same dead letter twice finds the first.
+   */
+  public static String derived(String source, String part) {
+    if (!isId(source)) {
+      throw new IllegalArgumentException("not a notification id: " + source);
+    }
+    byte[] hash;
+    try {
+      hash =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  (canonical(source) + "/" + part)
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
+    }
+    long high = 0;
+    long low = 0;
+    for (int i = 0; i < 5; i++) {
+      high = high << 8 | (hash[i] & 0xFF);
+      low = low << 8 | (hash[5 + i] & 0xFF);
+    }
+    String random = encode(0, high, low).substring(10);
+    return canonical(source).substring(0, 10) + random;
+  }
+
+  /**
+   * The milliseconds an id was made at (its first 48 bits: the acceptance time, or later when the
+   * clock stood still); {@code id} must pass {@link #isId}.
+   */
+  public static long timeOf(String id) {
+    long time = 0;
+    for (int i = 0; i < 10; i++) {
+      time = (time << 5) | ALPHABET_TEXT.indexOf(Character.toUpperCase(id.charAt(i)));
+    }
+    return time;
   }
 
   /** An id as Herald makes and stores it, in upper case; {@code id} must pass {@link #isId}. */

@@ -1,7 +1,9 @@
 package dev.herald.domain;
 
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A notification as a producer hands it in, not yet validated. Java callers build one with {@link
@@ -33,8 +35,8 @@ public record NotificationRequest(
         type,
         producer,
         idempotencyKey,
-        recipients.stream().distinct().toList(),
-        channels.stream().distinct().toList(),
+        distinct(recipients),
+        distinct(channels),
         payloadJson == null ? "{}" : payloadJson,
         requestId,
         traceId,
@@ -42,6 +44,23 @@ public record NotificationRequest(
         maxAttempts,
         now,
         expiresAt);
+  }
+
+  /** The values without repeats, in order of first appearance. */
+  static List<String> distinct(List<String> values) {
+    if (values.size() <= 16) {
+      // The usual case, without a set: a few comparisons each.
+      for (int i = 1; i < values.size(); i++) {
+        for (int j = 0; j < i; j++) {
+          if (values.get(i).equals(values.get(j))) {
+            return List.copyOf(new LinkedHashSet<>(values));
+          }
+        }
+      }
+      return List.copyOf(values);
+    }
+    Set<String> seen = new LinkedHashSet<>(values);
+    return seen.size() == values.size() ? List.copyOf(values) : List.copyOf(seen);
   }
 
   /** A fluent way to build a request from Java. */

@@ -203,6 +203,9 @@ public final class NotificationValidator {
 
   /** Null when the id is acceptable, else what is wrong with it. */
   static String idProblem(String value) {
+    if (isPlainAscii(value)) {
+      return null;
+    }
     for (int i = 0; i < value.length(); ) {
       int cp = value.codePointAt(i);
       if (Character.isISOControl(cp) || cp == 0x7f || Character.getType(cp) == Character.FORMAT) {
@@ -217,6 +220,17 @@ public final class NotificationValidator {
       i += Character.charCount(cp);
     }
     return null;
+  }
+
+  /** True when every character is printable ASCII other than space: the usual id, checked fast. */
+  private static boolean isPlainAscii(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c <= ' ' || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Shows control characters escaped so that an error message stays on one line. */

@@ -9,24 +9,26 @@ import dev.herald.store.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
- * Accept calls of a spooling intake, each waited on for at most a budget: a caller whose batch
- * Redis does not take in time goes to the spool instead of waiting out the timeouts and repeats.
- * The call itself runs on (and may outlive the wait in) a small pool of its own.
+ * Accept calls of a spooling intake, through one {@link AcceptQueue} (group commit), each waited on
+ * for at most a budget: a caller whose batch Redis does not take in time goes to the spool instead
+ * of waiting out the timeouts and repeats.
+ *
+ * <p>Once a call failed (Redis unreachable, no reply within the budget), the store counts as down:
+ * callers then go to the spool at once instead of each waiting out the budget, but for one probe
+ * every {@link #PROBE_EVERY}. The first call that succeeds (a probe, or the spool's replay) counts
+ * it as up again.
  */
 final class BudgetedStore {
 
-  /** Calls in flight at once; a batch beyond them is not sent (it goes to the spool). */
-  static final int MAX_CALLS = 32;
+  /** While the store is down, how often one caller still tries it. */
+  static final Duration PROBE_EVERY = Duration.ofMillis(250);
 
   /**
    * What one accept came to: the results, or why the store did not take the batch.
@@ -36,46 +38,73 @@ final class BudgetedStore {
    */
   record Attempt(List<AcceptResult> accepted, Outcome failed, String why) {}
 
-  private final NotificationStore store;
+  private final AcceptQueue queue;
   private final Duration budget;
-  private final ThreadPoolExecutor calls;
+  private final LongSupplier nanos;
+
+  /** Why the store counts as down; null while it is up. */
+  private volatile String down;
+
+  private final AtomicLong nextProbe = new AtomicLong();
 
   BudgetedStore(NotificationStore store, Duration budget) {
-    this.store = store;
-    this.budget = budget;
-    AtomicInteger threads = new AtomicInteger();
-    this.calls =
-        new ThreadPoolExecutor(
-            0,
-            MAX_CALLS,
-            30,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "herald-intake-store-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this(new AcceptQueue(store), budget, System::nanoTime);
   }
 
-  Attempt accept(List<Notification> batch, Instant now, Duration window) {
-    CompletableFuture<List<AcceptResult>> call;
-    try {
-      call =
-          CompletableFuture.supplyAsync(
-              () -> LostReplyRepeats.run(() -> store.accept(batch, now, window)), calls);
-    } catch (RejectedExecutionException e) {
-      return new Attempt(
-          null,
-          Outcome.UNAVAILABLE,
-          "not sent: " + MAX_CALLS + " calls to Redis are waiting for it already");
+  BudgetedStore(AcceptQueue queue, Duration budget, LongSupplier nanos) {
+    this.queue = queue;
+    this.budget = budget;
+    this.nanos = nanos;
+  }
+
+  /**
+   * Null when the store is worth a call now (it is up, or this caller is the probe while it is
+   * down); else why not, for the caller's spool record.
+   */
+  String skipReason() {
+    String why = down;
+    if (why == null) {
+      return null;
     }
+    long now = nanos.getAsLong();
+    long probe = nextProbe.get();
+    if (now - probe >= 0 && nextProbe.compareAndSet(probe, now + PROBE_EVERY.toNanos())) {
+      return null;
+    }
+    return "not sent: Redis did not take the last call (" + why + ")";
+  }
+
+  /** True unless the last call failed: the store answers, as far as this intake knows. */
+  boolean isUp() {
+    return down == null;
+  }
+
+  Duration budget() {
+    return budget;
+  }
+
+  /** A call succeeded elsewhere (the spool's replay): the store answers again. */
+  void answered() {
+    down = null;
+  }
+
+  /** Sends the batch and waits for it for at most {@code wait} (the budget, or what is left). */
+  Attempt accept(List<Notification> batch, Instant now, Duration window, Duration wait) {
+    AcceptQueue.Pending call = queue.submit(batch, now, window);
     try {
-      return new Attempt(call.get(budget.toMillis(), TimeUnit.MILLISECONDS), null, null);
+      List<AcceptResult> results = call.done.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+      down = null;
+      return new Attempt(results, null, null);
     } catch (TimeoutException e) {
+      if (queue.withdraw(call)) {
+        return failed(
+            Outcome.UNAVAILABLE,
+            "not sent: the calls before it kept Redis busy past spool.store-budget ("
+                + budget.toMillis()
+                + " ms)");
+      }
       // The call goes on; if it stores the batch after all, the replay finds it stored.
-      return new Attempt(
-          null,
+      return failed(
           Outcome.UNKNOWN,
           "sent, and Redis did not answer within spool.store-budget ("
               + budget.toMillis()
@@ -83,10 +112,10 @@ final class BudgetedStore {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof StoreOutcomeUnknownException u) {
-        return new Attempt(null, Outcome.UNKNOWN, u.getMessage());
+        return failed(Outcome.UNKNOWN, u.getMessage());
       }
       if (cause instanceof StoreUnavailableException u) {
-        return new Attempt(null, Outcome.UNAVAILABLE, u.getMessage());
+        return failed(Outcome.UNAVAILABLE, u.getMessage());
       }
       if (cause instanceof RuntimeException r) {
         throw r;
@@ -94,7 +123,16 @@ final class BudgetedStore {
       throw new IllegalStateException(cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      queue.withdraw(call);
       return new Attempt(null, Outcome.UNKNOWN, "interrupted while waiting for Redis");
     }
+  }
+
+  private Attempt failed(Outcome outcome, String why) {
+    if (down == null) {
+      nextProbe.set(nanos.getAsLong() + PROBE_EVERY.toNanos());
+    }
+    down = why;
+    return new Attempt(null, outcome, why);
   }
 }

@@ -46,6 +46,9 @@ public final class Intake {
   /** Null unless {@link #withSpool}: then notifications the store does not take go there. */
   final IntakeSpool spool;
 
+  /** Null unless {@link #withGroupCommit} or {@link #withSpool}: accept calls go through it. */
+  final AcceptQueue queue;
+
   /** The store calls of a spooling intake, each waited on for at most its budget. */
   final BudgetedStore budgeted;
 
@@ -65,7 +68,7 @@ public final class Intake {
       Clock clock,
       Supplier<Duration> idempotencyWindow,
       IntakeListener listener) {
-    this(store, validator, ids, clock, idempotencyWindow, listener, null, null);
+    this(store, validator, ids, clock, idempotencyWindow, listener, null, null, null);
   }
 
   private Intake(
@@ -75,6 +78,7 @@ public final class Intake {
       Clock clock,
       Supplier<Duration> idempotencyWindow,
       IntakeListener listener,
+      AcceptQueue queue,
       IntakeSpool spool,
       BudgetedStore budgeted) {
     this.store = store;
@@ -83,20 +87,18 @@ public final class Intake {
     this.clock = clock;
     this.idempotencyWindow = idempotencyWindow;
     this.listener = listener;
+    this.queue = queue;
     this.spool = spool;
     this.budgeted = budgeted;
   }
 
   /**
-   * This intake with a spool (opt-in): a batch the store does not take within {@code storeBudget}
-   * (Redis down, slow, or its reply lost) is appended to the spool under the ids it was sent with,
-   * and comes back {@link Outcome#SPOOLED}; the spool replays it later, and a notification the
-   * store did take meanwhile (a late reply) is recognised by its id and stored once. While the
-   * spool holds notifications, new ones join it behind them, so that none overtakes an earlier one.
-   * Only when the spool refuses too (full, or its disk failed) is the outcome {@link
-   * Outcome#UNAVAILABLE} or {@link Outcome#UNKNOWN}.
+   * This intake for many concurrent callers (a server's request threads): the batches that wait
+   * while an accept call is in flight go to the store together in the next call (group commit), so
+   * that one Redis round trip carries many callers' batches. Each caller's results are what its own
+   * call would have given ({@link AcceptQueue}).
    */
-  public Intake withSpool(IntakeSpool spool, Duration storeBudget) {
+  public Intake withGroupCommit() {
     return new Intake(
         store,
         validator,
@@ -104,8 +106,34 @@ public final class Intake {
         clock,
         idempotencyWindow,
         listener,
+        queue != null ? queue : new AcceptQueue(store),
         spool,
-        new BudgetedStore(store, storeBudget));
+        budgeted);
+  }
+
+  /**
+   * This intake with a spool (opt-in), and group commit: a batch the store does not take within
+   * {@code storeBudget} (Redis down, slow, or its reply lost) is appended to the spool under the
+   * ids it was sent with, and comes back {@link Outcome#SPOOLED}; the spool replays it later, and a
+   * notification the store did take meanwhile (a late reply) is recognised by its id and stored
+   * once. While the spool holds notifications of a producer, that producer's new ones join them
+   * behind, so that none overtakes an earlier one of its producer; other producers' go to the
+   * store. Once a call failed, callers go to the spool at once, but for a probe now and then, until
+   * a call succeeds again ({@link BudgetedStore}). Only when the spool refuses too (full, or its
+   * disk failed) is the outcome {@link Outcome#UNAVAILABLE} or {@link Outcome#UNKNOWN}.
+   */
+  public Intake withSpool(IntakeSpool spool, Duration storeBudget) {
+    AcceptQueue q = queue != null ? queue : new AcceptQueue(store);
+    return new Intake(
+        store,
+        validator,
+        ids,
+        clock,
+        idempotencyWindow,
+        listener,
+        q,
+        spool,
+        new BudgetedStore(q, storeBudget, System::nanoTime));
   }
 
   /**
@@ -146,11 +174,16 @@ public final class Intake {
    *
    * @throws StoreOutcomeUnknownException no reply, even to the repeats: replay them again later
    * @throws StoreUnavailableException nothing was sent
+   * @throws dev.herald.store.NotificationRefusedException one of them cannot be stored (nothing
+   *     was): replay the others without it
    */
   public List<AcceptResult> replay(List<Notification> notifications) {
     List<AcceptResult> results =
         LostReplyRepeats.run(
             () -> store.accept(notifications, clock.instant(), idempotencyWindow.get()));
+    if (budgeted != null) {
+      budgeted.answered(); // the live requests may go to the store again
+    }
     int stored = 0;
     int routes = 0;
     int duplicates = 0;
@@ -169,6 +202,47 @@ public final class Intake {
       listener.onDuplicate(duplicates);
     }
     return results;
+  }
+
+  /**
+   * The notification while it waits in this intake's spool (answered {@link Outcome#SPOOLED}, not
+   * replayed into the store yet); empty without a spool or when it is not there.
+   */
+  public Optional<IntakeSpool.SpooledNotification> findSpooled(String notificationId) {
+    return spool == null ? Optional.empty() : spool.find(NotificationIds.canonical(notificationId));
+  }
+
+  /**
+   * Cancels a notification that waits in the spool: the cancel is appended behind it, durably, and
+   * the replay applies it right after it has stored the notification. Appending it twice is
+   * harmless.
+   *
+   * @throws IntakeSpool.SpoolRefusedException when the spool cannot take it (full, its disk failed)
+   */
+  public void cancelSpooled(Notification spooled) {
+    spool.appendCancel(spooled.id(), spooled.producer(), clock.instant());
+  }
+
+  /**
+   * What the rules of now say against a notification accepted earlier (a spooled one about to be
+   * replayed): a channel removed from the config, a smaller payload limit; empty when it passes.
+   */
+  public List<FieldError> problemsOf(Notification n) {
+    return validator
+        .get()
+        .validate(
+            new NotificationRequest(
+                n.type(),
+                n.producer(),
+                n.idempotencyKey(),
+                n.recipients(),
+                n.channels(),
+                n.payloadJson(),
+                n.requestId(),
+                n.traceId(),
+                n.sendAt(),
+                n.maxAttempts(),
+                n.expiresAt()));
   }
 
   /**

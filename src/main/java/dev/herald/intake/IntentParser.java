@@ -83,8 +83,7 @@ final class IntentParser {
       return cancel(entryId, node, rules);
     }
     ParsedNotification parsed = json.read(0, node);
-    List<FieldError> problems =
-        parsed.request() == null ? parsed.errors() : rules.validate(parsed.request());
+    List<FieldError> problems = parsed.problems(rules);
     if (!problems.isEmpty()) {
       return reject(entryId, problems);
     }

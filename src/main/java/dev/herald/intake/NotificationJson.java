@@ -1,73 +1,58 @@
 package dev.herald.intake;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.herald.domain.FieldError;
-import dev.herald.domain.NotificationRequest;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Reads notifications from JSON: one object, an array of objects, or one object per line. Type
- * errors are reported per field; the rules on values are {@link
- * dev.herald.domain.NotificationValidator}'s.
+ * errors are reported per field ({@link NotificationFields}, one pass over the tokens, no tree);
+ * the rules on values are {@link dev.herald.domain.NotificationValidator}'s.
  */
 public final class NotificationJson {
 
-  static final Set<String> FIELDS =
-      Set.of(
-          "type",
-          "producer",
-          "idempotency_key",
-          "recipients",
-          "channels",
-          "payload",
-          "request_id",
-          "trace_id",
-          "send_at",
-          "max_attempts",
-          "expires_at");
+  static final Set<String> FIELDS = NotificationFields.FIELDS;
 
   private static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      new ObjectMapper(
+              JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
           // Keep the payload's numbers exactly as the producer wrote them.
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  private static final NotificationFields READER = new NotificationFields(MAPPER);
+
+  /** Reads one value of a stream of them (an element, a line), the rest still to come. */
+  private static final ObjectReader VALUES =
+      MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   /** Parses the input; every notification in it gets an entry, valid or not. */
   public List<ParsedNotification> parse(byte[] input) {
-    String start =
-        new String(input, 0, Math.min(input.length, 64), StandardCharsets.UTF_8).stripLeading();
-    if (start.isEmpty()) {
+    int first = firstNonBlank(input);
+    if (first < 0) {
       return List.of(
           new ParsedNotification(0, null, List.of(new FieldError("(input)", "is empty"))));
     }
-    if (start.startsWith("[")) {
+    if (input[first] == '[') {
       return parseArray(input);
     }
-    try {
-      List<JsonNode> nodes = new ArrayList<>();
-      try (MappingIterator<JsonNode> it = MAPPER.readerFor(JsonNode.class).readValues(input)) {
-        while (it.hasNextValue()) {
-          nodes.add(it.nextValue());
-        }
-      }
-      List<ParsedNotification> out = new ArrayList<>();
-      for (int i = 0; i < nodes.size(); i++) {
-        out.add(read(i, nodes.get(i)));
+    try (JsonParser p = MAPPER.getFactory().createParser(input)) {
+      List<ParsedNotification> out = new ArrayList<>(1);
+      while (p.nextToken() != null) {
+        out.add(value(out.size(), p));
       }
       return out;
     } catch (IOException | RuntimeException e) {
@@ -77,20 +62,35 @@ public final class NotificationJson {
     }
   }
 
+  private static int firstNonBlank(byte[] input) {
+    for (int i = 0; i < input.length; i++) {
+      byte b = input[i];
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   private List<ParsedNotification> parseArray(byte[] input) {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(input);
+    List<ParsedNotification> out = new ArrayList<>();
+    try (JsonParser p = MAPPER.getFactory().createParser(input)) {
+      p.nextToken(); // [
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+        if (t == null) {
+          throw new JsonEOFException(p, null, "unexpected end-of-input: the list is not closed");
+        }
+        out.add(value(out.size(), p));
+      }
+      if (p.nextToken() != null) {
+        throw new JsonParseException(p, "trailing token after the list: " + p.currentToken());
+      }
     } catch (IOException e) {
       return List.of(new ParsedNotification(0, null, List.of(malformed(e))));
     }
-    if (root.isEmpty()) {
+    if (out.isEmpty()) {
       return List.of(
           new ParsedNotification(0, null, List.of(new FieldError("(input)", "is an empty list"))));
-    }
-    List<ParsedNotification> out = new ArrayList<>();
-    for (int i = 0; i < root.size(); i++) {
-      out.add(read(i, root.get(i)));
     }
     return out;
   }
@@ -103,11 +103,16 @@ public final class NotificationJson {
       if (i == input.length || input[i] == '\n') {
         byte[] line = java.util.Arrays.copyOfRange(input, lineStart, i);
         lineStart = i + 1;
-        if (new String(line, StandardCharsets.UTF_8).isBlank()) {
+        if (firstNonBlank(line) < 0) {
           continue;
         }
-        try {
-          out.add(read(index, MAPPER.readTree(line)));
+        try (JsonParser p = MAPPER.getFactory().createParser(line)) {
+          p.nextToken();
+          ParsedNotification read = value(index, p);
+          if (p.nextToken() != null) {
+            throw new JsonParseException(p, "trailing token after the value: " + p.currentToken());
+          }
+          out.add(read);
         } catch (IOException e) {
           out.add(new ParsedNotification(index, null, List.of(malformed(e))));
         }
@@ -115,6 +120,24 @@ public final class NotificationJson {
       }
     }
     return out;
+  }
+
+  /** The value the parser is at: a notification object, or an error saying what it is instead. */
+  private static ParsedNotification value(int index, JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.START_OBJECT) {
+      return READER.read(index, p);
+    }
+    return notAnObject(index, VALUES.readTree(p));
+  }
+
+  private static ParsedNotification notAnObject(int index, JsonNode node) {
+    return new ParsedNotification(
+        index,
+        null,
+        List.of(
+            new FieldError(
+                "(notification)",
+                "must be a JSON object (was " + NotificationFields.kind(node) + ")")));
   }
 
   /** Parses one JSON value (an intent); null, with the error added, when it is malformed. */
@@ -148,144 +171,20 @@ public final class NotificationJson {
     return nl < 0 ? text : text.substring(0, nl);
   }
 
-  /** Reads one parsed JSON value as a notification. */
+  /**
+   * Reads one parsed JSON value as a notification: what parsed, with the errors of its shape. The
+   * rules on values are checked by {@link ParsedNotification#problems}, on what did parse.
+   */
   public ParsedNotification read(int index, JsonNode node) {
-    List<FieldError> errors = new ArrayList<>();
     if (node == null || !node.isObject()) {
-      errors.add(
-          new FieldError("(notification)", "must be a JSON object (was " + kind(node) + ")"));
-      return new ParsedNotification(index, null, errors);
+      return notAnObject(index, node);
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      String name = it.next().getKey();
-      if (!FIELDS.contains(name)) {
-        errors.add(
-            new FieldError(
-                name.isEmpty() ? "\"\"" : name, // a key "" must still be named
-                "unknown field (allowed: "
-                    + String.join(", ", new java.util.TreeSet<>(FIELDS))
-                    + ")"));
-      }
+    try (JsonParser p = node.traverse(MAPPER)) {
+      p.nextToken();
+      return READER.read(index, p);
+    } catch (IOException e) {
+      // A tree holds no malformed JSON; this is a bug, and said as one.
+      throw new java.io.UncheckedIOException("reading a parsed notification failed", e);
     }
-    NotificationRequest request =
-        new NotificationRequest(
-            text(node, "type", errors),
-            text(node, "producer", errors),
-            text(node, "idempotency_key", errors),
-            texts(node, "recipients", errors),
-            texts(node, "channels", errors),
-            payload(node, errors),
-            text(node, "request_id", errors),
-            text(node, "trace_id", errors),
-            instant(node, "send_at", errors),
-            integer(node, "max_attempts", errors),
-            instant(node, "expires_at", errors));
-    return new ParsedNotification(index, errors.isEmpty() ? request : null, errors);
-  }
-
-  private static String text(JsonNode node, String field, List<FieldError> errors) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isTextual()) {
-      errors.add(new FieldError(field, "must be a string (was " + kind(v) + ")"));
-      return null;
-    }
-    return v.textValue();
-  }
-
-  private static List<String> texts(JsonNode node, String field, List<FieldError> errors) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isArray()) {
-      errors.add(new FieldError(field, "must be a list of strings (was " + kind(v) + ")"));
-      return null;
-    }
-    List<String> out = new ArrayList<>(v.size());
-    for (int i = 0; i < v.size(); i++) {
-      JsonNode e = v.get(i);
-      if (!e.isTextual()) {
-        errors.add(new FieldError(field + "[" + i + "]", "must be a string (was " + kind(e) + ")"));
-      } else {
-        out.add(e.textValue());
-      }
-    }
-    return out;
-  }
-
-  private static String payload(JsonNode node, List<FieldError> errors) {
-    JsonNode v = node.get("payload");
-    if (v == null) {
-      return null;
-    }
-    try {
-      return MAPPER.writeValueAsString(v);
-    } catch (JsonProcessingException e) {
-      errors.add(
-          new FieldError("payload", "cannot be written back as JSON: " + e.getOriginalMessage()));
-      return null;
-    }
-  }
-
-  private static Instant instant(JsonNode node, String field, List<FieldError> errors) {
-    String text = text(node, field, errors);
-    if (text == null) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException e) {
-      errors.add(
-          new FieldError(
-              field,
-              "must be an ISO-8601 time with an offset, e.g. 2026-11-25T12:00:00Z (was '"
-                  + (text.length() > 64 ? text.substring(0, 64) + "…" : text)
-                  + "')"));
-      return null;
-    }
-  }
-
-  private static Integer integer(JsonNode node, String field, List<FieldError> errors) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-      errors.add(
-          new FieldError(
-              field, "must be a whole number (was " + kind(v) + " " + abbreviate(v) + ")"));
-      return null;
-    }
-    return v.intValue();
-  }
-
-  private static String abbreviate(JsonNode v) {
-    String s = v.toString();
-    return s.length() > 32 ? s.substring(0, 32) + "…" : s;
-  }
-
-  private static String kind(JsonNode v) {
-    if (v == null || v.isNull()) {
-      return "null";
-    }
-    if (v.isTextual()) {
-      return "a string";
-    }
-    if (v.isNumber()) {
-      return "a number";
-    }
-    if (v.isBoolean()) {
-      return "a boolean";
-    }
-    if (v.isArray()) {
-      return "a list";
-    }
-    if (v.isObject()) {
-      return "an object";
-    }
-    return v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
   }
 }

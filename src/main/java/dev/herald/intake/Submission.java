@@ -7,12 +7,19 @@ import dev.herald.intake.SubmitResult.Outcome;
 import dev.herald.store.AcceptResult;
 import dev.herald.store.StoreOutcomeUnknownException;
 import dev.herald.store.StoreUnavailableException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** The state of one {@link Intake} submit call: validation, batching, and each batch's outcome. */
 final class Submission {
+
+  /** The least a batch is waited for after its producers' spooled notifications were replayed. */
+  private static final Duration MIN_WAIT = Duration.ofMillis(50);
+
   private final Intake intake;
   private final SubmitResult[] results;
   private final List<Notification> batch = new ArrayList<>();
@@ -33,7 +40,7 @@ final class Submission {
     now = intake.clock.instant();
     NotificationValidator rules = intake.validator.get();
     for (ParsedNotification p : parsed) {
-      List<FieldError> errors = p.request() == null ? p.errors() : rules.validate(p.request());
+      List<FieldError> errors = p.problems(rules);
       if (!errors.isEmpty()) {
         results[p.index()] = new SubmitResult(p.index(), Outcome.REJECTED, null, errors);
         intake.listener.onRejected("api", errors.get(0).field());
@@ -70,7 +77,10 @@ final class Submission {
       try {
         accepted =
             LostReplyRepeats.run(
-                () -> intake.store.accept(batch, now, intake.idempotencyWindow.get()));
+                () ->
+                    intake.queue != null
+                        ? intake.queue.accept(batch, now, intake.idempotencyWindow.get())
+                        : intake.store.accept(batch, now, intake.idempotencyWindow.get()));
       } catch (StoreOutcomeUnknownException e) {
         failed = Outcome.UNKNOWN;
         why = e.getMessage();
@@ -84,25 +94,80 @@ final class Submission {
   }
 
   /**
-   * The batch in hand with a spool: to the store when the spool is empty and the store answers
-   * within the budget, else to the spool under the same ids.
+   * The batch in hand with a spool. A notification whose producer has some in the spool must not
+   * overtake them: while the store answers and the spool can replay its backlog within the budget,
+   * the batch waits for the spool to replay that producer's (so that a busy producer gets back to
+   * the store once Redis answers again, instead of feeding the spool for as long as it sends); else
+   * it goes behind them, into the spool. The rest go to the store (at once to the spool while the
+   * store is down), and to the spool under the same ids when the store does not take them within
+   * what is left of the budget.
    */
   private void flushSpooling() {
-    if (unavailable != null || intake.spool.holdsRecords()) {
-      toSpool(
-          Outcome.UNAVAILABLE,
-          unavailable != null
-              ? unavailable
-              : "not sent: the spool holds earlier notifications, which it replays first");
+    if (unavailable != null) {
+      toSpool(Outcome.UNAVAILABLE, unavailable);
       return;
     }
+    Duration budget = intake.budgeted.budget();
+    long start = System.nanoTime();
+    Set<String> queued = new HashSet<>();
+    for (Notification n : batch) {
+      if (intake.spool.holdsRecordsOf(n.producer())) {
+        queued.add(n.producer());
+      }
+    }
+    if (!queued.isEmpty()
+        && !(intake.budgeted.isUp() && intake.spool.awaitReplayed(queued, budget))) {
+      spoolBehind(queued);
+      if (batch.isEmpty()) {
+        return;
+      }
+    }
+    String skip = intake.budgeted.skipReason();
+    if (skip != null) {
+      toSpool(Outcome.UNAVAILABLE, skip);
+      return;
+    }
+    Duration left = budget.minusNanos(System.nanoTime() - start);
     BudgetedStore.Attempt attempt =
-        intake.budgeted.accept(List.copyOf(batch), now, intake.idempotencyWindow.get());
+        intake.budgeted.accept(
+            List.copyOf(batch),
+            now,
+            intake.idempotencyWindow.get(),
+            left.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : left);
     if (attempt.accepted() != null) {
       settle(attempt.accepted(), null, List.of());
     } else {
       toSpool(attempt.failed(), attempt.why());
     }
+  }
+
+  /**
+   * Appends the notifications of the batch in hand whose producers are {@code queued} to the spool,
+   * behind their earlier ones; the others stay in hand.
+   */
+  private void spoolBehind(Set<String> queued) {
+    List<Notification> direct = new ArrayList<>(batch.size());
+    List<Integer> directIndexes = new ArrayList<>(batch.size());
+    List<Notification> behind = new ArrayList<>();
+    List<Integer> behindIndexes = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Notification n = batch.get(i);
+      boolean spooled = queued.contains(n.producer());
+      (spooled ? behind : direct).add(n);
+      (spooled ? behindIndexes : directIndexes).add(batchIndexes.get(i));
+    }
+    swapBatch(behind, behindIndexes);
+    toSpool(
+        Outcome.UNAVAILABLE,
+        "not sent: the spool holds earlier notifications of its producer, which it replays first");
+    swapBatch(direct, directIndexes);
+  }
+
+  /** Makes {@code notifications} the batch in hand. */
+  private void swapBatch(List<Notification> notifications, List<Integer> indexes) {
+    clearBatch();
+    batch.addAll(notifications);
+    batchIndexes.addAll(indexes);
   }
 
   /**

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code logging.*} to Logback: the format once at start ({@code json} swaps the
- * human-readable console lines for Logback's own {@code JsonEncoder}, one object per line), the
- * level at start and on every reload.
+ * human-readable console lines for logstash-logback-encoder's, one object per line), the level at
+ * start and on every reload.
  */
 public final class Logging {
 

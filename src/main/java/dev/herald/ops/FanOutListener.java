@@ -93,4 +93,9 @@ public final class FanOutListener implements PublisherListener {
   public void onCycleSucceeded() {
     listeners.forEach(PublisherListener::onCycleSucceeded);
   }
+
+  @Override
+  public void onWorkerStopped() {
+    listeners.forEach(PublisherListener::onWorkerStopped);
+  }
 }

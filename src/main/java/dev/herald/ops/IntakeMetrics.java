@@ -1,6 +1,7 @@
 package dev.herald.ops;
 
 import dev.herald.intake.IntakeListener;
+import dev.herald.intake.RejectedFields;
 import dev.herald.store.CancelledRoutes;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -13,7 +14,6 @@ final class IntakeMetrics implements IntakeListener {
 
   private final Metrics routeCounters;
   private final BoundedLabels sources = new BoundedLabels(8);
-  private final BoundedLabels fields = new BoundedLabels(32);
   private final Counter notifications;
   private final Counter routes;
   private final Counter duplicates;
@@ -39,7 +39,9 @@ final class IntakeMetrics implements IntakeListener {
     rejected =
         Counter.builder()
             .name("herald_intake_rejected_total")
-            .help("Notifications refused as invalid, by source and first field named")
+            .help(
+                "Notifications refused as invalid, by source and the first field named (the"
+                    + " schema's fields; any other is other)")
             .labelNames("source", "field")
             .register(registry);
   }
@@ -57,9 +59,7 @@ final class IntakeMetrics implements IntakeListener {
 
   @Override
   public void onRejected(String source, String field) {
-    // recipients[3] and recipients[7] are the same field to an operator.
-    String bare = field == null ? null : field.replaceAll("\\[\\d+]", "");
-    rejected.labelValues(sources.of(source), fields.of(bare)).inc();
+    rejected.labelValues(sources.of(source), RejectedFields.label(field)).inc();
   }
 
   @Override

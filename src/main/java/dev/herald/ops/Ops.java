@@ -1,6 +1,7 @@
 package dev.herald.ops;
 
 import dev.herald.api.ApiListener;
+import dev.herald.channel.ChannelActions.ChannelView;
 import dev.herald.config.OpsSettings;
 import dev.herald.intake.IntakeListener;
 import dev.herald.outbox.OutboxListener;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -36,12 +38,14 @@ public final class Ops implements AutoCloseable {
   private final PublisherListener publisherListener;
   private OpsServer server;
   private StoreCollector storeCollector;
+  private ChannelMetrics channelMetrics;
   private boolean primaryRegistered;
 
   private Ops(
       OpsSettings settings,
       Clock clock,
       Supplier<Duration> pollInterval,
+      Supplier<Duration> redisTimeout,
       IntSupplier workers,
       String version) {
     this.settings = settings;
@@ -49,7 +53,7 @@ public final class Ops implements AutoCloseable {
     this.intakeMetrics = new IntakeMetrics(metrics.registry(), metrics);
     this.spoolMetrics = new SpoolMetrics(metrics.registry());
     this.outboxMetrics = new OutboxMetrics(metrics.registry());
-    this.health = new Health(clock, pollInterval);
+    this.health = new Health(clock, pollInterval, redisTimeout);
     this.readiness = new Readiness(settings.readyTimeout());
     this.breakerMetrics = new BreakerMetrics(metrics.registry());
     this.publisherListener = FanOutListener.of(metrics, breakerMetrics, health);
@@ -60,6 +64,7 @@ public final class Ops implements AutoCloseable {
    *
    * @param clock this process's clock, for liveness (how long since the last cycle)
    * @param pollInterval the publisher's poll interval, read at each health check
+   * @param redisTimeout the longest a Redis call takes, read at each health check
    * @param workers the publisher's worker count, read at each scrape
    * @throws IOException when {@code ops.listen} cannot be bound
    */
@@ -67,10 +72,11 @@ public final class Ops implements AutoCloseable {
       OpsSettings settings,
       Clock clock,
       Supplier<Duration> pollInterval,
+      Supplier<Duration> redisTimeout,
       IntSupplier workers,
       String version)
       throws IOException {
-    Ops ops = new Ops(settings, clock, pollInterval, workers, version);
+    Ops ops = new Ops(settings, clock, pollInterval, redisTimeout, workers, version);
     if (settings.enabled()) {
       InetSocketAddress unresolved = settings.address();
       ops.server =
@@ -124,6 +130,7 @@ public final class Ops implements AutoCloseable {
    * @param ping one round trip to Redis, saying who answered ({@code primary host:port}); throws
    *     when it fails
    * @param streams the streams whose length to report
+   * @param intake the intents stream, whose length is the intake's backlog
    * @param storeClock the clock the store's times are judged by (the schedule's lag)
    * @param status the clock offset and eviction policy, for the metrics and the readiness body
    * @param primary the failovers followed and the batches replicas did not acknowledge
@@ -132,19 +139,26 @@ public final class Ops implements AutoCloseable {
       StatsStore stats,
       Supplier<String> ping,
       Supplier<Collection<String>> streams,
+      String intake,
       Clock storeClock,
       RedisStatus status,
       PrimaryStatus primary) {
     readiness.connected(ping, status::warnings);
     breakerMetrics.known(streams.get());
     storeCollector =
-        new StoreCollector(stats, streams, storeClock, settings.readyTimeout(), metrics);
+        new StoreCollector(stats, streams, intake, storeClock, settings.readyTimeout(), metrics);
     metrics.registry().register(storeCollector);
     ServerMetrics.register(metrics.registry(), status);
     if (!primaryRegistered) {
       ServerMetrics.register(metrics.registry(), primary);
       primaryRegistered = true;
     }
+  }
+
+  /** Each scrape reads the channels' controls (paused, rate limits) too. */
+  public synchronized void watchChannels(Supplier<List<ChannelView>> channels) {
+    channelMetrics = new ChannelMetrics(channels, settings.readyTimeout());
+    metrics.registry().register(channelMetrics);
   }
 
   /** The publisher loop runs: liveness is judged by its progress from now on. */
@@ -174,6 +188,10 @@ public final class Ops implements AutoCloseable {
     if (storeCollector != null) {
       metrics.registry().unregister(storeCollector);
       storeCollector.close();
+    }
+    if (channelMetrics != null) {
+      metrics.registry().unregister(channelMetrics);
+      channelMetrics.close();
     }
     readiness.close();
   }

@@ -1,5 +1,6 @@
 package dev.herald.ops;
 
+import dev.herald.intake.RejectedFields;
 import dev.herald.outbox.OutboxListener;
 import dev.herald.outbox.OutboxSetupException;
 import dev.herald.outbox.OutboxUnavailableException;
@@ -17,7 +18,6 @@ import java.time.Duration;
  */
 final class OutboxMetrics implements OutboxListener {
 
-  private final BoundedLabels fields = new BoundedLabels(32);
   private final Counter relayed;
   private final Counter rejected;
   private final Counter inDoubt;
@@ -117,8 +117,7 @@ final class OutboxMetrics implements OutboxListener {
 
   @Override
   public void onRejected(String field) {
-    String bare = field == null ? null : field.replaceAll("\\[\\d+]", "");
-    rejected.labelValues(fields.of(bare)).inc();
+    rejected.labelValues(RejectedFields.label(field)).inc();
   }
 
   @Override

@@ -18,6 +18,7 @@ final class SpoolMetrics implements SpoolListener, ApiListener {
   private final Counter refused;
   private final Counter torn;
   private final Counter corrupt;
+  private final Counter setAside;
   private final Counter requests;
   private final Histogram duration;
   private volatile Supplier<SpoolFigures> figures;
@@ -54,6 +55,16 @@ final class SpoolMetrics implements SpoolListener, ApiListener {
             .name("herald_spool_corrupt_segments_total")
             .help("Unreadable segments renamed corrupt-* at start (not replayed)")
             .register(registry);
+    setAside =
+        Counter.builder()
+            .name("herald_spool_set_aside_total")
+            .help(
+                "Records the replay set aside into rejected-* (not in Redis), by reason: invalid"
+                    + " (the rules of now refuse it) or refused (Redis did)")
+            .labelNames("reason")
+            .register(registry);
+    setAside.labelValues("invalid");
+    setAside.labelValues("refused");
     requests =
         Counter.builder()
             .name("herald_api_requests_total")
@@ -123,6 +134,11 @@ final class SpoolMetrics implements SpoolListener, ApiListener {
   @Override
   public void onCorruptSegment() {
     corrupt.inc();
+  }
+
+  @Override
+  public void onSetAside(int records, String reason) {
+    setAside.labelValues(reason).inc(records);
   }
 
   @Override

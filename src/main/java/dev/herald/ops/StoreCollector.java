@@ -34,19 +34,32 @@ final class StoreCollector implements MultiCollector, AutoCloseable {
   private final Clock clock;
   private final Duration budget;
   private final Metrics metrics;
+  private final String intake;
   private final BoundedCall<StoreSnapshot> snapshot;
 
+  /**
+   * @param streams the channels' streams
+   * @param intake the intents stream, whose length is the intake's backlog
+   */
   StoreCollector(
       StatsStore store,
       Supplier<Collection<String>> streams,
+      String intake,
       Clock clock,
       Duration budget,
       Metrics metrics) {
     this.clock = clock;
     this.budget = budget;
     this.metrics = metrics;
+    this.intake = intake;
     this.snapshot =
-        new BoundedCall<>("herald-ops-store", () -> store.snapshot(clock.instant(), streams.get()));
+        new BoundedCall<>(
+            "herald-ops-store",
+            () -> {
+              List<String> all = new ArrayList<>(streams.get());
+              all.add(intake);
+              return store.snapshot(clock.instant(), all);
+            });
   }
 
   @Override
@@ -85,11 +98,29 @@ final class StoreCollector implements MultiCollector, AutoCloseable {
             "How long the most overdue schedule entry has been due (0 when none is)",
             lag));
     out.add(gauge("herald_dead_letter_routes", "Routes that are dead letters", s.deadLetters()));
+    out.add(
+        GaugeSnapshot.builder()
+            .name("herald_routes_waiting")
+            .help(
+                "Routes waiting now, by state: pending (a first attempt), failed (a retry; both"
+                    + " include routes a worker holds), dead_letter (an operator)")
+            .dataPoint(state("pending", s.figures().total("pending")))
+            .dataPoint(state("failed", s.figures().total("failed")))
+            .dataPoint(state("dead_letter", s.deadLetters()))
+            .build());
+    out.add(
+        gauge(
+            "herald_intake_backlog_intents",
+            "Intents in the intents stream not settled yet (-1 when the key is not a stream)",
+            s.streamLengths().getOrDefault(intake, 0L)));
     GaugeSnapshot.Builder lengths =
         GaugeSnapshot.builder()
             .name("herald_stream_length_entries")
             .help("Entries in each channel's stream (-1 when the key is not a stream)");
     for (Map.Entry<String, Long> e : s.streamLengths().entrySet()) {
+      if (e.getKey().equals(intake)) {
+        continue; // the backlog above
+      }
       lengths.dataPoint(
           GaugeDataPointSnapshot.builder()
               .labels(Labels.of("stream", e.getKey()))
@@ -113,6 +144,10 @@ final class StoreCollector implements MultiCollector, AutoCloseable {
     }
     out.add(events.build());
     return new MetricSnapshots(out);
+  }
+
+  private static GaugeDataPointSnapshot state(String state, long routes) {
+    return GaugeDataPointSnapshot.builder().labels(Labels.of("state", state)).value(routes).build();
   }
 
   private static MetricSnapshot up(boolean up) {

@@ -29,7 +29,7 @@ public final class OutboxAdmin {
   }
 
   /**
-   * @param limit most held rows to list, newest first
+   * @param limit most held rows to list, newest first; 0 for all
    */
   public OutboxStatus status(int limit) {
     String t = schema.table();
@@ -73,7 +73,7 @@ public final class OutboxAdmin {
                 + " FROM "
                 + schema.table()
                 + " WHERE status IN ('rejected', 'in_doubt') ORDER BY id DESC LIMIT ?")) {
-      p.setInt(1, limit);
+      p.setInt(1, limit == 0 ? Integer.MAX_VALUE : limit); // 0: all of them
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           out.add(

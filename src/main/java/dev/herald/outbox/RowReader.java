@@ -50,8 +50,8 @@ final class RowReader {
       return new Read(null, List.of(new FieldError("(json)", "malformed JSON: " + e)));
     }
     ParsedNotification parsed = json.read(0, node);
-    if (parsed.request() == null) {
-      return new Read(null, parsed.errors());
+    if (!parsed.errors().isEmpty()) {
+      return new Read(null, parsed.problems(validator.get()));
     }
     NotificationRequest keyed = withKey(parsed.request(), row.id());
     if (parsed.request().idempotencyKey() != null) {

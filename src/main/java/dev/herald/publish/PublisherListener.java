@@ -61,6 +61,9 @@ public interface PublisherListener {
   /** A cycle ran to its end, whether or not it found work. */
   default void onCycleSucceeded() {}
 
+  /** The calling worker stopped, as asked (a stop, or a shrink): it will not loop again. */
+  default void onWorkerStopped() {}
+
   /**
    * The dead-letter retention purged {@code count} of the oldest dead letters; {@code reason} is
    * the cap that made it, {@code max-count} or {@code max-age}.

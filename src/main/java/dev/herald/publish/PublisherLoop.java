@@ -169,11 +169,13 @@ public final class PublisherLoop {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        break;
       } catch (RuntimeException e) {
         listener.onCycleFailed(e);
         w.pause(streak.failed(e));
       }
     }
+    // Not in a finally: a worker that dies of an Error stays silent, which liveness sees.
+    listener.onWorkerStopped();
   }
 }

@@ -15,8 +15,12 @@ import org.slf4j.MDC;
 
 /**
  * Tells the logs, the listener and the breaker what became of each route of a batch. The one place
- * a route's outcome is logged: with the notification, route and attempt in the MDC. The one place a
- * breaker's opening and closing are logged, once each.
+ * a route's outcome is logged: with the notification, route and attempt in the MDC, and the
+ * failure's classification and the route's stream where there are those (JSON logs carry them as
+ * fields of their own). Retries and dead letters are logged rate-limited, per classification: a
+ * burst of a thousand dead letters is one line, and the next says how many were left out (every one
+ * is in `herald dead-letters list` and the metrics). The one place a breaker's opening and closing
+ * are logged, once each.
  */
 final class ResultReporter {
 
@@ -46,6 +50,12 @@ final class ResultReporter {
     MDC.put("notification", route.notificationId());
     MDC.put("route", info.routeId() == null ? "#" + route.index() : info.routeId().toString());
     MDC.put("attempt", Integer.toString(route.attempt()));
+    if (stream != null) {
+      MDC.put("stream", stream);
+    }
+    if (result.failure() != null) {
+      MDC.put("classification", result.failure().kind().wireName());
+    }
     Transition transition = Transition.NONE; // logged after the route's MDC: it is the stream's
     try {
       switch (result.status()) {
@@ -59,7 +69,7 @@ final class ResultReporter {
         case RETRY_SCHEDULED -> {
           transition = appendFailed(result, stream);
           rateLimited.warn(
-              "retry",
+              "retry:" + result.failure().kind().wireName(),
               "route {} attempt {} failed ({}: {}); retrying with backoff",
               info.ref(),
               route.attempt(),
@@ -69,7 +79,8 @@ final class ResultReporter {
         }
         case DEAD_LETTERED -> {
           transition = appendFailed(result, stream);
-          LOG.error(
+          rateLimited.error(
+              "dead:" + result.failure().kind().wireName(),
               "route {} is a dead letter after attempt {} ({}: {}); inspect with `herald routes"
                   + " show {}`",
               info.ref(),
@@ -120,6 +131,8 @@ final class ResultReporter {
       MDC.remove("notification");
       MDC.remove("route");
       MDC.remove("attempt");
+      MDC.remove("stream");
+      MDC.remove("classification");
     }
     if (transition == Transition.OPENED) {
       opened(stream, breaker.reason(stream));
@@ -157,21 +170,31 @@ final class ResultReporter {
   }
 
   private void opened(String stream, String error) {
-    LOG.warn(
-        "stream {} refuses appends ({}): its breaker opened; its routes wait and are charged no"
-            + " attempt, while one of them probes the stream every second",
-        stream,
-        error);
+    MDC.put("stream", stream);
+    try {
+      LOG.warn(
+          "stream {} refuses appends ({}): its breaker opened; its routes wait and are charged no"
+              + " attempt, while one of them probes the stream every second",
+          stream,
+          error);
+    } finally {
+      MDC.remove("stream");
+    }
     listener.onBreakerOpened(stream, error);
   }
 
   private void closed(String stream) {
     Duration openFor = breaker.lastOpenFor(stream);
-    LOG.info(
-        "stream {} takes appends again: its breaker closed after {} open; its waiting routes go"
-            + " out now",
-        stream,
-        seconds(openFor));
+    MDC.put("stream", stream);
+    try {
+      LOG.info(
+          "stream {} takes appends again: its breaker closed after {} open; its waiting routes go"
+              + " out now",
+          stream,
+          seconds(openFor));
+    } finally {
+      MDC.remove("stream");
+    }
     listener.onBreakerClosed(stream, openFor);
   }
 

@@ -1,6 +1,5 @@
 package dev.herald.spool;
 
-import dev.herald.domain.Notification;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +23,12 @@ import java.util.List;
  * @param corrupt why the segment is corrupt; null when it is not
  */
 record SegmentScan(
-    List<Notification> records, long[] ends, long validBytes, long tornBytes, String corrupt) {
+    List<SpoolRecord> records, long[] ends, long validBytes, long tornBytes, String corrupt) {
 
   static final String PREFIX = "segment-";
   static final String SUFFIX = ".ndjson";
   static final String CORRUPT_PREFIX = "corrupt-";
+  static final String SET_ASIDE_PREFIX = "rejected-";
 
   static String fileName(long seq) {
     return String.format("%s%020d%s", PREFIX, seq, SUFFIX);
@@ -55,8 +55,17 @@ record SegmentScan(
     return of(Files.readAllBytes(file), seqOf(file));
   }
 
+  /** The first record that ends after {@code offset} (a checkpoint: those before are stored). */
+  int firstAfter(long offset) {
+    int i = 0;
+    while (i < records.size() && ends[i] <= offset) {
+      i++;
+    }
+    return i;
+  }
+
   static SegmentScan of(byte[] data, long expectedSeq) {
-    List<Notification> records = new ArrayList<>();
+    List<SpoolRecord> records = new ArrayList<>();
     List<Long> ends = new ArrayList<>();
     int start = 0;
     int lineNo = 0;
@@ -67,7 +76,7 @@ record SegmentScan(
       boolean last = nl < 0 || isBlankOrZero(data, nl + 1);
       byte[] line = Arrays.copyOfRange(data, start, end);
       String problem = null;
-      Notification record = null;
+      SpoolRecord record = null;
       try {
         if (lineNo == 0) {
           long seq = SpoolRecords.readHeader(line);
@@ -108,7 +117,7 @@ record SegmentScan(
   }
 
   private static SegmentScan scan(
-      List<Notification> records, List<Long> ends, long valid, long torn, String corrupt) {
+      List<SpoolRecord> records, List<Long> ends, long valid, long torn, String corrupt) {
     return new SegmentScan(
         List.copyOf(records),
         ends.stream().mapToLong(Long::longValue).toArray(),

@@ -35,9 +35,14 @@ final class SegmentWriter implements Runnable {
     CompletableFuture<Void> done();
   }
 
-  /** Lines to append; {@code firstAcceptedAt} of the first record. */
+  /** Lines to append, when the first was accepted, the range of the times in their ids. */
   record Write(
-      List<byte[]> lines, long bytes, Instant firstAcceptedAt, CompletableFuture<Void> done)
+      List<byte[]> lines,
+      long bytes,
+      Instant firstAcceptedAt,
+      long minIdTime,
+      long maxIdTime,
+      CompletableFuture<Void> done)
       implements Op {}
 
   /** Seal the active segment (if it has records), so that the replayer may take it. */
@@ -45,8 +50,11 @@ final class SegmentWriter implements Runnable {
 
   /** What the writer tells the spool. */
   interface Events {
-    /** Bytes now on disk in the active segment (a new segment's header, or appended records). */
-    void written(Segment active, long bytes, int records);
+    /**
+     * Bytes now on disk in the active segment (a new segment's header, or appended records whose
+     * ids carry times from {@code minIdTime} to {@code maxIdTime}).
+     */
+    void written(Segment active, long bytes, int records, long minIdTime, long maxIdTime);
 
     /** The segment is complete and immutable: the replayer may take it. */
     void sealed(Segment segment);
@@ -162,7 +170,7 @@ final class SegmentWriter implements Runnable {
           active.firstAcceptedAt = w.firstAcceptedAt();
         }
         groupRecords += w.lines().size();
-        events.written(active, w.bytes(), w.lines().size());
+        events.written(active, w.bytes(), w.lines().size(), w.minIdTime(), w.maxIdTime());
         if (options.fsync() == Fsync.REQUEST) {
           force();
           w.done().complete(null);
@@ -194,7 +202,7 @@ final class SegmentWriter implements Runnable {
       try {
         channel.truncate(start);
         channel.force(false);
-        events.written(active, start - active.bytes, -records);
+        events.written(active, start - active.bytes, -records, Long.MAX_VALUE, Long.MIN_VALUE);
       } catch (IOException e) {
         LOG.error("spool: cannot cut {} back to {} bytes: {}", active.path, start, e.toString());
       }
@@ -231,7 +239,7 @@ final class SegmentWriter implements Runnable {
     byte[] header = SpoolRecords.header(seq, clock.instant());
     channel.write(ByteBuffer.wrap(header));
     active = new Segment(seq, path, 0, 0, null);
-    events.written(active, header.length, 0);
+    events.written(active, header.length, 0, Long.MAX_VALUE, Long.MIN_VALUE);
     if (options.fsync() != Fsync.INTERVAL) {
       channel.force(false);
       Checkpoint.forceDirectory(options.dir());

@@ -1,30 +1,31 @@
 package dev.herald.spool;
 
 import dev.herald.domain.Notification;
+import dev.herald.domain.NotificationIds;
 import dev.herald.intake.IntakeSpool;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A durable local queue of notifications, in files: what {@link dev.herald.intake.Intake} appends
- * when the store cannot take it, for {@link SpoolReplayer} to put into the store later, in order,
- * each under its final id.
+ * A durable local queue of notifications (and cancels of them), in files: what {@link
+ * dev.herald.intake.Intake} appends when the store cannot take it, for {@link SpoolReplayer} to put
+ * into the store later, in order, each under its final id.
  *
  * <p>Files in {@code spool.dir}: {@code segment-<seq>.ndjson} (NDJSON, see {@link SpoolRecords}),
  * the highest one active (appended to), the others sealed; {@code checkpoint.json} (how far the
- * replay got); {@code corrupt-segment-*} (set aside at start, never deleted); {@code lock} (held by
- * the one process that owns the spool). Thread-safe.
+ * replay got); {@code corrupt-segment-*} (set aside at start, never deleted); {@code
+ * rejected-segment-*} (records the replay set aside); {@code lock} (held by the one process that
+ * owns the spool). Thread-safe.
  */
 public final class Spool implements IntakeSpool, AutoCloseable {
 
@@ -34,17 +35,10 @@ public final class Spool implements IntakeSpool, AutoCloseable {
   private final SpoolLock lock;
   private final SegmentWriter writer;
   private final Thread writerThread;
-  private final Deque<Segment> sealed = new ArrayDeque<>(); // guarded by this
-  private Segment active; // guarded by this
-  private long diskBytes; // guarded by this
-  private long reservedBytes; // guarded by this
+  private final Backlog backlog = new Backlog();
+  private final Segments segments = new Segments();
   private boolean closed; // guarded by this
-  private final AtomicLong pending = new AtomicLong();
-
-  /** The replay position in the oldest sealed segment: its seq and its next record's time. */
-  private volatile long headSeq = -1;
-
-  private volatile Instant headAcceptedAt;
+  private final AtomicBoolean sealAsked = new AtomicBoolean();
 
   private Spool(SpoolOptions options, Clock clock, SpoolListener listener, SpoolLock lock)
       throws IOException {
@@ -53,7 +47,7 @@ public final class Spool implements IntakeSpool, AutoCloseable {
     this.listener = listener;
     this.lock = lock;
     long nextSeq = recover();
-    this.writer = new SegmentWriter(options, clock, nextSeq, new WriterEvents());
+    this.writer = new SegmentWriter(options, clock, nextSeq, segments);
     this.writerThread = new Thread(writer, "herald-spool-writer");
     writerThread.setDaemon(true);
     writerThread.start();
@@ -81,79 +75,110 @@ public final class Spool implements IntakeSpool, AutoCloseable {
   private long recover() throws IOException {
     SpoolRecovery.Result found = SpoolRecovery.run(options.dir(), listener);
     Checkpoint checkpoint = Checkpoint.read(options.dir());
-    long records = 0;
     for (SpoolRecovery.Found f : found.segments()) {
-      long resume = checkpoint.offsetIn(f.seq());
-      int left = 0;
-      Instant first = null;
-      for (int i = 0; i < f.scan().records().size(); i++) {
-        if (f.scan().ends()[i] > resume) {
-          left++;
-          if (first == null) {
-            first = f.scan().records().get(i).acceptedAt();
-          }
-        }
-      }
-      sealed.add(new Segment(f.seq(), f.path(), f.scan().validBytes(), left, first));
-      diskBytes += f.scan().validBytes();
-      records += left;
+      List<SpoolRecord> records = f.scan().records();
+      List<SpoolRecord> left =
+          records.subList(f.scan().firstAfter(checkpoint.offsetIn(f.seq())), records.size());
+      segments.recovered(f.segment(left));
+      backlog.add(left);
     }
-    pending.set(records);
     return found.nextSeq();
   }
 
   @Override
-  public boolean holdsRecords() {
-    return pending.get() > 0;
+  public boolean holdsRecordsOf(String producer) {
+    return backlog.holds(producer);
+  }
+
+  @Override
+  public boolean awaitReplayed(Collection<String> producers, Duration max) {
+    if (producers.stream().noneMatch(backlog::holds)) {
+      return true;
+    }
+    if (backlog.pending() > options.replayRate() * max.toMillis() / 1000) {
+      return false; // the replay could not get there in time
+    }
+    sealSoon();
+    return backlog.awaitNone(producers, max);
+  }
+
+  /** Seals the active segment soon, for the replayer, without waiting for it. */
+  private void sealSoon() {
+    if (sealAsked.compareAndSet(false, true)) {
+      writer
+          .submit(new SegmentWriter.Seal(new CompletableFuture<>()))
+          .whenComplete((done, failed) -> sealAsked.set(false));
+    }
   }
 
   @Override
   public void append(List<Notification> notifications) {
-    if (notifications.isEmpty()) {
+    List<SpoolRecord> records = new ArrayList<>(notifications.size());
+    notifications.forEach(n -> records.add(new SpoolRecord.Accept(n)));
+    write(records);
+  }
+
+  @Override
+  public void appendCancel(String notificationId, String producer, Instant at) {
+    write(List.of(new SpoolRecord.Cancel(notificationId, producer, at)));
+  }
+
+  @Override
+  public Optional<SpooledNotification> find(String notificationId) {
+    return SpoolLookup.find(
+            segments.candidates(NotificationIds.timeOf(notificationId)), notificationId)
+        .map(n -> new SpooledNotification(n, backlog.cancelWaits(notificationId)));
+  }
+
+  private void write(List<SpoolRecord> records) {
+    if (records.isEmpty()) {
       return;
     }
-    List<byte[]> lines = new ArrayList<>(notifications.size());
+    List<byte[]> lines = new ArrayList<>(records.size());
     long bytes = 0;
-    for (Notification n : notifications) {
-      byte[] line = SpoolRecords.encode(n);
+    long minTime = Long.MAX_VALUE;
+    long maxTime = Long.MIN_VALUE;
+    for (SpoolRecord r : records) {
+      byte[] line = SpoolRecords.encode(r, null);
       lines.add(line);
       bytes += line.length;
+      long t = NotificationIds.timeOf(r.notificationId());
+      minTime = Math.min(minTime, t);
+      maxTime = Math.max(maxTime, t);
     }
-    reserve(bytes, notifications.size());
+    reserve(bytes, records);
     try {
       writer
           .submit(
               new SegmentWriter.Write(
-                  lines, bytes, notifications.get(0).acceptedAt(), new CompletableFuture<>()))
+                  lines, bytes, records.get(0).at(), minTime, maxTime, new CompletableFuture<>()))
           .get();
-      listener.onAppended(notifications.size(), bytes);
+      listener.onAppended(records.size(), bytes);
     } catch (ExecutionException e) {
-      pending.addAndGet(-notifications.size());
+      backlog.remove(records);
       listener.onRefused("io");
       throw new SpoolRefusedException(
           "io", "spool: cannot write to " + options.dir() + ": " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      pending.addAndGet(-notifications.size());
+      backlog.remove(records);
       throw new SpoolRefusedException("io", "spool: interrupted while appending", e);
     } finally {
-      synchronized (this) {
-        reservedBytes -= bytes;
-      }
+      segments.release(bytes);
     }
   }
 
-  private synchronized void reserve(long bytes, int records) {
+  private synchronized void reserve(long bytes, List<SpoolRecord> records) {
     if (closed) {
       listener.onRefused("io");
       throw new SpoolRefusedException("io", "spool: closed (Herald is stopping)", null);
     }
-    if (diskBytes + reservedBytes + bytes > options.maxBytes()) {
+    if (!segments.reserve(bytes, options.maxBytes())) {
       listener.onRefused("full");
       throw new SpoolRefusedException(
           "full",
           "spool: full: "
-              + (diskBytes + reservedBytes)
+              + segments.used()
               + " bytes in "
               + options.dir()
               + ", and "
@@ -163,28 +188,17 @@ public final class Spool implements IntakeSpool, AutoCloseable {
               + ")",
           null);
     }
-    reservedBytes += bytes;
-    pending.addAndGet(records);
+    backlog.add(records);
   }
 
   /** The spool now. */
-  public synchronized SpoolFigures figures() {
-    Instant oldest = null;
-    if (!sealed.isEmpty()) {
-      Segment first = sealed.peekFirst();
-      oldest = first.seq == headSeq ? headAcceptedAt : first.firstAcceptedAt;
-    } else if (active != null) {
-      oldest = active.firstAcceptedAt;
-    }
+  public SpoolFigures figures() {
+    Instant oldest = segments.oldest();
+    long records = backlog.pending();
     Duration age =
-        oldest == null || pending.get() == 0
-            ? Duration.ZERO
-            : Duration.between(oldest, clock.instant());
+        oldest == null || records == 0 ? Duration.ZERO : Duration.between(oldest, clock.instant());
     return new SpoolFigures(
-        diskBytes,
-        Math.max(0, pending.get()),
-        sealed.size() + (active == null ? 0 : 1),
-        age.isNegative() ? Duration.ZERO : age);
+        segments.diskBytes(), records, segments.count(), age.isNegative() ? Duration.ZERO : age);
   }
 
   public SpoolOptions options() {
@@ -194,19 +208,13 @@ public final class Spool implements IntakeSpool, AutoCloseable {
   // ---- for the replayer ----
 
   /** The oldest sealed segment, or null; waits up to {@code wait} for one. */
-  synchronized Segment oldestSealed(Duration wait) throws InterruptedException {
-    if (sealed.isEmpty() && !wait.isZero()) {
-      wait(wait.toMillis());
-    }
-    return sealed.peekFirst();
+  Segment oldestSealed(Duration wait) throws InterruptedException {
+    return segments.oldestSealed(wait);
   }
 
   /** Asks the writer to seal the active segment once its first record is {@code age} old. */
   void sealIfOlder(Duration age) {
-    Instant first;
-    synchronized (this) {
-      first = active == null ? null : active.firstAcceptedAt;
-    }
+    Instant first = segments.activeFirstAcceptedAt();
     if (first != null && Duration.between(first, clock.instant()).compareTo(age) >= 0) {
       try {
         writer.submit(new SegmentWriter.Seal(new CompletableFuture<>())).get(10, TimeUnit.SECONDS);
@@ -218,58 +226,32 @@ public final class Spool implements IntakeSpool, AutoCloseable {
     }
   }
 
-  /** Records of {@code segment} up to {@code next} are in the store. */
-  void replayed(Segment segment, int records, Instant next) {
-    pending.addAndGet(-records);
-    headSeq = segment.seq;
-    headAcceptedAt = next;
+  /**
+   * {@code records} of {@code segment}, those up to {@code offset}, are in the store (or set
+   * aside); {@code next} is when the next one was accepted.
+   */
+  void replayed(Segment segment, List<SpoolRecord> records, long offset, Instant next) {
+    segments.replayed(segment, offset, next);
+    backlog.remove(records);
   }
 
   /** Every record of {@code segment} is in the store: its file goes. */
   void finished(Segment segment) throws IOException {
-    Files.deleteIfExists(segment.path);
-    synchronized (this) {
-      sealed.remove(segment);
-      diskBytes -= segment.bytes;
-    }
+    segments.finished(segment);
+  }
+
+  /** True while a cancel of {@code notificationId} waits in the spool. */
+  boolean cancelWaits(String notificationId) {
+    return backlog.cancelWaits(notificationId);
+  }
+
+  Instant now() {
+    return clock.instant();
   }
 
   /** Wakes a replayer waiting for a sealed segment. */
-  synchronized void wakeReplayer() {
-    notifyAll();
-  }
-
-  private final class WriterEvents implements SegmentWriter.Events {
-    @Override
-    public void written(Segment segment, long bytes, int records) {
-      synchronized (Spool.this) {
-        segment.bytes += bytes;
-        segment.records += records;
-        diskBytes += bytes;
-        active = segment;
-      }
-    }
-
-    @Override
-    public void deleted(Segment segment) {
-      synchronized (Spool.this) {
-        diskBytes -= segment.bytes;
-        if (active == segment) {
-          active = null;
-        }
-      }
-    }
-
-    @Override
-    public void sealed(Segment segment) {
-      synchronized (Spool.this) {
-        if (active == segment) {
-          active = null;
-        }
-        sealed.addLast(segment);
-        Spool.this.notifyAll();
-      }
-    }
+  void wakeReplayer() {
+    segments.wake();
   }
 
   /** Stops appending (later appends are refused), writes what is queued, releases the lock. */
@@ -280,8 +262,8 @@ public final class Spool implements IntakeSpool, AutoCloseable {
         return;
       }
       closed = true;
-      notifyAll();
     }
+    segments.wake();
     writer.stop();
     try {
       writerThread.join(10_000);
@@ -289,9 +271,5 @@ public final class Spool implements IntakeSpool, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     lock.close();
-  }
-
-  synchronized boolean isClosed() {
-    return closed;
   }
 }

@@ -25,6 +25,13 @@ public interface SpoolListener {
    */
   default void onReplayed(int records, int duplicates) {}
 
+  /**
+   * Records the replay set aside into {@code rejected-segment-*} instead of the store, and went on.
+   *
+   * @param reason {@code invalid} (the rules of now refuse it) or {@code refused} (the store did)
+   */
+  default void onSetAside(int records, String reason) {}
+
   /** A replay call failed (Redis down, or it refused the batch); it is tried again. */
   default void onReplayFailed() {}
 

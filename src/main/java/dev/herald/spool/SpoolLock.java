@@ -30,6 +30,11 @@ final class SpoolLock implements AutoCloseable {
     FileLock held;
     try {
       held = channel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      // This process holds it already, on another channel. Closing this one would release that
+      // lock too (POSIX drops a process's locks on a file when any of its descriptors is
+      // closed), so it stays open: only one process opening a spool twice gets here.
+      throw new SpoolLockedException(dir);
     } catch (IOException e) {
       channel.close();
       throw e;

@@ -14,13 +14,18 @@ import java.util.List;
 
 /**
  * The lines of a segment: NDJSON, one object per line. The first line is a header ({@code
- * {"herald_spool":1,"segment":7,"created_at":…}}); every other line is one notification with its
- * final id and every field it was accepted with, times in epoch milliseconds and the payload as
- * JSON text, so that the replayed record is identical to the one a lost reply may have stored.
+ * {"herald_spool":1,"segment":7,"created_at":…}}); every other line is a record: one notification
+ * with its final id and every field it was accepted with, times in epoch milliseconds and the
+ * payload as JSON text, so that the replayed record is identical to the one a lost reply may have
+ * stored; or a cancel, {@code {"cancel":"<id>","producer":…,"at":…}}. A record set aside at replay
+ * carries {@value #REASON}, why.
  */
 final class SpoolRecords {
 
   static final int VERSION = 1;
+
+  /** The field of a set-aside record that says why it was set aside. */
+  static final String REASON = "set_aside_reason";
 
   private static final JsonFactory FACTORY = new JsonFactory();
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -50,6 +55,27 @@ final class SpoolRecords {
 
   /** One notification as a line, newline included. */
   static byte[] encode(Notification n) {
+    return encode(new SpoolRecord.Accept(n), null);
+  }
+
+  /** One record as a line, newline included; with {@code reason} when it is set aside. */
+  static byte[] encode(SpoolRecord record, String reason) {
+    if (record instanceof SpoolRecord.Cancel c) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+      try (JsonGenerator g = FACTORY.createGenerator(out)) {
+        g.writeStartObject();
+        g.writeStringField("cancel", c.notificationId());
+        g.writeStringField("producer", c.producer());
+        g.writeNumberField("at", c.at().toEpochMilli());
+        optional(g, REASON, reason);
+        g.writeEndObject();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      out.write('\n');
+      return out.toByteArray();
+    }
+    Notification n = ((SpoolRecord.Accept) record).notification();
     ByteArrayOutputStream out = new ByteArrayOutputStream(256 + n.payloadJson().length());
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();
@@ -70,6 +96,7 @@ final class SpoolRecords {
       if (n.expiresAt() != null) {
         g.writeNumberField("expires_at", n.expiresAt().toEpochMilli());
       }
+      optional(g, REASON, reason);
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -83,8 +110,29 @@ final class SpoolRecords {
    *
    * @throws IllegalArgumentException when it is not a complete record
    */
-  static Notification decode(byte[] line) {
-    JsonNode n = tree(line);
+  static SpoolRecord decode(byte[] line) {
+    return decode(tree(line));
+  }
+
+  /** Why a set-aside record was set aside; null for any other line. */
+  static String reasonOf(byte[] line) {
+    JsonNode v = tree(line).get(REASON);
+    return v == null ? null : v.asText();
+  }
+
+  static SpoolRecord decode(JsonNode n) {
+    if (n.has("cancel")) {
+      try {
+        return new SpoolRecord.Cancel(
+            required(n, "cancel"), required(n, "producer"), time(n, "at"));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("not a complete cancel record: " + e.getMessage(), e);
+      }
+    }
+    return new SpoolRecord.Accept(notification(n));
+  }
+
+  private static Notification notification(JsonNode n) {
     try {
       return new Notification(
           required(n, "id"),

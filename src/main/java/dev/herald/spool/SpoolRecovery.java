@@ -23,7 +23,20 @@ final class SpoolRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(SpoolRecovery.class);
 
   /** A readable segment found at start. */
-  record Found(long seq, Path path, SegmentScan scan) {}
+  record Found(long seq, Path path, SegmentScan scan) {
+
+    /** The segment, sealed, with {@code left} its records not replayed yet. */
+    Segment segment(List<SpoolRecord> left) {
+      Segment s =
+          new Segment(
+              seq, path, scan.validBytes(), left.size(), left.isEmpty() ? null : left.get(0).at());
+      for (SpoolRecord r : scan.records()) {
+        long t = dev.herald.domain.NotificationIds.timeOf(r.notificationId());
+        s.cover(t, t);
+      }
+      return s;
+    }
+  }
 
   /**
    * @param segments the readable segments with records, oldest first

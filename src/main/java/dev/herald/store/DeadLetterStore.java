@@ -1,5 +1,7 @@
 package dev.herald.store;
 
+import dev.herald.domain.Failure;
+import dev.herald.domain.Notification;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -40,6 +42,9 @@ public interface DeadLetterStore {
    */
   Page page(Window window, Cursor after, int limit);
 
+  /** The cursor a page ending at {@code d} would give: the next page starts after it. */
+  Cursor cursorAt(DeadLetter d);
+
   /** How many entries the dead-letter index holds within {@code window}. */
   long count(Window window);
 
@@ -54,6 +59,18 @@ public interface DeadLetterStore {
   List<Change> purge(List<Route> routes, Instant now);
 
   /**
+   * Stores dead letters brought from an export (of this store or another): each as a notification
+   * of its own with one route, a dead letter with its attempts, dead-since time and failure
+   * history, written in one atomic step per dead letter, one call per slice (at most {@link
+   * #MAX_SLICE}). One whose notification is stored already with this very record is {@link
+   * ImportResult.Outcome#EXISTS} and nothing is written again, so importing twice creates nothing
+   * new; one whose source route is in this store and not purged is {@link
+   * ImportResult.Outcome#SOURCE_PRESENT} and left out, so that it cannot be requeued twice. Results
+   * are in the order given.
+   */
+  List<ImportResult> importDeadLetters(List<Import> items, Instant now);
+
+  /**
    * The dead-letter retention: purges up to {@code limit} of the oldest dead letters beyond {@code
    * keepAtMost}, or dead since before {@code deadBefore}.
    */
@@ -64,6 +81,49 @@ public interface DeadLetterStore {
   record Route(String notificationId, int index) {
     public Route {
       Objects.requireNonNull(notificationId, "notificationId");
+    }
+  }
+
+  /**
+   * A dead letter to import.
+   *
+   * @param notification its notification, of one route (index 0), under its new id
+   * @param failures its failed attempts, oldest first: the last one made it a dead letter
+   * @param source the route it was in the store it was exported from
+   */
+  record Import(
+      Notification notification,
+      int attempts,
+      Instant deadSince,
+      List<Failure> failures,
+      Route source) {
+    public Import {
+      Objects.requireNonNull(notification, "notification");
+      Objects.requireNonNull(deadSince, "deadSince");
+      failures = List.copyOf(failures);
+      if (notification.routeCount() != 1 || failures.isEmpty()) {
+        throw new IllegalArgumentException(
+            "an imported dead letter is one route with its failures (notification "
+                + notification.id()
+                + ")");
+      }
+    }
+  }
+
+  /**
+   * What became of one imported dead letter.
+   *
+   * @param detail for {@link Outcome#SOURCE_PRESENT} the source route's status, for {@link
+   *     Outcome#FAILED} why, else empty
+   */
+  record ImportResult(Outcome outcome, String detail) {
+    public enum Outcome {
+      IMPORTED,
+      /** Imported before (the same record under the same id): nothing written. */
+      EXISTS,
+      /** The route it came from is in this store and not purged: left out. */
+      SOURCE_PRESENT,
+      FAILED
     }
   }
 

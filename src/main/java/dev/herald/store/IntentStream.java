@@ -70,7 +70,15 @@ public interface IntentStream {
       List<IntentDecision> decisions, Instant now, Duration idempotencyWindow);
 
   /** The newest {@code limit} entries of the rejected stream, newest first. */
-  List<RejectedIntent> rejected(int limit);
+  default List<RejectedIntent> rejected(int limit) {
+    return rejected(null, limit);
+  }
+
+  /**
+   * Up to {@code limit} entries of the rejected stream older than the entry {@code before} (null:
+   * the newest), newest first: pages, to read any number in bounded memory.
+   */
+  List<RejectedIntent> rejected(String before, int limit);
 
   /** Figures for {@code herald stats}: one round trip. */
   IntakeSnapshot snapshot();

@@ -36,7 +36,12 @@ import java.util.Optional;
  */
 public interface NotificationStore {
 
-  /** Stores the notifications; results are in the same order. */
+  /**
+   * Stores the notifications; results are in the same order.
+   *
+   * @throws NotificationRefusedException when one of them cannot be stored for a reason of its own
+   *     (nothing of the batch was written)
+   */
   List<AcceptResult> accept(
       List<Notification> notifications, Instant now, Duration idempotencyWindow);
 

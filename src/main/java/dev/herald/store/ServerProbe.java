@@ -41,6 +41,15 @@ public interface ServerProbe {
    */
   void appendIntents(String stream, List<String> intentsJson);
 
+  /**
+   * Redis's floor for publishing: appends one entry per element of {@code routes} to {@code stream}
+   * with the XADDs Herald's completion makes ({@code MAXLEN ~}, {@code event_id}, {@code user_id},
+   * {@code route_id}, then {@code shared}) in one bare Lua loop, and nothing else.
+   *
+   * @param routes per entry its event_id, user_id and route_id
+   */
+  void appendFloor(String stream, long maxLength, List<String> shared, List<List<String>> routes);
+
   /** Length of a stream; 0 when it does not exist. */
   long streamLength(String stream);
 

@@ -19,6 +19,7 @@ import java.util.Optional;
  *     notifications_accepted}, {@code routes_accepted}, {@code published}, {@code retried}, {@code
  *     dead_lettered}, {@code lease_conflicts}, {@code quarantined}, {@code notifications_retired},
  *     …
+ * @param figures the route figures by type ({@link StatsStore#routeFigures}), read along
  */
 public record StoreSnapshot(
     long scheduledGroups,
@@ -26,7 +27,8 @@ public record StoreSnapshot(
     Optional<Instant> oldestDue,
     long deadLetters,
     Map<String, Long> streamLengths,
-    Map<String, Long> counters) {
+    Map<String, Long> counters,
+    RouteFigures figures) {
 
   public StoreSnapshot {
     streamLengths = Map.copyOf(streamLengths);

@@ -168,7 +168,7 @@ class ApiIT {
     assertThat(view)
         .isEqualTo(
             JSON.readTree(
-                NotificationView.pretty(h.backend.notifications().find(id).orElseThrow(), 5)));
+                NotificationView.json(h.backend.notifications().find(id).orElseThrow(), 5)));
   }
 
   @Test
@@ -184,9 +184,12 @@ class ApiIT {
         .get("errors")
         .forEach(e -> errors.add(e.get("field").asText() + ": " + e.get("reason").asText()));
     assertThat(errors)
-        .contains(
+        .containsExactly(
             "sendAt: unknown field (allowed: channels, expires_at, idempotency_key, max_attempts,"
-                + " payload, producer, recipients, request_id, send_at, trace_id, type)");
+                + " payload, producer, recipients, request_id, send_at, trace_id, type)",
+            "recipients[0]: contains whitespace at position 1 ('u 1')",
+            "channels[0]: unknown channel 'sms' (configured: push)",
+            "max_attempts: must be between 1 and 1000 (was 0)");
     ApiClient.Answer fields =
         game.post(
             "{\"type\":\"t\",\"recipients\":[\"u 1\"],\"channels\":[\"sms\"],\"max_attempts\":0}");
@@ -287,12 +290,29 @@ class ApiIT {
       String id = body(spooled).get("notification_id").asText();
       ApiClient.Answer array = game.post("[" + notification("") + "," + notification("") + "]");
       assertThat(array.status()).isEqualTo(202);
-      assertThat(game.show(id).status()).isEqualTo(503);
-      assertThat(spool.figures().records()).isEqualTo(3);
+      // Spooled, not in Redis: GET says so (it used to be 404, or 503 while Redis was down).
+      ApiClient.Answer shown = game.show(id);
+      assertThat(shown.status()).isEqualTo(202);
+      assertThat(body(shown).get("status").asText()).isEqualTo("spooled");
+      assertThat(body(shown).get("route_ids")).hasSize(2);
+      assertThat(body(shown).get("cancel_spooled").asBoolean()).isFalse();
+      // Another producer's token is not shown it: it asks Redis, which is down.
+      assertThat(new ApiClient(base(server), CHAT_TOKEN).show(id).status()).isEqualTo(503);
+      // A cancel waits in the spool behind it, twice harmlessly.
+      String cancelled = body(array).get("results").get(1).get("notification_id").asText();
+      ApiClient.Answer cancel = game.cancel(cancelled);
+      assertThat(cancel.status()).isEqualTo(202);
+      assertThat(body(cancel).get("status").asText()).isEqualTo("cancel_spooled");
+      assertThat(game.cancel(cancelled).status()).isEqualTo(202);
+      assertThat(body(game.show(cancelled)).get("cancel_spooled").asBoolean()).isTrue();
+      assertThat(spool.figures().records()).isEqualTo(4);
 
       redis.startAgain();
       await().atMost(Duration.ofSeconds(20)).until(() -> spool.figures().records() == 0);
       assertThat(h.backend.notifications().find(id)).isPresent();
+      assertThat(game.show(id).status()).isEqualTo(200);
+      assertThat(h.backend.notifications().find(cancelled).orElseThrow().routes())
+          .allMatch(r -> r.state().toString().equals("CANCELLED"));
       // Back to Redis directly once the spool is empty.
       await()
           .atMost(Duration.ofSeconds(5))

@@ -15,12 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Real {@code herald run} processes sharing one Redis, namespace and stream, each killable. */
-final class Fleet implements AutoCloseable {
+public final class Fleet implements AutoCloseable {
 
   private final Path dir;
   private final List<Path> configs = new ArrayList<>();
   private final List<Integer> opsPorts = new ArrayList<>();
   private final List<Integer> apiPorts = new ArrayList<>();
+  private final List<Integer> consolePorts = new ArrayList<>();
   private final HeraldProcess[] processes;
   private int starts;
 
@@ -44,6 +45,8 @@ final class Fleet implements AutoCloseable {
       opsPorts.add(port);
       int apiPort = RedisServerProcess.freePort();
       apiPorts.add(apiPort);
+      int consolePort = RedisServerProcess.freePort();
+      consolePorts.add(consolePort);
       List<String> lines =
           new ArrayList<>(
               List.of(
@@ -53,7 +56,15 @@ final class Fleet implements AutoCloseable {
                   "  listen: 127.0.0.1:" + apiPort,
                   "spool:",
                   "  dir: " + spoolDir(i)));
-      lines.addAll(extraYaml.lines().toList());
+      // Each its own console port, under the extra config's console section if it has one.
+      List<String> extras = new ArrayList<>(extraYaml.lines().toList());
+      int section = extras.indexOf("console:");
+      if (section < 0) {
+        extras.add("console:");
+        section = extras.size() - 1;
+      }
+      extras.add(section + 1, "  listen: 127.0.0.1:" + consolePort);
+      lines.addAll(extras);
       String[] extra = lines.toArray(String[]::new);
       Path own = dir.resolve("herald-" + i);
       configs.add(
@@ -66,7 +77,7 @@ final class Fleet implements AutoCloseable {
    *
    * @param extraYaml more config for each
    */
-  static Fleet up(Path dir, int size, Harness h, String extraYaml) {
+  public static Fleet up(Path dir, int size, Harness h, String extraYaml) {
     Fleet fleet = new Fleet(dir, size, h, extraYaml);
     try {
       fleet.startAll();
@@ -111,6 +122,11 @@ final class Fleet implements AutoCloseable {
   /** {@code http://127.0.0.1:<port>} of process i's HTTP API. */
   String apiUrl(int i) {
     return "http://127.0.0.1:" + apiPorts.get(i);
+  }
+
+  /** {@code http://127.0.0.1:<port>} of process {@code i}'s web console. */
+  public String consoleUrl(int i) {
+    return "http://127.0.0.1:" + consolePorts.get(i);
   }
 
   /** Process i's spool directory. */
@@ -163,7 +179,7 @@ final class Fleet implements AutoCloseable {
   }
 
   /** The tail of each process's log, for failure messages. */
-  String logs() {
+  public String logs() {
     StringBuilder out = new StringBuilder();
     for (HeraldProcess p : processes) {
       if (p != null) {

@@ -58,6 +58,18 @@ class BenchIT {
     assertThat(r.at("/figures/drain_routes_per_s/median").asDouble()).isPositive();
     assertThat(r.at("/figures/first_append_after_due_ms").isObject()).isTrue();
     assertThat(r.at("/figures/redis_cpu_s").isObject()).isTrue();
+    assertThat(r.at("/figures/redis_cpu_ratio_to_floor/median").asDouble()).isPositive();
+  }
+
+  @Test
+  void floor_appends_the_drains_entries_and_reports_redis_cpu_per_entry_then_leaves_nothing()
+      throws Exception {
+    JsonNode r = bench("floor", "--routes", "1000", "--runs", "2");
+    assertThat(r.at("/figures/floor_redis_cpu_us_per_entry/runs")).hasSize(2);
+    assertThat(r.at("/figures/floor_redis_cpu_us_per_entry/median").asDouble()).isPositive();
+    try (var raw = RedisTestSupport.raw()) {
+      assertThat(raw.keys(namespace + ":*")).isEmpty();
+    }
   }
 
   @Test

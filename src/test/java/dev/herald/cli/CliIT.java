@@ -86,6 +86,19 @@ class CliIT {
         .contains(
             "notification[1] rejected: channels[0]: unknown channel 'fax' (configured: push)");
 
+    CliRun every =
+        CliRun.run(
+            "{\"type\":\"t\",\"producer\":\"p\",\"sendAt\":1,\"recipients\":[\"u 1\"],"
+                + "\"channels\":[\"fax\"]}",
+            "submit",
+            "--config",
+            config);
+    assertThat(every.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(every.err())
+        .contains("notification[0] rejected: sendAt: unknown field")
+        .contains("notification[0] rejected: recipients[0]: contains whitespace at position 1")
+        .contains("notification[0] rejected: channels[0]: unknown channel 'fax'");
+
     CliRun bad = CliRun.run("{not json", "submit", "--config", config);
     assertThat(bad.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(bad.err()).contains("notification[0] rejected: (json): malformed JSON");
@@ -113,7 +126,8 @@ class CliIT {
   void a_bad_config_is_exit_78_naming_every_problem() throws Exception {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, "publisher:\n  workers: 0\n  batchsize: 5\n");
-    CliRun run = CliRun.run("", "routes", "show", "--config", file.toString(), "X");
+    CliRun run =
+        CliRun.run("", "routes", "show", "--config", file.toString(), "01JDQ5XKZ7W3M1V9Y4T0R8E6PA");
     assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG);
     assertThat(run.err())
         .contains("publisher.workers must be between 1 and 64 (was 0)")
@@ -123,9 +137,9 @@ class CliIT {
   @Test
   void an_unknown_notification_is_exit_1_and_usage_errors_are_exit_2() {
     CliRun missing =
-        CliRun.run("", "routes", "show", "--config", config, "01NOSUCHTHING0000000000000");
+        CliRun.run("", "routes", "show", "--config", config, "01jdq5xkz7w3m1v9y4t0r8e6pa");
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILURE);
-    assertThat(missing.err()).contains("no notification 01NOSUCHTHING0000000000000");
+    assertThat(missing.err()).contains("no notification 01JDQ5XKZ7W3M1V9Y4T0R8E6PA");
     assertThat(CliRun.run("", "routes", "show").exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(CliRun.run("", "frobnicate").exitCode()).isEqualTo(ExitCodes.USAGE);
     CliRun version = CliRun.run("", "--version");

@@ -14,6 +14,7 @@ import dev.herald.testing.Secrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +70,12 @@ class DaemonProcessIT {
       try {
         await().atMost(Duration.ofSeconds(30)).until(() -> herald.logged("publisher started"));
         String id = h.submit(Harness.notification("u-1").build()).get(0);
+        // The 300 ms retries hold only until ten failures in a row open the stream's breaker
+        // (then the route waits for the probe, a longer delay): poll often, so that a loaded
+        // machine does not miss that window and wait out the breaker's cool-downs.
         await()
-            .atMost(Duration.ofSeconds(10))
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(20))
             .until(() -> failedWithDelay(h, id, Duration.ofMillis(300)).isPresent());
 
         // A new backoff: the next failure of the same route is retried an hour later.
@@ -175,24 +180,47 @@ class DaemonProcessIT {
       }
       assertThat(lines).allSatisfy(l -> assertThat(l.isObject()).isTrue());
       assertThat(lines)
-          .filteredOn(l -> l.path("formattedMessage").asText().startsWith("starting herald"))
+          .filteredOn(l -> l.path("message").asText().startsWith("starting herald"))
           .hasSize(1);
       JsonNode retry = withMdc(lines, "WARN", "1");
       JsonNode dead = withMdc(lines, "ERROR", "2");
       for (JsonNode line : List.of(retry, dead)) {
-        assertThat(line.path("mdc").path("notification").asText()).isEqualTo(id);
-        assertThat(line.path("mdc").path("route").asText()).isEqualTo("push:u-1");
-        assertThat(line.path("loggerName").asText()).isEqualTo("dev.herald.publish.PublishCycle");
-        assertThat(line.path("timestamp").asLong()).isPositive();
+        // The MDC flattened to fields of their own, classification and stream among them.
+        assertThat(line.path("notification").asText()).isEqualTo(id);
+        assertThat(line.path("route").asText()).isEqualTo("push:u-1");
+        assertThat(line.path("classification").asText()).isEqualTo("gateway_stream_publish_failed");
+        assertThat(line.path("stream").asText()).isEqualTo(h.stream);
+        assertThat(line.path("logger_name").asText()).isEqualTo("dev.herald.publish.PublishCycle");
+        // ISO-8601, UTC, to the millisecond
+        assertThat(line.path("@timestamp").asText())
+            .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        assertThat(Instant.parse(line.path("@timestamp").asText())).isBefore(Instant.now());
       }
       System.err.println("[herald tests] a JSON log line: " + dead);
+      assertThat(fieldNames(readmeSample()))
+          .as("the README's sample has the fields of a real line, in its order")
+          .isEqualTo(fieldNames(dead));
     }
+  }
+
+  /** The JSON log line the README's "Logs" section shows. */
+  private static JsonNode readmeSample() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    String logs = readme.substring(readme.indexOf("### Logs"));
+    String sample = logs.substring(logs.indexOf("```json\n") + 8);
+    return JSON.readTree(sample.substring(0, sample.indexOf("\n```")));
+  }
+
+  private static List<String> fieldNames(JsonNode line) {
+    List<String> names = new ArrayList<>();
+    line.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   private static JsonNode withMdc(List<JsonNode> lines, String level, String attempt) {
     return lines.stream()
         .filter(l -> level.equals(l.path("level").asText()))
-        .filter(l -> attempt.equals(l.path("mdc").path("attempt").asText()))
+        .filter(l -> attempt.equals(l.path("attempt").asText()))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no " + level + " line of attempt " + attempt));
   }

@@ -30,6 +30,12 @@ class DemoIT {
           .containsPattern("\\$ herald routes show \\w+")
           .contains("sms:u-9  dead_letter  3/3")
           .containsPattern("\\$ herald dead-letters requeue \\w+/sms:u-9");
+      // Its closing hint points at no Redis: the demo's is gone by then.
+      String closing = out.substring(out.lastIndexOf("Dead letter "));
+      assertThat(closing)
+          .contains("The demo's Redis and its data are deleted now")
+          .doesNotContain("while it still runs")
+          .doesNotContain("redis://127.0.0.1:");
     } finally {
       demo.close();
     }

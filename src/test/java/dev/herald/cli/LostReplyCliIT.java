@@ -98,7 +98,7 @@ class LostReplyCliIT {
         .contains("check with `herald routes show " + id + "` before submitting it again");
 
     assertThat(json.exitCode()).isEqualTo(ExitCodes.OUTCOME_UNKNOWN);
-    JsonNode result = new ObjectMapper().readTree(json.out()).get("results").get(0);
+    JsonNode result = new ObjectMapper().readTree(json.out().lines().findFirst().orElseThrow());
     assertThat(result.get("outcome").asText()).isEqualTo("unknown");
     assertThat(result.get("notification_id").asText()).hasSize(26);
 

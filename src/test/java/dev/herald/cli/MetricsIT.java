@@ -108,12 +108,20 @@ class MetricsIT {
             intents,
             StreamEntryID.NEW_ENTRY,
             Map.of("intent", "{\"cancel\":\"" + results.get(6).notificationId() + "\"}"));
+        // Producers' typos: each names a field of its own, and each is counted as other.
+        for (int i = 0; i < 40; i++) {
+          h.raw.xadd(
+              intents,
+              StreamEntryID.NEW_ENTRY,
+              Map.of("intent", "{\"typo" + i + "\":1,\"type\":\"t\"}"));
+        }
         h.raw.zadd(h.keys.schedule(), 0, "not-a-group"); // set aside as unreadable: corrupt
         await()
             .atMost(Duration.ofSeconds(20))
             .until(
                 () ->
                     h.raw.xlen(h.stream) == 7
+                        && h.raw.xlen(intents) == 0
                         && h.raw.zcard(h.keys.deadLetters()) == 1
                         && h.raw.zcard(h.keys.schedule()) == 0);
         // Expiry and purges have runs of their own (CancelAndExpiryIT, DeadLetterRetentionIT);
@@ -193,6 +201,13 @@ class MetricsIT {
         assertThat(m.value("herald_schedule_due_groups")).isZero();
         assertThat(m.value("herald_schedule_lag_seconds")).isZero();
         assertThat(m.value("herald_dead_letter_routes")).isEqualTo(1);
+        assertThat(m.value("herald_routes_waiting", "state", "dead_letter")).isEqualTo(1);
+        assertThat(m.value("herald_routes_waiting", "state", "pending")).isZero();
+        assertThat(m.value("herald_routes_waiting", "state", "failed")).isZero();
+        assertThat(m.value("herald_intake_backlog_intents")).isZero();
+        assertThat(m.value("herald_intake_rejected_total", "source", "stream", "field", "other"))
+            .isEqualTo(40);
+        assertThat(answer.body()).doesNotContain("field=\"typo");
         assertThat(m.value("herald_stream_length_entries", "stream", h.stream)).isEqualTo(7);
         // The email stream holds the one entry that exhausted its ids.
         assertThat(m.value("herald_stream_length_entries", "stream", email)).isEqualTo(1);

@@ -50,11 +50,20 @@ final class RunningDaemon implements AutoCloseable {
 
   /** As {@link #start(Path, String)}, on a host whose own clock is {@code hostClock}. */
   static RunningDaemon start(Path dir, String yaml, Clock hostClock) throws Exception {
+    return start(dir, yaml, hostClock, PublisherListener.NONE);
+  }
+
+  /** As {@link #start(Path, String)}, {@code listener} told of the publisher's events too. */
+  static RunningDaemon start(Path dir, String yaml, PublisherListener listener) throws Exception {
+    return start(dir, yaml, Clock.systemUTC(), listener);
+  }
+
+  private static RunningDaemon start(
+      Path dir, String yaml, Clock hostClock, PublisherListener listener) throws Exception {
     Path file = dir.resolve("herald.yaml");
     Files.writeString(file, yaml);
     HeraldConfig config = new ConfigLoader(Map.of()).load(file);
-    RunningDaemon d =
-        new RunningDaemon(new Daemon(config, PublisherListener.NONE, hostClock), config);
+    RunningDaemon d = new RunningDaemon(new Daemon(config, listener, hostClock), config);
     d.thread.start();
     assertThat(d.daemon.awaitPublishing(Duration.ofSeconds(20))).as("publishing").isTrue();
     return d;
@@ -73,6 +82,11 @@ final class RunningDaemon implements AutoCloseable {
   String baseUrl() {
     InetSocketAddress a = ops().address().orElseThrow();
     return "http://127.0.0.1:" + a.getPort();
+  }
+
+  /** {@code http://127.0.0.1:<port>} of its web console. */
+  String consoleUrl() {
+    return "http://127.0.0.1:" + daemon.consoleAddress().orElseThrow().getPort();
   }
 
   /** Stops it as SIGTERM would and returns its exit code. */

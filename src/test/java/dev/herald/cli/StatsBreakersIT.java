@@ -62,7 +62,7 @@ class StatsBreakersIT {
         .containsPattern(h.stream + " +open since .* \\(1m 1[45]s\\), in host-1-42-ab, reported")
         .contains("    WRONGTYPE Operation against a key holding the wrong kind of value")
         .doesNotContain("old:stream");
-    assertThat(text.out().lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(100));
+    assertThat(text.out()).containsPattern("in host-1-42-ab, reported \\d+s ago\n");
 
     JsonNode json = JSON.readTree(CliRun.run("", "stats", "--json", "--config", config).out());
     assertThat(json.get("breakers")).hasSize(1);

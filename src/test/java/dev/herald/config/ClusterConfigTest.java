@@ -96,7 +96,7 @@ class ClusterConfigTest {
     String yaml =
         "redis:\n  url: redis://localhost\n"
             + "shards: 2000\n"
-            + "channels:\n  push:\n    stream: 'push:{a}'\n";
+            + "channels:\n  push:\n    stream: 'push:{a}'\n    rate-limit: 5\n";
     assertThatThrownBy(() -> load(yaml, Map.of()))
         .isInstanceOf(ConfigException.class)
         .satisfies(
@@ -104,6 +104,8 @@ class ClusterConfigTest {
                 assertThat(((ConfigException) e).problems())
                     .contains(
                         "shards must be between 1 and 1024 (was 2000)",
+                        "channels.push.rate-limit must be unset when shards is above 1 (was 5):"
+                            + " each shard would let the whole rate through; not supported yet",
                         "channels.push.stream must not contain { or } when shards is above 1 (was"
                             + " 'push:{a}'): each shard's stream is the name plus the shard's hash"
                             + " tag",

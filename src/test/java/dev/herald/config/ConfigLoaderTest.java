@@ -7,6 +7,7 @@ import dev.herald.backoff.Jitter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,28 @@ class ConfigLoaderTest {
   void the_example_file_lists_every_key_at_its_default() throws Exception {
     HeraldConfig example = new ConfigLoader(Map.of()).load(Path.of("config/herald.example.yaml"));
     assertThat(example).isEqualTo(HeraldConfig.defaults());
+  }
+
+  @Test
+  void console_users_rate_limits_and_the_console_address_are_checked_naming_key_and_value() {
+    String yaml =
+        "channels:\n  push:\n    rate-limit: 0\n"
+            + "console:\n  listen: 127.0.0.1:9464\n  users:\n"
+            + "    - name: alice\n      password-hash: hunter2\n"
+            + "    - name: alice\n      password-hash: 'pbkdf2-sha256:1000:c2FsdHNhbHQ=:"
+            + "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g='\n";
+    assertThatThrownBy(() -> load(yaml))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactlyInAnyOrder(
+                        "channels.push.rate-limit must be between 1 and 10000000 (was 0)",
+                        "console.listen must differ from ops.listen (both '127.0.0.1:9464')",
+                        "console.users[0].password-hash must be what `herald console"
+                            + " hash-password` prints (pbkdf2-sha256:<iterations>:<salt>:<hash>);"
+                            + " the password itself is never written in the file",
+                        "console.users[1].name 'alice' is listed twice"));
   }
 
   @Test
@@ -82,8 +105,8 @@ class ConfigLoaderTest {
                         "backoff.jitter must be one of none, full, equal (was 'half')",
                         "backoff.initial must be a duration: " + Durations.FORMS + " (was 'soon')",
                         "delivery.max-attempts must be between 1 and 1000 (was 0)",
-                        "unknown key colour (allowed: api, backoff, channels, dead-letters,"
-                            + " delivery, durability, gateway, intake, logging, namespace, ops, publisher,"
+                        "unknown key colour (allowed: api, backoff, channels, console,"
+                            + " dead-letters, delivery, durability, gateway, intake, logging, namespace, ops, publisher,"
                             + " redis, retention, shards, sources, spool)"));
   }
 
@@ -200,7 +223,7 @@ class ConfigLoaderTest {
             e ->
                 assertThat(((ConfigException) e).problems())
                     .containsExactlyInAnyOrder(
-                        "unknown key channels.fax.colour (allowed: max-length, stream)",
+                        "unknown key channels.fax.colour (allowed: max-length, rate-limit, stream)",
                         "channels.sms.stream is required (the stream its routes go to)",
                         "channels.e:mail: a channel name must be 1 to 32 of the characters"
                             + " A-Z a-z 0-9 _ . - (was 'e:mail')",
@@ -277,9 +300,9 @@ class ConfigLoaderTest {
     assertThat(asked.redis().url()).isNull();
     // No config file at all: the quick start, on the embedded Redis.
     Path none = dir.resolve("absent");
-    assertThat(new ConfigLoader(Map.of()).load(null).redis().wantsEmbedded())
-        .as("no --config and no %s", ConfigLoader.DEFAULT_PATH)
-        .isEqualTo(!Files.exists(ConfigLoader.DEFAULT_PATH));
+    ConfigLookup nothing = new ConfigLookup(Map.of(), List.of(none));
+    assertThat(new ConfigLoader(Map.of(), nothing).load((Path) null).redis().wantsEmbedded())
+        .isTrue();
     assertThat(Files.exists(none)).isFalse();
     // HERALD_REDIS_URL names the Redis, whatever the file says.
     HeraldConfig env =
@@ -315,7 +338,7 @@ class ConfigLoaderTest {
                         "intake.rejected-stream must not be one of Herald's own keys (was"
                             + " 'app:stats:rejected'): under 'app:' the names starting with"
                             + " schedule, n, r, f, dead, retention, idem, quarantine, stats,"
-                            + " wakeup, breakers "
+                            + " wakeup, breakers, channels, processes "
                             + own,
                         "gateway.stream must differ from intake.stream (both 'app:intents'):"
                             + " events appended there would be read back as intents and"
@@ -326,7 +349,7 @@ class ConfigLoaderTest {
                         "channels.fax.stream must not be one of Herald's own keys (was"
                             + " 'app:schedule'): under 'app:' the names starting with schedule,"
                             + " n, r, f, dead, retention, idem, quarantine, stats, wakeup,"
-                            + " breakers "
+                            + " breakers, channels, processes "
                             + own));
   }
 

@@ -46,7 +46,7 @@ class ReloadPlanTest {
             50L),
         new RetentionSettings(Duration.ofHours(3)),
         new DeadLetterSettings(1000L, Duration.ofDays(7)),
-        Map.of("push", new ChannelSettings("push:elsewhere", 6L)),
+        Map.of("push", new ChannelSettings("push:elsewhere", 6L, 7L)),
         new OpsSettings("127.0.0.1:0", Duration.ofMillis(300), 7),
         new LoggingSettings("debug", "json"),
         new ApiSettings(
@@ -82,6 +82,10 @@ class ReloadPlanTest {
                 Duration.ofDays(2),
                 Duration.ofMinutes(30))),
         new DurabilitySettings(1, Duration.ofMillis(250)),
+        new ConsoleSettings(
+            "127.0.0.1:9999",
+            List.of(
+                new ConsoleSettings.ConsoleUser("alice", "pbkdf2-sha256:1000:c2FsdA==:aGFzaA=="))),
         16);
   }
 
@@ -151,13 +155,14 @@ class ReloadPlanTest {
             r.intake(),
             r.retention(),
             r.deadLetters(),
-            Map.of("sms", new ChannelSettings("sms-events", 1000L)),
+            Map.of("sms", new ChannelSettings("sms-events", 1000L, null)),
             r.ops(),
             r.logging(),
             r.api(),
             r.spool(),
             r.sources(),
             r.durability(),
+            r.console(),
             r.shards());
     ReloadPlan plan = ReloadPlan.of(RUNNING, loaded);
     assertThat(plan.changesNothing()).isFalse();

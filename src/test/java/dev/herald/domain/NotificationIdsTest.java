@@ -38,6 +38,8 @@ class NotificationIdsTest {
       decoded = decoded * 32 + alphabet.indexOf(id.charAt(i));
     }
     assertThat(decoded).isEqualTo(1795608000000L);
+    assertThat(NotificationIds.timeOf(id)).isEqualTo(1795608000000L);
+    assertThat(NotificationIds.timeOf(id.toLowerCase())).isEqualTo(1795608000000L);
   }
 
   @Test
@@ -70,5 +72,15 @@ class NotificationIdsTest {
     assertThat(last.substring(10)).isEqualTo("ZZZZZZZZZZZZZZZZ");
     assertThat(next.compareTo(last)).isPositive();
     assertThat(next.substring(0, 10)).isNotEqualTo(last.substring(0, 10));
+  }
+
+  @Test
+  void a_derived_id_is_the_same_for_the_same_source_and_part_and_keeps_the_source_time() {
+    String source = "01M8RFSBZ933MA2MMVK15A5MCS";
+    String id = NotificationIds.derived(source, "sms:u-179");
+    assertThat(NotificationIds.isId(id)).isTrue();
+    assertThat(id).hasSize(26).startsWith("01M8RFSBZ9").isNotEqualTo(source);
+    assertThat(NotificationIds.derived(source.toLowerCase(), "sms:u-179")).isEqualTo(id);
+    assertThat(NotificationIds.derived(source, "sms:u-178")).isNotEqualTo(id);
   }
 }

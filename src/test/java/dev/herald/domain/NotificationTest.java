@@ -44,6 +44,18 @@ class NotificationTest {
   }
 
   @Test
+  void repeats_are_dropped_in_order_of_first_appearance_in_short_lists_and_long_ones() {
+    List<String> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      many.add("u-" + (i % 25));
+    }
+    Notification n = notification(many, List.of("push"));
+    assertThat(n.recipients()).hasSize(25).startsWith("u-0", "u-1").endsWith("u-24");
+    assertThat(notification(List.of("b", "a", "b", "c", "a"), List.of("push")).recipients())
+        .containsExactly("b", "a", "c");
+  }
+
+  @Test
   void defaults_fill_send_time_and_payload() {
     Notification n = notification(List.of("u-1"), List.of("push"));
     assertThat(n.sendAt()).isEqualTo(NOW);

@@ -215,8 +215,8 @@ class IntakeStreamIT {
           }
 
           @Override
-          public List<RejectedIntent> rejected(int limit) {
-            return stream.rejected(limit);
+          public List<RejectedIntent> rejected(String before, int limit) {
+            return stream.rejected(before, limit);
           }
 
           @Override

@@ -130,6 +130,20 @@ class IntentParserTest {
   }
 
   @Test
+  void an_unknown_field_does_not_hide_the_other_problems() {
+    IntentParser.Parsed p =
+        parse(
+            "{\"type\":\"t\",\"producer\":\"p\",\"sendAt\":1,\"recipients\":[\"u 1\"],"
+                + "\"channels\":[\"fax\"]}");
+    assertThat(p.rejectedField()).isEqualTo("sendAt");
+    assertThat(reason(p))
+        .startsWith("sendAt: unknown field")
+        .endsWith(
+            "; recipients[0]: contains whitespace at position 1 ('u 1'); channels[0]: unknown"
+                + " channel 'fax' (configured: push)");
+  }
+
+  @Test
   void a_deleted_entry_is_only_acknowledged_and_an_oversized_one_is_not_parsed() {
     assertThat(parser.parse(new Intent("2-0", null), rules, new NotificationIds(), NOW).decision())
         .isEqualTo(new IntentDecision.Drop("2-0"));

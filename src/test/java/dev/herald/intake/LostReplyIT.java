@@ -357,8 +357,8 @@ class LostReplyIT {
     }
 
     @Override
-    public List<RejectedIntent> rejected(int limit) {
-      return real.rejected(limit);
+    public List<RejectedIntent> rejected(String before, int limit) {
+      return real.rejected(before, limit);
     }
 
     @Override

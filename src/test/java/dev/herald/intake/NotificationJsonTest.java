@@ -80,7 +80,28 @@ class NotificationJsonTest {
             "channels: must be a list of strings (was a string)",
             "send_at: must be an ISO-8601 time with an offset, e.g. 2026-11-25T12:00:00Z (was 'tomorrow')",
             "max_attempts: must be a whole number (was a number 2.5)");
-    assertThat(p.request()).isNull();
+    assertThat(p.request().producer()).isEqualTo("p"); // what did parse, for the validator
+    assertThat(p.request().recipients()).containsExactly("u", null);
+  }
+
+  @Test
+  void an_unknown_field_bad_recipients_and_an_unknown_channel_are_all_named() {
+    // The validator used to run only when the shape was right: one unknown field hid the rest.
+    ParsedNotification p =
+        parse(
+                "{\"type\":\"t\",\"producer\":\"p\",\"sendAt\":1,\"recipients\":[7,\"u 2\"],"
+                    + "\"channels\":[\"fax\"],\"max_attempts\":\"5\"}")
+            .get(0);
+    assertThat(
+            p.problems(new dev.herald.domain.NotificationValidator(java.util.Set.of("push"), 1000)))
+        .extracting(FieldError::toString)
+        .containsExactly(
+            "sendAt: unknown field (allowed: channels, expires_at, idempotency_key, max_attempts,"
+                + " payload, producer, recipients, request_id, send_at, trace_id, type)",
+            "recipients[0]: must be a string (was a number)",
+            "max_attempts: must be a whole number (was a string \"5\")",
+            "recipients[1]: contains whitespace at position 1 ('u 2')",
+            "channels[0]: unknown channel 'fax' (configured: push)");
   }
 
   @Test

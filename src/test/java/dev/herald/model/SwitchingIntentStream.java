@@ -71,8 +71,8 @@ final class SwitchingIntentStream implements IntentStream {
   }
 
   @Override
-  public List<RejectedIntent> rejected(int limit) {
-    return current.rejected(limit);
+  public List<RejectedIntent> rejected(String before, int limit) {
+    return current.rejected(before, limit);
   }
 
   @Override

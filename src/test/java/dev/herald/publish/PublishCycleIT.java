@@ -296,6 +296,42 @@ class PublishCycleIT {
   }
 
   @Test
+  void a_burst_of_dead_letters_is_one_error_line_per_classification_saying_what_it_left_out() {
+    String[] recipients = new String[257];
+    for (int i = 0; i < recipients.length; i++) {
+      recipients[i] = "u-" + i;
+    }
+    h.submit(notification(recipients).maxAttempts(1).build());
+    PublishCycle cycle =
+        new PublishCycle(
+            h.backend.routes(),
+            new EventEncoder(new Channels(List.of(new Channel("email", "mail", 10)))),
+            () -> Harness.settings(500, 5),
+            h.clock,
+            PublisherListener.NONE,
+            "w");
+    ch.qos.logback.classic.Logger log =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PublishCycle.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    log.addAppender(lines);
+    try {
+      assertThat(cycle.runOnce().claimed()).isEqualTo(257);
+    } finally {
+      log.detachAppender(lines);
+    }
+    assertThat(h.raw.zcard(h.keys.deadLetters())).isEqualTo(257);
+    assertThat(lines.list)
+        .filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR)
+        .hasSize(1)
+        .allSatisfy(
+            e ->
+                assertThat(e.getMDCPropertyMap())
+                    .containsEntry("classification", "payload_encoding_failed"));
+  }
+
+  @Test
   void broken_records_are_dead_lettered_as_corrupt_and_the_rest_of_the_batch_is_published() {
     List<String> ids =
         h.submit(

@@ -95,7 +95,12 @@ class SpoolRecoveryTest {
             Instant.ofEpochMilli(1_797_000_000_000L));
     byte[] line = SpoolRecords.encode(n);
     assertThat(line[line.length - 1]).isEqualTo((byte) '\n');
-    assertThat(SpoolRecords.decode(java.util.Arrays.copyOf(line, line.length - 1))).isEqualTo(n);
+    assertThat(SpoolRecords.decode(java.util.Arrays.copyOf(line, line.length - 1)))
+        .isEqualTo(new SpoolRecord.Accept(n));
+    SpoolRecord cancel = new SpoolRecord.Cancel(n.id(), "game-engine", Instant.ofEpochMilli(7));
+    byte[] cancelLine = SpoolRecords.encode(cancel, null);
+    assertThat(SpoolRecords.decode(java.util.Arrays.copyOf(cancelLine, cancelLine.length - 1)))
+        .isEqualTo(cancel);
   }
 
   @Test
@@ -113,7 +118,7 @@ class SpoolRecoveryTest {
       assertThat(Files.exists(dir.resolve(SegmentScan.fileName(2)))).isFalse();
       List<String> ids = new ArrayList<>();
       for (Path p : SpoolRecovery.segmentFiles(dir)) {
-        SegmentScan.read(p).records().forEach(n -> ids.add(n.id()));
+        SegmentScan.read(p).records().forEach(r -> ids.add(r.notificationId()));
       }
       assertThat(ids).hasSize(5);
       assertThat(SegmentScan.read(dir.resolve(SegmentScan.fileName(1))).tornBytes()).isZero();

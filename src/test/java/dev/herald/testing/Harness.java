@@ -212,6 +212,10 @@ public final class Harness implements AutoCloseable {
             "  stream: " + stream,
             "  max-length: " + channels.all().iterator().next().maxLength()));
     lines.addAll(List.of(extra));
+    if (!lines.contains("console:")) {
+      // Off unless a test asks for it: processes sharing a config must not race for its port.
+      lines.addAll(List.of("console:", "  listen: 'off'"));
+    }
     lines.add("");
     return String.join("\n", lines);
   }

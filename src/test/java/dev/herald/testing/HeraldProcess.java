@@ -54,6 +54,34 @@ public final class HeraldProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code herald <args>} as a command run by hand: stdout to {@code out}, stderr to {@code log},
+   * in a heap of {@code heap} ({@code 64m}), in a working directory of its own next to the log.
+   */
+  public static HeraldProcess command(Path out, Path log, String heap, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx" + heap);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("dev.herald.Main");
+    cmd.addAll(List.of(args));
+    try {
+      String name = log.getFileName().toString().replaceFirst("\\.log$", "");
+      Path workDir = Files.createDirectories(log.resolveSibling(name));
+      Process p =
+          new ProcessBuilder(cmd)
+              .directory(workDir.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectOutput(out.toFile())
+              .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      return new HeraldProcess(p, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public long pid() {
     return process.pid();
   }

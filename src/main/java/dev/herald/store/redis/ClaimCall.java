@@ -29,12 +29,14 @@ final class ClaimCall {
     this.notifications = notifications;
     this.keys = keys;
     this.scriptKeys =
-        new ScriptArgs(5)
+        new ScriptArgs(7)
             .add(keys.schedule())
             .add(keys.quarantine())
             .add(keys.stats())
             .add(keys.retention())
             .add(keys.typeFigures())
+            .add(keys.channelControls())
+            .add(keys.channelBuckets())
             .list();
   }
 
@@ -45,6 +47,7 @@ final class ClaimCall {
   /**
    * @param leaseUntil when the leases taken run out
    * @param retention how long a notification stays once all its routes finished (expired ones)
+   * @param rateLimits the config's routes/s by channel (an operator's setting in Redis wins)
    */
   List<byte[]> args(
       Instant now,
@@ -52,15 +55,19 @@ final class ClaimCall {
       String leaseToken,
       int maxRoutes,
       Duration retention,
-      long maxBytes) {
-    return new ScriptArgs(6)
-        .add(now.toEpochMilli())
-        .add(leaseUntil.toEpochMilli())
-        .add(leaseToken)
-        .add(maxRoutes)
-        .add(retention.toMillis())
-        .add(maxBytes)
-        .list();
+      long maxBytes,
+      Map<String, Long> rateLimits) {
+    ScriptArgs args =
+        new ScriptArgs(7 + 2 * rateLimits.size())
+            .add(now.toEpochMilli())
+            .add(leaseUntil.toEpochMilli())
+            .add(leaseToken)
+            .add(maxRoutes)
+            .add(retention.toMillis())
+            .add(maxBytes)
+            .add(rateLimits.size());
+    rateLimits.forEach((channel, perSecond) -> args.add(channel).add(perSecond));
+    return args.list();
   }
 
   /** A notification of the reply while its blocks are read. */

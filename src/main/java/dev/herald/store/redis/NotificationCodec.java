@@ -2,13 +2,14 @@ package dev.herald.store.redis;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.herald.domain.Notification;
 import dev.herald.store.CorruptRecordException;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.List;
 
@@ -24,31 +25,55 @@ final class NotificationCodec {
           .setSerializationInclusion(JsonInclude.Include.NON_NULL)
           // Newer Herald versions may add fields; older ones must still read the record.
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-  private static final ObjectWriter WRITER = MAPPER.writerFor(Stored.class);
   private static final ObjectReader READER = MAPPER.readerFor(Stored.class);
 
+  /**
+   * The record's JSON: the fields of {@link Stored} in its order, nulls left out, written token by
+   * token (the bean serializer took 6% of an API request). A record must encode to the same text
+   * every time: accept.lua recognises a repeat by it.
+   */
   String encode(Notification n) {
-    Stored stored =
-        new Stored(
-            VERSION,
-            n.id(),
-            n.type(),
-            n.producer(),
-            n.idempotencyKey(),
-            n.recipients(),
-            n.channels(),
-            n.payloadJson(),
-            n.requestId(),
-            n.traceId(),
-            n.sendAt().toEpochMilli(),
-            n.maxAttempts(),
-            n.acceptedAt().toEpochMilli(),
-            n.expiresAt() == null ? null : n.expiresAt().toEpochMilli());
-    try {
-      return WRITER.writeValueAsString(stored);
+    StringWriter out = new StringWriter(192 + n.payloadJson().length());
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("v", VERSION);
+      g.writeStringField("id", n.id());
+      g.writeStringField("type", n.type());
+      g.writeStringField("producer", n.producer());
+      optional(g, "idempotency_key", n.idempotencyKey());
+      strings(g, "recipients", n.recipients());
+      strings(g, "channels", n.channels());
+      g.writeStringField("payload_json", n.payloadJson());
+      optional(g, "request_id", n.requestId());
+      optional(g, "trace_id", n.traceId());
+      g.writeNumberField("send_at_ms", n.sendAt().toEpochMilli());
+      if (n.maxAttempts() != null) {
+        g.writeNumberField("max_attempts", n.maxAttempts());
+      }
+      g.writeNumberField("accepted_at_ms", n.acceptedAt().toEpochMilli());
+      if (n.expiresAt() != null) {
+        g.writeNumberField("expires_at_ms", n.expiresAt().toEpochMilli());
+      }
+      g.writeEndObject();
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode notification " + n.id(), e);
     }
+    return out.toString();
+  }
+
+  private static void optional(JsonGenerator g, String field, String value) throws IOException {
+    if (value != null) {
+      g.writeStringField(field, value);
+    }
+  }
+
+  private static void strings(JsonGenerator g, String field, List<String> values)
+      throws IOException {
+    g.writeArrayFieldStart(field);
+    for (String v : values) {
+      g.writeString(v);
+    }
+    g.writeEndArray();
   }
 
   /** Reads a stored notification; throws {@link CorruptRecordException} saying what is wrong. */

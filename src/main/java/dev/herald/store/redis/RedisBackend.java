@@ -4,16 +4,19 @@ import dev.herald.config.ConfigException;
 import dev.herald.config.RedisEndpoint;
 import dev.herald.domain.Shards;
 import dev.herald.store.BreakerBoard;
+import dev.herald.store.ChannelControls;
 import dev.herald.store.DeadLetterStore;
 import dev.herald.store.IntentStream;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.PrimaryStatus;
+import dev.herald.store.ProcessBoard;
 import dev.herald.store.RouteStore;
 import dev.herald.store.ServerInfo;
 import dev.herald.store.ServerProbe;
 import dev.herald.store.StatsStore;
 import dev.herald.store.Wakeups;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
+import dev.herald.store.shards.ShardedChannelControls;
 import dev.herald.store.shards.ShardedDeadLetterStore;
 import dev.herald.store.shards.ShardedNotificationStore;
 import dev.herald.store.shards.ShardedRouteStore;
@@ -22,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -47,6 +51,9 @@ public final class RedisBackend implements AutoCloseable {
   private final List<UnifiedJedis> intentClients = new ArrayList<>();
   private final DeadLetterStore deadLetters;
   private final RedisBreakerBoard breakers;
+  private final ChannelControls channelControls;
+  private final List<RedisRouteStore> routeShards = new ArrayList<>();
+  private final RedisProcessBoard processes;
   private final Primary primaryStatus = new Primary();
 
   /** {@link PrimaryStatus} from this backend's clients. */
@@ -97,11 +104,12 @@ public final class RedisBackend implements AutoCloseable {
             endpoint.sentinels() == null ? endpoint.host() + ":" + endpoint.port() : null);
     this.redis = open(endpoint, poolSize, commandTimeout(endpoint), "herald", failovers);
     this.retention = retention;
-    List<RedisRouteStore> routeShards = new ArrayList<>();
     List<RedisNotificationStore> notificationShards = new ArrayList<>();
     List<RedisStatsStore> statsShards = new ArrayList<>();
     List<RedisDeadLetterStore> deadShards = new ArrayList<>();
+    List<RedisChannelControls> controlShards = new ArrayList<>();
     for (RedisKeys k : shardKeys) {
+      controlShards.add(new RedisChannelControls(redis, k));
       routeShards.add(new RedisRouteStore(redis, k, scripts, retention));
       notificationShards.add(new RedisNotificationStore(redis, k, scripts, retention));
       statsShards.add(new RedisStatsStore(redis, k));
@@ -113,15 +121,18 @@ public final class RedisBackend implements AutoCloseable {
       this.notifications = notificationShards.get(0);
       this.stats = statsShards.get(0);
       this.deadLetters = deadShards.get(0);
+      this.channelControls = controlShards.get(0);
     } else {
       this.routes = new ShardedRouteStore(routeShards, layout);
       this.notifications = new ShardedNotificationStore(notificationShards, layout);
       this.stats = new ShardedStatsStore(statsShards);
       this.deadLetters = new ShardedDeadLetterStore(deadShards, layout);
+      this.channelControls = new ShardedChannelControls(controlShards);
     }
     this.wakeups =
         new RedisWakeups(redis, shardKeys.stream().map(RedisKeys::wakeupChannel).toList(), clock);
     this.breakers = new RedisBreakerBoard(redis, keys, scripts);
+    this.processes = new RedisProcessBoard(redis, keys, scripts);
   }
 
   /**
@@ -258,6 +269,24 @@ public final class RedisBackend implements AutoCloseable {
   /** The stream breakers each Herald process reports open. */
   public BreakerBoard breakers() {
     return breakers;
+  }
+
+  /** The operator's pauses and rate limits of channels, which every claim obeys. */
+  public ChannelControls channelControls() {
+    return channelControls;
+  }
+
+  /**
+   * The config's rate limits by channel (routes/s across every process), for this backend's claims;
+   * a limit an operator set in Redis wins over them.
+   */
+  public void useRateLimits(Map<String, Long> perChannel) {
+    routeShards.forEach(shard -> shard.useRateLimits(perChannel));
+  }
+
+  /** The heartbeats of the running Herald processes. */
+  public ProcessBoard processes() {
+    return processes;
   }
 
   public RedisEndpoint endpoint() {

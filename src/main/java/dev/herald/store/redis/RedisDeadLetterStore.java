@@ -28,6 +28,7 @@ final class RedisDeadLetterStore implements DeadLetterStore {
   private final RetentionPolicy retention;
   private final NotificationCodec notifications = new NotificationCodec();
   private final FailureCodec failures = new FailureCodec();
+  private final DeadLetterImports imports;
 
   RedisDeadLetterStore(
       UnifiedJedis redis, RedisKeys keys, Scripts scripts, RetentionPolicy retention) {
@@ -35,6 +36,12 @@ final class RedisDeadLetterStore implements DeadLetterStore {
     this.keys = keys;
     this.scripts = scripts;
     this.retention = retention;
+    this.imports = new DeadLetterImports(redis, keys, scripts.importDead);
+  }
+
+  @Override
+  public Cursor cursorAt(DeadLetter d) {
+    return new Cursor(d.deadSince(), d.notificationId() + ":" + d.index()); // the index member
   }
 
   @Override
@@ -155,6 +162,11 @@ final class RedisDeadLetterStore implements DeadLetterStore {
       args.add(Integer.toString(r.index()));
     }
     return changes(runPurge("purging " + routes.size() + " dead letter(s)", args), routes);
+  }
+
+  @Override
+  public List<ImportResult> importDeadLetters(List<Import> items, Instant now) {
+    return imports.store(items, now);
   }
 
   @Override

@@ -31,11 +31,13 @@ final class RedisIntakeFigures {
     this.names = names;
   }
 
-  List<RejectedIntent> rejected(int limit) {
+  /** The newest {@code limit} rejections, before the entry id {@code before} (null: the newest). */
+  List<RejectedIntent> rejected(String before, int limit) {
+    String end = before == null ? "+" : "(" + before; // exclusive: Redis >= 6.2
     List<StreamEntry> entries =
         RedisErrors.call(
             "reading " + names.rejectedStream(),
-            () -> redis.xrevrange(names.rejectedStream(), "+", "-", limit));
+            () -> redis.xrevrange(names.rejectedStream(), end, "-", limit));
     List<RejectedIntent> out = new ArrayList<>(entries.size());
     for (StreamEntry e : entries) {
       Map<String, String> fields = new LinkedHashMap<>(e.getFields());

@@ -208,8 +208,8 @@ final class RedisIntentStream implements IntentStream {
   }
 
   @Override
-  public List<RejectedIntent> rejected(int limit) {
-    return figures.rejected(limit);
+  public List<RejectedIntent> rejected(String before, int limit) {
+    return figures.rejected(before, limit);
   }
 
   @Override

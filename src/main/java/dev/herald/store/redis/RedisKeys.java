@@ -22,6 +22,9 @@ import java.util.List;
  *   &lt;ns&gt;:stats:types       hash  route figures by notification type, "&lt;figure&gt;:&lt;type&gt;" (lib/figures.lua)
  *   &lt;ns&gt;:wakeup            pub/sub channel: earliest due time (ms) of each accepted batch
  *   &lt;ns&gt;:breakers          hash  "&lt;process&gt;|&lt;stream&gt;" → open stream breaker (breakers.lua)
+ *   &lt;ns&gt;:channels          hash  "paused:&lt;channel&gt;", "rate:&lt;channel&gt;" → the operator's channel controls
+ *   &lt;ns&gt;:channels:buckets  hash  channel → "&lt;tokens&gt;|&lt;at ms&gt;": rate-limit buckets (claim.lua)
+ *   &lt;ns&gt;:processes         hash  process → heartbeat (heartbeat.lua)
  * </pre>
  */
 public final class RedisKeys {
@@ -115,6 +118,21 @@ public final class RedisKeys {
   /** The stream breakers each process has open (breakers.lua). */
   public String breakers() {
     return prefix + "breakers";
+  }
+
+  /** The operator's channel controls: pauses and rate limits (claim.lua reads them). */
+  public String channelControls() {
+    return prefix + "channels";
+  }
+
+  /** The token buckets of the rate-limited channels, shared by every process (claim.lua). */
+  public String channelBuckets() {
+    return prefix + "channels:buckets";
+  }
+
+  /** The heartbeat of every running process (heartbeat.lua). */
+  public String processes() {
+    return prefix + "processes";
   }
 
   /** The idempotency key of a producer's key: {@code <prefix>idem:} and its name. */

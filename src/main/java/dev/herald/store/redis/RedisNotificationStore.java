@@ -9,8 +9,10 @@ import dev.herald.store.AcceptResult;
 import dev.herald.store.CancelResult;
 import dev.herald.store.CorruptRecordException;
 import dev.herald.store.NotificationRecord;
+import dev.herald.store.NotificationRefusedException;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.RouteRecord;
+import dev.herald.store.StoreException;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
 import dev.herald.store.redis.RouteStateCodec.Lease;
 import dev.herald.store.redis.RouteStateCodec.PackedState;
@@ -56,11 +58,32 @@ public final class RedisNotificationStore implements NotificationStore {
       return List.of();
     }
     List<String> args = accepts.args(batch, now, idempotencyWindow);
-    Object reply =
-        RedisErrors.call(
-            "accepting " + batch.size() + " notification(s)",
-            () -> scripts.accept.run(redis, accepts.keys(), args));
+    Object reply;
+    try {
+      reply =
+          RedisErrors.call(
+              "accepting " + batch.size() + " notification(s)",
+              () -> scripts.accept.run(redis, accepts.keys(), args));
+    } catch (StoreException e) {
+      throw refusedOne(e);
+    }
     return AcceptCall.parse(reply, batch.size());
+  }
+
+  /** accept.lua's refusal of one notification ({@code ERR refused <id>: …}), else {@code e}. */
+  private static StoreException refusedOne(StoreException e) {
+    String message = e.getCause() == null ? null : e.getCause().getMessage();
+    String marker = "refused ";
+    int at = message == null ? -1 : message.indexOf("ERR " + marker);
+    if (at < 0 || e instanceof NotificationRefusedException) {
+      return e;
+    }
+    int start = at + 4 + marker.length();
+    int end = message.indexOf(':', start);
+    if (end < 0) {
+      return e;
+    }
+    return new NotificationRefusedException(message.substring(start, end), e.getMessage(), e);
   }
 
   @Override

@@ -31,6 +31,9 @@ public final class RedisRouteStore implements RouteStore {
    */
   private volatile Long clockOffsetMillis;
 
+  /** The config's rate limits by channel, routes/s; an operator's in Redis win over them. */
+  private volatile Map<String, Long> rateLimits = Map.of();
+
   /**
    * How long finished records stay, and how many failed attempts a route keeps.
    *
@@ -47,6 +50,11 @@ public final class RedisRouteStore implements RouteStore {
     this.claim = new ClaimCall(notifications, keys);
   }
 
+  /** The config's rate limits by channel (routes/s, across every process), for the claims. */
+  void useRateLimits(Map<String, Long> perChannel) {
+    this.rateLimits = Map.copyOf(perChannel);
+  }
+
   @Override
   public ClaimedBatch claimDue(
       Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes) {
@@ -54,7 +62,14 @@ public final class RedisRouteStore implements RouteStore {
       throw new IllegalArgumentException("lease token must not contain '|': " + leaseToken);
     }
     List<byte[]> args =
-        claim.args(now, now.plus(lease), leaseToken, maxRoutes, retention.published(), maxBytes);
+        claim.args(
+            now,
+            now.plus(lease),
+            leaseToken,
+            maxRoutes,
+            retention.published(),
+            maxBytes,
+            rateLimits);
     Object reply =
         RedisErrors.call(
             "claiming due routes", () -> scripts.claim.runBinary(redis, claim.keys(), args));

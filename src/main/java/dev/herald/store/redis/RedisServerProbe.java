@@ -15,6 +15,9 @@ import redis.clients.jedis.resps.StreamEntry;
 /** {@link ServerProbe} from {@code INFO}, {@code SCAN} and {@code XRANGE}. */
 final class RedisServerProbe implements ServerProbe {
 
+  /** Loaded on first use: the daemon never runs it. */
+  private static final LuaScript FLOOR = LuaScript.fromResource("bench_floor");
+
   private final UnifiedJedis redis;
   private final RedisKeys keys;
 
@@ -127,6 +130,18 @@ final class RedisServerProbe implements ServerProbe {
     StreamEntry e = entries.get(0);
     return new StreamEntryTime(
         e.getID().toString(), e.getID().getTime(), e.getFields().get("notification_id"));
+  }
+
+  @Override
+  public void appendFloor(
+      String stream, long maxLength, List<String> shared, List<List<String>> routes) {
+    List<String> args = new ArrayList<>(2 + shared.size() + routes.size() * 3);
+    args.add(Long.toString(maxLength));
+    args.add(Integer.toString(shared.size()));
+    args.addAll(shared);
+    routes.forEach(args::addAll);
+    RedisErrors.call(
+        "appending the floor's entries", () -> FLOOR.run(redis, List.of(stream), args));
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.herald.store.RouteFigures;
 import dev.herald.store.StatsStore;
 import dev.herald.store.StoreSnapshot;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,6 +39,7 @@ final class RedisStatsStore implements StatsStore {
     Response<List<Tuple>> head;
     Response<Long> dead;
     Response<Map<String, String>> counters;
+    Response<Map<String, String>> figures;
     Map<String, Response<Long>> lengths = new LinkedHashMap<>();
     try (AbstractPipeline pipe = redis.pipelined()) {
       scheduled = pipe.zcard(keys.schedule());
@@ -45,6 +47,7 @@ final class RedisStatsStore implements StatsStore {
       head = pipe.zrangeWithScores(keys.schedule(), 0, 0);
       dead = pipe.zcard(keys.deadLetters());
       counters = pipe.hgetAll(keys.stats());
+      figures = pipe.hgetAll(keys.typeFigures());
       for (String stream : streams) {
         lengths.put(stream, pipe.xlen(keys.stream(stream)));
       }
@@ -69,13 +72,65 @@ final class RedisStatsStore implements StatsStore {
             ? Optional.empty()
             : Optional.of(Instant.ofEpochMilli((long) first.get(0).getScore()));
     return new StoreSnapshot(
-        scheduled.get(), due.get(), oldest, dead.get(), streamLengths, numbers);
+        scheduled.get(),
+        due.get(),
+        oldest,
+        dead.get(),
+        streamLengths,
+        numbers,
+        figures(figures.get()));
+  }
+
+  @Override
+  public SchedulePage upcoming(ScheduleCursor cursor, int limit) {
+    List<Tuple> entries =
+        RedisErrors.call(
+            "reading the schedule",
+            () ->
+                redis.zrangeByScoreWithScores(
+                    keys.schedule(),
+                    Long.toString(cursor.from().toEpochMilli()),
+                    "+inf",
+                    cursor.skip(),
+                    limit));
+    List<ScheduledGroup> groups = new ArrayList<>(entries.size());
+    for (Tuple t : entries) {
+      // "<id>:<first>-<last>" (lib/states.lua); an unreadable one is left for the claim to set
+      // aside
+      String member = t.getElement();
+      int colon = member.lastIndexOf(':');
+      int dash = member.lastIndexOf('-');
+      try {
+        groups.add(
+            new ScheduledGroup(
+                member.substring(0, colon),
+                Integer.parseInt(member.substring(colon + 1, dash)),
+                Integer.parseInt(member.substring(dash + 1)),
+                Instant.ofEpochMilli((long) t.getScore())));
+      } catch (RuntimeException e) {
+        // not a member this version writes
+      }
+    }
+    if (entries.size() < limit) {
+      return new SchedulePage(groups, Optional.empty());
+    }
+    long last = (long) entries.get(entries.size() - 1).getScore();
+    int atLast = 0;
+    for (Tuple t : entries) {
+      atLast += (long) t.getScore() == last ? 1 : 0;
+    }
+    int skip = last == cursor.from().toEpochMilli() ? cursor.skip() + atLast : atLast;
+    return new SchedulePage(
+        groups, Optional.of(new ScheduleCursor(Instant.ofEpochMilli(last), skip)));
   }
 
   @Override
   public RouteFigures routeFigures() {
-    Map<String, String> fields =
-        RedisErrors.call("reading route figures", () -> redis.hgetAll(keys.typeFigures()));
+    return figures(
+        RedisErrors.call("reading route figures", () -> redis.hgetAll(keys.typeFigures())));
+  }
+
+  private static RouteFigures figures(Map<String, String> fields) {
     Map<String, Map<String, Long>> byType = new HashMap<>();
     fields.forEach(
         (field, value) -> {

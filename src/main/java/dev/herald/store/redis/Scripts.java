@@ -9,7 +9,7 @@ import redis.clients.jedis.UnifiedJedis;
  * intents acknowledged; cancel: routes cancelled) wait for the replicas {@code durability} asks for
  * after each run. The others do not: a claim lost in a failover costs only its lease (the new
  * primary never saw it, so its routes are claimed again there and the old holder's completion is
- * refused); a retire, breaker report, requeue or purge lost is done again.
+ * refused); a retire, breaker report, heartbeat, requeue or purge lost is done again.
  */
 final class Scripts {
 
@@ -24,6 +24,8 @@ final class Scripts {
   final LuaScript purge = LuaScript.fromResource("purge");
   final LuaScript breakers = LuaScript.fromResource("breakers");
   final LuaScript streamAccess = LuaScript.fromResource("stream_access");
+  final LuaScript importDead = LuaScript.fromResource("import_dead");
+  final LuaScript heartbeat = LuaScript.fromResource("heartbeat");
 
   Scripts(ReplicaAcks acks) {
     accept = LuaScript.fromResource("accept").acknowledgedBy(acks);
@@ -44,7 +46,9 @@ final class Scripts {
         requeue,
         purge,
         breakers,
-        streamAccess);
+        streamAccess,
+        importDead,
+        heartbeat);
   }
 
   /**

@@ -12,8 +12,9 @@
 --   'created', its id | 'duplicate', the id of the earlier notification its idempotency key names
 --   | 'already_stored', its id (stored already with this very record: this call repeats one whose
 --   reply was lost, and writes nothing again)
--- Errors (nothing written): WRONGTYPE at the schedule or stats key; an id already in use by another
--- record; an idempotency key of another type.
+-- Errors (nothing written): WRONGTYPE at the schedule or stats key; 'ERR refused <id>: <reason>'
+-- for a notification that cannot be stored on its own (its id already in use by another record, its
+-- idempotency key of another type): the rest of the batch may be sent again without it.
 --
 -- All checks run before the first write: a Lua error after a write would leave half a batch.
 -- A wake-up with the earliest due time stored goes to <prefix>wakeup.
@@ -34,7 +35,7 @@ while i <= #ARGV do
   local item
   item, i = read_accept_item(ARGV, i)
   local bad = check_accept_item(acc, item)
-  if bad then return redis.error_reply('ERR ' .. bad) end
+  if bad then return redis.error_reply('ERR refused ' .. item.id .. ': ' .. bad) end
   items[#items + 1] = item
 end
 

@@ -5,6 +5,9 @@
 -- KEYS[3]  stats (hash)
 -- KEYS[4]  retention (zset: notification id -> delete at ms), for expired notifications
 -- KEYS[5]  route figures by type (hash, figures.lua), for expired notifications
+-- KEYS[6]  channel controls (hash: "paused:<channel>" -> "<since ms>|<who>",
+--          "rate:<channel>" -> routes/s set by an operator, over the config's)
+-- KEYS[7]  rate buckets (hash: channel -> "<tokens>|<at ms>"), shared by every process
 -- ARGV[1]  now (ms)
 -- ARGV[2]  lease until (ms)
 -- ARGV[3]  lease token (no '|')
@@ -13,6 +16,12 @@
 -- ARGV[6]  most bytes of events to lease (estimated), so that one completion never appends more
 --          (Redis does not enforce maxmemory on a script once it has written); the first route
 --          is leased whatever its size
+-- ARGV[7]  how many channels the config gives a rate limit, then per channel: name, routes/s
+--
+-- Channel controls: a route of a paused channel is not leased (so it is charged nothing) and its
+-- group looks again after PAUSE_RECHECK_MS; a route of a rate-limited channel is leased only with
+-- a token of its channel's bucket (refilled at the rate, holding at most one second's worth), and
+-- waits at least HOLD_MS for the next. With no control set, no record is decoded for them.
 --
 -- Estimate: an event carries its notification's payload, which the record holds as the JSON
 -- string payload_json (escaped, so a little over the payload), and ROUTE_BYTES of ids and names.
@@ -50,6 +59,64 @@ local ROUTE_BYTES = 256
 local finishing = { now = now, retention = KEYS[4], retention_ms = tonumber(ARGV[5]) }
 local type_figures = KEYS[5]
 local notes = notification_cache()
+local PAUSE_RECHECK_MS = 1000
+local HOLD_MS = 100
+
+-- The channel controls in force, or nil when there are none: { paused = set, rates = channel ->
+-- routes/s, tokens = channel -> tokens now }.
+local function channel_controls()
+  local rates, paused, any = {}, {}, false
+  local n = tonumber(ARGV[7] or '0')
+  for i = 0, n - 1 do
+    rates[ARGV[8 + 2 * i]] = tonumber(ARGV[9 + 2 * i])
+    any = true
+  end
+  local fields = redis.call('HGETALL', KEYS[6])
+  for i = 1, #fields, 2 do
+    local kind, channel = string.match(fields[i], '^(%a+):(.+)$')
+    if kind == 'paused' then
+      paused[channel] = true
+      any = true
+    elseif kind == 'rate' and tonumber(fields[i + 1]) then
+      rates[channel] = tonumber(fields[i + 1])
+      any = true
+    end
+  end
+  if not any then return nil end
+  local tokens, filled = {}, {}
+  for channel, rate in pairs(rates) do
+    local raw = redis.call('HGET', KEYS[7], channel)
+    local left, at = string.match(raw or '', '^([%d.]+)|(%d+)$')
+    tokens[channel], filled[channel] = rate, now -- a bucket never used starts full
+    if left then
+      -- A process whose clock stands behind the last filler's adds nothing (never twice).
+      local since = math.max(0, now - tonumber(at))
+      tokens[channel] = math.min(rate, tonumber(left) + since * rate / 1000)
+      filled[channel] = math.max(now, tonumber(at))
+    end
+  end
+  return { paused = paused, rates = rates, tokens = tokens, filled = filled }
+end
+local controls = channel_controls()
+
+-- The channel of route `index` of notification `nid` (route index = channel index * recipients +
+-- recipient index), or nil when its record cannot be read (the worker dead-letters it).
+local function channel_of(nid, index)
+  local facts = notification_facts(notes, K, nid)
+  if facts.err or facts.recipients == 0 then return nil end
+  return facts.channels[math.floor(index / facts.recipients) + 1]
+end
+
+-- When a route of `channel` may be looked at again, or nil when it may be leased now.
+local function channel_hold(channel)
+  if not channel then return nil end
+  if controls.paused[channel] then return now + PAUSE_RECHECK_MS end
+  local rate = controls.rates[channel]
+  if rate and controls.tokens[channel] < 1 then
+    return now + math.max(HOLD_MS, math.ceil((1 - controls.tokens[channel]) * 1000 / rate))
+  end
+  return nil
+end
 
 -- When a route in this state next needs a worker, or nil (finished, or waiting for an operator).
 local function needs_worker_at(code, t)
@@ -179,7 +246,14 @@ for _, member in ipairs(members) do
                 bytes = event_bytes[nid]
               end
               if budget > 0 and claimed_total > 0 and bytes > bytes_left then bytes_full = true end
-              if budget > 0 and not bytes_full then
+              local channel = controls and code and channel_of(nid, first + j - 1)
+              local hold = channel and channel_hold(channel)
+              if hold then
+                next_due = min_of(next_due, hold)
+              elseif budget > 0 and not bytes_full then
+                if channel and controls.rates[channel] then
+                  controls.tokens[channel] = controls.tokens[channel] - 1
+                end
                 budget = budget - 1
                 claimed_total = claimed_total + 1
                 bytes_left = bytes_left - bytes
@@ -234,6 +308,12 @@ for _, member in ipairs(members) do
         end
       end
     end
+  end
+end
+
+if controls then
+  for channel, t in pairs(controls.tokens) do
+    redis.call('HSET', KEYS[7], channel, string.format('%.3f|%d', t, controls.filled[channel]))
   end
 end
 
