@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
       SpoolCommand.class,
       DeadLettersCommand.class,
       StatsCommand.class,
+      StreamsCommand.class,
       ChannelsCommand.class,
       ProcessesCommand.class,
       ConsoleCommand.class,

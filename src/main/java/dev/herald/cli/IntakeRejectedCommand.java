@@ -2,6 +2,8 @@ package dev.herald.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.config.ConfigException;
+import dev.herald.config.HeraldConfig;
 import dev.herald.daemon.Stores;
 import dev.herald.store.IntentStream;
 import dev.herald.store.RejectedIntent;
@@ -59,7 +61,12 @@ final class IntakeRejectedCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--limit must be 0 (all) or more (was " + limit + ")");
     }
-    try (Stores ctx = Stores.open(config.load())) {
+    HeraldConfig loaded = config.load();
+    if (!loaded.intake().streamEnabled()) {
+      throw new ConfigException(
+          null, List.of("intake.stream is off: no intents are read, so none are rejected"));
+    }
+    try (Stores ctx = Stores.open(loaded)) {
       IntentStream intents = ctx.intents();
       PrintWriter out = new PrintWriter(spec.commandLine().getOut(), false);
       StreamedTable table =

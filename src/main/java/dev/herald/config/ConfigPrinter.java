@@ -55,7 +55,9 @@ public final class ConfigPrinter {
     }
     ObjectNode redis = (ObjectNode) tree.get("redis");
     String url = config.redis().url();
-    if (url == null) {
+    if (url == null && config.redis().cluster().configured()) {
+      redis.put("url", "(none: redis.cluster)");
+    } else if (url == null) {
       redis.put("url", "(embedded)");
     } else {
       try {
@@ -68,6 +70,9 @@ public final class ConfigPrinter {
     if (redis.get("sentinel") instanceof ObjectNode sentinel) {
       redactPassword(sentinel, "password");
       redactPassword(sentinel.get("tls"), "truststore-password");
+    }
+    if (redis.get("cluster") instanceof ObjectNode cluster) {
+      redactPassword(cluster, "password");
     }
     ObjectNode tls = (ObjectNode) tree.get("api").get("tls");
     if (config.api().tls().keystorePassword() != null) {

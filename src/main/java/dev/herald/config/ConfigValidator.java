@@ -129,6 +129,7 @@ final class ConfigValidator extends ConfigChecks {
     console.console(c);
     apiAndOutbox.spool(c);
     problems.addAll(new RedisChecks().check(c));
+    new ClusterChecks(problems).check(c);
     return problems;
   }
 

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param sources where notifications come from besides the API and the intents stream
  * @param durability what a batch waits for before the next: replicas that have it
  * @param console the web console
+ * @param shards how many shards the schedule is split into, each under a hash tag of its own (1:
+ *     the one-Redis layout, no hash tags)
  */
 public record HeraldConfig(
     RedisSettings redis,
@@ -35,7 +37,8 @@ public record HeraldConfig(
     SpoolSettings spool,
     SourcesSettings sources,
     DurabilitySettings durability,
-    ConsoleSettings console) {
+    ConsoleSettings console,
+    Integer shards) {
 
   /** The channel that exists unless {@code channels} leaves it out: to the gateway stream. */
   public static final String PUSH = "push";
@@ -68,13 +71,19 @@ public record HeraldConfig(
     sources = sources == null ? SourcesSettings.defaults() : sources;
     durability = durability == null ? DurabilitySettings.defaults() : durability;
     console = console == null ? ConsoleSettings.defaults() : console;
+    shards = shards == null ? 1 : shards;
+  }
+
+  /** True when the keys are split into shards, each under a hash tag: {@code shards} above 1. */
+  public boolean sharded() {
+    return shards > 1;
   }
 
   /** Every key at its default. */
   public static HeraldConfig defaults() {
     return new HeraldConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null);
+        null, null, null);
   }
 
   /**
@@ -131,7 +140,8 @@ public record HeraldConfig(
         spool,
         sources,
         durability,
-        console);
+        console,
+        shards);
   }
 
   private HeraldConfig withRedis(RedisSettings redis) {
@@ -152,6 +162,7 @@ public record HeraldConfig(
         spool,
         sources,
         durability,
-        console);
+        console,
+        shards);
   }
 }

@@ -118,12 +118,17 @@ final class RedisChecks {
 
   /** Parses a sentinel address, {@code host[:port]}; throws saying what is wrong. */
   static String[] node(String node) {
+    return node(node, SentinelSettings.DEFAULT_PORT);
+  }
+
+  /** Parses a node address, {@code host[:port]}, {@code defaultPort} when left out. */
+  static String[] node(String node, int defaultPort) {
     if (node == null || node.isBlank() || node.chars().anyMatch(ch -> ch <= ' ')) {
       throw new IllegalArgumentException("must be host:port");
     }
     int colon = node.lastIndexOf(':');
     if (colon < 0 || node.endsWith("]")) {
-      return new String[] {strip(node), Integer.toString(SentinelSettings.DEFAULT_PORT)};
+      return new String[] {strip(node), Integer.toString(defaultPort)};
     }
     String host = strip(node.substring(0, colon));
     int port;

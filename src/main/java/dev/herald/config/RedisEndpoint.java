@@ -18,6 +18,8 @@ import java.util.List;
  * @param sentinels null: {@code host:port} is the server; else the sentinels to ask ({@code host}
  *     is then the master name)
  * @param durability replicas each state-changing batch waits for
+ * @param cluster null: {@code host:port} (or the sentinels) is the server; else the seed nodes of a
+ *     Redis Cluster ({@code host:port} is then the first of them)
  */
 public record RedisEndpoint(
     String host,
@@ -29,9 +31,54 @@ public record RedisEndpoint(
     Duration timeout,
     RedisTlsSettings tls,
     Sentinels sentinels,
-    DurabilitySettings durability) {
+    DurabilitySettings durability,
+    Cluster cluster) {
 
   public static final int DEFAULT_PORT = 6379;
+
+  /**
+   * The seed nodes of a Redis Cluster: one that answers is enough to learn the slots.
+   *
+   * @param nodes {@code host} and {@code port} of each
+   */
+  public record Cluster(List<Sentinels.Node> nodes) {
+    public Cluster {
+      nodes = List.copyOf(nodes);
+    }
+
+    @Override
+    public String toString() {
+      return "cluster " + String.join(",", nodes.stream().map(Sentinels.Node::toString).toList());
+    }
+  }
+
+  /**
+   * The endpoint of {@code redis.cluster}: its seed nodes, user and password ({@code
+   * passwordOverride}, {@code HERALD_REDIS_PASSWORD}, when set), TLS as {@code redis.tls} says.
+   */
+  public static RedisEndpoint ofCluster(
+      RedisSettings redis, DurabilitySettings durability, String passwordOverride) {
+    ClusterSettings c = redis.cluster();
+    List<Sentinels.Node> nodes =
+        c.nodes().stream()
+            .map(n -> RedisChecks.node(n, DEFAULT_PORT))
+            .map(parts -> new Sentinels.Node(parts[0], Integer.parseInt(parts[1])))
+            .toList();
+    String password =
+        passwordOverride != null && !passwordOverride.isEmpty() ? passwordOverride : c.password();
+    return new RedisEndpoint(
+        nodes.get(0).host(),
+        nodes.get(0).port(),
+        0,
+        c.user(),
+        password,
+        Boolean.TRUE.equals(redis.tls().enabled()),
+        redis.timeout(),
+        redis.tls(),
+        null,
+        durability,
+        new Cluster(nodes));
+  }
 
   /**
    * The sentinels of a primary.
@@ -104,7 +151,8 @@ public record RedisEndpoint(
         plain.timeout,
         redis.tls(),
         sentinels,
-        durability);
+        durability,
+        null);
   }
 
   /**
@@ -166,7 +214,8 @@ public record RedisEndpoint(
         timeout,
         RedisTlsSettings.defaults(),
         null,
-        DurabilitySettings.defaults());
+        DurabilitySettings.defaults(),
+        null);
   }
 
   private static String decode(String text) {
@@ -176,13 +225,13 @@ public record RedisEndpoint(
   /** This endpoint, each state-changing batch waiting for {@code durability}. */
   public RedisEndpoint withDurability(DurabilitySettings durability) {
     return new RedisEndpoint(
-        host, port, database, user, password, ssl, timeout, tls, sentinels, durability);
+        host, port, database, user, password, ssl, timeout, tls, sentinels, durability, cluster);
   }
 
   /** This endpoint with other TLS settings (and TLS on). */
   public RedisEndpoint withTls(RedisTlsSettings tls) {
     return new RedisEndpoint(
-        host, port, database, user, password, true, timeout, tls, sentinels, durability);
+        host, port, database, user, password, true, timeout, tls, sentinels, durability, cluster);
   }
 
   /**
@@ -195,6 +244,9 @@ public record RedisEndpoint(
       auth = (user == null ? "" : user) + (password == null ? "" : ":***") + "@";
     }
     String scheme = ssl ? "rediss" : "redis";
+    if (cluster != null) {
+      return scheme + "://" + auth + cluster;
+    }
     if (sentinels != null) {
       return scheme + "://" + auth + host + "/" + database + " via " + sentinels;
     }

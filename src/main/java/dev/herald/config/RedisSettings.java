@@ -14,17 +14,30 @@ import java.time.Duration;
  * @param sentinel the sentinels to ask for the primary; unless {@link
  *     SentinelSettings#configured()}, {@code url} names the server
  * @param tls how TLS to Redis checks and presents certificates
+ * @param cluster the seed nodes of a Redis Cluster; unless {@link ClusterSettings#configured()},
+ *     {@code url} (or {@code sentinel}) names the server
  */
 public record RedisSettings(
     String url,
     Duration timeout,
     Boolean embedded,
     SentinelSettings sentinel,
-    RedisTlsSettings tls) {
+    RedisTlsSettings tls,
+    ClusterSettings cluster) {
   public RedisSettings {
     timeout = timeout == null ? Duration.ofSeconds(2) : timeout;
     tls = tls == null ? RedisTlsSettings.defaults() : tls;
     sentinel = sentinel == null ? SentinelSettings.none() : sentinel;
+    cluster = cluster == null ? ClusterSettings.none() : cluster;
+  }
+
+  public RedisSettings(
+      String url,
+      Duration timeout,
+      Boolean embedded,
+      SentinelSettings sentinel,
+      RedisTlsSettings tls) {
+    this(url, timeout, embedded, sentinel, tls, null);
   }
 
   public RedisSettings(String url, Duration timeout, Boolean embedded) {
@@ -44,9 +57,9 @@ public record RedisSettings(
     return Boolean.TRUE.equals(embedded);
   }
 
-  /** This, on another URL (and not embedded); Sentinel and TLS settings stay. */
+  /** This, on another URL (and not embedded); Sentinel, TLS and cluster settings stay. */
   RedisSettings withUrl(String url, Boolean embedded) {
-    return new RedisSettings(url, timeout, embedded, sentinel, tls);
+    return new RedisSettings(url, timeout, embedded, sentinel, tls, cluster);
   }
 
   /** Without the password, so that printing a config never shows it. */
@@ -62,6 +75,8 @@ public record RedisSettings(
         + sentinel
         + ", tls="
         + tls
+        + ", cluster="
+        + cluster
         + "]";
   }
 }

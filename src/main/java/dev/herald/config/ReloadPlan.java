@@ -77,7 +77,8 @@ public record ReloadPlan(HeraldConfig effective, List<Change> applied, List<Chan
             running.spool(),
             running.sources(),
             running.durability(),
-            running.console());
+            running.console(),
+            running.shards());
     Map<String, String> rawFrom = ConfigPrinter.rawKeys(running);
     Map<String, String> rawTo = ConfigPrinter.rawKeys(loaded);
     Map<String, String> from = ConfigPrinter.keys(running);

@@ -5,6 +5,7 @@ import dev.herald.config.PostgresSourceSettings;
 import dev.herald.domain.Channels;
 import dev.herald.domain.NotificationIds;
 import dev.herald.domain.NotificationValidator;
+import dev.herald.domain.Shards;
 import dev.herald.intake.Intake;
 import dev.herald.intake.IntakeCycle;
 import dev.herald.intake.IntakeListener;
@@ -100,12 +101,17 @@ public final class Assembly {
     return CycleSettings.intentNames(config.get());
   }
 
+  /** A source of ids in the config's shards (a change of {@code shards} needs a restart). */
+  private NotificationIds ids() {
+    return new NotificationIds(new Shards(config.get().shards()));
+  }
+
   /** The intake of the Java API, the CLI and the HTTP API, keeping keys for the config's window. */
   public Intake intake(NotificationStore store, IntakeListener listener) {
     return new Intake(
         store,
         this::validator,
-        new NotificationIds(),
+        ids(),
         clock,
         () -> config.get().intake().idempotencyWindow(),
         listener);
@@ -120,7 +126,7 @@ public final class Assembly {
     return new Intake(
         store,
         this::validator,
-        new NotificationIds(),
+        ids(),
         clock,
         pg::idempotencyWindow,
         OutboxRelay.intakeListener(listener));
@@ -131,7 +137,7 @@ public final class Assembly {
     return new IntakeCycle(
         stream,
         () -> CycleSettings.intake(config.get(), channels),
-        new NotificationIds(),
+        ids(),
         clock,
         listener,
         consumer);

@@ -39,7 +39,9 @@ final class ConsoleRuntime implements AutoCloseable {
         new Console(
             clock,
             backend.stats(),
-            backend.intents(parts.intentNames(), Duration.ZERO),
+            parts.config().intake().streamEnabled()
+                ? backend.intents(parts.intentNames(), Duration.ZERO)
+                : new NoIntents(backend.stats()),
             backend.breakers(),
             backend.deadLetters(),
             backend.notifications(),

@@ -201,6 +201,7 @@ public final class Daemon {
           redis.watch(),
           backend.primary());
       api.connected(backend.notifications());
+
       ChannelActions channels = channelActions(backend);
       ops.watchChannels(channels::list);
       try {
@@ -213,12 +214,14 @@ public final class Daemon {
       heartbeat = new ProcessHeartbeat(backend.processes(), clock, this::workers, troubleLog);
       running = startPublisher(backend, FanOutListener.of(ops.publisherListener(), heartbeat));
       heartbeat.start();
-      intake =
-          assembly.intakeLoop(
-              backend.intents(assembly.intentNames(), Assembly.INTAKE_BLOCK),
-              ops.intakeListener(),
-              ProcessNames.consumer());
-      intake.start();
+      if (config.get().intake().streamEnabled()) {
+        intake =
+            assembly.intakeLoop(
+                backend.intents(assembly.intentNames(), Assembly.INTAKE_BLOCK),
+                ops.intakeListener(),
+                ProcessNames.consumer());
+        intake.start();
+      }
       relay =
           assembly.outboxRelay(
               config.get().sources().postgres(),
@@ -234,7 +237,9 @@ public final class Daemon {
           "stopping: finishing the batches in hand (shutdown grace {})", Durations.format(grace));
       api.stopAccepting(grace); // first: stop taking new work
       web.close();
-      intake.stop(grace);
+      if (intake != null) {
+        intake.stop(grace);
+      }
       relay.stop(grace);
       running.stop(grace);
       return true;

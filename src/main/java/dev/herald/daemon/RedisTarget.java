@@ -8,6 +8,7 @@ import dev.herald.config.RedisEndpoint;
 import dev.herald.store.StoreUnavailableException;
 import dev.herald.store.redis.EmbeddedRedis;
 import dev.herald.store.redis.RedisBackend;
+import dev.herald.store.redis.RedisKeys;
 import java.time.Clock;
 import java.util.List;
 
@@ -17,7 +18,8 @@ import java.util.List;
  * it ({@code redis.embedded: true}, or no config file at all). A config file with neither is
  * refused: it most likely lost its {@code redis.url}, and a fresh empty Redis in its place would
  * look like a working Herald. The password may come from {@code HERALD_REDIS_PASSWORD}, the
- * sentinels' from {@code HERALD_REDIS_SENTINEL_PASSWORD}.
+ * sentinels' from {@code HERALD_REDIS_SENTINEL_PASSWORD}. With {@code redis.cluster}, the seed
+ * nodes are the Redis.
  */
 public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
 
@@ -33,6 +35,12 @@ public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
    * @throws ConfigException when the config names no Redis and does not ask for the embedded one
    */
   public static RedisTarget of(HeraldConfig config) {
+    if (config.redis().cluster().configured()) {
+      return new RedisTarget(
+          RedisEndpoint.ofCluster(
+              config.redis(), config.durability(), System.getenv("HERALD_REDIS_PASSWORD")),
+          false);
+    }
     String url = config.redis().url();
     if (url == null && !config.redis().wantsEmbedded()) {
       throw new ConfigException(null, List.of(NO_REDIS));
@@ -49,6 +57,16 @@ public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
   }
 
   /**
+   * The Redis streams a configured stream is: itself with one shard, else one per shard (the name
+   * plus the shard's hash tag), in shard order. What consumers read; no Redis needed.
+   */
+  public static List<String> streams(HeraldConfig config, String configured) {
+    return RedisKeys.ofShards(config.namespace(), config.shards()).stream()
+        .map(k -> k.stream(configured))
+        .toList();
+  }
+
+  /**
    * Connects to it with the namespace and retention of {@code config}: the one place that opens
    * Herald's Redis.
    *
@@ -59,7 +77,12 @@ public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
   RedisBackend connect(HeraldConfig config, int poolSize, Clock clock) {
     RedisBackend backend =
         RedisBackend.connect(
-            endpoint, config.namespace(), poolSize, CycleSettings.retention(config), clock);
+            endpoint,
+            config.namespace(),
+            config.shards(),
+            poolSize,
+            CycleSettings.retention(config),
+            clock);
     backend.useRateLimits(config.rateLimits());
     return backend;
   }
@@ -97,6 +120,10 @@ public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
             + ConfigLookup.ORDER
             + "; or redis.embedded: true); start it with `herald run` (in another terminal),"
             + " or name your Redis in a config file"
-        : "check that Redis runs at " + endpoint.redacted() + " and that redis.url is right";
+        : endpoint.cluster() != null
+            ? "check that the cluster's nodes answer at "
+                + endpoint.cluster().nodes()
+                + " and that redis.cluster.nodes is right"
+            : "check that Redis runs at " + endpoint.redacted() + " and that redis.url is right";
   }
 }

@@ -96,7 +96,9 @@ public final class Stores implements AutoCloseable {
 
   /** The intents stream of the config, on a connection of its own. */
   public IntentStream intents() {
-    return backend().intents(CycleSettings.intentNames(config), Duration.ZERO);
+    return config.intake().streamEnabled()
+        ? backend().intents(CycleSettings.intentNames(config), Duration.ZERO)
+        : new NoIntents(backend().stats());
   }
 
   /** The spool of a config, as {@code herald run} opens it. */

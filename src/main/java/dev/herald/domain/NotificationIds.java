@@ -14,14 +14,20 @@ import java.util.Random;
  * generator makes sort in the order it made them. The schedule orders routes due at the same
  * millisecond by id, so this is what keeps a producer's notifications in submission order.
  * Thread-safe.
+ *
+ * <p>With more than one shard ({@link Shards}) the lowest 10 bits (the last two characters) say
+ * which shard the notification is in, and the same-millisecond increment steps over them, so that
+ * ids stay monotonic; 70 random bits remain.
  */
 public final class NotificationIds {
 
   private static final String ALPHABET_TEXT = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   private static final char[] ALPHABET = ALPHABET_TEXT.toCharArray();
   private static final long MASK_40 = 0xFFFFFFFFFFL;
+  private static final long SHARD_BITS = 0x3FF;
 
   private final Random random;
+  private final Shards shards;
   private long lastTime = -1; // guarded by this
   private long lastHigh; // the upper 40 of the 80 random bits, guarded by this
   private long lastLow; // the lower 40, guarded by this
@@ -30,16 +36,46 @@ public final class NotificationIds {
     this(new SecureRandom());
   }
 
-  /** For tests: a seeded source makes ids repeatable. */
-  public NotificationIds(Random random) {
-    this.random = random;
+  /** Ids that carry their shard, of {@code shards}. */
+  public NotificationIds(Shards shards) {
+    this(new SecureRandom(), shards);
   }
 
-  public synchronized String next(Instant now) {
+  /** For tests: a seeded source makes ids repeatable. */
+  public NotificationIds(Random random) {
+    this(random, Shards.ONE);
+  }
+
+  public NotificationIds(Random random, Shards shards) {
+    this.random = random;
+    this.shards = shards;
+  }
+
+  /** The shards the ids are for. */
+  public Shards shards() {
+    return shards;
+  }
+
+  /** An id in the next shard in turn (with one shard: any id). */
+  public String next(Instant now) {
+    return next(now, shards.forNew(null, null));
+  }
+
+  /**
+   * An id for a new notification of {@code producer}: in the shard of its idempotency key when it
+   * has one (null: none).
+   */
+  public String nextFor(Instant now, String producer, String idempotencyKey) {
+    return next(now, shards.forNew(producer, idempotencyKey));
+  }
+
+  private synchronized String next(Instant now, int shard) {
+    boolean sharded = shards.count() > 1;
+    long step = sharded ? SHARD_BITS + 1 : 1;
     long time = Math.max(now.toEpochMilli(), lastTime);
     if (time == lastTime) {
-      lastLow = (lastLow + 1) & MASK_40;
-      if (lastLow == 0) {
+      lastLow = (lastLow + step) & MASK_40;
+      if (lastLow < step) { // the lower 40 bits wrapped: carry into the upper
         lastHigh = (lastHigh + 1) & MASK_40;
         if (lastHigh == 0) {
           time++; // all 80 bits used up within one millisecond: borrow the next one
@@ -50,7 +86,16 @@ public final class NotificationIds {
       lastLow = random.nextLong() & MASK_40;
     }
     lastTime = time;
-    return encode(time, lastHigh, lastLow);
+    long low = sharded ? (lastLow & ~SHARD_BITS) | shard : lastLow;
+    return encode(time, lastHigh, low);
+  }
+
+  /** The lowest 10 bits of an id (its last two characters), where a sharded id keeps its shard. */
+  static long low10Bits(String id) {
+    String alphabet = new String(ALPHABET);
+    int high = alphabet.indexOf(Character.toUpperCase(id.charAt(24)));
+    int low = alphabet.indexOf(Character.toUpperCase(id.charAt(25)));
+    return (high << 5) | low;
   }
 
   private static String encode(long time, long high, long low) {

@@ -88,7 +88,14 @@ final class IntentParser {
       return reject(entryId, problems);
     }
     return new Parsed(
-        new IntentDecision.Accept(entryId, parsed.request().toNotification(ids.next(now), now)),
+        new IntentDecision.Accept(
+            entryId,
+            parsed
+                .request()
+                .toNotification(
+                    ids.nextFor(
+                        now, parsed.request().producer(), parsed.request().idempotencyKey()),
+                    now)),
         null);
   }
 

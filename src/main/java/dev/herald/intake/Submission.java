@@ -46,7 +46,11 @@ final class Submission {
         intake.listener.onRejected("api", errors.get(0).field());
         continue;
       }
-      Notification n = p.request().toNotification(intake.ids.next(now), now);
+      Notification n =
+          p.request()
+              .toNotification(
+                  intake.ids.nextFor(now, p.request().producer(), p.request().idempotencyKey()),
+                  now);
       if (batchRoutes > 0 && batchRoutes + n.routeCount() > Intake.ROUTES_PER_CALL) {
         flush();
       }

@@ -107,7 +107,7 @@ class ConfigLoaderTest {
                         "delivery.max-attempts must be between 1 and 1000 (was 0)",
                         "unknown key colour (allowed: api, backoff, channels, console,"
                             + " dead-letters, delivery, durability, gateway, intake, logging, namespace, ops, publisher,"
-                            + " redis, retention, sources, spool)"));
+                            + " redis, retention, shards, sources, spool)"));
   }
 
   @Test

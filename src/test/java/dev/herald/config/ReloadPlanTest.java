@@ -27,7 +27,8 @@ class ReloadPlanTest {
                 "sentinel-secret",
                 new RedisTlsSettings(
                     true, "s-ca.pem", "s-trust.p12", "s-pw", "s.pem", "s.key", false)),
-            new RedisTlsSettings(true, "ca.pem", "trust.p12", "trust-pw", "c.pem", "c.key", false)),
+            new RedisTlsSettings(true, "ca.pem", "trust.p12", "trust-pw", "c.pem", "c.key", false),
+            new ClusterSettings(List.of("n1:7000"), "app", "cluster-secret")),
         "other",
         new GatewaySettings("elsewhere", 5L),
         new PublisherSettings(
@@ -84,7 +85,8 @@ class ReloadPlanTest {
         new ConsoleSettings(
             "127.0.0.1:9999",
             List.of(
-                new ConsoleSettings.ConsoleUser("alice", "pbkdf2-sha256:1000:c2FsdA==:aGFzaA=="))));
+                new ConsoleSettings.ConsoleUser("alice", "pbkdf2-sha256:1000:c2FsdA==:aGFzaA=="))),
+        16);
   }
 
   @Test
@@ -160,7 +162,8 @@ class ReloadPlanTest {
             r.spool(),
             r.sources(),
             r.durability(),
-            r.console());
+            r.console(),
+            r.shards());
     ReloadPlan plan = ReloadPlan.of(RUNNING, loaded);
     assertThat(plan.changesNothing()).isFalse();
     assertThat(plan.ignored()).extracting(ReloadPlan.Change::key).contains("channels.sms.stream");

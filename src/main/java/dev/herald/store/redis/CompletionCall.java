@@ -73,7 +73,7 @@ final class CompletionCall {
     ScriptArgs list = new ScriptArgs(5 + streams.size());
     list.add(keys.schedule()).add(keys.deadLetters()).add(keys.stats()).add(keys.retention());
     list.add(keys.typeFigures());
-    streams.forEach(c -> list.add(c.stream()));
+    streams.forEach(c -> list.add(keys.stream(c.stream())));
     return list.list();
   }
 

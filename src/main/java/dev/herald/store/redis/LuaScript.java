@@ -138,8 +138,13 @@ final class LuaScript {
     return shaBytes;
   }
 
-  void load(UnifiedJedis redis) {
-    String loaded = redis.scriptLoad(source);
+  /**
+   * Loads the script into the server that holds {@code sampleKey}: on a cluster the master of its
+   * slot (a broadcast to every node would fail while any node is down, as during a failover, and a
+   * promoted replica or a master new to a slot has no scripts); elsewhere the one server.
+   */
+  void load(UnifiedJedis redis, String sampleKey) {
+    String loaded = redis.scriptLoad(source, sampleKey);
     if (!sha.equals(loaded)) {
       throw new IllegalStateException(
           "Redis returned SHA " + loaded + " for script " + name + ", expected " + sha);
@@ -153,7 +158,7 @@ final class LuaScript {
     try {
       return redis.evalsha(sha, keys, args);
     } catch (JedisNoScriptException e) {
-      load(redis);
+      load(redis, keys.get(0));
       return redis.evalsha(sha, keys, args);
     }
   }
@@ -166,7 +171,7 @@ final class LuaScript {
     try {
       return redis.evalsha(shaBytes, keys, args);
     } catch (JedisNoScriptException e) {
-      load(redis);
+      load(redis, new String(keys.get(0), StandardCharsets.UTF_8));
       return redis.evalsha(shaBytes, keys, args);
     }
   }

@@ -2,6 +2,7 @@ package dev.herald.store.redis;
 
 import dev.herald.config.ConfigException;
 import dev.herald.config.RedisEndpoint;
+import dev.herald.domain.Shards;
 import dev.herald.store.BreakerBoard;
 import dev.herald.store.ChannelControls;
 import dev.herald.store.DeadLetterStore;
@@ -15,6 +16,11 @@ import dev.herald.store.ServerProbe;
 import dev.herald.store.StatsStore;
 import dev.herald.store.Wakeups;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
+import dev.herald.store.shards.ShardedChannelControls;
+import dev.herald.store.shards.ShardedDeadLetterStore;
+import dev.herald.store.shards.ShardedNotificationStore;
+import dev.herald.store.shards.ShardedRouteStore;
+import dev.herald.store.shards.ShardedStatsStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,18 +38,21 @@ public final class RedisBackend implements AutoCloseable {
   private final UnifiedJedis redis;
   private final RedisEndpoint endpoint;
   private final RedisKeys keys;
+  private final List<RedisKeys> shardKeys;
   private final Scripts scripts;
   private final ReplicaAcks acks;
   private final FailoverLog failovers;
-  private final RedisRouteStore routes;
-  private final RedisNotificationStore notifications;
+  private final RouteStore routes;
+  private final NotificationStore notifications;
+  private final RedisNotificationStore firstNotifications;
   private final RedisWakeups wakeups;
-  private final RedisStatsStore stats;
+  private final StatsStore stats;
   private final RetentionPolicy retention;
   private final List<UnifiedJedis> intentClients = new ArrayList<>();
-  private final RedisDeadLetterStore deadLetters;
+  private final DeadLetterStore deadLetters;
   private final RedisBreakerBoard breakers;
-  private final RedisChannelControls channelControls;
+  private final ChannelControls channelControls;
+  private final List<RedisRouteStore> routeShards = new ArrayList<>();
   private final RedisProcessBoard processes;
   private final Primary primaryStatus = new Primary();
 
@@ -80,10 +89,13 @@ public final class RedisBackend implements AutoCloseable {
       RedisEndpoint endpoint,
       int poolSize,
       String namespace,
+      int shardCount,
       RetentionPolicy retention,
       Clock clock) {
     this.endpoint = endpoint;
-    this.keys = new RedisKeys(namespace);
+    Shards layout = new Shards(shardCount);
+    this.shardKeys = RedisKeys.ofShards(namespace, layout.count());
+    this.keys = shardKeys.get(0);
     this.acks = new ReplicaAcks(endpoint.durability(), keys.stats());
     this.scripts = new Scripts(acks);
     this.failovers =
@@ -92,13 +104,34 @@ public final class RedisBackend implements AutoCloseable {
             endpoint.sentinels() == null ? endpoint.host() + ":" + endpoint.port() : null);
     this.redis = open(endpoint, poolSize, commandTimeout(endpoint), "herald", failovers);
     this.retention = retention;
-    this.routes = new RedisRouteStore(redis, keys, scripts, retention);
-    this.notifications = new RedisNotificationStore(redis, keys, scripts, retention);
-    this.wakeups = new RedisWakeups(redis, keys, clock);
-    this.stats = new RedisStatsStore(redis, keys);
-    this.deadLetters = new RedisDeadLetterStore(redis, keys, scripts, retention);
+    List<RedisNotificationStore> notificationShards = new ArrayList<>();
+    List<RedisStatsStore> statsShards = new ArrayList<>();
+    List<RedisDeadLetterStore> deadShards = new ArrayList<>();
+    List<RedisChannelControls> controlShards = new ArrayList<>();
+    for (RedisKeys k : shardKeys) {
+      controlShards.add(new RedisChannelControls(redis, k));
+      routeShards.add(new RedisRouteStore(redis, k, scripts, retention));
+      notificationShards.add(new RedisNotificationStore(redis, k, scripts, retention));
+      statsShards.add(new RedisStatsStore(redis, k));
+      deadShards.add(new RedisDeadLetterStore(redis, k, scripts, retention));
+    }
+    this.firstNotifications = notificationShards.get(0);
+    if (layout.count() == 1) {
+      this.routes = routeShards.get(0);
+      this.notifications = notificationShards.get(0);
+      this.stats = statsShards.get(0);
+      this.deadLetters = deadShards.get(0);
+      this.channelControls = controlShards.get(0);
+    } else {
+      this.routes = new ShardedRouteStore(routeShards, layout);
+      this.notifications = new ShardedNotificationStore(notificationShards, layout);
+      this.stats = new ShardedStatsStore(statsShards);
+      this.deadLetters = new ShardedDeadLetterStore(deadShards, layout);
+      this.channelControls = new ShardedChannelControls(controlShards);
+    }
+    this.wakeups =
+        new RedisWakeups(redis, shardKeys.stream().map(RedisKeys::wakeupChannel).toList(), clock);
     this.breakers = new RedisBreakerBoard(redis, keys, scripts);
-    this.channelControls = new RedisChannelControls(redis, keys);
     this.processes = new RedisProcessBoard(redis, keys, scripts);
   }
 
@@ -116,7 +149,22 @@ public final class RedisBackend implements AutoCloseable {
       int poolSize,
       RetentionPolicy retention,
       Clock clock) {
-    RedisBackend backend = new RedisBackend(endpoint, poolSize, namespace, retention, clock);
+    return connect(endpoint, namespace, 1, poolSize, retention, clock);
+  }
+
+  /**
+   * As {@link #connect(RedisEndpoint, String, int, RetentionPolicy, Clock)}, the keys split into
+   * {@code shards} shards, each under a hash tag of its own (1: the one-Redis layout).
+   */
+  public static RedisBackend connect(
+      RedisEndpoint endpoint,
+      String namespace,
+      int shards,
+      int poolSize,
+      RetentionPolicy retention,
+      Clock clock) {
+    RedisBackend backend =
+        new RedisBackend(endpoint, poolSize, namespace, shards, retention, clock);
     UnifiedJedis redis = backend.redis;
     try {
       // A small command first: Redis 7 drops an unauthenticated connection that sends a large
@@ -129,7 +177,8 @@ public final class RedisBackend implements AutoCloseable {
       RedisErrors.call(
           "loading Herald's Lua scripts into " + endpoint.redacted(),
           () -> {
-            backend.scripts.loadAll(redis);
+            backend.scripts.loadAll(
+                redis, backend.shardKeys.stream().map(RedisKeys::schedule).toList());
             return null;
           });
     } catch (RuntimeException e) {
@@ -173,10 +222,18 @@ public final class RedisBackend implements AutoCloseable {
    * @param longestBlock the longest {@link IntentStream#read} block the caller will ask for
    */
   public synchronized IntentStream intents(IntentStream.Names names, Duration longestBlock) {
+    if (shardKeys.size() > 1) {
+      throw new ConfigException(
+          null,
+          List.of(
+              "intake.stream must be off when shards is above 1: reading intents across shards is"
+                  + " not supported yet"));
+    }
     UnifiedJedis own =
         open(endpoint, 1, commandTimeout(endpoint).plus(longestBlock), "herald-intake", failovers);
     intentClients.add(own);
-    return new RedisIntentStream(own, keys, scripts, retention, notifications.accepts(), names);
+    return new RedisIntentStream(
+        own, keys, scripts, retention, firstNotifications.accepts(), names);
   }
 
   public RouteStore routes() {
@@ -224,7 +281,7 @@ public final class RedisBackend implements AutoCloseable {
    * a limit an operator set in Redis wins over them.
    */
   public void useRateLimits(Map<String, Long> perChannel) {
-    routes.useRateLimits(perChannel);
+    routeShards.forEach(shard -> shard.useRateLimits(perChannel));
   }
 
   /** The heartbeats of the running Herald processes. */

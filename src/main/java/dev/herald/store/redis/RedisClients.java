@@ -10,6 +10,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.providers.SentineledConnectionProvider;
@@ -17,13 +18,19 @@ import redis.clients.jedis.util.Delay;
 
 /**
  * Makes the pooled clients of a backend: to the one server {@code redis.url} names, or to the
- * primary the sentinels name, moving with each failover (Jedis's own Sentinel support), with TLS as
- * {@code redis.tls} says.
+ * primary the sentinels name, moving with each failover (Jedis's own Sentinel support), or to the
+ * masters of a Redis Cluster, with TLS as {@code redis.tls} says.
  */
 final class RedisClients {
 
   /** How soon a lost sentinel connection is tried again: a failover must not go unheard long. */
   private static final Delay SENTINEL_RECONNECT = Delay.constant(Duration.ofMillis(500));
+
+  /** Tries of one command on a cluster (redirections and reconnects) before it counts as failed. */
+  static final int CLUSTER_ATTEMPTS = 5;
+
+  /** How often a cluster client reads the slots again without being told by a {@code MOVED}. */
+  private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(5);
 
   private RedisClients() {}
 
@@ -41,6 +48,9 @@ final class RedisClients {
       FailoverLog failovers) {
     JedisClientConfig client = primaryConfig(endpoint, socketTimeout, clientName);
     ConnectionPoolConfig pool = pool(poolSize, endpoint.timeout());
+    if (endpoint.cluster() != null) {
+      return cluster(endpoint, client, pool);
+    }
     Sentinels sentinels = endpoint.sentinels();
     if (sentinels == null) {
       return RedisClient.builder()
@@ -61,6 +71,26 @@ final class RedisClients {
         .clientConfig(client)
         .sentinelClientConfig(sentinelConfig)
         .connectionProvider(new FollowingProvider(provider, failovers))
+        .build();
+  }
+
+  /**
+   * A client of a Redis Cluster: a pool per master, the slots learnt from the first seed node that
+   * answers and learnt again on each {@code MOVED}; {@code ASK}, {@code TRYAGAIN} and a failed
+   * connection are tried again within {@link #CLUSTER_ATTEMPTS} attempts and the command timeout,
+   * after which the caller's loop backs off as for any outage.
+   */
+  private static UnifiedJedis cluster(
+      RedisEndpoint endpoint, JedisClientConfig client, ConnectionPoolConfig pool) {
+    Set<HostAndPort> nodes = new LinkedHashSet<>();
+    endpoint.cluster().nodes().forEach(n -> nodes.add(new HostAndPort(n.host(), n.port())));
+    return RedisClusterClient.builder()
+        .nodes(nodes)
+        .clientConfig(client)
+        .poolConfig(pool)
+        .maxAttempts(CLUSTER_ATTEMPTS)
+        .maxTotalRetriesDuration(endpoint.timeout().multipliedBy(2))
+        .topologyRefreshPeriod(TOPOLOGY_REFRESH)
         .build();
   }
 

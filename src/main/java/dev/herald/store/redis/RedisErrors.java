@@ -10,7 +10,9 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.function.Supplier;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisBroadcastException;
 import redis.clients.jedis.exceptions.JedisBusyException;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -70,7 +72,19 @@ final class RedisErrors {
               + "; the reply was lost after the command was sent, so it may have run",
           e);
     }
+    if (e instanceof JedisClusterOperationException && sentBefore(e)) {
+      // A cluster client gave up after its tries (redirections, reconnects, a deadline): if one
+      // of them lost a reply, that try may have run.
+      return new StoreOutcomeUnknownException(
+          what
+              + ": Redis Cluster unavailable: "
+              + message
+              + "; a reply was lost after the command was sent, so it may have run",
+          e);
+    }
     if (e instanceof JedisConnectionException
+        || e instanceof JedisClusterOperationException
+        || e instanceof JedisBroadcastException
         || e instanceof JedisBusyException
         || startsWithAny(message, TRANSIENT)) {
       return new StoreUnavailableException(what + ": Redis unavailable: " + message, e);
@@ -80,6 +94,21 @@ final class RedisErrors {
     }
     // Pool exhausted and other client-side trouble: transient from the caller's point of view.
     return new StoreUnavailableException(what + ": Redis unavailable: " + message, e);
+  }
+
+  /** True when one of the tries a cluster client made lost its reply after sending. */
+  private static boolean sentBefore(JedisException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      for (Throwable s : t.getSuppressed()) {
+        if (s instanceof JedisConnectionException c && !whileConnecting(c)) {
+          return true;
+        }
+      }
+      if (t != e && t instanceof JedisConnectionException c && !whileConnecting(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.herald.store.redis;
 
+import java.util.List;
+
 /**
  * Every key Herald keeps, built from one prefix, {@code <namespace>:} (the namespace may carry a
  * Redis Cluster hash tag, {@code herald:{0}}, so that every key hashes to one slot). The Lua
@@ -28,9 +30,43 @@ package dev.herald.store.redis;
 public final class RedisKeys {
 
   private final String prefix;
+  private final String streamSuffix;
 
   public RedisKeys(String namespace) {
     this.prefix = namespace + ":";
+    this.streamSuffix = "";
+  }
+
+  private RedisKeys(String prefix, String streamSuffix) {
+    this.prefix = prefix;
+    this.streamSuffix = streamSuffix;
+  }
+
+  /**
+   * The keys of one shard: {@code <namespace>:{<tag>}:…}, and each configured stream {@code
+   * <stream>:{<tag>}}, so that a shard's state and its streams hash to one slot.
+   */
+  static RedisKeys ofShard(String namespace, String tag) {
+    return new RedisKeys(namespace + ":{" + tag + "}:", ":{" + tag + "}");
+  }
+
+  /**
+   * The keys of each of {@code shards} shards, in shard order: with one, the namespace's own (no
+   * hash tag); with more, each under its shard's hash tag ({@link ShardTags}).
+   */
+  public static List<RedisKeys> ofShards(String namespace, int shards) {
+    if (shards == 1) {
+      return List.of(new RedisKeys(namespace));
+    }
+    return ShardTags.of(shards).stream().map(tag -> ofShard(namespace, tag)).toList();
+  }
+
+  /**
+   * The stream a configured stream name is in these keys: the name itself, or, in a shard, the name
+   * with the shard's hash tag appended.
+   */
+  public String stream(String configured) {
+    return configured + streamSuffix;
   }
 
   /** The prefix every key starts with, e.g. {@code herald:}. */

@@ -121,7 +121,7 @@ public final class RedisRouteStore implements RouteStore {
       try {
         RedisErrors.call(
             "checking access to stream " + stream,
-            () -> scripts.streamAccess.run(redis, List.of(stream), List.of()));
+            () -> scripts.streamAccess.run(redis, List.of(keys.stream(stream)), List.of()));
       } catch (StoreAccessDeniedException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
         denied.put(stream, cause.getMessage());

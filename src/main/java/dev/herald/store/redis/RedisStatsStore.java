@@ -49,7 +49,7 @@ final class RedisStatsStore implements StatsStore {
       counters = pipe.hgetAll(keys.stats());
       figures = pipe.hgetAll(keys.typeFigures());
       for (String stream : streams) {
-        lengths.put(stream, pipe.xlen(stream));
+        lengths.put(stream, pipe.xlen(keys.stream(stream)));
       }
       pipe.sync();
     }

@@ -3,6 +3,7 @@ package dev.herald.store.redis;
 import dev.herald.store.Wakeups;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -10,18 +11,22 @@ import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
-/** {@link Wakeups} over Redis pub/sub on the namespace's wake-up channel. */
+/** {@link Wakeups} over Redis pub/sub on the namespace's wake-up channel (one per shard). */
 final class RedisWakeups implements Wakeups {
 
   private static final long RECONNECT_PAUSE_MS = 1000;
 
   private final UnifiedJedis redis;
-  private final RedisKeys keys;
+  private final String[] channels;
   private final Clock clock;
 
-  RedisWakeups(UnifiedJedis redis, RedisKeys keys, Clock clock) {
+  /**
+   * @param channels every shard's wake-up channel (plain pub/sub reaches every node of a cluster,
+   *     so one connection hears all of them)
+   */
+  RedisWakeups(UnifiedJedis redis, List<String> channels, Clock clock) {
     this.redis = redis;
-    this.keys = keys;
+    this.channels = channels.toArray(String[]::new);
     this.clock = clock;
   }
 
@@ -48,7 +53,7 @@ final class RedisWakeups implements Wakeups {
     void run() {
       while (closed.getCount() > 0) {
         try {
-          redis.subscribe(this, keys.wakeupChannel());
+          redis.subscribe(this, channels);
         } catch (JedisException e) {
           if (closed.getCount() == 0) {
             return;

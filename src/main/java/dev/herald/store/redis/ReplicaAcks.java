@@ -2,6 +2,7 @@ package dev.herald.store.redis;
 
 import dev.herald.config.DurabilitySettings;
 import dev.herald.config.Durations;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -55,16 +56,23 @@ final class ReplicaAcks {
 
   /** Runs {@code script} and WAITs for the replicas, reloading it once on {@code NOSCRIPT}. */
   Object runBinary(UnifiedJedis redis, LuaScript script, List<byte[]> keys, List<byte[]> args) {
-    return run(redis, script, pipe -> pipe.evalsha(script.shaBytes(), keys, args));
+    return run(
+        redis,
+        script,
+        new String(keys.get(0), StandardCharsets.UTF_8),
+        pipe -> pipe.evalsha(script.shaBytes(), keys, args));
   }
 
   /** As {@link #runBinary}, with text arguments and replies. */
   Object run(UnifiedJedis redis, LuaScript script, List<String> keys, List<String> args) {
-    return run(redis, script, pipe -> pipe.evalsha(script.sha(), keys, args));
+    return run(redis, script, keys.get(0), pipe -> pipe.evalsha(script.sha(), keys, args));
   }
 
   private Object run(
-      UnifiedJedis redis, LuaScript script, Function<AbstractPipeline, Response<Object>> eval) {
+      UnifiedJedis redis,
+      LuaScript script,
+      String sampleKey,
+      Function<AbstractPipeline, Response<Object>> eval) {
     byte[] sample = ScriptArgs.utf8("wait");
     for (int attempt = 0; ; attempt++) {
       Response<Object> reply;
@@ -83,7 +91,7 @@ final class ReplicaAcks {
         if (attempt > 0) {
           throw e;
         }
-        script.load(redis);
+        script.load(redis, sampleKey);
         continue;
       }
       // The script's reply stands whatever WAIT answered: its writes are on the primary. (A

@@ -51,8 +51,13 @@ final class Scripts {
         heartbeat);
   }
 
-  /** Loads every script, so that a script Redis rejects fails at start. */
-  void loadAll(UnifiedJedis redis) {
-    all().forEach(script -> script.load(redis));
+  /**
+   * Loads every script into each server that holds one of {@code sampleKeys} (one key per shard),
+   * so that a script Redis rejects fails at start.
+   */
+  void loadAll(UnifiedJedis redis, List<String> sampleKeys) {
+    for (LuaScript script : all()) {
+      sampleKeys.forEach(key -> script.load(redis, key));
+    }
   }
 }

@@ -12,6 +12,8 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisBroadcastException;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -95,5 +97,20 @@ class RedisErrorsTest {
     assertThat(e).isExactlyInstanceOf(StoreException.class).hasMessageContaining("WRONGTYPE");
     assertThat(translate(new JedisDataException("ERR something about OOMPH")))
         .isExactlyInstanceOf(StoreException.class);
+  }
+
+  @Test
+  void a_cluster_that_gives_up_or_a_broadcast_a_node_failed_is_an_outage() {
+    assertThat(translate(new JedisBroadcastException()))
+        .isInstanceOf(StoreUnavailableException.class)
+        .isNotInstanceOf(StoreOutcomeUnknownException.class);
+    assertThat(translate(new JedisClusterOperationException("No more cluster attempts left.")))
+        .isInstanceOf(StoreUnavailableException.class)
+        .isNotInstanceOf(StoreOutcomeUnknownException.class);
+    JedisClusterOperationException lostReply =
+        new JedisClusterOperationException("No more cluster attempts left.");
+    lostReply.addSuppressed(
+        new JedisConnectionException(new SocketTimeoutException("Read timed out")));
+    assertThat(translate(lostReply)).isInstanceOf(StoreOutcomeUnknownException.class);
   }
 }

@@ -1,0 +1,67 @@
+package dev.herald.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.config.HeraldConfig;
+import dev.herald.daemon.RedisTarget;
+import dev.herald.domain.Channel;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "streams",
+    description = {
+      "List the Redis streams each channel's events are appended to: what consumers read.",
+      "With shards above 1 every channel has one stream per shard (its name plus the shard's",
+      "hash tag, so that each shard's appends stay in its slot); read them all, e.g. with one",
+      "consumer group created on each. Needs no Redis: the names follow from the config.",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  herald streams --config herald.yaml",
+      "  herald streams --json | jq -r '.channels[].streams[]'",
+      "",
+      "--json prints {\"shards\": N, \"channels\": [{\"channel\", \"stream\" (as configured),",
+      "\"streams\": [the Redis streams, in shard order]}, ...]}.",
+    })
+final class StreamsCommand implements Callable<Integer> {
+
+  @Mixin ConfigOption config;
+
+  @Option(names = "--json", description = "print one JSON object")
+  boolean json;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    HeraldConfig cfg = config.load();
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      ObjectNode root = JsonNodeFactory.instance.objectNode();
+      root.put("shards", cfg.shards());
+      ArrayNode channels = root.putArray("channels");
+      for (Channel c : cfg.channels().all()) {
+        ObjectNode node = channels.addObject();
+        node.put("channel", c.name());
+        node.put("stream", c.stream());
+        ArrayNode streams = node.putArray("streams");
+        RedisTarget.streams(cfg, c.stream()).forEach(streams::add);
+      }
+      out.println(DeadLetterJson.pretty(root));
+    } else {
+      for (Channel c : cfg.channels().all()) {
+        out.println(c.name() + " (" + c.stream() + "):");
+        RedisTarget.streams(cfg, c.stream()).forEach(s -> out.println("  " + s));
+      }
+    }
+    return ExitCodes.OK;
+  }
+}

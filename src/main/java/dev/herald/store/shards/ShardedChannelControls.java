@@ -1,0 +1,64 @@
+package dev.herald.store.shards;
+
+import dev.herald.config.ConfigException;
+import dev.herald.store.ChannelControls;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link ChannelControls} over shards: each shard's claims read the controls of their own slot, so
+ * a pause or a resume is written to every shard (a change that failed part-way is made whole by
+ * giving it again), and read from the first. Rate limits are refused: each shard's bucket would let
+ * the whole rate through on its own, and one routes/s split over the shards does not divide into
+ * whole tokens.
+ */
+public final class ShardedChannelControls implements ChannelControls {
+
+  private final List<? extends ChannelControls> shards;
+
+  public ShardedChannelControls(List<? extends ChannelControls> shards) {
+    this.shards = List.copyOf(shards);
+  }
+
+  @Override
+  public boolean pause(String channel, Instant now, String by) {
+    boolean changed = false;
+    for (ChannelControls shard : shards) {
+      changed |= shard.pause(channel, now, by);
+    }
+    return changed;
+  }
+
+  @Override
+  public boolean resume(String channel) {
+    boolean changed = false;
+    for (ChannelControls shard : shards) {
+      changed |= shard.resume(channel);
+    }
+    return changed;
+  }
+
+  @Override
+  public void limit(String channel, long perSecond) {
+    throw new ConfigException(
+        null,
+        List.of(
+            "a rate limit is not supported with shards above 1 yet (each shard would let the whole"
+                + " rate through): pause the channel instead"));
+  }
+
+  @Override
+  public boolean clearLimit(String channel) {
+    boolean changed = false;
+    for (ChannelControls shard : shards) {
+      changed |= shard.clearLimit(channel);
+    }
+    return changed;
+  }
+
+  @Override
+  public Map<String, Control> read() {
+    return shards.get(0).read();
+  }
+}

@@ -1,0 +1,151 @@
+package dev.herald.store.shards;
+
+import dev.herald.domain.Shards;
+import dev.herald.store.ClaimedBatch;
+import dev.herald.store.ClaimedNotification;
+import dev.herald.store.CompletionReport;
+import dev.herald.store.RouteOutcome;
+import dev.herald.store.RouteStore;
+import dev.herald.store.StoreUnavailableException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@link RouteStore} over shards. A claim starts at the next shard in turn (one turn shared by the
+ * process's workers, so that each shard is first as often as any other) and goes on to the next
+ * shards until the batch is full or every shard was asked: no worker waits while a shard has due
+ * routes, and none is starved. A batch may so hold routes of several shards under one lease token;
+ * its completion goes to each shard with that shard's routes (a notification's id names its shard),
+ * one script per shard, each as atomic as on one Redis. A shard that does not answer a claim is
+ * passed over for that claim (the batch holds what the others leased); only when no shard gave
+ * anything does the claim fail. A completion that fails part-way is sent again by the caller like
+ * any other: the shards that did complete refuse a second completion (the lease is gone), so
+ * nothing is appended twice.
+ */
+public final class ShardedRouteStore implements RouteStore {
+
+  /** The bytes of ids and names of one event besides its payload, as claim.lua estimates them. */
+  private static final int ROUTE_BYTES = 256;
+
+  private final List<? extends RouteStore> shards;
+  private final Shards layout;
+  private final AtomicInteger turn = new AtomicInteger();
+
+  public ShardedRouteStore(List<? extends RouteStore> shards, Shards layout) {
+    if (shards.size() != layout.count()) {
+      throw new IllegalArgumentException(shards.size() + " stores for " + layout.count());
+    }
+    this.shards = List.copyOf(shards);
+    this.layout = layout;
+  }
+
+  @Override
+  public ClaimedBatch claimDue(
+      Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes) {
+    int first = Math.floorMod(turn.getAndIncrement(), shards.size());
+    List<ClaimedNotification> claimed = new ArrayList<>();
+    List<String> quarantined = new ArrayList<>();
+    Optional<Instant> nextDue = Optional.empty();
+    int routes = 0;
+    boolean stoppedByBytes = false;
+    StoreUnavailableException failed = null;
+    for (int k = 0; k < shards.size() && routes < maxRoutes && !stoppedByBytes; k++) {
+      RouteStore shard = shards.get((first + k) % shards.size());
+      ClaimedBatch batch;
+      try {
+        batch =
+            shard.claimDue(now, lease, leaseToken, maxRoutes - routes, budget(maxBytes, claimed));
+      } catch (StoreUnavailableException e) {
+        // The routes claimed from other shards are leased to this batch: drop them and they wait
+        // out their lease. Publish them, and serve the shards that answer.
+        failed = failed == null ? e : failed;
+        continue;
+      }
+      claimed.addAll(batch.notifications());
+      quarantined.addAll(batch.quarantined());
+      routes += batch.routeCount();
+      stoppedByBytes = batch.stoppedByBytes();
+      nextDue = earlier(nextDue, batch.nextDueAt());
+    }
+    if (failed != null && claimed.isEmpty() && quarantined.isEmpty()) {
+      throw failed; // nothing to work on: the loop backs off as for any outage
+    }
+    return new ClaimedBatch(claimed, nextDue, quarantined, stoppedByBytes);
+  }
+
+  /**
+   * What is left of the byte budget after the shards asked so far, estimated as claim.lua does (the
+   * payload and {@link #ROUTE_BYTES} per route); at least 1: each shard's completion is a script of
+   * its own, so the budget bounds each, and the batch in memory stays near it.
+   */
+  private static long budget(long maxBytes, List<ClaimedNotification> claimed) {
+    long used = 0;
+    for (ClaimedNotification n : claimed) {
+      long payload = n.notification() == null ? 0 : n.notification().payloadJson().length();
+      used += (payload + ROUTE_BYTES) * n.routes().size();
+    }
+    return Math.max(1, maxBytes - used);
+  }
+
+  private static Optional<Instant> earlier(Optional<Instant> a, Optional<Instant> b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    if (b.isEmpty()) {
+      return a;
+    }
+    return a.get().isBefore(b.get()) ? a : b;
+  }
+
+  @Override
+  public CompletionReport complete(
+      String leaseToken, Instant now, List<RouteOutcome> outcomes, Instant refusedRetryAt) {
+    Map<Integer, List<RouteOutcome>> byShard = new LinkedHashMap<>();
+    for (RouteOutcome o : outcomes) {
+      byShard
+          .computeIfAbsent(layout.ofId(o.route().notificationId()), s -> new ArrayList<>())
+          .add(o);
+    }
+    if (byShard.size() <= 1) {
+      int shard = byShard.isEmpty() ? 0 : byShard.keySet().iterator().next();
+      return shards.get(shard).complete(leaseToken, now, outcomes, refusedRetryAt);
+    }
+    List<CompletionReport.RouteResult> results = new ArrayList<>(outcomes.size());
+    String sinkError = null;
+    for (Map.Entry<Integer, List<RouteOutcome>> e : byShard.entrySet()) {
+      CompletionReport r =
+          shards.get(e.getKey()).complete(leaseToken, now, e.getValue(), refusedRetryAt);
+      results.addAll(r.results());
+      sinkError = sinkError == null ? r.sinkError() : sinkError;
+    }
+    return new CompletionReport(results, sinkError);
+  }
+
+  @Override
+  public Map<String, String> deniedStreams(Collection<String> streams) {
+    Map<String, String> denied = new LinkedHashMap<>();
+    for (RouteStore shard : shards) {
+      shard.deniedStreams(streams).forEach(denied::putIfAbsent);
+    }
+    return denied;
+  }
+
+  @Override
+  public int retireFinished(Instant now, int limit) {
+    int retired = 0;
+    for (RouteStore shard : shards) {
+      if (retired >= limit) {
+        break;
+      }
+      retired += shard.retireFinished(now, limit - retired);
+    }
+    return retired;
+  }
+}

@@ -1,0 +1,203 @@
+package dev.herald.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A real Redis Cluster on free loopback ports: three masters and three replicas, each a {@link
+ * RedisServerProcess} with {@code cluster-enabled yes}, joined by {@code redis-cli --cluster create
+ * … --cluster-replicas 1 --cluster-yes}. The servers are the tests' binary (Redis 7.0 from the
+ * PATH, or {@code HERALD_TEST_REDIS_SERVER}, 6.2 in CI); {@code redis-cli} comes from the PATH
+ * ({@code HERALD_TEST_REDIS_CLI} to choose another): the 7.0 one creates a 6.2 cluster as well.
+ */
+public final class RedisClusterSet implements AutoCloseable {
+
+  /** How long a master must not answer before the others judge it failed. */
+  public static final Duration NODE_TIMEOUT = Duration.ofMillis(2000);
+
+  private static final int MASTERS = 3;
+
+  private final List<RedisServerProcess> nodes;
+
+  private RedisClusterSet(List<RedisServerProcess> nodes) {
+    this.nodes = nodes;
+  }
+
+  /** Starts six servers, creates the cluster and waits until every node sees all slots served. */
+  public static RedisClusterSet start(String... serverArgs) {
+    List<RedisServerProcess> nodes = new ArrayList<>();
+    RedisClusterSet set = new RedisClusterSet(nodes);
+    try {
+      for (int i = 0; i < 2 * MASTERS; i++) {
+        List<String> args =
+            new ArrayList<>(
+                List.of(
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    "nodes.conf",
+                    "--cluster-node-timeout",
+                    Long.toString(NODE_TIMEOUT.toMillis()),
+                    // A replica that lost its master promotes itself however long ago it last
+                    // heard from it: a test kills masters on purpose, soon after the start.
+                    "--cluster-replica-validity-factor",
+                    "0",
+                    "--appendonly",
+                    "no"));
+        args.addAll(List.of(serverArgs));
+        nodes.add(RedisServerProcess.start(args.toArray(String[]::new)));
+      }
+      set.create();
+      set.awaitSettled(Duration.ofSeconds(60));
+      return set;
+    } catch (IOException e) {
+      set.close();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      set.close();
+      throw e;
+    }
+  }
+
+  /** {@code redis-cli}: {@code HERALD_TEST_REDIS_CLI}, else the PATH's. */
+  public static String cli() {
+    String configured = System.getenv("HERALD_TEST_REDIS_CLI");
+    return configured == null || configured.isBlank() ? "redis-cli" : configured;
+  }
+
+  private void create() throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(cli(), "--cluster", "create"));
+    nodes.forEach(n -> cmd.add("127.0.0.1:" + n.port()));
+    cmd.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+    run(cmd, Duration.ofSeconds(60));
+  }
+
+  /** Runs a redis-cli (or other) command; a non-zero exit throws with its output. */
+  public static String run(List<String> cmd, Duration timeout) throws IOException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    try {
+      if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException(String.join(" ", cmd) + " did not finish within " + timeout);
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.exitValue() != 0) {
+      throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + out);
+    }
+    return out;
+  }
+
+  /**
+   * Waits until every node says {@code cluster_state:ok} and knows all six nodes, and each replica
+   * is in sync with its master.
+   */
+  public void awaitSettled(Duration timeout) throws IOException {
+    long end = System.nanoTime() + timeout.toNanos();
+    String last = "";
+    while (System.nanoTime() < end) {
+      boolean ok = true;
+      for (RedisServerProcess n : nodes) {
+        try (Jedis j = new Jedis(new HostAndPort("127.0.0.1", n.port()))) {
+          String info = j.clusterInfo();
+          String replication = j.info("replication");
+          boolean settled =
+              info.contains("cluster_state:ok")
+                  && info.contains("cluster_known_nodes:" + nodes.size())
+                  && info.contains("cluster_slots_ok:16384")
+                  && (replication.contains("role:master")
+                      || replication.contains("master_link_status:up"));
+          if (!settled) {
+            last = "node " + n.port() + ": " + info.lines().limit(6).toList();
+          }
+          ok &= settled;
+        } catch (RuntimeException notYet) {
+          last = "node " + n.port() + ": " + notYet.getMessage();
+          ok = false;
+        }
+      }
+      if (ok) {
+        return;
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
+    throw new IOException("the cluster did not settle within " + timeout + ": " + last);
+  }
+
+  /** Every node, masters and replicas as created (a failover changes which is which). */
+  public List<RedisServerProcess> nodes() {
+    return nodes;
+  }
+
+  /** {@code host:port} of each node: the seed nodes of a Herald config. */
+  public List<String> addresses() {
+    return nodes.stream().map(n -> "127.0.0.1:" + n.port()).toList();
+  }
+
+  /** The nodes that are masters now, as each node says of itself. */
+  public List<RedisServerProcess> masters() {
+    List<RedisServerProcess> masters = new ArrayList<>();
+    for (RedisServerProcess n : nodes) {
+      try (Jedis j = new Jedis(new HostAndPort("127.0.0.1", n.port()))) {
+        if (j.info("replication").contains("role:master")) {
+          masters.add(n);
+        }
+      } catch (RuntimeException down) {
+        // killed, or not answering: not a master we can use
+      }
+    }
+    return masters;
+  }
+
+  /**
+   * The {@code redis:} section of a Herald config on this cluster, and the top-level {@code shards}
+   * key.
+   */
+  public List<String> redisYaml(int shards) {
+    List<String> lines = new ArrayList<>();
+    lines.add("redis:");
+    lines.add("  cluster:");
+    lines.add("    nodes:");
+    addresses().forEach(a -> lines.add("      - " + a));
+    lines.add("shards: " + shards);
+    return lines;
+  }
+
+  /** Stops every node (SIGKILL: nothing in a test cluster is worth a clean shutdown). */
+  @Override
+  public void close() {
+    nodes.forEach(RedisServerProcess::close);
+  }
+
+  /** The directory of a node's data and log, for a failing test's diagnosis. */
+  public static Path logOf(RedisServerProcess node) {
+    return node.dir().resolve("redis.log");
+  }
+
+  /** Reads a node's log (for assertion messages). */
+  public static String log(RedisServerProcess node) {
+    try {
+      return Files.readString(logOf(node));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+}
