@@ -271,6 +271,10 @@ class MetricsIT {
               "  poll-interval: 100ms",
               "delivery:",
               "  max-attempts: 1",
+              "api:",
+              "  listen: 'off'",
+              "console:",
+              "  listen: 'off'",
               "ops:",
               "  listen: 127.0.0.1:0",
               "");

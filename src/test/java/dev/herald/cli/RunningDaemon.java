@@ -61,12 +61,26 @@ final class RunningDaemon implements AutoCloseable {
   private static RunningDaemon start(
       Path dir, String yaml, Clock hostClock, PublisherListener listener) throws Exception {
     Path file = dir.resolve("herald.yaml");
-    Files.writeString(file, yaml);
+    Files.writeString(file, withListenersOff(yaml));
     HeraldConfig config = new ConfigLoader(Map.of()).load(file);
     RunningDaemon d = new RunningDaemon(new Daemon(config, listener, hostClock), config);
     d.thread.start();
     assertThat(d.daemon.awaitPublishing(Duration.ofSeconds(20))).as("publishing").isTrue();
     return d;
+  }
+
+  /**
+   * The API and the console off unless the test's config names them: their default ports are fixed
+   * (9465, 9466), and another Herald on this machine may hold them.
+   */
+  private static String withListenersOff(String yaml) {
+    StringBuilder out = new StringBuilder(yaml.endsWith("\n") ? yaml : yaml + "\n");
+    for (String section : java.util.List.of("api", "console")) {
+      if (!yaml.startsWith(section + ":") && !yaml.contains("\n" + section + ":")) {
+        out.append(section).append(":\n  listen: 'off'\n");
+      }
+    }
+    return out.toString();
   }
 
   /** An intake as the daemon's HTTP API has: built from its config, telling its metrics. */
