@@ -74,6 +74,8 @@ class SpoolChaosIT {
             "  listen: 127.0.0.1:" + opsPort,
             "api:",
             "  listen: 127.0.0.1:" + apiPort,
+            "console:",
+            "  listen: 'off'",
             "spool:",
             "  dir: " + dir.resolve("spool"),
             extra,

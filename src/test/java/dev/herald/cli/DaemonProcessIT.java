@@ -41,7 +41,14 @@ class DaemonProcessIT {
   /** The harness's config on {@code redisUrl} (its Redis, other credentials), the API off. */
   private static String config(String redisUrl, Harness h, String... more) {
     List<String> lines =
-        new ArrayList<>(List.of("api:", "  listen: \'off\'", "ops:", "  listen: 127.0.0.1:0"));
+        new ArrayList<>(
+            List.of(
+                "api:",
+                "  listen: \'off\'",
+                "console:",
+                "  listen: \'off\'",
+                "ops:",
+                "  listen: 127.0.0.1:0"));
     lines.addAll(List.of(more));
     return h.configOn(redisUrl, lines.toArray(String[]::new));
   }

@@ -48,6 +48,8 @@ class HealthIT {
         "  poll-interval: 100ms",
         "api:",
         "  listen: \'off\'",
+        "console:",
+        "  listen: 'off'",
         "ops:",
         "  listen: 127.0.0.1:0",
         "  ready-timeout: " + READY_TIMEOUT.toMillis() + "ms",

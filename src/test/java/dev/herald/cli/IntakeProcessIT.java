@@ -43,6 +43,8 @@ class IntakeProcessIT {
               "  claim-idle: 1s",
               "api:",
               "  listen: \'off\'",
+              "console:",
+              "  listen: 'off'",
               "ops:",
               "  listen: 127.0.0.1:0");
       // A consumer that read 20 intents and died before acknowledging any.

@@ -70,6 +70,8 @@ class MetricsIT {
               "  max-attempts: 2",
               "api:",
               "  listen: \'off\'",
+              "console:",
+              "  listen: 'off'",
               "ops:",
               "  listen: 127.0.0.1:0",
               "");

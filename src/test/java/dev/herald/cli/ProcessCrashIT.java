@@ -45,6 +45,8 @@ class ProcessCrashIT {
               "  shutdown-grace: 2s",
               "api:",
               "  listen: \'off\'",
+              "console:",
+              "  listen: 'off'",
               "ops:",
               "  listen: 127.0.0.1:0");
       HeraldProcess first =

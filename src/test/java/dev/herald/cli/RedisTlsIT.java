@@ -195,6 +195,8 @@ class RedisTlsIT {
             "  rejected-stream: " + intents + ":rejected",
             "api:",
             "  listen: 'off'",
+            "console:",
+            "  listen: 'off'",
             "ops:",
             "  listen: 127.0.0.1:0",
             ""));
@@ -206,7 +208,15 @@ class RedisTlsIT {
   private Path simpleConfig(String name, String url, RedisTlsSettings tls) throws Exception {
     List<String> lines = new ArrayList<>(List.of("redis:", "  url: " + url));
     lines.addAll(tlsLines(tls));
-    lines.addAll(List.of("api:", "  listen: 'off'", "ops:", "  listen: 127.0.0.1:0", ""));
+    lines.addAll(
+        List.of(
+            "api:",
+            "  listen: 'off'",
+            "console:",
+            "  listen: 'off'",
+            "ops:",
+            "  listen: 127.0.0.1:0",
+            ""));
     Path file = dir.resolve(name + ".yaml");
     Files.writeString(file, String.join("\n", lines));
     return file;
