@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
     name = "streams",
     description = {
       "List the Redis streams each channel's events are appended to: what consumers read.",
-      "With shards above 1 every channel has one stream per shard (its name plus the shard's",
-      "hash tag, so that each shard's appends stay in its slot); read them all, e.g. with one",
-      "consumer group created on each. Needs no Redis: the names follow from the config.",
+      "With shards above 1 every channel has one stream per shard: its name plus the shard's tag.",
+      "The tag keeps each shard's appends in its slot; read them all, e.g. one group on each.",
+      "Needs no Redis: the names follow from the config.",
     },
     footer = {
       "",
