@@ -21,6 +21,40 @@ public final class HeraldProcess implements AutoCloseable {
   }
 
   /**
+   * {@code java … dev.herald.Main <args>}, with SIGHUP, SIGINT and SIGTERM back at their defaults
+   * where {@code env} can do that: a suite started by {@code nohup} or as a shell's background job
+   * passes those signals on ignored, and a JVM that inherits an ignored signal never handles it, so
+   * the tests that reload or interrupt a Herald would wait for nothing.
+   */
+  private static List<String> heraldCommand(String heap, String... args) {
+    List<String> cmd = new ArrayList<>();
+    if (ENV_RESETS_SIGNALS) {
+      cmd.addAll(List.of("env", "--default-signal=HUP,INT,TERM"));
+    }
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx" + heap);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("dev.herald.Main");
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  private static final boolean ENV_RESETS_SIGNALS = envResetsSignals();
+
+  private static boolean envResetsSignals() {
+    try {
+      Process p = new ProcessBuilder("env", "--default-signal=HUP", "true").start();
+      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
    * Starts {@code herald <args>}, its output going to {@code log}, in a working directory of its
    * own next to it ({@code first.log}: {@code first/}), so that what it writes relative to it (the
    * embedded Redis's data, a spool) never lands in the repository or another process's.
@@ -31,13 +65,7 @@ public final class HeraldProcess implements AutoCloseable {
 
   /** As {@link #start(Path, String...)}, with {@code env} added to its environment. */
   public static HeraldProcess start(Path log, Map<String, String> env, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("dev.herald.Main");
-    cmd.addAll(List.of(args));
+    List<String> cmd = heraldCommand("256m", args);
     try {
       String name = log.getFileName().toString().replaceFirst("\\.log$", "");
       Path workDir = Files.createDirectories(log.resolveSibling(name));
@@ -59,13 +87,7 @@ public final class HeraldProcess implements AutoCloseable {
    * in a heap of {@code heap} ({@code 64m}), in a working directory of its own next to the log.
    */
   public static HeraldProcess command(Path out, Path log, String heap, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx" + heap);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("dev.herald.Main");
-    cmd.addAll(List.of(args));
+    List<String> cmd = heraldCommand(heap, args);
     try {
       String name = log.getFileName().toString().replaceFirst("\\.log$", "");
       Path workDir = Files.createDirectories(log.resolveSibling(name));
