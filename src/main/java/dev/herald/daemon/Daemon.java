@@ -247,12 +247,12 @@ public final class Daemon {
       if (intake != null && intake.isRunning()) {
         intake.stop(Duration.ZERO);
       }
-      closeQuietly("console", web);
-      closeQuietly("API and spool", api); // the spool's appends written before Redis goes
-      closeQuietly("outbox relay", relay);
-      closeQuietly("publisher", running);
-      closeQuietly("heartbeat", heartbeat);
-      closeQuietly("Redis connections", redis);
+      Closing.quietly("console", web);
+      Closing.quietly("API and spool", api); // the spool's appends written before Redis goes
+      Closing.quietly("outbox relay", relay);
+      Closing.quietly("publisher", running);
+      Closing.quietly("heartbeat", heartbeat);
+      Closing.quietly("Redis connections", redis);
     }
   }
 
@@ -286,16 +286,5 @@ public final class Daemon {
 
   private synchronized int workers() {
     return publisher != null ? publisher.workers() : config.get().publisher().workers();
-  }
-
-  private static void closeQuietly(String what, AutoCloseable c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.close();
-    } catch (Exception e) {
-      LOG.warn("closing the {} failed: {}", what, e.toString());
-    }
   }
 }

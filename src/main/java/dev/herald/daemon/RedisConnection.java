@@ -68,20 +68,20 @@ final class RedisConnection implements AutoCloseable {
               "connected to {} (namespace '{}')", target.endpoint().redacted(), cfg.namespace());
           return new RedisConnection(embedded, backend, watch);
         } catch (StoreUnavailableException e) {
-          closeQuietly(backend);
+          Closing.quietly("Redis connections", backend);
           troubleLog.warn("connect", "{}; retrying. Hint: {}", e.getMessage(), target.hint());
         } catch (RuntimeException e) {
-          closeQuietly(backend);
+          Closing.quietly("Redis connections", backend);
           throw e;
         }
         if (stopRequested.await(pause, TimeUnit.MILLISECONDS)) {
-          closeQuietly(embedded);
+          Closing.quietly("embedded Redis", embedded);
           return null;
         }
         pause = Math.min(pause * 2, MAX_PAUSE.toMillis());
       }
     } catch (RuntimeException | InterruptedException e) {
-      closeQuietly(embedded);
+      Closing.quietly("embedded Redis", embedded);
       throw e;
     }
   }
@@ -119,18 +119,7 @@ final class RedisConnection implements AutoCloseable {
   @Override
   public void close() {
     watch.close();
-    closeQuietly(backend);
-    closeQuietly(embedded);
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.close();
-    } catch (Exception e) {
-      LOG.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
-    }
+    Closing.quietly("Redis connections", backend);
+    Closing.quietly("embedded Redis", embedded);
   }
 }

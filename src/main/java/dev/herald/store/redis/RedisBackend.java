@@ -54,36 +54,7 @@ public final class RedisBackend implements AutoCloseable {
   private final ChannelControls channelControls;
   private final List<RedisRouteStore> routeShards = new ArrayList<>();
   private final RedisProcessBoard processes;
-  private final Primary primaryStatus = new Primary();
-
-  /** {@link PrimaryStatus} from this backend's clients. */
-  private final class Primary implements PrimaryStatus {
-    @Override
-    public String primary() {
-      return failovers.primary();
-    }
-
-    @Override
-    public boolean sentinel() {
-      return failovers.sentinel();
-    }
-
-    @Override
-    public long failoversFollowed() {
-      return failovers.followed();
-    }
-
-    @Override
-    public long unacknowledgedBatches() {
-      return acks.unacknowledged();
-    }
-
-    String describe() {
-      return sentinel()
-          ? "primary " + primary() + " (master '" + endpoint.sentinels().master() + "')"
-          : "primary " + primary();
-    }
-  }
+  private final BackendPrimary primaryStatus;
 
   private RedisBackend(
       RedisEndpoint endpoint,
@@ -102,6 +73,7 @@ public final class RedisBackend implements AutoCloseable {
         new FailoverLog(
             endpoint.sentinels() == null ? null : endpoint.sentinels().master(),
             endpoint.sentinels() == null ? endpoint.host() + ":" + endpoint.port() : null);
+    this.primaryStatus = new BackendPrimary(failovers, acks, endpoint);
     this.redis = open(endpoint, poolSize, commandTimeout(endpoint), "herald", failovers);
     this.retention = retention;
     List<RedisNotificationStore> notificationShards = new ArrayList<>();
