@@ -54,7 +54,7 @@ public final class RedisClusterSet implements AutoCloseable {
                     "--appendonly",
                     "no"));
         args.addAll(List.of(serverArgs));
-        nodes.add(RedisServerProcess.start(args.toArray(String[]::new)));
+        nodes.add(startNode(args.toArray(String[]::new)));
       }
       set.create();
       set.awaitSettled(Duration.ofSeconds(60));
@@ -66,6 +66,26 @@ public final class RedisClusterSet implements AutoCloseable {
       set.close();
       throw e;
     }
+  }
+
+  /**
+   * One node on a free port. A cluster node also listens on its port + 10,000 (the cluster bus),
+   * which the free-port pick cannot see: when another process holds that one, the node exits at
+   * start, and it is started again on another port.
+   */
+  private static RedisServerProcess startNode(String... args) {
+    UncheckedIOException last = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try {
+        return RedisServerProcess.start(args);
+      } catch (UncheckedIOException e) {
+        if (!String.valueOf(e.getMessage()).contains("Address already in use")) {
+          throw e;
+        }
+        last = e;
+      }
+    }
+    throw last;
   }
 
   /** {@code redis-cli}: {@code HERALD_TEST_REDIS_CLI}, else the PATH's. */
