@@ -55,59 +55,41 @@ public final class FloorBench {
     return cpu * 1e6 / routes;
   }
 
-  /** One call's entries: whole notifications of the benchmark's workload, as a batch holds them. */
+  /**
+   * One call's entries, as many routes as the batch size. The bare loop takes the shared fields
+   * once per call; those of the call's first notification stand for all of its notifications (they
+   * differ only in ids), so the call's arguments are the size a batch's are.
+   */
   private record Call(List<String> shared, List<List<String>> routes) {}
 
   private static List<Call> calls(int routes, int perCall) {
     NotificationIds ids = new NotificationIds();
     Instant now = Instant.now();
     List<Call> calls = new ArrayList<>();
+    Call call = null;
     int made = 0;
     for (int n = 0; made < routes; n++) {
       NotificationRequest request = Workload.notification("floor", n, now);
       String id = ids.next(now);
-      // The fields EventEncoder shares among a notification's routes.
-      List<String> shared =
-          List.of(
-              "event_type", request.type(),
-              "payload_bytes", request.payloadJson(),
-              "notification_id", id,
-              "request_id", request.requestId());
-      List<List<String>> entries = new ArrayList<>();
+      if (call == null || call.routes.size() >= perCall) {
+        // The fields EventEncoder shares among a notification's routes.
+        List<String> shared =
+            List.of(
+                "event_type", request.type(),
+                "payload_bytes", request.payloadJson(),
+                "notification_id", id,
+                "request_id", request.requestId());
+        call = new Call(shared, new ArrayList<>());
+        calls.add(call);
+      }
       for (String recipient : request.recipients()) {
         if (made == routes) {
           break;
         }
         String routeId = "push:" + recipient;
-        entries.add(List.of(id + "/" + routeId, recipient, routeId));
+        call.routes.add(List.of(id + "/" + routeId, recipient, routeId));
         made++;
       }
-      calls.add(new Call(shared, entries));
-    }
-    return batched(calls, perCall);
-  }
-
-  /**
-   * One call per notification would measure call overhead, not appends; the bare loop takes the
-   * shared fields once per call, so a call holds notifications of identical shape, as many routes
-   * as the batch size. The shared fields of the first stand for all: they differ only in ids.
-   */
-  private static List<Call> batched(List<Call> perNotification, int perCall) {
-    List<Call> calls = new ArrayList<>();
-    List<List<String>> routes = new ArrayList<>();
-    List<String> shared = perNotification.get(0).shared;
-    for (Call n : perNotification) {
-      if (routes.isEmpty()) {
-        shared = n.shared;
-      }
-      routes.addAll(n.routes);
-      if (routes.size() >= perCall) {
-        calls.add(new Call(shared, routes));
-        routes = new ArrayList<>();
-      }
-    }
-    if (!routes.isEmpty()) {
-      calls.add(new Call(shared, routes));
     }
     return calls;
   }
