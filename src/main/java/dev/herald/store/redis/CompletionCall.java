@@ -37,7 +37,11 @@ final class CompletionCall {
   private static final byte[] RETRY = ScriptArgs.utf8("retry");
   private static final byte[] DEAD = ScriptArgs.utf8("dead");
   private static final byte[] DEFER = ScriptArgs.utf8("defer");
+  private static final byte[] RUN = ScriptArgs.utf8("run");
   private static final byte[] NEVER = ScriptArgs.number(-1);
+  // A run's values: first index, attempts, 'run', count, stream number; then per route four.
+  private static final int RUN_HEAD = 5;
+  private static final int RUN_ROUTE = 4;
 
   private final RedisKeys keys;
   private final RetentionPolicy retention;
@@ -99,25 +103,34 @@ final class CompletionCall {
       // The groups first, and the size of the route block, so that the script reads every lease
       // before its first write without walking the routes twice.
       Set<Integer> groups = new LinkedHashSet<>();
-      int values = 0;
       for (RouteOutcome outcome : entry.getValue()) {
         groups.add(outcome.route().index() - outcome.route().index() % RouteGroups.SIZE);
-        values += argCount(outcome);
+      }
+      List<List<RouteOutcome>> items = items(entry.getValue());
+      int values = 0;
+      for (List<RouteOutcome> item : items) {
+        values += item.size() > 1 ? RUN_HEAD + RUN_ROUTE * item.size() : argCount(item.get(0));
       }
       args.add(groups.size());
       groups.forEach(args::add);
       args.add(entry.getValue().size()).add(values);
-      for (RouteOutcome outcome : entry.getValue()) {
+      for (List<RouteOutcome> item : items) {
+        RouteOutcome outcome = item.get(0);
         ClaimedRoute route = outcome.route();
         args.add(route.index()).add(route.attempts());
-        if (outcome instanceof RouteOutcome.Publish p) {
+        if (item.size() > 1) {
+          RouteOutcome.Publish p = (RouteOutcome.Publish) outcome;
+          args.add(RUN).add(item.size()).add(streamNumbers.get(p.event().channel().stream()));
+          for (RouteOutcome member : item) {
+            RouteOutcome.Publish publish = (RouteOutcome.Publish) member;
+            GatewayEvent event = publish.event();
+            args.add(event.eventId()).add(event.userId()).add(event.routeId());
+            args.add(retryTimeArg(publish, retryTimes));
+          }
+        } else if (outcome instanceof RouteOutcome.Publish p) {
           args.add(p.probe() ? PROBE : PUBLISH);
           addEvent(args, p.event());
-          Instant retryAt = p.retryAtIfAppendFails();
-          args.add(
-              retryAt == null
-                  ? NEVER
-                  : retryTimes.computeIfAbsent(retryAt, t -> ScriptArgs.number(t.toEpochMilli())));
+          args.add(retryTimeArg(p, retryTimes));
         } else if (outcome instanceof RouteOutcome.Follow f) {
           args.add(FOLLOW);
           addEvent(args, f.event());
@@ -132,6 +145,43 @@ final class CompletionCall {
       }
     }
     return args.list();
+  }
+
+  private static byte[] retryTimeArg(RouteOutcome.Publish p, Map<Instant, byte[]> retryTimes) {
+    Instant retryAt = p.retryAtIfAppendFails();
+    return retryAt == null
+        ? NEVER
+        : retryTimes.computeIfAbsent(retryAt, t -> ScriptArgs.number(t.toEpochMilli()));
+  }
+
+  /**
+   * A notification's outcomes as the script's items: runs of two or more publishes (not probes) of
+   * consecutive routes with the same attempts and stream, which the script takes the short way;
+   * every other outcome alone.
+   */
+  private static List<List<RouteOutcome>> items(List<RouteOutcome> outcomes) {
+    List<List<RouteOutcome>> items = new ArrayList<>();
+    List<RouteOutcome> run = null;
+    for (RouteOutcome outcome : outcomes) {
+      if (run != null && continuesRun(run.get(run.size() - 1), outcome)) {
+        run.add(outcome);
+      } else {
+        run = new ArrayList<>();
+        run.add(outcome);
+        items.add(run);
+      }
+    }
+    return items;
+  }
+
+  private static boolean continuesRun(RouteOutcome last, RouteOutcome next) {
+    return last instanceof RouteOutcome.Publish a
+        && next instanceof RouteOutcome.Publish b
+        && !a.probe()
+        && !b.probe()
+        && b.route().index() == a.route().index() + 1
+        && b.route().attempts() == a.route().attempts()
+        && b.event().channel().stream().equals(a.event().channel().stream());
   }
 
   private void addEvent(ScriptArgs args, GatewayEvent event) {

@@ -47,6 +47,8 @@
 --
 -- uses: keys, slices, states, figures, errors
 
+-- Locals for what the per-route loop uses: a global is a table lookup at each use.
+local ARGV, KEYS, tonumber, tostring = ARGV, KEYS, tonumber, tostring
 local schedule, quarantine_key, stats = KEYS[1], KEYS[2], KEYS[3]
 local K = herald_keys(schedule, 'schedule')
 local now = tonumber(ARGV[1])
@@ -173,6 +175,8 @@ local claimed_total = 0
 local body_sent = {}  -- notification id -> true once a block carried its record
 local bodies = {}     -- notification id -> its record (false when missing), read once
 local event_bytes = {} -- notification id -> estimated bytes of one of its events
+local index_names = {} -- route index -> its field name, made once per call
+local leased = {} -- lease until, member, ... of the groups leased: their schedule entries
 
 -- The notification's record and the estimated size of one of its events (see the header).
 local function record_of(nid)
@@ -202,7 +206,14 @@ for _, member in ipairs(members) do
   else
     local rkey = K.routes(nid)
     local fields = {}
-    for i = first, last do fields[#fields + 1] = tostring(i) end
+    for i = first, last do
+      local name = index_names[i]
+      if not name then
+        name = tostring(i)
+        index_names[i] = name
+      end
+      fields[i - first + 1] = name
+    end
     fields[#fields + 1] = 'L' .. first
     fields[#fields + 1] = 'exp' -- the notification's expires_at, read along
     local read, values = pcall(call_in_slices, 'HMGET', rkey, fields, SLICE)
@@ -223,76 +234,90 @@ for _, member in ipairs(members) do
         local last_raw, code, attempts, t -- routes of a group mostly share one state text
         local runs_at, runs = nil, 0        -- where this group's run count goes in out
         local run_end, run_attempts, run_due = -1, nil, nil
+        local group_bytes = 0 -- estimated bytes of one of its events, once a route was due
         for j = 1, #fields - 1 do
           local raw = values[j]
           if raw then
             present = present + 1
-            if raw ~= last_raw then
-              code, attempts, t = parse_state(raw)
-              last_raw = raw
-            end
-            local flag = nil
-            if not code then
-              last_raw = nil
-              flag = 'unreadable route state ' .. string.sub(raw, 1, 60)
-              attempts, t = 0, now
-            end
-            local at = now -- an unreadable state is due at once, to be dead-lettered
-            if code then at = needs_worker_at(code, t) end
-            if at and at <= now then
-              local bytes = event_bytes[nid]
-              if not bytes then
-                record_of(nid)
-                bytes = event_bytes[nid]
+            local index = first + j - 1
+            if raw == last_raw and run_end == index - 1 and not controls and budget > 0
+                and group_bytes <= bytes_left then
+              -- The common case: the state of the route before, which was just leased (so due,
+              -- and within the byte budget so far): the run grows by this route.
+              budget = budget - 1
+              claimed_total = claimed_total + 1
+              bytes_left = bytes_left - group_bytes
+              claimed = claimed + 1
+              out[#out - 2] = out[#out - 2] + 1
+              run_end = index
+            else
+              if raw ~= last_raw then
+                code, attempts, t = parse_state(raw)
+                last_raw = raw
               end
-              if budget > 0 and claimed_total > 0 and bytes > bytes_left then bytes_full = true end
-              local channel = controls and code and channel_of(nid, first + j - 1)
-              local hold = channel and channel_hold(channel)
-              if hold then
-                next_due = min_of(next_due, hold)
-              elseif budget > 0 and not bytes_full then
-                if channel and controls.rates[channel] then
-                  controls.tokens[channel] = controls.tokens[channel] - 1
+              local flag = nil
+              if not code then
+                last_raw = nil
+                flag = 'unreadable route state ' .. string.sub(raw, 1, 60)
+                attempts, t = 0, now
+              end
+              local at = now -- an unreadable state is due at once, to be dead-lettered
+              if code then at = needs_worker_at(code, t) end
+              if at and at <= now then
+                local bytes = event_bytes[nid]
+                if not bytes then
+                  record_of(nid)
+                  bytes = event_bytes[nid]
                 end
-                budget = budget - 1
-                claimed_total = claimed_total + 1
-                bytes_left = bytes_left - bytes
-                claimed = claimed + 1
-                local index = first + j - 1
-                if not runs_at then
-                  out[#out + 1] = nid
-                  if body_sent[nid] then
-                    out[#out + 1] = 1
-                  else
-                    out[#out + 1] = record_of(nid)
-                    body_sent[nid] = true
+                group_bytes = bytes
+                if budget > 0 and claimed_total > 0 and bytes > bytes_left then bytes_full = true end
+                local channel = controls and code and channel_of(nid, index)
+                local hold = channel and channel_hold(channel)
+                if hold then
+                  next_due = min_of(next_due, hold)
+                elseif budget > 0 and not bytes_full then
+                  if channel and controls.rates[channel] then
+                    controls.tokens[channel] = controls.tokens[channel] - 1
                   end
-                  out[#out + 1] = 0
-                  runs_at = #out
-                  blocks = blocks + 1
-                end
-                if index == run_end + 1 and attempts == run_attempts and t == run_due then
-                  out[#out - 2] = out[#out - 2] + 1 -- the run grows by this route
+                  budget = budget - 1
+                  claimed_total = claimed_total + 1
+                  bytes_left = bytes_left - bytes
+                  claimed = claimed + 1
+                  if not runs_at then
+                    out[#out + 1] = nid
+                    if body_sent[nid] then
+                      out[#out + 1] = 1
+                    else
+                      out[#out + 1] = record_of(nid)
+                      body_sent[nid] = true
+                    end
+                    out[#out + 1] = 0
+                    runs_at = #out
+                    blocks = blocks + 1
+                  end
+                  if index == run_end + 1 and attempts == run_attempts and t == run_due then
+                    out[#out - 2] = out[#out - 2] + 1 -- the run grows by this route
+                  else
+                    out[#out + 1] = index
+                    out[#out + 1] = 1
+                    out[#out + 1] = attempts
+                    out[#out + 1] = t
+                    runs = runs + 1
+                    run_attempts, run_due = attempts, t
+                  end
+                  run_end = index
+                  if flag then
+                    unreadable[#unreadable + 1] = nid
+                    unreadable[#unreadable + 1] = index
+                    unreadable[#unreadable + 1] = flag
+                    run_end = -1 -- keep unreadable routes in runs of their own
+                  end
                 else
-                  out[#out + 1] = index
-                  out[#out + 1] = 1
-                  out[#out + 1] = attempts
-                  out[#out + 1] = t
-                  runs = runs + 1
-                  run_attempts, run_due = attempts, t
+                  next_due = min_of(next_due, now) -- out of budget: still due
                 end
-                run_end = index
-                if flag then
-                  unreadable[#unreadable + 1] = nid
-                  unreadable[#unreadable + 1] = index
-                  unreadable[#unreadable + 1] = flag
-                  run_end = -1 -- keep unreadable routes in runs of their own
-                end
-              else
-                next_due = min_of(next_due, now) -- out of budget: still due
+              elseif at then
+                next_due = min_of(next_due, at)
               end
-            elseif at then
-              next_due = min_of(next_due, at)
             end
           end
         end
@@ -302,7 +327,8 @@ for _, member in ipairs(members) do
         elseif claimed > 0 then
           -- next_due now holds when the routes left out of the lease need a worker.
           redis.call('HSET', rkey, 'L' .. first, fmt_lease(token, lease_until, now, last, next_due))
-          redis.call('ZADD', schedule, lease_until, member)
+          leased[#leased + 1] = lease_until
+          leased[#leased + 1] = member
         else
           reschedule(schedule, member, next_due)
         end
@@ -310,6 +336,10 @@ for _, member in ipairs(members) do
     end
   end
 end
+
+-- The leased groups' entries move to the lease's end in one ZADD. Until then they stay where they
+-- were (due): a claim stopped between the two finds the lease and moves its entry then.
+call_in_slices('ZADD', schedule, leased, SLICE)
 
 if controls then
   for channel, t in pairs(controls.tokens) do

@@ -16,8 +16,11 @@
 -- ARGV[7]  stream count S, then ARGV[8..7+S] their MAXLEN (~), in KEYS order
 -- then per notification: id, shared field count 2k, the 2k fields its events share (name,
 --   value, ...), group count g, the g groups' first indexes, route count m, the number of values
---   of its m routes, then the m routes: index, attempts made before this one (as claimed),
---   outcome, and by outcome
+--   of its m routes, then the m routes as items: a run, or one route. A run is routes published
+--   alike (consecutive indexes, the same attempts and stream): first index, attempts made before,
+--   'run', route count c, stream number, then per route event_id, user_id, route_id, retry at ms
+--   if the append fails (-1: dead letter instead). One route: index, attempts made before this
+--   one (as claimed), outcome, and by outcome
 --     publish  stream number, event_id, user_id, route_id, retry at ms if the append fails
 --              (-1: dead letter instead)
 --     probe    as publish, but a failed append is not charged (it probes an open breaker)
@@ -45,11 +48,12 @@
 --      that its failure history is a hash;
 --   2. per notification: its appends; right after them its dead-index entries (an entry without
 --      its dead letter is harmless, the reverse would hide one), its route states with, last, the
---      release of its finished groups' leases, its failure histories; then the schedule entries
---      of the released groups move to when they next need a worker, or go; then its 'open'
---      count. A group's schedule entry exists all through its lease (the claim put it at the
---      lease's end), so a route recorded as waiting always has one;
---   3. the counters and the figures by type, once per call.
+--      release of its finished groups' leases, its failure histories; then its 'open' count;
+--   3. once per call, the schedule entries of the released groups move to when they next need a
+--      worker, or go (one ZADD, one ZREM). A group's schedule entry exists all through its lease
+--      (the claim put it at the lease's end), so a route recorded as waiting always has one, and
+--      an entry left behind by a script stopped before this step only costs a claim a look;
+--   4. the counters and the figures by type, once per call.
 -- Every variable-length write goes through call_in_slices. If a server refusal comes before
 -- anything was written, the script writes nothing at all: Redis refuses a script's first write
 -- for the same reason (once it has written, Redis lets it finish even over maxmemory).
@@ -70,6 +74,8 @@
 --
 -- uses: keys, slices, states, figures, errors
 
+-- Locals for what the per-route loop uses: a global is a table lookup at each use.
+local ARGV, KEYS, tonumber, unpack, rpcall, type = ARGV, KEYS, tonumber, unpack, redis.pcall, type
 local schedule, dead_index, stats, retention, type_figures = KEYS[1], KEYS[2], KEYS[3], KEYS[4],
   KEYS[5]
 local K = herald_keys(schedule, 'schedule')
@@ -117,6 +123,7 @@ while i <= argc do
   note.route_count = tonumber(ARGV[i])
   note.routes_at = i + 2
   i = i + 2 + tonumber(ARGV[i + 1])
+  note.routes_end = i
   total_routes = total_routes + note.route_count
   local values = call_in_slices('HMGET', K.routes(note.nid), fields, SLICE)
   note.expires_at = tonumber(values[1])
@@ -144,6 +151,8 @@ local refused = {}     -- stream key -> the error with which it refused an appen
 local appended = {}    -- stream key -> true once an append to it got through in this call
 local wrote = false
 local published_prefix = {} -- attempts made before -> 's|<attempts>|<now>|'
+local index_names = {} -- route index -> its field name, made once per call
+local moved, gone = {}, {} -- released groups' schedule entries: next at, member, ...; members
 
 for _, note in ipairs(notifications) do
   local nid, groups, expires_at = note.nid, note.groups, note.expires_at
@@ -161,34 +170,15 @@ for _, note in ipairs(notifications) do
     local from = moves[waiting_figure(before)]
     from[to] = (from[to] or 0) + 1
   end
+  -- Routes published, by attempts made before: moved to 'published' once per notification.
+  local published_by_before = {}
 
-  local i = note.routes_at
-  for _ = 1, note.route_count do
-    local index_text, before, outcome = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2]
-    local index = tonumber(index_text)
+  -- What becomes of one route (see the header): its status, the writes it makes, its reply.
+  -- For an append, xadd holds its entry; appended_id is the XADD's reply when the caller made it
+  -- already. Returns the script's whole reply when the call must end here, else nil.
+  local function settle(index_text, index, before, outcome, stream, retry_at, failure, appended_id)
     local attempt = before + 1
     local appends = APPENDS[outcome]
-    local stream, retry_at, failure = nil, -1, nil
-    if appends then
-      local stream_no = tonumber(ARGV[i + 3])
-      stream = KEYS[5 + stream_no]
-      xadd[1] = stream
-      xadd[4] = ARGV[7 + stream_no]
-      xadd[7] = ARGV[i + 4]
-      xadd[9] = ARGV[i + 5]
-      xadd[11] = ARGV[i + 6]
-      retry_at = tonumber(ARGV[i + 7])
-    elseif outcome == 'retry' then
-      retry_at = tonumber(ARGV[i + 3])
-      failure = ARGV[i + 4]
-    elseif outcome == 'defer' then
-      retry_at = tonumber(ARGV[i + 3])
-    elseif outcome == 'dead' then
-      failure = ARGV[i + 3]
-    else
-      return redis.error_reply('ERR complete: unknown outcome ' .. tostring(outcome))
-    end
-    i = i + ROUTE_ARGS[outcome]
     local group = groups[index - index % GROUP_SIZE]
 
     -- What becomes of the route: its status, and, for one that waits again uncharged, when.
@@ -207,7 +197,7 @@ for _, note in ipairs(notifications) do
     elseif outcome == 'follow' and not appended[stream] then
       status, wait_until = 'deferred', retry_at
     elseif appends then
-      local id = redis.pcall('XADD', unpack(xadd))
+      local id = appended_id or rpcall('XADD', unpack(xadd))
       if type(id) ~= 'table' then
         status, detail = 'published', id
         appended[stream] = true
@@ -222,7 +212,7 @@ for _, note in ipairs(notifications) do
               all[2 * k - 1] = 'unavailable'
               all[2 * k] = err
             end
-            return all
+            return all -- the script's reply
           end
           sink_error = err
           status, detail = 'unavailable', err
@@ -265,11 +255,11 @@ for _, note in ipairs(notifications) do
         prefix_of_state = 's|' .. string.format('%d', attempt) .. '|' .. now_text .. '|'
         published_prefix[before] = prefix_of_state
       end
-      updates[#updates + 1] = index_text
-      updates[#updates + 1] = prefix_of_state .. detail
-      move(before, 'published')
+      local u = #updates
+      updates[u + 1] = index_text
+      updates[u + 2] = prefix_of_state .. detail
+      published_by_before[before] = (published_by_before[before] or 0) + 1
       finished = finished + 1
-      counts.published = counts.published + 1
     else
       detail = failure
       updates[#updates + 1] = index_text
@@ -288,8 +278,95 @@ for _, note in ipairs(notifications) do
       failed[#failed + 1] = index_text
       failed[#failed + 1] = failure
     end
-    reply[#reply + 1] = status
-    reply[#reply + 1] = detail
+    local r = #reply
+    reply[r + 1] = status
+    reply[r + 2] = detail
+  end
+
+  local i = note.routes_at
+  while i < note.routes_end do
+    local outcome = ARGV[i + 2]
+    if outcome == 'run' then
+      -- Consecutive routes published alike: the common case, kept short. A route whose append
+      -- cannot go through at once (see settle's order) is settled like any other.
+      local first, before, count = tonumber(ARGV[i]), tonumber(ARGV[i + 1]), tonumber(ARGV[i + 3])
+      local stream_no = tonumber(ARGV[i + 4])
+      local stream = KEYS[5 + stream_no]
+      xadd[1] = stream
+      xadd[4] = ARGV[7 + stream_no]
+      local prefix_of_state = published_prefix[before]
+      if not prefix_of_state then
+        prefix_of_state = 's|' .. string.format('%d', before + 1) .. '|' .. now_text .. '|'
+        published_prefix[before] = prefix_of_state
+      end
+      local may_append = not (expires_at and expiry_now >= expires_at)
+      local published = 0
+      local at = i + 5
+      for index = first, first + count - 1 do
+        local index_text = index_names[index]
+        if not index_text then
+          index_text = tostring(index)
+          index_names[index] = index_text
+        end
+        xadd[7], xadd[9], xadd[11] = ARGV[at], ARGV[at + 1], ARGV[at + 2]
+        local retry_at_text = ARGV[at + 3]
+        at = at + 4
+        local id = nil
+        if may_append and not sink_error and not refused[stream]
+            and groups[index - index % GROUP_SIZE].ours then
+          id = rpcall('XADD', unpack(xadd))
+        end
+        if type(id) == 'string' then
+          appended[stream] = true
+          wrote = true
+          local u = #updates
+          updates[u + 1] = index_text
+          updates[u + 2] = prefix_of_state .. id
+          local r = #reply
+          reply[r + 1] = 'published'
+          reply[r + 2] = id
+          published = published + 1
+        else
+          local whole = settle(index_text, index, before, 'publish', stream,
+            tonumber(retry_at_text), nil, id)
+          if whole then return whole end
+        end
+      end
+      published_by_before[before] = (published_by_before[before] or 0) + published
+      finished = finished + published
+      i = at
+    else
+      local index_text, before = ARGV[i], tonumber(ARGV[i + 1])
+      local stream, retry_at, failure = nil, -1, nil
+      if APPENDS[outcome] then
+        local stream_no = tonumber(ARGV[i + 3])
+        stream = KEYS[5 + stream_no]
+        xadd[1] = stream
+        xadd[4] = ARGV[7 + stream_no]
+        xadd[7] = ARGV[i + 4]
+        xadd[9] = ARGV[i + 5]
+        xadd[11] = ARGV[i + 6]
+        retry_at = tonumber(ARGV[i + 7])
+      elseif outcome == 'retry' then
+        retry_at = tonumber(ARGV[i + 3])
+        failure = ARGV[i + 4]
+      elseif outcome == 'defer' then
+        retry_at = tonumber(ARGV[i + 3])
+      elseif outcome == 'dead' then
+        failure = ARGV[i + 3]
+      else
+        return redis.error_reply('ERR complete: unknown outcome ' .. tostring(outcome))
+      end
+      i = i + ROUTE_ARGS[outcome]
+      local whole = settle(index_text, tonumber(index_text), before, outcome, stream, retry_at,
+        failure, nil)
+      if whole then return whole end
+    end
+  end
+  for before, n in pairs(published_by_before) do
+    local from = moves[waiting_figure(before)]
+    from.published = (from.published or 0) + n
+    counts.published = counts.published + n
   end
 
   -- Our lease ends with this call (an empty lease field is no lease: clearing it with the states
@@ -317,7 +394,13 @@ for _, note in ipairs(notifications) do
     call_in_slices('HSET', fkey, failed, SLICE)
   end
   for _, first in ipairs(released) do
-    reschedule(schedule, group_member(nid, first, groups[first].last), groups[first].next_at)
+    local member, next_at = group_member(nid, first, groups[first].last), groups[first].next_at
+    if next_at then
+      moved[#moved + 1] = next_at
+      moved[#moved + 1] = member
+    else
+      gone[#gone + 1] = member
+    end
   end
   for from, tos in pairs(moves) do
     for to, n in pairs(tos) do
@@ -330,7 +413,12 @@ for _, note in ipairs(notifications) do
   finish_routes(finishing, rkey, nid, finished)
 end
 
--- 3. Counters.
+-- The released groups' schedule entries, once for the call: each stayed at its lease's end all
+-- along, so a script stopped before this line leaves no waiting route without one.
+call_in_slices('ZADD', schedule, moved, SLICE)
+call_in_slices('ZREM', schedule, gone, SLICE)
+
+-- 4. Counters.
 for name, n in pairs(counts) do
   if n > 0 then redis.call('HINCRBY', stats, name, n) end
 end
