@@ -235,6 +235,29 @@ class MigrateIT {
   }
 
   @Test
+  void refuses_while_a_lease_is_live_in_the_source_a_process_killed_a_moment_ago()
+      throws Exception {
+    try (Harness h = Harness.realTime(TestRedis.url())) {
+      Configs c = configs(h);
+      String id = h.submit(Harness.notification("u-1").build()).get(0);
+      assertThat(
+              h.backend
+                  .routes()
+                  .claimDue(Instant.now(), Duration.ofMinutes(1), "gone", 10)
+                  .routeCount())
+          .isEqualTo(1);
+      CliRun refused = migrate(c);
+      assertThat(refused.exitCode()).as(refused.err()).isEqualTo(ExitCodes.FAILURE);
+      assertThat(refused.err()).contains("1 route group(s) in the source are leased");
+      CliRun dry = migrate(c, "--dry-run");
+      assertThat(dry.exitCode()).isEqualTo(ExitCodes.FAILURE);
+      assertThat(dry.err()).contains("would refuse: 1 route group(s)");
+      assertThat(dry.out()).contains("kept in the source: 1").contains(id + " (leased)");
+      assertThat(targetKeyCount(h.namespace)).isZero();
+    }
+  }
+
+  @Test
   void a_rerun_finishes_notifications_a_killed_run_left_half_copied_and_refuses_a_foreign_one()
       throws Exception {
     try (Harness h = Harness.realTime(TestRedis.url());
