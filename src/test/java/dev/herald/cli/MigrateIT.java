@@ -282,6 +282,9 @@ class MigrateIT {
       // the target holds another notification under this id
       String foreign = ids.get(2);
       target.set(shards.get(layout.ofId(foreign)).notification(foreign), "{\"other\":true}");
+      // what a broken store may hold: route states whose record is gone
+      String orphan = "01M8S4ZZZZZZZZZZZZZZZZZZZ0";
+      h.raw.hset(h.keys.routes(orphan), "0", "p|0|0");
 
       CliRun run = migrate(c, "--json");
       assertThat(run.exitCode()).as(run.err() + run.out()).isEqualTo(ExitCodes.PARTIAL);
@@ -289,6 +292,8 @@ class MigrateIT {
       assertThat(tally.get("resumed").asInt()).isEqualTo(2);
       assertThat(tally.get("kept").get("conflict").asInt()).isEqualTo(1);
       assertThat(tally.get("kept_named").toString()).contains(foreign);
+      assertThat(tally.get("notes").toString()).contains("1 route hash(es) or failure histories");
+      assertThat(h.raw.exists(h.keys.routes(orphan))).as("left where it is").isTrue();
       assertThat(tally.get("totals").get("notifications").asInt()).isEqualTo(3);
       assertThat(h.raw.get(h.keys.notification(foreign))).as("kept in the source").isNotNull();
       assertThat(h.raw.zscore(h.keys.schedule(), foreign + ":0-0")).isNotNull();

@@ -31,6 +31,7 @@ public final class RedisShardMigration implements ShardMigration {
   private final IdempotencyMover idempotency;
   private final SharedMover shared;
   private final SourceLeftovers leftovers;
+  private final OrphanCount orphans;
 
   private RedisShardMigration(UnifiedJedis source, UnifiedJedis target, MigrationSides sides) {
     this.source = source;
@@ -43,6 +44,7 @@ public final class RedisShardMigration implements ShardMigration {
     this.indexes = new IndexMover(source, from, target, to, leftovers);
     this.idempotency = new IdempotencyMover(source, from, target, to, leftovers);
     this.shared = new SharedMover(source, from, target, to);
+    this.orphans = new OrphanCount(source, from);
   }
 
   /**
@@ -109,6 +111,7 @@ public final class RedisShardMigration implements ShardMigration {
     indexes.moveAll(tally, dryRun);
     idempotency.moveAll(tally, dryRun);
     shared.moveAll(tally, dryRun, now);
+    orphans.note(tally);
   }
 
   @Override
