@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,8 +45,8 @@ import picocli.CommandLine.Spec;
       "item: n, ...}], \"resumed\", \"kept\": {\"conflict\", \"leased\"}, \"kept_named\", \"notes\",",
       "\"seconds\", \"notifications_per_second\"}.",
       "Exit codes: 0 done (or, with --dry-run, it would start), 1 refused (a process runs, a lease",
-      "is live, intents wait), 3 done but some kept in the source, 69 Redis unavailable (run it",
-      "again), 78 bad config (either).",
+      "is live, intents wait), 3 interrupted (Ctrl-C: run it again) or some kept in the source,",
+      "69 Redis unavailable (run it again), 78 bad config (either).",
     })
 final class MigrateCommand implements Callable<Integer> {
 
@@ -89,15 +90,23 @@ final class MigrateCommand implements Callable<Integer> {
         }
       }
       MigrationTally tally = new MigrationTally(target.shards());
+      AtomicBoolean stop = new AtomicBoolean();
+      if (!dryRun) {
+        Signals.onStop(() -> stop.set(true)); // after the batch in hand: it is copied, then deleted
+      }
       long lastReport = System.nanoTime();
-      while (migration.moveNotifications(tally, dryRun, migration.sourceTime())) {
+      while (!stop.get() && migration.moveNotifications(tally, dryRun, migration.sourceTime())) {
         if (System.nanoTime() - lastReport >= PROGRESS_EVERY.toNanos()) {
           lastReport = System.nanoTime();
           err.println(progress(tally, lastReport - started));
           err.flush();
         }
       }
-      migration.moveTheRest(tally, dryRun, migration.sourceTime());
+      if (stop.get()) {
+        err.println("herald: migrate interrupted: run the same command again to finish");
+      } else {
+        migration.moveTheRest(tally, dryRun, migration.sourceTime());
+      }
       double seconds = (System.nanoTime() - started) / 1e9;
       PrintWriter out = spec.commandLine().getOut();
       MigrationReport report = new MigrationReport(tally, dryRun, seconds);
@@ -110,7 +119,7 @@ final class MigrateCommand implements Callable<Integer> {
       if (!problems.isEmpty()) {
         return ExitCodes.FAILURE;
       }
-      return tally.keptTotal() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
+      return stop.get() || tally.keptTotal() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
     }
   }
 

@@ -205,6 +205,42 @@ class MigrateIT {
   }
 
   @Test
+  void moves_to_shards_on_the_same_redis_next_to_the_old_keys_and_a_rerun_finds_nothing_to_move()
+      throws Exception {
+    try (Harness h = Harness.realTime(TestRedis.url())) {
+      String[] extra = {"intake:", "  stream: 'off'", "ops:", "  listen: 127.0.0.1:0"};
+      String from = h.writeConfig(dir.resolve("old"), extra).toString();
+      List<String> sharded = new ArrayList<>(List.of("shards: 4"));
+      sharded.addAll(List.of(extra));
+      String to = h.writeConfig(dir.resolve("new"), sharded.toArray(String[]::new)).toString();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        ids.add(
+            h.submit((i % 2 == 0 ? keyedRequest("s-" + i) : Harness.notification("u-1")).build())
+                .get(0));
+      }
+      Configs c = new Configs(from, to);
+      CliRun run = migrate(c, "--json");
+      assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
+      JsonNode totals = JSON.readTree(run.out()).get("totals");
+      assertThat(totals.get("notifications").asInt()).isEqualTo(20);
+      assertThat(totals.get("idempotency_records").asInt()).isEqualTo(10);
+      assertThat(keys(h, h.namespace + ":*"))
+          .as("every key left is a shard's")
+          .allSatisfy(k -> assertThat(k).startsWith(h.namespace + ":{"));
+      for (String id : ids) {
+        CliRun show = CliRun.run("", "routes", "show", "--json", "--config", to, id);
+        assertThat(show.exitCode()).as(show.err()).isZero();
+        assertThat(JSON.readTree(show.out()).get("routes").get(0).get("status").asText())
+            .isEqualTo("pending");
+      }
+      CliRun again = migrate(c, "--json");
+      assertThat(again.exitCode()).as(again.err()).isZero();
+      assertThat(JSON.readTree(again.out()).get("totals").get("notifications").asInt()).isZero();
+    }
+  }
+
+  @Test
   void refuses_while_a_herald_process_runs_against_the_source_and_writes_nothing()
       throws Exception {
     try (Harness h = Harness.realTime(TestRedis.url())) {
