@@ -123,7 +123,7 @@ final class IdempotencyMover {
     MigrationPipes.run(
         source,
         "deleting " + deleting.size() + " idempotency keys moved",
-        p -> deleting.forEach(r -> p.unlink(r.key)));
+        p -> p.unlinkAll(deleting.stream().map(Record::key).toList()));
   }
 
   /** Producer and key of a name {@code <producer length>:<producer>:<key>}, or null. */

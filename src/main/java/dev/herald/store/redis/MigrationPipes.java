@@ -124,6 +124,17 @@ final class MigrationPipes {
     writes.add(p.unlink(key));
   }
 
+  /**
+   * {@code UNLINK} of many keys, in slices: for one server only (the source), where the keys of a
+   * slice need not share a slot, and each slice goes at once.
+   */
+  void unlinkAll(List<String> keys) {
+    for (int i = 0; i < keys.size(); i += SLICE) {
+      writes.add(
+          p.unlink(keys.subList(i, Math.min(keys.size(), i + SLICE)).toArray(String[]::new)));
+    }
+  }
+
   static <V> List<Map<String, V>> slices(Map<String, V> all) {
     List<Map<String, V>> out = new ArrayList<>();
     Map<String, V> slice = new LinkedHashMap<>();

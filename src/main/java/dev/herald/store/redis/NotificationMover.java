@@ -154,11 +154,16 @@ final class NotificationMover {
         source,
         "deleting " + moving.size() + " notifications moved from the source",
         p -> {
+          // one server, keys in slices: each record after its routes and failures
+          List<String> keys = new ArrayList<>();
           for (String id : moving) {
-            p.unlink(sourceKeys.routes(id));
-            p.unlink(sourceKeys.failures(id));
-            p.unlink(sourceKeys.notification(id));
+            keys.add(sourceKeys.routes(id));
+            if (!failures.get(id).get().isEmpty()) {
+              keys.add(sourceKeys.failures(id));
+            }
+            keys.add(sourceKeys.notification(id));
           }
+          p.unlinkAll(keys);
         });
   }
 
