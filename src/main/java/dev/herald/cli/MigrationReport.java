@@ -73,8 +73,11 @@ final class MigrationReport {
     if (tally.keptTotal() > 0) {
       out.printf(
           "kept in the source: %,d (%,d: the target holds another record under that name, %,d:"
-              + " leased)%n",
-          tally.keptTotal(), tally.keptCount(Kept.CONFLICT), tally.keptCount(Kept.LEASED));
+              + " leased, %,d: a name Herald does not write)%n",
+          tally.keptTotal(),
+          tally.keptCount(Kept.CONFLICT),
+          tally.keptCount(Kept.LEASED),
+          tally.keptCount(Kept.UNREADABLE));
       tally.keptNamed().forEach(k -> out.println("  " + k));
     }
     tally.notes().forEach(note -> out.println("note: " + note));
@@ -98,6 +101,7 @@ final class MigrationReport {
     ObjectNode kept = root.putObject("kept");
     kept.put("conflict", tally.keptCount(Kept.CONFLICT));
     kept.put("leased", tally.keptCount(Kept.LEASED));
+    kept.put("unreadable", tally.keptCount(Kept.UNREADABLE));
     ArrayNode named = root.putArray("kept_named");
     tally.keptNamed().forEach(named::add);
     ArrayNode notes = root.putArray("notes");

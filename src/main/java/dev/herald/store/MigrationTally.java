@@ -47,7 +47,9 @@ public final class MigrationTally {
     /** The target holds another notification (or record) under that id or key. */
     CONFLICT,
     /** A route group of it is leased: a Herald process works on it (or did, seconds ago). */
-    LEASED
+    LEASED,
+    /** A key under the namespace whose name Herald does not write: no shard to put it in. */
+    UNREADABLE
   }
 
   /** Most kept ids remembered, to name in the report. */

@@ -59,7 +59,7 @@ final class IdempotencyMover {
       for (String key : page.getResult()) {
         String[] producerAndKey = parseName(key.substring(prefix.length()));
         if (producerAndKey == null) {
-          tally.kept(Kept.CONFLICT, key + ": not an idempotency key Herald writes");
+          tally.kept(Kept.UNREADABLE, key + ": not an idempotency key Herald writes");
           continue;
         }
         int shard = layout.ofIdempotencyKey(producerAndKey[0], producerAndKey[1]);

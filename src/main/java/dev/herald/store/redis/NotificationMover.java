@@ -73,7 +73,7 @@ final class NotificationMover {
       if (NotificationIds.isId(id)) {
         ids.add(id);
       } else {
-        tally.kept(Kept.CONFLICT, key + ": not a notification id, no shard to put it in");
+        tally.kept(Kept.UNREADABLE, key + ": not a notification id, no shard to put it in");
       }
     }
     if (!ids.isEmpty()) {
