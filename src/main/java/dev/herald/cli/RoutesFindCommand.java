@@ -46,7 +46,7 @@ final class RoutesFindCommand implements Callable<Integer> {
       description = "most notifications to show, newest first (default: 20)")
   int limit = 20;
 
-  @Option(names = "--json", description = "print one JSON object per notification (JSON Lines)")
+  @Option(names = "--json", description = "print one JSON object per line (JSON Lines)")
   boolean json;
 
   @Mixin WideOption wide;

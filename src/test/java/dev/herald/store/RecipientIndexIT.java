@@ -89,6 +89,62 @@ class RecipientIndexIT {
   }
 
   @Test
+  void two_notifications_of_one_batch_to_a_new_recipient_keep_the_bound_and_the_longer_expiry() {
+    h.backend.useRecipientIndex(1, Duration.ofHours(24));
+    List<String> ids =
+        h.submit(
+            Harness.notification("u-new")
+                .sendAt(h.clock.instant().plus(Duration.ofHours(5)))
+                .build(),
+            Harness.notification("u-new").build());
+    assertThat(h.raw.zcard(h.keys.recipient("u-new"))).isEqualTo(1);
+    assertThat(h.raw.pttl(h.keys.recipient("u-new")))
+        .isGreaterThan(Duration.ofHours(28).toMillis());
+    assertThat(found("u-new", 10)).hasSize(1).isSubsetOf(ids);
+  }
+
+  @Test
+  void a_recipient_key_of_another_type_refuses_that_notification_with_nothing_written() {
+    h.backend.useRecipientIndex(10, Duration.ofHours(24));
+    h.raw.set(h.keys.recipient("u-odd"), "not an index");
+    assertThatThrownBy(() -> h.intake().submit(List.of(Harness.notification("u-odd").build())))
+        .hasMessageContaining("recipient index")
+        .hasMessageContaining("holds a string");
+    assertThat(h.raw.zcard(h.keys.schedule())).isZero();
+  }
+
+  @Test
+  void intents_from_the_stream_are_indexed_as_accepts_are() {
+    h.backend.useRecipientIndex(10, Duration.ofHours(24));
+    IntentStream.Names names =
+        new IntentStream.Names(h.namespace + ":in", "herald", h.namespace + ":in:rejected", 1_000);
+    IntentStream intents = h.backend.intents(names, Duration.ofSeconds(1));
+    intents.createGroup();
+    h.raw.xadd(
+        names.stream(),
+        redis.clients.jedis.StreamEntryID.NEW_ENTRY,
+        Map.of(
+            "intent",
+            "{\"type\":\"t\",\"producer\":\"p\",\"recipients\":[\"u-s1\",\"u-s2\"],"
+                + "\"channels\":[\"push\"]}"));
+    dev.herald.intake.IntakeCycle cycle =
+        new dev.herald.intake.IntakeCycle(
+            intents,
+            () ->
+                new dev.herald.intake.IntakeCycle.Settings(
+                    100,
+                    Duration.ofMinutes(10),
+                    Duration.ofHours(1),
+                    new dev.herald.domain.NotificationValidator(h.channels.names(), 65_536)),
+            new dev.herald.domain.NotificationIds(),
+            h.time,
+            dev.herald.intake.IntakeListener.NONE,
+            "c0");
+    assertThat(cycle.runOnce(Duration.ZERO)).isEqualTo(1);
+    assertThat(found("u-s1", 10)).hasSize(1).isEqualTo(found("u-s2", 10));
+  }
+
+  @Test
   void a_recipients_index_expires_the_retention_after_the_latest_due_time_it_holds() {
     h.backend.useRecipientIndex(100, Duration.ofHours(24));
     h.submit(

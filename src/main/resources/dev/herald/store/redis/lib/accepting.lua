@@ -23,7 +23,8 @@ end
 -- keys: the script's herald_keys.
 local function new_accept(keys, schedule, stats, type_figures, now, window)
   return { keys = keys, schedule = schedule, stats = stats, type_figures = type_figures, now = now,
-    window = window, claimed_keys = {}, stored = 0, routes = 0, earliest = nil, figures = {} }
+    window = window, claimed_keys = {}, indexed = {}, stored = 0, routes = 0, earliest = nil,
+    figures = {} }
 end
 
 -- Pass 1, no writes: marks the item a duplicate when its idempotency key names an earlier
@@ -81,7 +82,7 @@ local function write_accept_item(acc, item)
   if item.idem_key then
     redis.call('SET', item.idem_key, idempotency_value(item.id, acc.now), 'PX', acc.window)
   end
-  index_recipients(acc.keys, item, acc.now)
+  index_recipients(acc.keys, item, acc.now, acc.indexed)
   acc.stored = acc.stored + 1
   acc.routes = acc.routes + item.n
   acc.earliest = min_of(acc.earliest, item.due)
