@@ -107,8 +107,8 @@ final class BulkPages {
         b.toString());
   }
 
-  /** Starts the run (the caller checked the session and CSRF); returns the job's id. */
-  int run(Map<String, List<String>> form, Viewer viewer) {
+  /** Starts the run (the caller checked the session and CSRF); returns its job. */
+  BulkJobs.Job run(Map<String, List<String>> form, Viewer viewer) {
     String verb = verb(form);
     Instant now = console.clock().instant();
     Selection sel = Selection.of(form, now);
@@ -152,10 +152,9 @@ final class BulkPages {
       options = "";
     }
     return jobs.start(
-            new BulkJobs.Plan(verb, viewer.user(), sel.describe(), options, atMost, rate),
-            sel.source(console, filter),
-            action)
-        .id;
+        new BulkJobs.Plan(verb, viewer.user(), sel.describe(), options, atMost, rate),
+        sel.source(console, filter),
+        action);
   }
 
   private static String field(Map<String, List<String>> form, String name) {

@@ -52,17 +52,18 @@ final class ConsoleRoutes {
         "/dead-letters/run",
         pages.change(
             (ctx, v, form) -> {
-              int id = bulk.run(form, v);
+              BulkJobs.Job job = bulk.run(form, v);
               pages.audit(
                   v,
-                  BulkPages.verb(form)
+                  job.verb
                       + " job #"
-                      + id
+                      + job.id
                       + " started: "
-                      + Selection.of(form, console.clock().instant()).describe()
+                      + job.selection
                       + ", at most "
-                      + one(form, "expected"));
-              ctx.redirect("/jobs/" + id, io.javalin.http.HttpStatus.SEE_OTHER);
+                      + job.expected
+                      + (job.options.isEmpty() ? "" : ", " + job.options));
+              ctx.redirect("/jobs/" + job.id, io.javalin.http.HttpStatus.SEE_OTHER);
             }));
     r.get(
         "/jobs/{id}",
