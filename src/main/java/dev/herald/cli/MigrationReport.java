@@ -27,6 +27,7 @@ final class MigrationReport {
           "RETENTION",
           "IDEMPOTENCY",
           "QUARANTINE",
+          "RECIPIENTS",
           "CONTROLS",
           "STATS");
 

@@ -23,6 +23,7 @@ public final class MigrationTally {
     RETENTION_ENTRIES("retention entries"),
     IDEMPOTENCY_RECORDS("idempotency records"),
     QUARANTINED("quarantined entries"),
+    RECIPIENT_ENTRIES("recipient index entries"),
     CHANNEL_CONTROLS("channel controls"),
     STATS_FIELDS("stats counters");
 

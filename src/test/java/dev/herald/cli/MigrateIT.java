@@ -72,6 +72,13 @@ class MigrateIT {
       List<String> waiting,
       List<String> later) {
 
+    /** These and {@code more} scheduled for later, without idempotency keys. */
+    Planted plusLater(List<String> more) {
+      List<String> scheduled = new ArrayList<>(later);
+      scheduled.addAll(more);
+      return new Planted(published, dead, retrying, waiting, scheduled);
+    }
+
     int notifications() {
       return published.size() + dead.size() + retrying.size() + waiting.size() + later.size();
     }
@@ -86,13 +93,27 @@ class MigrateIT {
       Planted p = plant(h);
       assertThat(CliRun.run("", "channels", "pause", "email", "--config", c.from).exitCode())
           .isZero();
+      List<String> indexed = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        CliRun submit =
+            CliRun.run(
+                "{\"type\":\"t\",\"producer\":\"game-engine\",\"recipients\":[\"r-x\",\"r-y\"],"
+                    + "\"channels\":[\"push\"],\"payload\":{},\"send_at\":\"2099-01-01T00:00:00Z\"}",
+                "submit",
+                "--config",
+                c.from);
+        assertThat(submit.exitCode()).as(submit.err()).isZero();
+        indexed.add(submit.out().trim());
+      }
       JsonNode before = stats(c.from);
       Set<String> sourceKeys = keys(h, h.namespace + ":*");
 
       CliRun dry = migrate(c, "--dry-run", "--json");
       assertThat(dry.exitCode()).as(dry.err() + dry.out()).isZero();
       JsonNode counted = JSON.readTree(dry.out());
-      assertTotals(counted, p);
+      Planted all = p.plusLater(indexed);
+      assertTotals(counted, all);
+      assertThat(counted.get("totals").get("recipient_entries").asInt()).isEqualTo(6);
       assertThat(counted.get("dry_run").asBoolean()).isTrue();
       assertThat(targetKeyCount(h.namespace)).as("keys written by a dry run").isZero();
       assertThat(keys(h, h.namespace + ":*")).isEqualTo(sourceKeys);
@@ -100,11 +121,23 @@ class MigrateIT {
       CliRun moved = migrate(c, "--json");
       assertThat(moved.exitCode()).as(moved.err() + moved.out()).isZero();
       JsonNode tally = JSON.readTree(moved.out());
-      assertTotals(tally, p);
+      assertTotals(tally, all);
+      assertThat(tally.get("totals").get("recipient_entries").asInt()).isEqualTo(6);
       assertThat(tally.get("per_shard")).hasSize(SHARDS);
       assertThat(keys(h, h.namespace + ":*"))
           .as("what stays in the source: its stream, for its consumers to finish")
           .containsExactly(h.stream);
+
+      CliRun found =
+          CliRun.run("", "routes", "find", "--recipient", "r-x", "--json", "--config", c.to);
+      assertThat(found.exitCode()).as(found.err()).isZero();
+      List<String> foundIds = new ArrayList<>();
+      for (String line : found.out().lines().toList()) {
+        foundIds.add(JSON.readTree(line).get("notification_id").asText());
+      }
+      assertThat(foundIds)
+          .as("the recipient index, in the shards")
+          .containsExactlyInAnyOrderElementsOf(indexed);
 
       JsonNode after = stats(c.to);
       assertThat(after.get("totals")).isEqualTo(before.get("totals"));
@@ -367,7 +400,8 @@ class MigrateIT {
 
   private Configs configs(Harness h) {
     String channels =
-        "ops:\n  listen: 127.0.0.1:0\nchannels:\n  push: {}\n  email:\n    stream: "
+        "ops:\n  listen: 127.0.0.1:0\nconsole:\n  listen: 'off'\n  recipient-index: true\n"
+            + "channels:\n  push: {}\n  email:\n    stream: "
             + h.namespace
             + ":mail";
     Path from =

@@ -10,6 +10,7 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.Tuple;
 
 /**
  * One round trip of a migration: the commands queued in one pipeline (on a cluster, one per node
@@ -71,6 +72,10 @@ final class MigrationPipes {
     return read(p.hgetAll(key));
   }
 
+  Response<List<Tuple>> zrangeWithScores(String key) {
+    return read(p.zrangeWithScores(key, 0, -1));
+  }
+
   private <T> Response<T> read(Response<T> reply) {
     reads.add(reply);
     return reply;
@@ -117,6 +122,13 @@ final class MigrationPipes {
       writes.add(
           p.hdel(
               key, fields.subList(i, Math.min(fields.size(), i + SLICE)).toArray(String[]::new)));
+    }
+  }
+
+  /** {@code PEXPIRE key ms}; none when {@code ttlMs} is negative (the key has no expiry). */
+  void pexpire(String key, long ttlMs) {
+    if (ttlMs >= 0) {
+      writes.add(p.pexpire(key, Math.max(1, ttlMs)));
     }
   }
 

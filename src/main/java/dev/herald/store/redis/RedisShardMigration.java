@@ -13,10 +13,10 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * {@link ShardMigration} from a one-Redis store to shards, on the same Redis or another (a Redis
  * Cluster): the notifications first ({@link NotificationMover}), then the indexes that name them
- * ({@link IndexMover}), the idempotency records ({@link IdempotencyMover}) and what the shards
- * share ({@link SharedMover}). The streams stay where they are: their consumers read them to the
- * end. Connects with the endpoints' own credentials and TLS; sends only commands of Herald's ACL
- * ({@code config/herald.acl}).
+ * ({@link IndexMover}), the idempotency records ({@link IdempotencyMover}), the recipient index
+ * ({@link RecipientIndexMover}) and what the shards share ({@link SharedMover}). The streams stay
+ * where they are: their consumers read them to the end. Connects with the endpoints' own
+ * credentials and TLS; sends only commands of Herald's ACL ({@code config/herald.acl}).
  */
 public final class RedisShardMigration implements ShardMigration {
 
@@ -29,6 +29,7 @@ public final class RedisShardMigration implements ShardMigration {
   private final NotificationMover notifications;
   private final IndexMover indexes;
   private final IdempotencyMover idempotency;
+  private final RecipientIndexMover recipients;
   private final SharedMover shared;
   private final SourceLeftovers leftovers;
   private final OrphanCount orphans;
@@ -43,6 +44,7 @@ public final class RedisShardMigration implements ShardMigration {
     this.notifications = new NotificationMover(source, from, target, to, leftovers);
     this.indexes = new IndexMover(source, from, target, to, leftovers);
     this.idempotency = new IdempotencyMover(source, from, target, to, leftovers);
+    this.recipients = new RecipientIndexMover(source, from, target, to, leftovers);
     this.shared = new SharedMover(source, from, target, to);
     this.orphans = new OrphanCount(source, from);
   }
@@ -110,6 +112,7 @@ public final class RedisShardMigration implements ShardMigration {
   public void moveTheRest(MigrationTally tally, boolean dryRun, Instant now) {
     indexes.moveAll(tally, dryRun);
     idempotency.moveAll(tally, dryRun);
+    recipients.moveAll(tally, dryRun);
     shared.moveAll(tally, dryRun, now);
     orphans.note(tally);
   }
