@@ -7,6 +7,7 @@ import dev.herald.store.BreakerBoard;
 import dev.herald.store.ChannelControls;
 import dev.herald.store.DeadLetterStore;
 import dev.herald.store.IntentStream;
+import dev.herald.store.MasterProbe;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.PrimaryStatus;
 import dev.herald.store.ProcessBoard;
@@ -55,6 +56,7 @@ public final class RedisBackend implements AutoCloseable {
   private final List<RedisRouteStore> routeShards = new ArrayList<>();
   private final RedisProcessBoard processes;
   private final BackendPrimary primaryStatus;
+  private final RedisProbes probes;
 
   private RedisBackend(
       RedisEndpoint endpoint,
@@ -105,6 +107,7 @@ public final class RedisBackend implements AutoCloseable {
         new RedisWakeups(redis, shardKeys.stream().map(RedisKeys::wakeupChannel).toList(), clock);
     this.breakers = new RedisBreakerBoard(redis, keys, scripts);
     this.processes = new RedisProcessBoard(redis, keys, scripts);
+    this.probes = new RedisProbes(redis, namespace, shardKeys, endpoint);
   }
 
   /**
@@ -229,9 +232,14 @@ public final class RedisBackend implements AutoCloseable {
     return new RedisServerInfo(redis);
   }
 
-  /** Server figures for benchmarks. */
+  /** Server figures for benchmarks, over the whole namespace and every master. */
   public ServerProbe probe() {
-    return new RedisServerProbe(redis, keys);
+    return probes.server();
+  }
+
+  /** Each master's figures for benchmarks (one Redis: one master). */
+  public MasterProbe masterProbe() {
+    return probes.masters();
   }
 
   public DeadLetterStore deadLetters() {
