@@ -21,7 +21,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 final class RedisMasters {
 
   /**
-   * @param address {@code host:port} as the master names itself in {@code CLUSTER NODES}
+   * @param address {@code host:port} as {@code CLUSTER SLOTS} names it
    * @param shards the shards whose slot it serves, ascending
    * @param slot a slot it serves (its first shard's), the way to reach it; -1 on one Redis
    */
