@@ -11,6 +11,7 @@ import dev.herald.store.MasterProbe;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.PrimaryStatus;
 import dev.herald.store.ProcessBoard;
+import dev.herald.store.RecipientIndex;
 import dev.herald.store.RouteStore;
 import dev.herald.store.ServerInfo;
 import dev.herald.store.ServerProbe;
@@ -20,6 +21,7 @@ import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
 import dev.herald.store.shards.ShardedChannelControls;
 import dev.herald.store.shards.ShardedDeadLetterStore;
 import dev.herald.store.shards.ShardedNotificationStore;
+import dev.herald.store.shards.ShardedRecipientIndex;
 import dev.herald.store.shards.ShardedRouteStore;
 import dev.herald.store.shards.ShardedStatsStore;
 import java.time.Clock;
@@ -45,7 +47,7 @@ public final class RedisBackend implements AutoCloseable {
   private final FailoverLog failovers;
   private final RouteStore routes;
   private final NotificationStore notifications;
-  private final RedisNotificationStore firstNotifications;
+  private final List<RedisNotificationStore> notificationShards = new ArrayList<>();
   private final RedisWakeups wakeups;
   private final StatsStore stats;
   private final RetentionPolicy retention;
@@ -78,7 +80,6 @@ public final class RedisBackend implements AutoCloseable {
     this.primaryStatus = new BackendPrimary(failovers, acks, endpoint);
     this.redis = open(endpoint, poolSize, commandTimeout(endpoint), "herald", failovers);
     this.retention = retention;
-    List<RedisNotificationStore> notificationShards = new ArrayList<>();
     List<RedisStatsStore> statsShards = new ArrayList<>();
     List<RedisDeadLetterStore> deadShards = new ArrayList<>();
     List<RedisChannelControls> controlShards = new ArrayList<>();
@@ -89,7 +90,6 @@ public final class RedisBackend implements AutoCloseable {
       statsShards.add(new RedisStatsStore(redis, k));
       deadShards.add(new RedisDeadLetterStore(redis, k, scripts, retention));
     }
-    this.firstNotifications = notificationShards.get(0);
     if (layout.count() == 1) {
       this.routes = routeShards.get(0);
       this.notifications = notificationShards.get(0);
@@ -208,7 +208,7 @@ public final class RedisBackend implements AutoCloseable {
         open(endpoint, 1, commandTimeout(endpoint).plus(longestBlock), "herald-intake", failovers);
     intentClients.add(own);
     return new RedisIntentStream(
-        own, keys, scripts, retention, firstNotifications.accepts(), names);
+        own, keys, scripts, retention, notificationShards.get(0).accepts(), names);
   }
 
   public RouteStore routes() {
@@ -262,6 +262,18 @@ public final class RedisBackend implements AutoCloseable {
    */
   public void useRateLimits(Map<String, Long> perChannel) {
     routeShards.forEach(shard -> shard.useRateLimits(perChannel));
+  }
+
+  /** Accepts keep the recipient index: {@code max} per recipient (0: off), for {@code keep}. */
+  public void useRecipientIndex(int max, Duration keep) {
+    notificationShards.forEach(shard -> shard.recipients().use(max, keep));
+  }
+
+  /** The notifications by recipient (gathered from every shard). */
+  public RecipientIndex recipients() {
+    List<RedisRecipientIndex> shards =
+        notificationShards.stream().map(RedisNotificationStore::recipients).toList();
+    return shards.size() == 1 ? shards.get(0) : new ShardedRecipientIndex(shards);
   }
 
   /** The heartbeats of the running Herald processes. */
