@@ -20,6 +20,6 @@ public record BenchStores(RedisBackend backend, IntentStream intents, String int
 
   /** Each master's CPU and script calls, and many streams' lengths in one go. */
   public MasterProbe masters() {
-    return backend.masterProbe();
+    return backend.probe();
   }
 }

@@ -3,11 +3,11 @@ package dev.herald.store;
 import java.util.List;
 
 /**
- * What benchmarks need to know about each master a sharded store runs on: which shards it serves,
- * its CPU, its script calls, and the lengths of many streams at once. On one Redis there is one
- * master, serving every shard. Not for the publishing path.
+ * A {@link ServerProbe} that also knows each master a sharded store runs on: which shards it
+ * serves, its CPU, its script calls; and reads the lengths of many streams at once. On one Redis
+ * there is one master, serving every shard. Not for the publishing path.
  */
-public interface MasterProbe {
+public interface MasterProbe extends ServerProbe {
 
   /**
    * A reading of each master that serves a shard now, in address order.

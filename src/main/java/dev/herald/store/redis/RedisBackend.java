@@ -14,7 +14,6 @@ import dev.herald.store.ProcessBoard;
 import dev.herald.store.RecipientIndex;
 import dev.herald.store.RouteStore;
 import dev.herald.store.ServerInfo;
-import dev.herald.store.ServerProbe;
 import dev.herald.store.StatsStore;
 import dev.herald.store.Wakeups;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
@@ -58,7 +57,6 @@ public final class RedisBackend implements AutoCloseable {
   private final List<RedisRouteStore> routeShards = new ArrayList<>();
   private final RedisProcessBoard processes;
   private final BackendPrimary primaryStatus;
-  private final RedisProbes probes;
 
   private RedisBackend(
       RedisEndpoint endpoint,
@@ -107,7 +105,6 @@ public final class RedisBackend implements AutoCloseable {
         new RedisWakeups(redis, shardKeys.stream().map(RedisKeys::wakeupChannel).toList(), clock);
     this.breakers = new RedisBreakerBoard(redis, keys, scripts);
     this.processes = new RedisProcessBoard(redis, keys, scripts);
-    this.probes = new RedisProbes(redis, namespace, shardKeys, endpoint);
   }
 
   /**
@@ -232,14 +229,9 @@ public final class RedisBackend implements AutoCloseable {
     return new RedisServerInfo(redis);
   }
 
-  /** Server figures for benchmarks, over the whole namespace and every master. */
-  public ServerProbe probe() {
-    return probes.server();
-  }
-
-  /** Each master's figures for benchmarks (one Redis: one master). */
-  public MasterProbe masterProbe() {
-    return probes.masters();
+  /** Server figures for benchmarks, over the whole namespace and on every master. */
+  public MasterProbe probe() {
+    return new RedisProbes(redis, shardKeys, endpoint).probe();
   }
 
   public DeadLetterStore deadLetters() {

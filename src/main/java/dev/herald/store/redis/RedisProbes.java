@@ -7,7 +7,7 @@ import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The benchmarks' probes of a backend: over the whole namespace (every shard's keys and streams),
+ * The benchmarks' probe of a backend: over the whole namespace (every shard's keys and streams),
  * and on a cluster over every master that serves a shard.
  */
 final class RedisProbes {
@@ -16,11 +16,9 @@ final class RedisProbes {
   private final RedisKeys namespace;
   private final RedisMasters masters;
 
-  RedisProbes(
-      UnifiedJedis redis, String namespace, List<RedisKeys> shardKeys, RedisEndpoint endpoint) {
+  RedisProbes(UnifiedJedis redis, List<RedisKeys> shardKeys, RedisEndpoint endpoint) {
     this.redis = redis;
-    // The namespace's own prefix, not shard 0's: a clean-up must take every shard's keys.
-    this.namespace = new RedisKeys(namespace);
+    this.namespace = namespaceOf(shardKeys);
     this.masters =
         new RedisMasters(
             redis,
@@ -30,12 +28,22 @@ final class RedisProbes {
                 : "primary of '" + endpoint.sentinels().master() + "'");
   }
 
-  ServerProbe server() {
-    RedisServerProbe oneRedis = new RedisServerProbe(redis, namespace);
-    return masters.cluster() ? new RedisClusterServerProbe(masters, namespace, oneRedis) : oneRedis;
+  /**
+   * The namespace's own keys, not shard 0's: a clean-up must take every shard's keys. A shard's
+   * prefix is {@code <namespace>:{<tag>}:} ({@link RedisKeys#ofShards}).
+   */
+  static RedisKeys namespaceOf(List<RedisKeys> shardKeys) {
+    if (shardKeys.size() == 1) {
+      return shardKeys.get(0);
+    }
+    String prefix = shardKeys.get(0).prefix();
+    return new RedisKeys(prefix.substring(0, prefix.lastIndexOf(":{")));
   }
 
-  MasterProbe masters() {
-    return new RedisMasterProbe(redis, masters);
+  MasterProbe probe() {
+    ServerProbe oneRedis = new RedisServerProbe(redis, namespace);
+    ServerProbe server =
+        masters.cluster() ? new RedisClusterServerProbe(masters, namespace, oneRedis) : oneRedis;
+    return new RedisMasterProbe(redis, masters, server);
   }
 }
