@@ -67,12 +67,6 @@ final class ClusterChecks extends ConfigChecks {
               + "): every key of a shard is in one slot, so one shard would use one master; 16 or"
               + " more let the slots spread over the masters");
     }
-    if (c.durability().waits()) {
-      problems.add(
-          "durability.replicas must be 0 when redis.cluster is set (was "
-              + c.durability().replicas()
-              + "): WAIT after a batch on a cluster is not supported yet");
-    }
   }
 
   private void sharded(HeraldConfig c) {

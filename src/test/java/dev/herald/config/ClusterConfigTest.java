@@ -50,6 +50,12 @@ class ClusterConfigTest {
   }
 
   @Test
+  void a_cluster_takes_replica_acknowledged_writes() throws Exception {
+    HeraldConfig c = load(CLUSTER + "durability:\n  replicas: 1\n", Map.of());
+    assertThat(c.durability().replicas()).isEqualTo(1);
+  }
+
+  @Test
   void one_shard_is_the_default_and_keeps_the_intents_stream() throws Exception {
     HeraldConfig c = load("redis:\n  url: redis://localhost\n", Map.of());
     assertThat(c.shards()).isEqualTo(1);
@@ -67,8 +73,6 @@ class ClusterConfigTest {
             + "  sentinel:\n"
             + "    master: m\n"
             + "    nodes: [s1]\n"
-            + "durability:\n"
-            + "  replicas: 1\n"
             + "gateway:\n"
             + "  stream: 'events:{x}'\n";
     assertThatThrownBy(() -> load(yaml, Map.of()))
@@ -86,9 +90,7 @@ class ClusterConfigTest {
                             + " over by itself): keep one",
                         "shards must be at least 2 when redis.cluster is set (was 1): every key of"
                             + " a shard is in one slot, so one shard would use one master; 16 or"
-                            + " more let the slots spread over the masters",
-                        "durability.replicas must be 0 when redis.cluster is set (was 1): WAIT"
-                            + " after a batch on a cluster is not supported yet"));
+                            + " more let the slots spread over the masters"));
   }
 
   @Test
