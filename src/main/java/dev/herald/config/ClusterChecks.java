@@ -77,14 +77,6 @@ final class ClusterChecks extends ConfigChecks {
               if (channel.stream() != null) {
                 braceless("channels." + name + ".stream", channel.stream());
               }
-              if (channel.rateLimit() != null) {
-                problems.add(
-                    "channels."
-                        + name
-                        + ".rate-limit must be unset when shards is above 1 (was "
-                        + channel.rateLimit()
-                        + "): each shard would let the whole rate through; not supported yet");
-              }
             });
     if (!OFF.equals(c.intake().stream())) {
       problems.add(

@@ -106,8 +106,6 @@ class ClusterConfigTest {
                 assertThat(((ConfigException) e).problems())
                     .contains(
                         "shards must be between 1 and 1024 (was 2000)",
-                        "channels.push.rate-limit must be unset when shards is above 1 (was 5):"
-                            + " each shard would let the whole rate through; not supported yet",
                         "channels.push.stream must not contain { or } when shards is above 1 (was"
                             + " 'push:{a}'): each shard's stream is the name plus the shard's hash"
                             + " tag",

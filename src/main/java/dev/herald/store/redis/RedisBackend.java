@@ -53,6 +53,7 @@ public final class RedisBackend implements AutoCloseable {
   private final RedisBreakerBoard breakers;
   private final ChannelControls channelControls;
   private final List<RedisRouteStore> routeShards = new ArrayList<>();
+  private final RedisRateTokens rateTokens;
   private final RedisProcessBoard processes;
   private final BackendPrimary primaryStatus;
 
@@ -76,6 +77,7 @@ public final class RedisBackend implements AutoCloseable {
     this.primaryStatus = new BackendPrimary(failovers, acks, endpoint);
     this.redis = open(endpoint, poolSize, commandTimeout(endpoint), "herald", failovers);
     this.retention = retention;
+    this.rateTokens = new RedisRateTokens(redis, keys, scripts);
     List<RedisNotificationStore> notificationShards = new ArrayList<>();
     List<RedisStatsStore> statsShards = new ArrayList<>();
     List<RedisDeadLetterStore> deadShards = new ArrayList<>();
@@ -95,7 +97,7 @@ public final class RedisBackend implements AutoCloseable {
       this.deadLetters = deadShards.get(0);
       this.channelControls = controlShards.get(0);
     } else {
-      this.routes = new ShardedRouteStore(routeShards, layout);
+      this.routes = new ShardedRouteStore(routeShards, layout, rateTokens);
       this.notifications = new ShardedNotificationStore(notificationShards, layout);
       this.stats = new ShardedStatsStore(statsShards);
       this.deadLetters = new ShardedDeadLetterStore(deadShards, layout);
@@ -254,6 +256,7 @@ public final class RedisBackend implements AutoCloseable {
    */
   public void useRateLimits(Map<String, Long> perChannel) {
     routeShards.forEach(shard -> shard.useRateLimits(perChannel));
+    rateTokens.useRateLimits(perChannel);
   }
 
   /** The heartbeats of the running Herald processes. */
