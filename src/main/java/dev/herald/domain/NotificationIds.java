@@ -164,6 +164,15 @@ public final class NotificationIds {
   }
 
   /**
+   * As {@link #derived}, for a store of several shards: the last two characters (the shard bits)
+   * are {@code source}'s, so that the new notification is in the source's shard whatever the shard
+   * count, and the check that the source is gone and the write are one step in one slot.
+   */
+  public static String derivedInShardOf(String source, String part) {
+    return derived(source, part).substring(0, 24) + canonical(source).substring(24);
+  }
+
+  /**
    * The milliseconds an id was made at (its first 48 bits: the acceptance time, or later when the
    * clock stood still); {@code id} must pass {@link #isId}.
    */
