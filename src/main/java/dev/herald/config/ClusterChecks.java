@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The part of the one validation pass that is about shards and Redis Cluster: {@code shards} and
  * {@code redis.cluster}, and what a sharded layout asks of the rest (stream names that take a
- * shard's hash tag, no intents stream yet). Every problem names its key.
+ * shard's hash tag). Every problem names its key.
  */
 final class ClusterChecks extends ConfigChecks {
 
@@ -79,11 +79,8 @@ final class ClusterChecks extends ConfigChecks {
               }
             });
     if (!OFF.equals(c.intake().stream())) {
-      problems.add(
-          "intake.stream must be off when shards is above 1 (was '"
-              + c.intake().stream()
-              + "'): reading intents across shards is not supported yet; submit through the API,"
-              + " the CLI, the Java API or the outbox");
+      braceless("intake.stream", c.intake().stream());
+      braceless("intake.rejected-stream", c.intake().rejectedStream());
     }
   }
 

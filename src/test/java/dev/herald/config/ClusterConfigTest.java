@@ -56,6 +56,17 @@ class ClusterConfigTest {
   }
 
   @Test
+  void a_sharded_layout_reads_the_intents_stream_and_takes_rate_limits() throws Exception {
+    HeraldConfig c =
+        load(
+            CLUSTER.replace("  stream: off\n", "  stream: herald:intents\n")
+                + "channels:\n  push:\n    stream: gw\n    rate-limit: 500\n",
+            Map.of());
+    assertThat(c.intake().streamEnabled()).isTrue();
+    assertThat(c.rateLimits()).containsEntry("push", 500L);
+  }
+
+  @Test
   void one_shard_is_the_default_and_keeps_the_intents_stream() throws Exception {
     HeraldConfig c = load("redis:\n  url: redis://localhost\n", Map.of());
     assertThat(c.shards()).isEqualTo(1);
@@ -94,11 +105,12 @@ class ClusterConfigTest {
   }
 
   @Test
-  void a_sharded_layout_refuses_braces_in_stream_names_an_intents_stream_and_too_many_shards() {
+  void a_sharded_layout_refuses_braces_in_stream_names_and_too_many_shards() {
     String yaml =
         "redis:\n  url: redis://localhost\n"
             + "shards: 2000\n"
-            + "channels:\n  push:\n    stream: 'push:{a}'\n    rate-limit: 5\n";
+            + "channels:\n  push:\n    stream: 'push:{a}'\n    rate-limit: 5\n"
+            + "intake:\n  stream: 'in:{x}'\n";
     assertThatThrownBy(() -> load(yaml, Map.of()))
         .isInstanceOf(ConfigException.class)
         .satisfies(
@@ -109,9 +121,9 @@ class ClusterConfigTest {
                         "channels.push.stream must not contain { or } when shards is above 1 (was"
                             + " 'push:{a}'): each shard's stream is the name plus the shard's hash"
                             + " tag",
-                        "intake.stream must be off when shards is above 1 (was 'herald:intents'):"
-                            + " reading intents across shards is not supported yet; submit through"
-                            + " the API, the CLI, the Java API or the outbox"));
+                        "intake.stream must not contain { or } when shards is above 1 (was"
+                            + " 'in:{x}'): each shard's stream is the name plus the shard's hash"
+                            + " tag"));
   }
 
   @Test

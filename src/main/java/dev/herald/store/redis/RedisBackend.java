@@ -45,6 +45,7 @@ public final class RedisBackend implements AutoCloseable {
   private final RouteStore routes;
   private final NotificationStore notifications;
   private final RedisNotificationStore firstNotifications;
+  private final List<RedisNotificationStore> notificationShards = new ArrayList<>();
   private final RedisWakeups wakeups;
   private final StatsStore stats;
   private final RetentionPolicy retention;
@@ -78,7 +79,6 @@ public final class RedisBackend implements AutoCloseable {
     this.redis = open(endpoint, poolSize, commandTimeout(endpoint), "herald", failovers);
     this.retention = retention;
     this.rateTokens = new RedisRateTokens(redis, keys, scripts);
-    List<RedisNotificationStore> notificationShards = new ArrayList<>();
     List<RedisStatsStore> statsShards = new ArrayList<>();
     List<RedisDeadLetterStore> deadShards = new ArrayList<>();
     List<RedisChannelControls> controlShards = new ArrayList<>();
@@ -196,18 +196,21 @@ public final class RedisBackend implements AutoCloseable {
    * @param longestBlock the longest {@link IntentStream#read} block the caller will ask for
    */
   public synchronized IntentStream intents(IntentStream.Names names, Duration longestBlock) {
-    if (shardKeys.size() > 1) {
-      throw new ConfigException(
-          null,
-          List.of(
-              "intake.stream must be off when shards is above 1: reading intents across shards is"
-                  + " not supported yet"));
-    }
+    int count = shardKeys.size();
     UnifiedJedis own =
-        open(endpoint, 1, commandTimeout(endpoint).plus(longestBlock), "herald-intake", failovers);
+        open(
+            endpoint,
+            count,
+            commandTimeout(endpoint).plus(longestBlock),
+            "herald-intake",
+            failovers);
     intentClients.add(own);
-    return new RedisIntentStream(
-        own, keys, scripts, retention, firstNotifications.accepts(), names);
+    if (count == 1) {
+      return new RedisIntentStream(
+          own, keys, scripts, retention, firstNotifications.accepts(), names, null);
+    }
+    return IntentShards.of(
+        own, shardKeys, scripts, retention, notificationShards, notifications, names);
   }
 
   public RouteStore routes() {
