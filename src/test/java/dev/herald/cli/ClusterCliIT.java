@@ -56,12 +56,13 @@ class ClusterCliIT {
     cluster.close();
   }
 
-  private String writeConfig() throws Exception {
+  private String writeConfig(String... extra) throws Exception {
     String ns = TestRedis.namespace();
     List<String> lines = new ArrayList<>(cluster.redisYaml(16));
     lines.addAll(
         List.of(
             "namespace: " + ns, "gateway:", "  stream: " + ns + ":gw", "intake:", "  stream: off"));
+    lines.addAll(List.of(extra));
     Path file = dir.resolve("herald.yaml");
     Files.writeString(file, String.join("\n", lines) + "\n");
     return file.toString();
@@ -227,6 +228,45 @@ class ClusterCliIT {
       assertThat(shards).hasSize(16);
       assertThat(page.deadLetters()).allSatisfy(d -> assertThat(ids).contains(d.notificationId()));
     }
+  }
+
+  @Test
+  void routes_find_gathers_a_recipients_notifications_from_every_shard() throws Exception {
+    String config = writeConfig("console:", "  listen: 'off'", "  recipient-index: true");
+    StringBuilder batch = new StringBuilder();
+    for (int i = 0; i < 24; i++) {
+      batch.append(
+          "{\"type\":\"game.turn_ready\",\"producer\":\"game-engine\",\"recipients\":[\"u-c\",\"u-"
+              + i
+              + "\"],\"channels\":[\"push\"],\"send_at\":\"2099-01-01T00:00:00Z\"}\n");
+    }
+    CliRun submit = CliRun.run(batch.toString(), "submit", "--config", config);
+    assertThat(submit.exitCode()).as(submit.err()).isZero();
+    List<String> ids = submit.out().lines().toList();
+    assertThat(ids).hasSize(24);
+
+    CliRun find =
+        CliRun.run(
+            "",
+            "routes",
+            "find",
+            "--recipient",
+            "u-c",
+            "--json",
+            "--limit",
+            "100",
+            "--config",
+            config);
+    assertThat(find.exitCode()).as(find.err()).isZero();
+    List<String> found = new ArrayList<>();
+    java.util.Set<Integer> shards = new java.util.HashSet<>();
+    for (String line : find.out().lines().toList()) {
+      String id = new ObjectMapper().readTree(line).get("notification_id").asText();
+      found.add(id);
+      shards.add(new Shards(16).ofId(id));
+    }
+    assertThat(found).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(shards).hasSizeGreaterThan(4);
   }
 
   private static JsonNode stats(String config) throws Exception {

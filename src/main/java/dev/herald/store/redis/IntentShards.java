@@ -11,9 +11,10 @@ import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The intents streams of a sharded layout: one per shard, {@code <intake.stream>:{<tag>}}, each
- * read by a consumer of its own, its rejected stream {@code <intake.rejected-stream>:{<tag>}}
- * beside it holding its share of {@code intake.rejected-max-length}.
+ * The intents stream of one Redis, or those of a sharded layout: one per shard, {@code
+ * <intake.stream>:{<tag>}}, each read by a consumer of its own, its rejected stream {@code
+ * <intake.rejected-stream>:{<tag>}} beside it holding its share of {@code
+ * intake.rejected-max-length}.
  */
 final class IntentShards {
 
@@ -32,6 +33,16 @@ final class IntentShards {
       NotificationStore notifications,
       IntentStream.Names names) {
     int count = shardKeys.size();
+    if (count == 1) {
+      return new RedisIntentStream(
+          redis,
+          shardKeys.get(0),
+          scripts,
+          retention,
+          notificationShards.get(0).accepts(),
+          names,
+          null);
+    }
     Shards layout = new Shards(count);
     long share = (names.rejectedMaxLength() + count - 1) / count;
     List<IntentStream> parts = new ArrayList<>(count);

@@ -10,6 +10,7 @@ import dev.herald.store.IntentStream;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.PrimaryStatus;
 import dev.herald.store.ProcessBoard;
+import dev.herald.store.RecipientIndex;
 import dev.herald.store.RouteStore;
 import dev.herald.store.ServerInfo;
 import dev.herald.store.ServerProbe;
@@ -19,6 +20,7 @@ import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
 import dev.herald.store.shards.ShardedChannelControls;
 import dev.herald.store.shards.ShardedDeadLetterStore;
 import dev.herald.store.shards.ShardedNotificationStore;
+import dev.herald.store.shards.ShardedRecipientIndex;
 import dev.herald.store.shards.ShardedRouteStore;
 import dev.herald.store.shards.ShardedStatsStore;
 import java.time.Clock;
@@ -44,7 +46,6 @@ public final class RedisBackend implements AutoCloseable {
   private final FailoverLog failovers;
   private final RouteStore routes;
   private final NotificationStore notifications;
-  private final RedisNotificationStore firstNotifications;
   private final List<RedisNotificationStore> notificationShards = new ArrayList<>();
   private final RedisWakeups wakeups;
   private final StatsStore stats;
@@ -89,7 +90,6 @@ public final class RedisBackend implements AutoCloseable {
       statsShards.add(new RedisStatsStore(redis, k));
       deadShards.add(new RedisDeadLetterStore(redis, k, scripts, retention));
     }
-    this.firstNotifications = notificationShards.get(0);
     if (layout.count() == 1) {
       this.routes = routeShards.get(0);
       this.notifications = notificationShards.get(0);
@@ -196,19 +196,9 @@ public final class RedisBackend implements AutoCloseable {
    * @param longestBlock the longest {@link IntentStream#read} block the caller will ask for
    */
   public synchronized IntentStream intents(IntentStream.Names names, Duration longestBlock) {
-    int count = shardKeys.size();
-    UnifiedJedis own =
-        open(
-            endpoint,
-            count,
-            commandTimeout(endpoint).plus(longestBlock),
-            "herald-intake",
-            failovers);
+    Duration timeout = commandTimeout(endpoint).plus(longestBlock);
+    UnifiedJedis own = open(endpoint, shardKeys.size(), timeout, "herald-intake", failovers);
     intentClients.add(own);
-    if (count == 1) {
-      return new RedisIntentStream(
-          own, keys, scripts, retention, firstNotifications.accepts(), names, null);
-    }
     return IntentShards.of(
         own, shardKeys, scripts, retention, notificationShards, notifications, names);
   }
@@ -260,6 +250,18 @@ public final class RedisBackend implements AutoCloseable {
   public void useRateLimits(Map<String, Long> perChannel) {
     routeShards.forEach(shard -> shard.useRateLimits(perChannel));
     rateTokens.useRateLimits(perChannel);
+  }
+
+  /** Accepts keep the recipient index: {@code max} per recipient (0: off), for {@code keep}. */
+  public void useRecipientIndex(int max, Duration keep) {
+    notificationShards.forEach(shard -> shard.recipients().use(max, keep));
+  }
+
+  /** The notifications by recipient (gathered from every shard). */
+  public RecipientIndex recipients() {
+    List<RedisRecipientIndex> shards =
+        notificationShards.stream().map(RedisNotificationStore::recipients).toList();
+    return shards.size() == 1 ? shards.get(0) : new ShardedRecipientIndex(shards);
   }
 
   /** The heartbeats of the running Herald processes. */

@@ -135,6 +135,11 @@ public final class RedisKeys {
     return prefix + "processes";
   }
 
+  /** A recipient's entry in the opt-in recipient index (lib/recipients.lua). */
+  public String recipient(String recipient) {
+    return prefix + "rcpt:" + recipient;
+  }
+
   /** The idempotency key of a producer's key: {@code <prefix>idem:} and its name. */
   public String idempotency(String producer, String key) {
     return prefix + "idem:" + idempotencyName(producer, key);
