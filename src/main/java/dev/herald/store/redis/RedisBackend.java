@@ -7,13 +7,13 @@ import dev.herald.store.BreakerBoard;
 import dev.herald.store.ChannelControls;
 import dev.herald.store.DeadLetterStore;
 import dev.herald.store.IntentStream;
+import dev.herald.store.MasterProbe;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.PrimaryStatus;
 import dev.herald.store.ProcessBoard;
 import dev.herald.store.RecipientIndex;
 import dev.herald.store.RouteStore;
 import dev.herald.store.ServerInfo;
-import dev.herald.store.ServerProbe;
 import dev.herald.store.StatsStore;
 import dev.herald.store.Wakeups;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
@@ -224,9 +224,9 @@ public final class RedisBackend implements AutoCloseable {
     return new RedisServerInfo(redis);
   }
 
-  /** Server figures for benchmarks. */
-  public ServerProbe probe() {
-    return new RedisServerProbe(redis, keys);
+  /** Server figures for benchmarks, over the whole namespace and on every master. */
+  public MasterProbe probe() {
+    return new RedisProbes(redis, shardKeys, endpoint).probe();
   }
 
   public DeadLetterStore deadLetters() {
