@@ -93,6 +93,8 @@ class MigrateIT {
       Planted p = plant(h);
       assertThat(CliRun.run("", "channels", "pause", "email", "--config", c.from).exitCode())
           .isZero();
+      assertThat(CliRun.run("", "channels", "limit", "email", "250", "--config", c.from).exitCode())
+          .isZero();
       List<String> indexed = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         CliRun submit =
@@ -150,6 +152,9 @@ class MigrateIT {
         assertThat(channel.get("paused").asBoolean())
             .as("%s", channel)
             .isEqualTo(channel.get("name").asText().equals("email"));
+        if (channel.get("name").asText().equals("email")) {
+          assertThat(channel.get("rate_limit").asLong()).as("the rate limit moved").isEqualTo(250);
+        }
       }
 
       String later = keyedInAnotherShard(p.later(), "later-");
@@ -477,7 +482,9 @@ class MigrateIT {
         .isEqualTo(p.retrying().size() + p.waiting().size() + p.later().size());
     assertThat(t.get("retention_entries").asInt()).isEqualTo(p.published().size());
     assertThat(t.get("idempotency_records").asInt()).isEqualTo(3 + 3 + 5 + 4);
-    assertThat(t.get("channel_controls").asInt()).isEqualTo(SHARDS);
+    assertThat(t.get("channel_controls").asInt())
+        .as("email's pause and rate limit, into every shard")
+        .isEqualTo(2 * SHARDS);
     assertThat(t.get("stats_fields").asInt()).isPositive();
     assertThat(tally.get("kept").get("conflict").asInt()).isZero();
     assertThat(tally.get("kept").get("leased").asInt()).isZero();

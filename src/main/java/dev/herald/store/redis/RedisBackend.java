@@ -55,6 +55,7 @@ public final class RedisBackend implements AutoCloseable {
   private final RedisBreakerBoard breakers;
   private final ChannelControls channelControls;
   private final List<RedisRouteStore> routeShards = new ArrayList<>();
+  private final RedisRateTokens rateTokens;
   private final RedisProcessBoard processes;
   private final BackendPrimary primaryStatus;
 
@@ -78,6 +79,7 @@ public final class RedisBackend implements AutoCloseable {
     this.primaryStatus = new BackendPrimary(failovers, acks, endpoint);
     this.redis = open(endpoint, poolSize, commandTimeout(endpoint), "herald", failovers);
     this.retention = retention;
+    this.rateTokens = new RedisRateTokens(redis, keys, scripts);
     List<RedisStatsStore> statsShards = new ArrayList<>();
     List<RedisDeadLetterStore> deadShards = new ArrayList<>();
     List<RedisChannelControls> controlShards = new ArrayList<>();
@@ -95,7 +97,7 @@ public final class RedisBackend implements AutoCloseable {
       this.deadLetters = deadShards.get(0);
       this.channelControls = controlShards.get(0);
     } else {
-      this.routes = new ShardedRouteStore(routeShards, layout);
+      this.routes = new ShardedRouteStore(routeShards, layout, rateTokens);
       this.notifications = new ShardedNotificationStore(notificationShards, layout);
       this.stats = new ShardedStatsStore(statsShards);
       this.deadLetters = new ShardedDeadLetterStore(deadShards, layout);
@@ -194,18 +196,11 @@ public final class RedisBackend implements AutoCloseable {
    * @param longestBlock the longest {@link IntentStream#read} block the caller will ask for
    */
   public synchronized IntentStream intents(IntentStream.Names names, Duration longestBlock) {
-    if (shardKeys.size() > 1) {
-      throw new ConfigException(
-          null,
-          List.of(
-              "intake.stream must be off when shards is above 1: reading intents across shards is"
-                  + " not supported yet"));
-    }
-    UnifiedJedis own =
-        open(endpoint, 1, commandTimeout(endpoint).plus(longestBlock), "herald-intake", failovers);
+    Duration timeout = commandTimeout(endpoint).plus(longestBlock);
+    UnifiedJedis own = open(endpoint, shardKeys.size(), timeout, "herald-intake", failovers);
     intentClients.add(own);
-    return new RedisIntentStream(
-        own, keys, scripts, retention, notificationShards.get(0).accepts(), names);
+    return IntentShards.of(
+        own, shardKeys, scripts, retention, notificationShards, notifications, names);
   }
 
   public RouteStore routes() {
@@ -254,6 +249,7 @@ public final class RedisBackend implements AutoCloseable {
    */
   public void useRateLimits(Map<String, Long> perChannel) {
     routeShards.forEach(shard -> shard.useRateLimits(perChannel));
+    rateTokens.useRateLimits(perChannel);
   }
 
   /** Accepts keep the recipient index: {@code max} per recipient (0: off), for {@code keep}. */

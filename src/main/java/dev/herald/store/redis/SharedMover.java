@@ -14,10 +14,9 @@ import java.util.TreeMap;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * What every shard shares rather than splits: the operator's channel controls, written to every
- * shard (each shard's claims read its own), and the counters, added into the first shard once
- * (figures are summed over the shards). A channel's rate limit is not carried over: with shards
- * each shard's bucket would pass the whole rate; it stays in the source, and the report says so.
+ * What every shard shares rather than splits: the operator's channel controls (pauses and rate
+ * limits), written to every shard as {@code herald channels} writes them, and the counters, added
+ * into the first shard once (figures are summed over the shards).
  */
 final class SharedMover {
 
@@ -44,21 +43,7 @@ final class SharedMover {
   private void controls(MigrationTally tally, boolean dryRun) {
     String from = sourceKeys.channelControls();
     Map<String, String> all = RedisErrors.call("reading " + from, () -> source.hgetAll(from));
-    Map<String, String> moving = new TreeMap<>();
-    all.forEach(
-        (field, value) -> {
-          if (field.startsWith("rate:")) {
-            tally.note(
-                "the rate limit of channel "
-                    + field.substring("rate:".length())
-                    + " ("
-                    + value
-                    + " routes/s) stays in the source: rate limits are not supported with shards"
-                    + " yet (pause the channel instead)");
-          } else {
-            moving.put(field, value);
-          }
-        });
+    Map<String, String> moving = new TreeMap<>(all);
     if (moving.isEmpty()) {
       return;
     }
