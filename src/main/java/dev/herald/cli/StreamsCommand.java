@@ -17,11 +17,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "streams",
     description = {
-      "List the Redis streams each channel's events are appended to (what consumers read), and",
-      "the intents streams producers append to (unless intake.stream is off).",
+      "List the Redis streams each channel's events are appended to: what consumers read.",
+      "Also the intents streams producers append to (unless intake.stream is off).",
       "With shards above 1 each has one stream per shard: its name plus the shard's tag.",
       "The tag keeps each shard's appends in its slot; read them all, e.g. one group on each.",
-      "Producers may append an intent to any of the intents streams (by a hash of their own, say):",
+      "Producers may append an intent to any of the intents streams (by a hash of their own, say).",
       "Herald reads every one, and an intent with an idempotency key is deduplicated wherever.",
       "Needs no Redis: the names follow from the config.",
     },
