@@ -18,8 +18,11 @@ import picocli.CommandLine.Spec;
     name = "streams",
     description = {
       "List the Redis streams each channel's events are appended to: what consumers read.",
-      "With shards above 1 every channel has one stream per shard: its name plus the shard's tag.",
+      "Also the intents streams producers append to (unless intake.stream is off).",
+      "With shards above 1 each has one stream per shard: its name plus the shard's tag.",
       "The tag keeps each shard's appends in its slot; read them all, e.g. one group on each.",
+      "Producers may append an intent to any of the intents streams (by a hash of their own, say).",
+      "Herald reads every one, and an intent with an idempotency key is deduplicated wherever.",
       "Needs no Redis: the names follow from the config.",
     },
     footer = {
@@ -29,7 +32,8 @@ import picocli.CommandLine.Spec;
       "  herald streams --json | jq -r '.channels[].streams[]'",
       "",
       "--json prints {\"shards\": N, \"channels\": [{\"channel\", \"stream\" (as configured),",
-      "\"streams\": [the Redis streams, in shard order]}, ...]}.",
+      "\"streams\": [the Redis streams, in shard order]}, ...], \"intents\": {\"stream\",",
+      "\"streams\"} (null when intake.stream is off)}.",
     })
 final class StreamsCommand implements Callable<Integer> {
 
@@ -55,11 +59,23 @@ final class StreamsCommand implements Callable<Integer> {
         ArrayNode streams = node.putArray("streams");
         RedisTarget.streams(cfg, c.stream()).forEach(streams::add);
       }
+      if (cfg.intake().streamEnabled()) {
+        ObjectNode intents = root.putObject("intents");
+        intents.put("stream", cfg.intake().stream());
+        ArrayNode streams = intents.putArray("streams");
+        RedisTarget.streams(cfg, cfg.intake().stream()).forEach(streams::add);
+      } else {
+        root.putNull("intents");
+      }
       out.println(DeadLetterJson.pretty(root));
     } else {
       for (Channel c : cfg.channels().all()) {
         out.println(c.name() + " (" + c.stream() + "):");
         RedisTarget.streams(cfg, c.stream()).forEach(s -> out.println("  " + s));
+      }
+      if (cfg.intake().streamEnabled()) {
+        out.println("intents (" + cfg.intake().stream() + "):");
+        RedisTarget.streams(cfg, cfg.intake().stream()).forEach(s -> out.println("  " + s));
       }
     }
     return ExitCodes.OK;
