@@ -187,6 +187,36 @@ class RedisRouteStoreIT {
   }
 
   @Test
+  void a_run_of_routes_across_two_groups_publishes_only_those_whose_lease_is_still_ours()
+      throws Exception {
+    // 100 routes: groups 0-63 and 64-99, completed as one run of consecutive publishes.
+    String id = h.submit(notification(Harness.recipients("u-", 100)).build()).get(0);
+    ClaimedBatch batch = claim("a.1", 100);
+    assertThat(batch.routeCount()).isEqualTo(100);
+    long until = h.clock.instant().plus(LEASE).toEpochMilli();
+    long now = h.clock.instant().toEpochMilli();
+    // The second group's lease is another worker's now (as after a take-over).
+    h.raw.hset(h.keys.routes(id), "L64", "b.1|" + until + "|" + now + "|99|-1");
+
+    CompletionReport report =
+        h.backend.routes().complete("a.1", h.clock.instant(), publishAll(batch));
+
+    List<Status> statuses =
+        report.results().stream().map(CompletionReport.RouteResult::status).toList();
+    assertThat(statuses.subList(0, 64)).containsOnly(Status.PUBLISHED);
+    assertThat(statuses.subList(64, 100)).containsOnly(Status.LEASE_LOST);
+    assertThat(h.streamEntries()).hasSize(64);
+    assertThat(h.raw.hget(h.keys.routes(id), "63")).startsWith("s|1|");
+    assertThat(h.raw.hget(h.keys.routes(id), "64")).startsWith("p|0|");
+    assertThat(h.raw.hget(h.keys.routes(id), "L64")).startsWith("b.1|");
+    assertThat(h.raw.hget(h.keys.routes(id), "open")).isEqualTo("36");
+    assertThat(h.raw.hget(h.keys.stats(), "lease_conflicts")).isEqualTo("36");
+    assertThat(h.raw.zrange(h.keys.schedule(), 0, -1))
+        .as("the released group leaves the schedule, the other's lease keeps its entry")
+        .containsExactly(id + ":64-99");
+  }
+
+  @Test
   void a_late_completion_is_accepted_while_nobody_else_took_the_route() throws Exception {
     h.submit(notification("u-1").build());
     ClaimedBatch batch = claim("slow.1", 10);
