@@ -1,10 +1,8 @@
 package dev.herald.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.config.HeraldConfig;
 import dev.herald.daemon.RedisTarget;
+import dev.herald.daemon.StreamListing;
 import dev.herald.domain.Channel;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -29,7 +27,8 @@ import picocli.CommandLine.Spec;
       "  herald streams --json | jq -r '.channels[].streams[]'",
       "",
       "--json prints {\"shards\": N, \"channels\": [{\"channel\", \"stream\" (as configured),",
-      "\"streams\": [the Redis streams, in shard order]}, ...]}.",
+      "\"streams\": [the Redis streams, in shard order]}, ...]}; a running Herald serves the same",
+      "at GET /streams on ops.listen.",
     })
 final class StreamsCommand implements Callable<Integer> {
 
@@ -45,17 +44,7 @@ final class StreamsCommand implements Callable<Integer> {
     HeraldConfig cfg = config.load();
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      ObjectNode root = JsonNodeFactory.instance.objectNode();
-      root.put("shards", cfg.shards());
-      ArrayNode channels = root.putArray("channels");
-      for (Channel c : cfg.channels().all()) {
-        ObjectNode node = channels.addObject();
-        node.put("channel", c.name());
-        node.put("stream", c.stream());
-        ArrayNode streams = node.putArray("streams");
-        RedisTarget.streams(cfg, c.stream()).forEach(streams::add);
-      }
-      out.println(DeadLetterJson.pretty(root));
+      out.println(DeadLetterJson.pretty(StreamListing.of(cfg)));
     } else {
       for (Channel c : cfg.channels().all()) {
         out.println(c.name() + " (" + c.stream() + "):");

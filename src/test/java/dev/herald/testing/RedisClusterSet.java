@@ -105,24 +105,33 @@ public final class RedisClusterSet implements AutoCloseable {
     run(cmd, Duration.ofSeconds(60));
   }
 
-  /** Runs a redis-cli (or other) command; a non-zero exit throws with its output. */
+  /**
+   * Runs a redis-cli (or other) command; a non-zero exit throws with its output. The output goes to
+   * a file while it runs: a reshard prints a line per slot and more, past what a pipe holds unread.
+   */
   public static String run(List<String> cmd, Duration timeout) throws IOException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    Path out = Files.createTempFile("redis-cli", ".out");
     try {
-      if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+      Process p =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      try {
+        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          throw new IOException(String.join(" ", cmd) + " did not finish within " + timeout);
+        }
+      } catch (InterruptedException e) {
         p.destroyForcibly();
-        throw new IOException(String.join(" ", cmd) + " did not finish within " + timeout);
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
       }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
+      String text = Files.readString(out, StandardCharsets.UTF_8);
+      if (p.exitValue() != 0) {
+        throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + text);
+      }
+      return text;
+    } finally {
+      Files.deleteIfExists(out);
     }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.exitValue() != 0) {
-      throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + out);
-    }
-    return out;
   }
 
   /**
