@@ -66,10 +66,19 @@ final class ClusterChaos {
     return streams.stream().mapToLong(raw::xlen).sum();
   }
 
-  /** The shard streams read to the end: entries, distinct routes, and each stream's count. */
-  record Count(long entries, long distinct, Map<String, Long> perStream) {
+  /**
+   * The shard streams read to the end: entries, distinct routes, each stream's count, and the times
+   * (Redis's clock, from the entry ids) of the first and the last append.
+   */
+  record Count(
+      long entries, long distinct, Map<String, Long> perStream, long firstMillis, long lastMillis) {
     long duplicated() {
       return entries - distinct;
+    }
+
+    /** From the first append to the last. */
+    double spanSeconds() {
+      return (lastMillis - firstMillis) / 1e3;
     }
   }
 
@@ -77,13 +86,19 @@ final class ClusterChaos {
     Set<String> distinct = new HashSet<>();
     long entries = 0;
     Map<String, Long> perStream = new LinkedHashMap<>();
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
     for (String stream : streams) {
       List<StreamEntry> read = readAll(raw, stream);
       perStream.put(stream, (long) read.size());
       entries += read.size();
       read.forEach(e -> distinct.add(e.getFields().get("event_id")));
+      if (!read.isEmpty()) {
+        first = Math.min(first, read.get(0).getID().getTime());
+        last = Math.max(last, read.get(read.size() - 1).getID().getTime());
+      }
     }
-    return new Count(entries, distinct.size(), perStream);
+    return new Count(entries, distinct.size(), perStream, first, last);
   }
 
   /**
