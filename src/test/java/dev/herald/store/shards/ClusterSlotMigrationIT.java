@@ -10,6 +10,7 @@ import dev.herald.intake.SubmitResult;
 import dev.herald.publish.EventEncoder;
 import dev.herald.publish.PublishCycle;
 import dev.herald.publish.PublisherListener;
+import dev.herald.publish.RouteInfo;
 import dev.herald.store.NotificationRecord;
 import dev.herald.store.RouteRecord;
 import dev.herald.store.StoreUnavailableException;
@@ -19,11 +20,14 @@ import dev.herald.testing.RedisClusterSet;
 import dev.herald.testing.SlotMove;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -151,6 +155,66 @@ class ClusterSlotMigrationIT {
       SubmitResult after = stores.intake().submit(List.of(first)).get(0);
       assertThat(after.outcome()).isEqualTo(SubmitResult.Outcome.DUPLICATE);
       assertThat(after.notificationId()).isEqualTo(original.notificationId());
+    }
+  }
+
+  @Test
+  void a_batch_across_shards_one_of_which_starts_moving_keeps_what_the_others_recorded()
+      throws Exception {
+    try (Harness h = new Harness();
+        Stores stores = stores(h)) {
+      for (SubmitResult r : stores.intake().submit(notifications(2 * SHARDS))) {
+        assertThat(r.outcome()).as("%s", r).isEqualTo(SubmitResult.Outcome.ACCEPTED);
+      }
+      int slot =
+          JedisClusterCRC16.getSlot(RedisKeys.ofShards(h.namespace, SHARDS).get(0).schedule());
+      AtomicInteger published = new AtomicInteger();
+      AtomicInteger leaseLost = new AtomicInteger();
+      AtomicReference<SlotMove> move = new AtomicReference<>();
+      PublisherListener listener =
+          new PublisherListener() {
+            @Override
+            public void onClaimed(int routes, Duration took) {
+              // Between the claim and its completion, shard 0's slot starts to move.
+              if (routes > 0 && move.get() == null) {
+                move.set(SlotMove.begin(cluster, slot));
+              }
+            }
+
+            @Override
+            public void onPublished(RouteInfo route, Duration lag) {
+              published.incrementAndGet();
+            }
+
+            @Override
+            public void onLeaseLost(RouteInfo route) {
+              leaseLost.incrementAndGet();
+            }
+          };
+      PublishCycle cycle =
+          new PublishCycle(
+              stores.backend().routes(),
+              new EventEncoder(h.channels),
+              () -> Harness.settings(500, 5),
+              stores.clock(),
+              listener,
+              "migration");
+      PublishCycle.Result first;
+      try {
+        first = cycle.runOnce();
+      } catch (RuntimeException e) {
+        move.get().finish(); // leave the slot whole for the other tests
+        throw e;
+      }
+      move.get().finish();
+      assertThat(first.claimed()).isEqualTo(2 * SHARDS);
+      assertThat(first.sinkError()).as("shard 0 refused its part").contains("TRYAGAIN");
+      assertThat(published).as("the other shards' routes, recorded").hasValue(30);
+
+      PublishCycle.Result second = cycle.runOnce();
+      assertThat(second.sinkUnavailable()).isFalse();
+      assertThat(published).as("shard 0's two, sent again under their lease").hasValue(32);
+      assertThat(leaseLost).as("nothing sent again that was recorded").hasValue(0);
     }
   }
 
