@@ -86,9 +86,10 @@ class ClusterFailoverChaosIT {
             victimStreams.add(streams.get(i));
           }
         }
+        victim.kill();
+        // Taken once the process is gone: an entry of a later time is on a promoted replica.
         long killedAtMillis = System.currentTimeMillis();
         long killedAt = System.nanoTime();
-        victim.kill();
         RedisServerProcess survivor =
             cluster.nodes().stream().filter(n -> n != victim).findFirst().orElseThrow();
         await()
