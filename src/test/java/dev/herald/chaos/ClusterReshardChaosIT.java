@@ -54,6 +54,7 @@ class ClusterReshardChaosIT {
       try (Stores stores =
               new Stores(new ConfigLoader(Map.of()).load(submitterConfig), Clock.systemUTC(), 4);
           RedisClusterClient raw = ClusterChaos.client(cluster)) {
+        ClusterChaos.seedAsAfterAWhile(raw, h);
         long submitStart = System.nanoTime();
         List<String> ids = ClusterChaos.submit(stores, routes, spread);
         long drainFrom = System.nanoTime();
