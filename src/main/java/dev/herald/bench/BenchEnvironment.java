@@ -3,6 +3,7 @@ package dev.herald.bench;
 import dev.herald.config.PostgresSourceSettings;
 import dev.herald.daemon.Assembly;
 import dev.herald.daemon.Publisher;
+import dev.herald.daemon.RedisTarget;
 import dev.herald.domain.NotificationValidator;
 import dev.herald.intake.Intake;
 import dev.herald.intake.IntakeCycle;
@@ -17,6 +18,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -118,15 +120,36 @@ public final class BenchEnvironment {
         .command(command);
   }
 
+  /** True when the keys are split into shards (on one Redis or on a cluster). */
+  boolean sharded() {
+    return parts.config().sharded();
+  }
+
+  /** The benchmark's stream as Redis has it: itself, or with shards one per shard, in order. */
+  List<String> streams() {
+    return RedisTarget.streams(parts.config(), stream());
+  }
+
+  /** Entries in the benchmark's stream, summed over the shards' streams. */
+  long streamEntries() {
+    if (!sharded()) {
+      return stores.probe().streamLength(stream());
+    }
+    return stores.masters().streamLengths(streams()).stream().mapToLong(Long::longValue).sum();
+  }
+
   /** Waits until the benchmark's stream holds {@code entries}; false if {@code timeout} passed. */
   boolean awaitStream(long entries, Duration timeout) throws InterruptedException {
-    ServerProbe probe = stores.probe();
+    // With shards each look asks every shard's stream, a round trip per master: looking every few
+    // ms would add its own Redis CPU to the drain's. The rate is from the entries' ids, not from
+    // when a look saw them, so looking less often only adds idle time to the CPU measured.
+    long pauseMs = sharded() ? 20 : 2;
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (probe.streamLength(stream()) < entries) {
+    while (streamEntries() < entries) {
       if (System.nanoTime() > deadline) {
         return false;
       }
-      Thread.sleep(2);
+      Thread.sleep(pauseMs);
     }
     return true;
   }

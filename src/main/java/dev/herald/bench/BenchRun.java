@@ -12,9 +12,9 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * One run of a scenario of {@code herald bench}: on the config's Redis (a private embedded one when
- * the config names none), in its namespace, which must hold nothing (its keys are deleted at the
- * end), with Herald's parts built as the daemon builds them.
+ * One run of a scenario of {@code herald bench}: on the config's Redis or Redis Cluster (a private
+ * embedded Redis when the config names neither), in its namespace, which must hold nothing (its
+ * keys are deleted at the end), with Herald's parts built as the daemon builds them.
  */
 public final class BenchRun {
 
@@ -50,22 +50,26 @@ public final class BenchRun {
    */
   public static BenchResult run(
       HeraldConfig config, Options options, Scenario scenario, String command) throws Exception {
-    EmbeddedRedis embedded = config.redis().url() == null ? EmbeddedRedis.startPrivate() : null;
+    boolean named = config.redis().url() != null || config.redis().cluster().configured();
+    EmbeddedRedis embedded = named ? null : EmbeddedRedis.startPrivate();
     HeraldConfig cfg = embedded == null ? config : config.withRedisUrl(embedded.url());
     cfg = cfg.withPublisher(publisher(cfg.publisher(), options));
     // Due times as Redis stamps stream entries: the benchmark's clock is Redis's.
     try (embedded;
         Stores stores = new Stores(cfg, Clock.systemUTC(), cfg.publisher().workers() + 4)) {
       String intents = cfg.namespace() + ":bench:intents";
+      // With shards there is no intents stream (intake.stream is off): drain and floor need none.
       BenchStores bench =
           new BenchStores(
               stores.backend(),
-              stores
-                  .backend()
-                  .intents(
-                      new IntentStream.Names(
-                          intents, "herald-bench", intents + ":rejected", 10_000),
-                      Assembly.INTAKE_BLOCK),
+              cfg.sharded()
+                  ? null
+                  : stores
+                      .backend()
+                      .intents(
+                          new IntentStream.Names(
+                              intents, "herald-bench", intents + ":rejected", 10_000),
+                          Assembly.INTAKE_BLOCK),
               intents);
       if (bench.probe().namespaceHasData() && !options.force()) {
         throw new NamespaceInUseException(

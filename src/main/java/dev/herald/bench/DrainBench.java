@@ -70,6 +70,9 @@ public final class DrainBench {
         result.add(new Figure("redis_cpu_us_per_route", perRoute, "µs"));
         result.add(new Figure("floor_redis_cpu_us_per_entry", floor, "µs"));
         result.add(new Figure("redis_cpu_ratio_to_floor", perRoute / floor, "x"));
+        if (!r.masters().isEmpty()) {
+          MasterCpu.addTo(result, r.masters(), routes, r.heraldCpu());
+        }
         if (r.lateBy() > 0) {
           result.note(
               "run " + run + ": loading finished " + r.lateBy() + " ms after the due instant");
@@ -85,7 +88,8 @@ public final class DrainBench {
       long lastAfterDueMs,
       double heraldCpu,
       double redisCpu,
-      long lateBy) {}
+      long lateBy,
+      List<MasterCpu.Drained> masters) {}
 
   /**
    * @param fixedDue when the routes fall due; null: after their loading, estimated
@@ -105,6 +109,7 @@ public final class DrainBench {
     env.sleepUntil(due);
     double heraldCpu0 = BenchEnvironment.heraldCpuSeconds();
     double redisCpu0 = probe.cpuSeconds();
+    MasterCpu masters = env.sharded() ? MasterCpu.start(env) : null;
     int expected = results.size() * Workload.RECIPIENTS;
     if (!env.awaitStream(expected, Duration.ofMinutes(5))) {
       throw new IllegalStateException(
@@ -112,9 +117,10 @@ public final class DrainBench {
     }
     double heraldCpu = BenchEnvironment.heraldCpuSeconds() - heraldCpu0;
     double redisCpu = probe.cpuSeconds() - redisCpu0;
-    StreamEntryTime first = probe.readStream(env.stream(), "-", 1).get(0);
-    StreamEntryTime last = probe.lastEntry(env.stream());
     long dueMs = due.toEpochMilli();
+    List<MasterCpu.Drained> perMaster = masters == null ? List.of() : masters.stop(dueMs);
+    StreamEntryTime first = ShardStreams.first(env);
+    StreamEntryTime last = ShardStreams.last(env);
     long lastAfter = Math.max(1, last.appendedAtMs() - dueMs);
     return new DrainRun(
         expected * 1000.0 / lastAfter,
@@ -122,6 +128,7 @@ public final class DrainBench {
         lastAfter,
         heraldCpu,
         redisCpu,
-        Math.max(0, lateBy));
+        Math.max(0, lateBy),
+        perMaster);
   }
 }

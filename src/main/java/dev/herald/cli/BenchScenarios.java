@@ -87,6 +87,11 @@ final class BenchScenarios {
     /** Refuses a config the scenario cannot run on, before it connects. */
     void check(HeraldConfig cfg) {}
 
+    /** True for the scenarios that measure a sharded layout (on one Redis or on a cluster). */
+    boolean runsOnShards() {
+      return false;
+    }
+
     /**
      * MAXLEN of the benchmark's stream: large enough to count every route it appends. Scenarios
      * that do not count appended entries keep the default.
@@ -98,6 +103,14 @@ final class BenchScenarios {
     @Override
     public Integer call() throws Exception {
       HeraldConfig cfg = common.config.load();
+      if (cfg.sharded() && !runsOnShards()) {
+        throw new BadInputException(
+            "bench "
+                + spec.name()
+                + " runs with shards: 1 only, not yet on shards (was "
+                + cfg.shards()
+                + "); bench drain and bench floor run on shards, on one Redis or on Redis Cluster");
+      }
       check(cfg);
       BenchRun.Options options =
           new BenchRun.Options(common.force, common.workers, common.batchSize, streamMaxLength());
@@ -152,6 +165,11 @@ final class BenchScenarios {
     @Override
     BenchResult run(BenchEnvironment env, String command) throws Exception {
       return new DrainBench(env, routes.routes, runs.runs, warmup, dueAfterStart).run(command);
+    }
+
+    @Override
+    boolean runsOnShards() {
+      return true;
     }
 
     @Override

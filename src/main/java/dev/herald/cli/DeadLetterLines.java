@@ -77,9 +77,11 @@ final class DeadLetterLines {
    * The dead letter of a line, to import under its derived id.
    *
    * @param where {@code line 12} for messages
+   * @param sharded true for a store of several shards: the derived id is then in the source's shard
+   *     ({@link NotificationIds#derivedInShardOf}), where the store checks that the source is gone
    * @throws BadInputException naming the line, the field and what is wrong
    */
-  static Import read(String line, String where) {
+  static Import read(String line, String where, boolean sharded) {
     JsonNode o;
     try {
       o = MAPPER.readTree(line);
@@ -133,7 +135,9 @@ final class DeadLetterLines {
     Integer maxAttempts = n.path("max_attempts").isInt() ? n.path("max_attempts").asInt() : null;
     Notification imported =
         new Notification(
-            NotificationIds.derived(id, route.toString()),
+            sharded
+                ? NotificationIds.derivedInShardOf(id, route.toString())
+                : NotificationIds.derived(id, route.toString()),
             text(n, "type", where),
             text(n, "producer", where),
             null,

@@ -117,7 +117,9 @@ final class DeadLettersImportCommand implements Callable<Integer> {
             if (lineNo < tally.firstLine || line.isBlank()) {
               continue;
             }
-            slice.add(DeadLetterLines.read(line, "line " + lineNo + " of " + input));
+            slice.add(
+                DeadLetterLines.read(
+                    line, "line " + lineNo + " of " + input, ctx.config().sharded()));
             tally.read++;
           }
           if (slice.size() == sliceSize || (line == null && !slice.isEmpty())) {

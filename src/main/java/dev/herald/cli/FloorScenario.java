@@ -23,6 +23,11 @@ final class FloorScenario extends BenchScenarios.Scenario {
   }
 
   @Override
+  boolean runsOnShards() {
+    return true;
+  }
+
+  @Override
   long streamMaxLength() {
     return routes.routes * 2L;
   }

@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
       StreamsCommand.class,
       ChannelsCommand.class,
       ProcessesCommand.class,
+      MigrateCommand.class,
       ConsoleCommand.class,
       DemoCommand.class,
       BenchCommand.class,

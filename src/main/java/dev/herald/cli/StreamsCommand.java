@@ -16,8 +16,11 @@ import picocli.CommandLine.Spec;
     name = "streams",
     description = {
       "List the Redis streams each channel's events are appended to: what consumers read.",
-      "With shards above 1 every channel has one stream per shard: its name plus the shard's tag.",
+      "Also the intents streams producers append to (unless intake.stream is off).",
+      "With shards above 1 each has one stream per shard: its name plus the shard's tag.",
       "The tag keeps each shard's appends in its slot; read them all, e.g. one group on each.",
+      "Producers may append an intent to any of the intents streams (by a hash of their own, say).",
+      "Herald reads every one, and an intent with an idempotency key is deduplicated wherever.",
       "Needs no Redis: the names follow from the config.",
     },
     footer = {
@@ -27,8 +30,9 @@ import picocli.CommandLine.Spec;
       "  herald streams --json | jq -r '.channels[].streams[]'",
       "",
       "--json prints {\"shards\": N, \"channels\": [{\"channel\", \"stream\" (as configured),",
-      "\"streams\": [the Redis streams, in shard order]}, ...]}; a running Herald serves the same",
-      "at GET /streams on ops.listen.",
+      "\"streams\": [the Redis streams, in shard order]}, ...], \"intents\": {\"stream\",",
+      "\"streams\"} (null when intake.stream is off)}. A running Herald serves the same at",
+      "GET /streams on ops.listen.",
     })
 final class StreamsCommand implements Callable<Integer> {
 
@@ -49,6 +53,10 @@ final class StreamsCommand implements Callable<Integer> {
       for (Channel c : cfg.channels().all()) {
         out.println(c.name() + " (" + c.stream() + "):");
         RedisTarget.streams(cfg, c.stream()).forEach(s -> out.println("  " + s));
+      }
+      if (cfg.intake().streamEnabled()) {
+        out.println("intents (" + cfg.intake().stream() + "):");
+        RedisTarget.streams(cfg, cfg.intake().stream()).forEach(s -> out.println("  " + s));
       }
     }
     return ExitCodes.OK;

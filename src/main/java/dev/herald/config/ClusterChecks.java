@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The part of the one validation pass that is about shards and Redis Cluster: {@code shards} and
  * {@code redis.cluster}, and what a sharded layout asks of the rest (stream names that take a
- * shard's hash tag, no intents stream yet). Every problem names its key.
+ * shard's hash tag). Every problem names its key.
  */
 final class ClusterChecks extends ConfigChecks {
 
@@ -67,12 +67,6 @@ final class ClusterChecks extends ConfigChecks {
               + "): every key of a shard is in one slot, so one shard would use one master; 16 or"
               + " more let the slots spread over the masters");
     }
-    if (c.durability().waits()) {
-      problems.add(
-          "durability.replicas must be 0 when redis.cluster is set (was "
-              + c.durability().replicas()
-              + "): WAIT after a batch on a cluster is not supported yet");
-    }
   }
 
   private void sharded(HeraldConfig c) {
@@ -83,21 +77,10 @@ final class ClusterChecks extends ConfigChecks {
               if (channel.stream() != null) {
                 braceless("channels." + name + ".stream", channel.stream());
               }
-              if (channel.rateLimit() != null) {
-                problems.add(
-                    "channels."
-                        + name
-                        + ".rate-limit must be unset when shards is above 1 (was "
-                        + channel.rateLimit()
-                        + "): each shard would let the whole rate through; not supported yet");
-              }
             });
     if (!OFF.equals(c.intake().stream())) {
-      problems.add(
-          "intake.stream must be off when shards is above 1 (was '"
-              + c.intake().stream()
-              + "'): reading intents across shards is not supported yet; submit through the API,"
-              + " the CLI, the Java API or the outbox");
+      braceless("intake.stream", c.intake().stream());
+      braceless("intake.rejected-stream", c.intake().rejectedStream());
     }
   }
 

@@ -78,6 +78,7 @@ public final class ConfigPrinter {
     if (config.api().tls().keystorePassword() != null) {
       tls.put("keystore-password", "***");
     }
+    redactPassword(tree.get("console").get("tls"), "keystore-password");
     tree.get("console").get("users").forEach(u -> redactPassword(u, "password-hash"));
     return tree;
   }

@@ -32,6 +32,14 @@ final class ConsoleChecks extends ConfigChecks {
         problems.add("console.listen " + e.getMessage() + " (was '" + console.listen() + "')");
       }
     }
+    between("console.recipient-index-max", console.recipientIndexMax(), 1, 10_000);
+    if (console.tls().enabled()
+        && !java.nio.file.Files.isReadable(java.nio.file.Path.of(console.tls().keystore()))) {
+      problems.add(
+          "console.tls.keystore must be a readable PKCS#12 file (was '"
+              + console.tls().keystore()
+              + "')");
+    }
     Set<String> names = new HashSet<>();
     for (int i = 0; i < console.users().size(); i++) {
       ConsoleUser u = console.users().get(i);

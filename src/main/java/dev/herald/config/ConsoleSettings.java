@@ -9,18 +9,38 @@ import java.util.List;
  *
  * @param listen {@code host:port} to serve it on (as {@code ops.listen}), or {@code off}
  * @param users who may change things; only a salted hash of each password is kept in the file
+ * @param tls optional HTTPS: a PKCS#12 key store ({@code HERALD_CONSOLE_TLS_PASSWORD} supplies its
+ *     password); session cookies are {@code Secure} then, and behind a proxy that sends {@code
+ *     X-Forwarded-Proto: https}
+ * @param recipientIndex whether accepts keep the index by recipient the console and {@code herald
+ *     routes find --recipient} look notifications up in (off by default: it costs Redis memory per
+ *     route)
+ * @param recipientIndexMax the most notifications kept per recipient in that index
  */
-public record ConsoleSettings(String listen, List<ConsoleUser> users) {
+public record ConsoleSettings(
+    String listen,
+    List<ConsoleUser> users,
+    ApiSettings.TlsSettings tls,
+    Boolean recipientIndex,
+    Integer recipientIndexMax) {
 
   public static final String OFF = "off";
 
   public ConsoleSettings {
     listen = listen == null ? "127.0.0.1:9466" : listen;
     users = users == null ? List.of() : List.copyOf(users);
+    tls = tls == null ? new ApiSettings.TlsSettings(null, null) : tls;
+    recipientIndex = recipientIndex != null && recipientIndex;
+    recipientIndexMax = recipientIndexMax == null ? 100 : recipientIndexMax;
   }
 
   static ConsoleSettings defaults() {
-    return new ConsoleSettings(null, null);
+    return new ConsoleSettings(null, null, null, null, null);
+  }
+
+  /** Notifications kept per recipient by the index: 0 when it is off. */
+  public int recipientsKept() {
+    return recipientIndex ? recipientIndexMax : 0;
   }
 
   public boolean enabled() {

@@ -35,7 +35,8 @@ final class StreamCollisions {
           "wakeup",
           "breakers",
           "channels",
-          "processes");
+          "processes",
+          "rcpt");
 
   private StreamCollisions() {}
 

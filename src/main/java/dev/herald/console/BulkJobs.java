@@ -24,13 +24,26 @@ final class BulkJobs implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(BulkJobs.class);
 
+  /**
+   * What to run, as the confirmation form asked for it.
+   *
+   * @param verb {@code requeue} or {@code purge}, for the page and the log
+   * @param options the requeue's timing and pace in words ("" for none)
+   * @param limit the most routes to act on: the dry run's count, or a lower limit
+   * @param rate routes/s at most (0: as fast as Redis allows)
+   */
+  record Plan(
+      String verb, String user, String selection, String options, long limit, double rate) {}
+
   /** One bulk action and how far it got. */
   static final class Job {
     final int id;
     final String verb;
     final String user;
     final String selection;
+    final String options;
     final long expected;
+    final double rate;
     final Instant started;
     volatile BulkRun.Summary soFar = new BulkRun.Summary(0, 0, 0, 0, false, java.util.List.of());
     volatile long scanned;
@@ -39,12 +52,14 @@ final class BulkJobs implements AutoCloseable {
     volatile String error;
     volatile Duration took = Duration.ZERO;
 
-    Job(int id, String verb, String user, String selection, long expected, Instant started) {
+    Job(int id, Plan plan, Instant started) {
       this.id = id;
-      this.verb = verb;
-      this.user = user;
-      this.selection = selection;
-      this.expected = expected;
+      this.verb = plan.verb();
+      this.user = plan.user();
+      this.selection = plan.selection();
+      this.options = plan.options();
+      this.expected = plan.limit();
+      this.rate = plan.rate();
       this.started = started;
     }
   }
@@ -65,19 +80,12 @@ final class BulkJobs implements AutoCloseable {
     this.clock = clock;
   }
 
-  /**
-   * Starts {@code action} over {@code source}, acting on no more than {@code limit} routes.
-   *
-   * @param verb {@code requeue} or {@code purge}, for the page and the log
-   */
-  Job start(
-      String verb,
-      String user,
-      String selection,
-      DeadLetterSource source,
-      BulkRun.Action action,
-      long limit) {
-    Job job = new Job(ids.incrementAndGet(), verb, user, selection, limit, clock.instant());
+  /** Starts {@code action} over {@code source} as {@code plan} says. */
+  Job start(Plan plan, DeadLetterSource source, BulkRun.Action action) {
+    Job job = new Job(ids.incrementAndGet(), plan, clock.instant());
+    String verb = plan.verb();
+    String user = plan.user();
+    String selection = plan.selection();
     jobs.put(job.id, job);
     runner.submit(
         () -> {
@@ -88,8 +96,8 @@ final class BulkJobs implements AutoCloseable {
                         source,
                         action,
                         new BulkRun.Options(
-                            limit,
-                            Pacer.unlimited(clock),
+                            plan.limit(),
+                            new Pacer(plan.rate(), clock, d -> Thread.sleep(d.toMillis())),
                             () -> stopping,
                             (soFar, scanned, total, elapsed) -> {
                               job.soFar = soFar;

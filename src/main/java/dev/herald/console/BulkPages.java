@@ -73,12 +73,21 @@ final class BulkPages {
             + count
             + ">"
             + (params.containsKey("all") ? "<input type=hidden name=all value=1>" : "");
+    String limitField =
+        "<label>at most <input name=limit id=bulk-limit size=7 placeholder=all> routes, newest"
+            + " first (a canary)</label>";
     String extra =
         verb.equals("requeue")
-            ? "<p><label><input type=checkbox name=keep-attempts value=1> keep their attempts"
-                + " (one more each)</label> · <label>spread over <input name=spread size=5"
-                + " placeholder=0s></label></p>"
-            : "<p class=bad>Purged routes can no longer be requeued.</p>";
+            ? "<fieldset class=options id=requeue-options><legend>as herald dead-letters requeue"
+                + " would</legend><p><label><input type=checkbox name=keep-attempts value=1> keep"
+                + " their attempts (one more each)</label></p><p><label>due at <input name=at"
+                + " id=bulk-at size=22 placeholder=now> (UTC time, or from now: 10m)</label> ·"
+                + " <label>spread over <input name=spread id=bulk-spread size=5 placeholder=0s>"
+                + "</label></p><p><label>at most <input name=rate id=bulk-rate size=7"
+                + " placeholder=unlimited> routes/s</label> · "
+                + limitField
+                + "</p></fieldset>"
+            : "<p>" + limitField + "</p><p class=bad>Purged routes can no longer be requeued.</p>";
     b.append(
         viewer.changeForm(
             "/dead-letters/run",
@@ -98,8 +107,8 @@ final class BulkPages {
         b.toString());
   }
 
-  /** Starts the run (the caller checked the session and CSRF); returns the job's id. */
-  int run(Map<String, List<String>> form, Viewer viewer) {
+  /** Starts the run (the caller checked the session and CSRF); returns its job. */
+  BulkJobs.Job run(Map<String, List<String>> form, Viewer viewer) {
     String verb = verb(form);
     Instant now = console.clock().instant();
     Selection sel = Selection.of(form, now);
@@ -111,25 +120,59 @@ final class BulkPages {
     }
     // No more than were counted, and none that became dead letters since.
     DeadLetterFilter filter = sel.named() ? sel.filter() : sel.filter().until(now);
+    long limit = whole(form, "limit", "a whole number of routes, or empty for all");
+    long atMost = limit > 0 ? Math.min(limit, expected) : expected;
+    double rate = 0;
     BulkRun.Action action;
+    String options;
     if (verb.equals("requeue")) {
-      String spreadText = form.getOrDefault("spread", List.of("")).get(0);
       Duration spread =
-          spreadText.isBlank()
+          field(form, "spread").isEmpty()
               ? Duration.ZERO
-              : dev.herald.config.Durations.parse(spreadText)
+              : dev.herald.config.Durations.parse(field(form, "spread"))
+                  .filter(d -> !d.isNegative())
                   .orElseThrow(() -> new Selection.BadField("spread", "must be a duration (10m)"));
+      Instant at = TimeWindow.time("at", field(form, "at"), now).orElse(now);
+      rate = whole(form, "rate", "a whole number of routes/s, or empty for no limit");
       action =
           DeadLetterActions.requeue(
               console.deadLetters(),
-              new RequeueTiming(now, spread),
+              new RequeueTiming(at, spread),
               form.containsKey("keep-attempts"));
+      options =
+          "due "
+              + (at.equals(now) ? "now" : at.toString())
+              + (spread.isZero()
+                  ? ""
+                  : ", spread over " + dev.herald.config.Durations.format(spread))
+              + (rate > 0 ? ", " + (long) rate + " routes/s" : "")
+              + (form.containsKey("keep-attempts") ? ", attempts kept" : "");
     } else {
       action = DeadLetterActions.purge(console.deadLetters());
+      options = "";
     }
     return jobs.start(
-            verb, viewer.user(), sel.describe(), sel.source(console, filter), action, expected)
-        .id;
+        new BulkJobs.Plan(verb, viewer.user(), sel.describe(), options, atMost, rate),
+        sel.source(console, filter),
+        action);
+  }
+
+  private static String field(Map<String, List<String>> form, String name) {
+    return form.getOrDefault(name, List.of("")).get(0).strip();
+  }
+
+  /** A whole number 0 or more from the form; empty is 0 (no limit). */
+  private static long whole(Map<String, List<String>> form, String name, String what) {
+    String text = field(form, name);
+    try {
+      long n = text.isEmpty() ? 0 : Long.parseLong(text);
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new Selection.BadField(name, "must be " + what + " (was '" + text + "')");
+    }
   }
 
   Rendered progress(int id) {
@@ -165,6 +208,14 @@ final class BulkPages {
         .append("<td>")
         .append(Html.seconds(job.took.toMillis() / 1000.0))
         .append("</tr></table>");
+    long left = job.expected - (s.changed() + s.notDead() + s.failed());
+    if (!job.done && job.rate > 0 && left > 0) {
+      b.append("<p class=muted id=job-eta>paced at ")
+          .append(number((long) job.rate))
+          .append(" routes/s: about ")
+          .append(Html.span(java.time.Duration.ofSeconds((long) Math.ceil(left / job.rate))))
+          .append(" left</p>");
+    }
     for (String note : s.notes()) {
       b.append("<p class=muted>").append(esc(note)).append("</p>");
     }
@@ -179,7 +230,8 @@ final class BulkPages {
             + time(job.started, now)
             + "; at most "
             + number(job.expected)
-            + " (the dry run's count)</p>";
+            + (job.options.isEmpty() ? "" : "; " + esc(job.options))
+            + "</p>";
     String live = b + "<p><a href='/dead-letters'>dead letters</a></p>";
     return new Rendered(
         "Bulk " + job.verb + " #" + id, "/dead-letters", before, live, job.done ? 0 : 1);

@@ -6,6 +6,7 @@ import dev.herald.store.DeadLetterStore;
 import dev.herald.store.IntentStream;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.ProcessBoard;
+import dev.herald.store.RecipientIndex;
 import dev.herald.store.StatsStore;
 import java.time.Clock;
 import java.util.List;
@@ -24,6 +25,7 @@ public record Console(
     BreakerBoard breakers,
     DeadLetterStore deadLetters,
     NotificationStore notifications,
+    RecipientIndex recipients,
     ChannelActions channels,
     ProcessBoard processes,
     List<String> streams,

@@ -7,7 +7,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The console's routes and the checks every change passes. */
 /** The console's routes: which page or change answers which request. */
 final class ConsoleRoutes {
   private final Console console;
@@ -53,17 +52,18 @@ final class ConsoleRoutes {
         "/dead-letters/run",
         pages.change(
             (ctx, v, form) -> {
-              int id = bulk.run(form, v);
+              BulkJobs.Job job = bulk.run(form, v);
               pages.audit(
                   v,
-                  BulkPages.verb(form)
+                  job.verb
                       + " job #"
-                      + id
+                      + job.id
                       + " started: "
-                      + Selection.of(form, console.clock().instant()).describe()
+                      + job.selection
                       + ", at most "
-                      + one(form, "expected"));
-              ctx.redirect("/jobs/" + id, io.javalin.http.HttpStatus.SEE_OTHER);
+                      + job.expected
+                      + (job.options.isEmpty() ? "" : ", " + job.options));
+              ctx.redirect("/jobs/" + job.id, io.javalin.http.HttpStatus.SEE_OTHER);
             }));
     r.get(
         "/jobs/{id}",
@@ -89,8 +89,7 @@ final class ConsoleRoutes {
         ctx -> {
           pages.viewer(ctx).ifPresent(v -> pages.audit(v, "signed out"));
           sessions.signOut(ctx.cookie(Sessions.COOKIE));
-          ctx.header(
-              "Set-Cookie", Sessions.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+          ctx.header("Set-Cookie", sessionCookie(ctx, "", 0));
           ctx.redirect("/", io.javalin.http.HttpStatus.SEE_OTHER);
         });
   }
@@ -164,14 +163,27 @@ final class ConsoleRoutes {
       return;
     }
     LOG.info("console: {} signed in from {}", user, ctx.ip());
-    ctx.header(
-        "Set-Cookie",
-        Sessions.COOKIE
-            + "="
-            + s.get().id()
-            + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
-            + Sessions.LIFETIME.toSeconds());
+    ctx.header("Set-Cookie", sessionCookie(ctx, s.get().id(), Sessions.LIFETIME.toSeconds()));
     ctx.redirect("/", io.javalin.http.HttpStatus.SEE_OTHER);
+  }
+
+  /**
+   * The session cookie: never readable by scripts ({@code HttpOnly}), never sent with a request
+   * from another site ({@code SameSite=Strict}), and {@code Secure} when the console is reached
+   * over HTTPS, served so ({@code console.tls}) or behind a proxy that says so ({@code
+   * X-Forwarded-Proto: https}).
+   */
+  static String sessionCookie(Context ctx, String value, long maxAgeSeconds) {
+    boolean https =
+        "https".equalsIgnoreCase(ctx.scheme())
+            || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+    return Sessions.COOKIE
+        + "="
+        + value
+        + "; Path=/; Max-Age="
+        + maxAgeSeconds
+        + "; HttpOnly; SameSite=Strict"
+        + (https ? "; Secure" : "");
   }
 
   void error(Context ctx, int status, String message) {

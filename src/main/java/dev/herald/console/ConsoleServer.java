@@ -7,8 +7,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +48,10 @@ public final class ConsoleServer implements AutoCloseable {
    *
    * @throws IOException when the address cannot be bound
    */
-  public static ConsoleServer start(ConsoleSettings settings, Console console) throws IOException {
+  public static ConsoleServer start(ConsoleSettings settings, Console console, char[] tlsPassword)
+      throws IOException {
+    SslContextFactory.Server ssl =
+        settings.tls().enabled() ? ssl(settings.tls().keystore(), tlsPassword) : null;
     Sessions sessions = new Sessions(settings.users(), console.clock());
     History history = new History(console.stats(), console::streams, console.clock());
     BulkJobs jobs = new BulkJobs(console.clock());
@@ -59,8 +69,17 @@ public final class ConsoleServer implements AutoCloseable {
               c.jetty.threadPool = threads;
               c.jetty.addConnector(
                   (server, http) -> {
-                    ServerConnector connector =
-                        new ServerConnector(server, new HttpConnectionFactory(http));
+                    ServerConnector connector;
+                    if (ssl == null) {
+                      connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                    } else {
+                      http.addCustomizer(new SecureRequestCustomizer());
+                      connector =
+                          new ServerConnector(
+                              server,
+                              new SslConnectionFactory(ssl, "http/1.1"),
+                              new HttpConnectionFactory(http));
+                    }
                     connector.setHost(settings.address().getHostString());
                     connector.setPort(settings.address().getPort());
                     bound[0] = connector;
@@ -90,6 +109,20 @@ public final class ConsoleServer implements AutoCloseable {
     }
     history.start();
     return new ConsoleServer(app, bound[0], history, jobs);
+  }
+
+  private static SslContextFactory.Server ssl(String keystore, char[] password) throws IOException {
+    KeyStore store;
+    try (InputStream in = Files.newInputStream(Path.of(keystore))) {
+      store = KeyStore.getInstance("PKCS12");
+      store.load(in, password);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("console.tls.keystore " + keystore + " cannot be read: " + e, e);
+    }
+    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    ssl.setKeyStore(store);
+    ssl.setKeyStorePassword(password == null ? "" : new String(password));
+    return ssl;
   }
 
   /** Where it serves (with the real port when port 0 was asked for). */

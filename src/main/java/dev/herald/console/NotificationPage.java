@@ -18,16 +18,18 @@ import java.util.Optional;
 /**
  * One notification as {@code herald routes show} and {@code dead-letters show} read it: every route
  * with its status, attempts, next attempt, publish time and stream entry id; one route's failed
- * attempts; the payload. Found by id, or by producer and idempotency key.
+ * attempts; the payload. Found by id, by producer and idempotency key, or (a list) by recipient.
  */
 final class NotificationPage {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Console console;
+  private final RecipientPage recipients;
 
   NotificationPage(Console console) {
     this.console = console;
+    this.recipients = new RecipientPage(console);
   }
 
   /** The lookup form and, when it names one, the notification. */
@@ -35,6 +37,7 @@ final class NotificationPage {
     String id = first(params, "id");
     String producer = first(params, "producer");
     String key = first(params, "idempotency_key");
+    String recipient = first(params, "recipient");
     StringBuilder b = new StringBuilder();
     b.append("<form class=filters method=get action='/notifications'>")
         .append("<label>notification id<input name=id size=28 value='")
@@ -43,9 +46,14 @@ final class NotificationPage {
         .append(esc(producer))
         .append("'></label><label>idempotency key<input name=idempotency_key value='")
         .append(esc(key))
-        .append("'></label><button class=primary>Find</button></form>")
-        .append("<p class=muted>By recipient: Herald keeps no index by recipient, so the console")
-        .append(" cannot look one up without scanning every notification.</p>");
+        .append("'></label><span class=muted>or</span><label>recipient<input name=recipient")
+        .append(" id=recipient value='")
+        .append(esc(recipient))
+        .append("'></label><button class=primary id=find>Find</button></form>");
+    if (id.isEmpty() && !recipient.isEmpty()) {
+      b.append(recipients.render(recipient));
+      return Rendered.of("Notifications of " + recipient, "/scheduled", b.toString());
+    }
     if (id.isEmpty() && !producer.isEmpty() && !key.isEmpty()) {
       Optional<String> found = console.notifications().findIdByIdempotencyKey(producer, key);
       if (found.isEmpty()) {

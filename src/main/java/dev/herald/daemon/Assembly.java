@@ -24,6 +24,7 @@ import dev.herald.store.NotificationStore;
 import dev.herald.store.redis.RedisBackend;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -143,9 +144,14 @@ public final class Assembly {
         consumer);
   }
 
-  /** The consumer of {@code stream}, reading on the stream's connection of its own. */
+  /**
+   * The consumer of {@code stream}, reading on the stream's connection of its own: of each of its
+   * parts (the shards' intents streams), each on a thread of its own.
+   */
   public IntakeLoop intakeLoop(IntentStream stream, IntakeListener listener, String consumer) {
-    return new IntakeLoop(stream, intakeCycle(stream, listener, consumer), INTAKE_BLOCK);
+    List<IntentStream> parts = stream.parts();
+    return new IntakeLoop(
+        parts, parts.stream().map(p -> intakeCycle(p, listener, consumer)).toList(), INTAKE_BLOCK);
   }
 
   /**

@@ -45,14 +45,21 @@ final class ConsoleRuntime implements AutoCloseable {
             backend.breakers(),
             backend.deadLetters(),
             backend.notifications(),
+            backend.recipients(),
             channels,
             backend.processes(),
             parts.channels().streams(),
             parts.config().delivery().maxAttempts());
-    ConsoleServer server = ConsoleServer.start(settings, console);
+    String password = settings.tls().keystorePassword();
+    if (password == null) {
+      password = System.getenv("HERALD_CONSOLE_TLS_PASSWORD");
+    }
+    ConsoleServer server =
+        ConsoleServer.start(settings, console, password == null ? null : password.toCharArray());
     InetSocketAddress a = server.address();
     LOG.info(
-        "serving the console on http://{}:{}/ ({})",
+        "serving the console on {}://{}:{}/ ({})",
+        settings.tls().enabled() ? "https" : "http",
         a.getHostString(),
         a.getPort(),
         settings.users().isEmpty()

@@ -204,7 +204,7 @@ public final class Daemon {
       api.connected(backend.notifications());
 
       ChannelActions channels = channelActions(backend);
-      ops.watchChannels(channels::list);
+      ops.watchChannels(channels::list, () -> backend.processes().read(clock.instant()).size());
       try {
         web = ConsoleRuntime.start(assembly, backend, channels, clock);
       } catch (IOException e) {

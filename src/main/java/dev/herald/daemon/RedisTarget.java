@@ -84,6 +84,7 @@ public record RedisTarget(RedisEndpoint endpoint, boolean embedded) {
             CycleSettings.retention(config),
             clock);
     backend.useRateLimits(config.rateLimits());
+    backend.useRecipientIndex(config.console().recipientsKept(), config.retention().published());
     return backend;
   }
 

@@ -7,11 +7,12 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.domain.Channel;
 
 /**
- * The streams consumers read, per channel: {@code {"shards": N, "channels": [{"channel", "stream"
- * (as configured), "streams": [the Redis streams, in shard order]}, ...]}}. {@code herald streams
- * --json} prints it and {@code GET /streams} on {@code ops.listen} serves it, from the same config:
- * the names follow from the namespace, {@code shards} and the channels, none of which a reload
- * changes.
+ * The streams consumers read, per channel, and the intents streams producers append to: {@code
+ * {"shards": N, "channels": [{"channel", "stream" (as configured), "streams": [the Redis streams,
+ * in shard order]}, ...], "intents": {"stream", "streams"} (null when intake.stream is off)}}.
+ * {@code herald streams --json} prints it and {@code GET /streams} on {@code ops.listen} serves it,
+ * from the same config: the names follow from the namespace, {@code shards} and the channels, none
+ * of which a reload changes.
  */
 public final class StreamListing {
 
@@ -27,6 +28,14 @@ public final class StreamListing {
       node.put("stream", c.stream());
       ArrayNode streams = node.putArray("streams");
       RedisTarget.streams(config, c.stream()).forEach(streams::add);
+    }
+    if (config.intake().streamEnabled()) {
+      ObjectNode intents = root.putObject("intents");
+      intents.put("stream", config.intake().stream());
+      ArrayNode streams = intents.putArray("streams");
+      RedisTarget.streams(config, config.intake().stream()).forEach(streams::add);
+    } else {
+      root.putNull("intents");
     }
     return root;
   }

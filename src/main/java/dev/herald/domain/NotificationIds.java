@@ -164,6 +164,45 @@ public final class NotificationIds {
   }
 
   /**
+   * The id of the notification of an intent read from a shard's intents stream, the same however
+   * often it is made: the entry's time ({@code entryMillis}, so that it sorts as the entries did),
+   * then 70 bits of the SHA-256 of {@code stream + "/" + entryId}, then {@code shard} in the lowest
+   * 10 bits. An accept sent again after a crash (or by a consumer that took the intent over) so
+   * makes the very notification the first made, which the store recognises as stored already.
+   */
+  public static String ofIntent(String stream, String entryId, long entryMillis, int shard) {
+    if (shard < 0 || shard >= Shards.MAX) {
+      throw new IllegalArgumentException("shard must be between 0 and 1023 (was " + shard + ")");
+    }
+    byte[] hash = sha256(stream + "/" + entryId);
+    long high = 0;
+    long low = 0;
+    for (int i = 0; i < 5; i++) {
+      high = high << 8 | (hash[i] & 0xFF);
+      low = low << 8 | (hash[5 + i] & 0xFF);
+    }
+    return encode(entryMillis, high, (low & ~SHARD_BITS) | shard);
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
+    }
+  }
+
+  /**
+   * As {@link #derived}, for a store of several shards: the last two characters (the shard bits)
+   * are {@code source}'s, so that the new notification is in the source's shard whatever the shard
+   * count, and the check that the source is gone and the write are one step in one slot.
+   */
+  public static String derivedInShardOf(String source, String part) {
+    return derived(source, part).substring(0, 24) + canonical(source).substring(24);
+  }
+
+  /**
    * The milliseconds an id was made at (its first 48 bits: the acceptance time, or later when the
    * clock stood still); {@code id} must pass {@link #isId}.
    */

@@ -36,7 +36,7 @@ public final class IntakeCycle {
   private final Clock clock;
   private final IntakeListener listener;
   private final String consumer;
-  private final IntentParser parser = new IntentParser();
+  private final IntentParser parser;
   private final RateLimitedLog rejectLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   private Instant nextClaimPass = Instant.MIN;
   private String claimCursor;
@@ -79,6 +79,7 @@ public final class IntakeCycle {
     this.clock = clock;
     this.listener = listener;
     this.consumer = consumer;
+    this.parser = new IntentParser(stream.shard());
   }
 
   public String consumer() {

@@ -18,8 +18,8 @@ public final class IntakeLoop {
 
   private static final Logger LOG = LoggerFactory.getLogger(IntakeLoop.class);
 
-  private final IntentStream stream;
-  private final IntakeCycle cycle;
+  private final List<IntentStream> streams;
+  private final List<IntakeCycle> cycles;
   private final Duration block;
   private final StoreFailures failures =
       new StoreFailures(
@@ -38,10 +38,28 @@ public final class IntakeLoop {
    *     waits for the read in flight
    */
   public IntakeLoop(IntentStream stream, IntakeCycle cycle, Duration block) {
-    this.stream = stream;
-    this.cycle = cycle;
+    this(List.of(stream), List.of(cycle), block);
+  }
+
+  /**
+   * A consumer per stream, each on a thread of its own: the shards' intents streams, each of which
+   * a blocking read holds while it is empty.
+   *
+   * @param cycles the round of each of {@code streams}, in the same order
+   */
+  public IntakeLoop(List<IntentStream> streams, List<IntakeCycle> cycles, Duration block) {
+    if (streams.size() != cycles.size() || streams.isEmpty()) {
+      throw new IllegalArgumentException(streams.size() + " streams for " + cycles.size());
+    }
+    this.streams = List.copyOf(streams);
+    this.cycles = List.copyOf(cycles);
     this.block = block;
-    this.pool = new WorkerPool(1, i -> "herald-intake", i -> this::work, () -> {});
+    this.pool =
+        new WorkerPool(
+            streams.size(),
+            i -> streams.size() == 1 ? "herald-intake" : "herald-intake-" + i,
+            i -> w -> work(w, i),
+            () -> {});
   }
 
   public void start() {
@@ -65,7 +83,9 @@ public final class IntakeLoop {
     return pool.isRunning();
   }
 
-  private void work(WorkerPool.Worker w) {
+  private void work(WorkerPool.Worker w, int part) {
+    IntentStream stream = streams.get(part);
+    IntakeCycle cycle = cycles.get(part);
     StoreFailures.Streak streak = failures.streak();
     boolean grouped = false;
     while (w.running()) {
@@ -73,7 +93,10 @@ public final class IntakeLoop {
         if (!grouped) {
           stream.createGroup();
           grouped = true;
-          LOG.info("intake started: consumer {} reading the intents stream", cycle.consumer());
+          LOG.info(
+              "intake started: consumer {} reading the intents stream{}",
+              cycle.consumer(),
+              stream.shard() == null ? "" : " " + stream.shard().stream());
         }
         cycle.runOnce(block);
         streak.succeeded();

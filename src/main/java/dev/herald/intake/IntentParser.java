@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.domain.CancelRequest;
 import dev.herald.domain.FieldError;
 import dev.herald.domain.NotificationIds;
+import dev.herald.domain.NotificationRequest;
 import dev.herald.domain.NotificationValidator;
+import dev.herald.domain.Shards;
 import dev.herald.store.Intent;
 import dev.herald.store.IntentDecision;
+import dev.herald.store.IntentStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,7 +39,23 @@ final class IntentParser {
   private static final Set<String> BY_ID = Set.of("cancel");
   private static final Set<String> BY_KEY = Set.of("cancel_idempotency_key", "producer");
 
+  /** How far in the future an entry's id may lie, a shard's intents being accepted as of it. */
+  static final Duration ENTRY_AHEAD = Duration.ofMinutes(1);
+
   private final NotificationJson json = new NotificationJson();
+  private final IntentStream.Shard shard;
+
+  /** A parser of the one intents stream of one Redis. */
+  IntentParser() {
+    this(null);
+  }
+
+  /**
+   * @param shard the shard whose intents stream is read (null: the one stream of one Redis)
+   */
+  IntentParser(IntentStream.Shard shard) {
+    this.shard = shard;
+  }
 
   /**
    * What to do with an entry.
@@ -87,15 +107,45 @@ final class IntentParser {
     if (!problems.isEmpty()) {
       return reject(entryId, problems);
     }
+    NotificationRequest request = parsed.request();
+    if (shard == null) {
+      return new Parsed(
+          new IntentDecision.Accept(
+              entryId,
+              request.toNotification(
+                  ids.nextFor(now, request.producer(), request.idempotencyKey()), now)),
+          null);
+    }
+    return ofShard(entryId, request, ids.shards(), now);
+  }
+
+  /**
+   * An accept of a shard's stream: under the id of its entry ({@link NotificationIds#ofIntent}), in
+   * its idempotency key's shard or else this one, as of the entry's time, so that an accept sent
+   * again makes the very same notification. An entry id more than {@link #ENTRY_AHEAD} ahead (a
+   * producer's own) is refused: it would schedule the notification then.
+   */
+  private Parsed ofShard(String entryId, NotificationRequest request, Shards layout, Instant now) {
+    long entryMillis = Long.parseLong(entryId.substring(0, entryId.indexOf('-')));
+    if (entryMillis > now.plus(ENTRY_AHEAD).toEpochMilli()) {
+      return reject(
+          entryId,
+          List.of(
+              new FieldError(
+                  "(entry id)",
+                  entryId
+                      + " lies more than "
+                      + ENTRY_AHEAD.toSeconds()
+                      + " s ahead of Herald's clock; let Redis choose entry ids (XADD … *)")));
+    }
+    int target =
+        request.idempotencyKey() == null
+            ? shard.index()
+            : layout.ofIdempotencyKey(request.producer(), request.idempotencyKey());
+    String id = NotificationIds.ofIntent(shard.stream(), entryId, entryMillis, target);
     return new Parsed(
         new IntentDecision.Accept(
-            entryId,
-            parsed
-                .request()
-                .toNotification(
-                    ids.nextFor(
-                        now, parsed.request().producer(), parsed.request().idempotencyKey()),
-                    now)),
+            entryId, request.toNotification(id, Instant.ofEpochMilli(entryMillis))),
         null);
   }
 

@@ -39,6 +39,7 @@ public final class Ops implements AutoCloseable {
   private OpsServer server;
   private StoreCollector storeCollector;
   private ChannelMetrics channelMetrics;
+  private ProcessMetrics processMetrics;
   private boolean primaryRegistered;
 
   private Ops(
@@ -165,10 +166,16 @@ public final class Ops implements AutoCloseable {
     }
   }
 
-  /** Each scrape reads the channels' controls (paused, rate limits) too. */
-  public synchronized void watchChannels(Supplier<List<ChannelView>> channels) {
+  /**
+   * Each scrape reads the channels' controls (paused, rate limits) and how many processes keep a
+   * heartbeat too.
+   */
+  public synchronized void watchChannels(
+      Supplier<List<ChannelView>> channels, java.util.function.IntSupplier processes) {
     channelMetrics = new ChannelMetrics(channels, settings.readyTimeout());
     metrics.registry().register(channelMetrics);
+    processMetrics = new ProcessMetrics(processes, settings.readyTimeout());
+    metrics.registry().register(processMetrics);
   }
 
   /** The publisher loop runs: liveness is judged by its progress from now on. */
@@ -202,6 +209,8 @@ public final class Ops implements AutoCloseable {
     if (channelMetrics != null) {
       metrics.registry().unregister(channelMetrics);
       channelMetrics.close();
+      metrics.registry().unregister(processMetrics);
+      processMetrics.close();
     }
     readiness.close();
   }

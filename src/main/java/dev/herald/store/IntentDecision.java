@@ -39,6 +39,19 @@ public sealed interface IntentDecision {
     }
   }
 
+  /**
+   * Nothing to do but acknowledge: the effect was stored in another shard first (an accept in its
+   * notification's shard, a cancel in its target's), and {@code result} is what it was. Sent again
+   * after a crash, that effect is recognised there (the same notification id and record), so the
+   * intent still has it once.
+   */
+  record Settled(String entryId, IntentResult result) implements IntentDecision {
+    public Settled {
+      Objects.requireNonNull(entryId, "entryId");
+      Objects.requireNonNull(result, "result");
+    }
+  }
+
   /** Nothing to do but acknowledge: the entry was deleted from the stream before it was read. */
   record Drop(String entryId) implements IntentDecision {
     public Drop {

@@ -83,6 +83,33 @@ public interface IntentStream {
   /** Figures for {@code herald stats}: one round trip. */
   IntakeSnapshot snapshot();
 
+  /**
+   * Where this stream is among the shards' intents streams; null for the one stream of one Redis.
+   * The intake makes the notification of an intent of a shard's stream under an id derived from the
+   * stream and the entry ({@link dev.herald.domain.NotificationIds#ofIntent}), as of the entry's
+   * time, so that an accept sent again makes the very same notification.
+   */
+  default Shard shard() {
+    return null;
+  }
+
+  /**
+   * The streams a consumer reads: this one, or, for the shards' intents streams together, each of
+   * them ({@link #read} and {@link #settle} then belong to the parts).
+   */
+  default List<IntentStream> parts() {
+    return List.of(this);
+  }
+
+  /**
+   * One shard's intents stream.
+   *
+   * @param stream its name ({@code <intake.stream>:{<tag>}})
+   * @param index the shard's number
+   * @param count how many shards there are
+   */
+  record Shard(String stream, int index, int count) {}
+
   /** The cursor that starts a pass of {@link #claimIdle}, and that a finished pass returns. */
   String START = "0-0";
 

@@ -47,6 +47,23 @@ public interface RouteStore {
   ClaimedBatch claimDue(
       Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes);
 
+  /**
+   * As {@link #claimDue(Instant, Duration, String, int, long)}, for one shard of several: the
+   * routes of a rate-limited channel are leased only with the tokens {@code grants} hands this
+   * claim (taken from the channels' shared buckets, {@link RateTokens}), and none of a rate-limited
+   * channel that {@code grants} leaves out.
+   */
+  default ClaimedBatch claimDue(
+      Instant now,
+      Duration lease,
+      String leaseToken,
+      int maxRoutes,
+      long maxBytes,
+      Map<String, RateTokens.Grant> grants) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " is not a shard of several: it keeps its own buckets");
+  }
+
   /** As {@link #claimDue(Instant, Duration, String, int, long)}, with the default byte budget. */
   default ClaimedBatch claimDue(Instant now, Duration lease, String leaseToken, int maxRoutes) {
     return claimDue(now, lease, leaseToken, maxRoutes, DEFAULT_BATCH_BYTES);

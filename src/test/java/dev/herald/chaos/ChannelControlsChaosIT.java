@@ -1,8 +1,11 @@
 package dev.herald.chaos;
 
+import static dev.herald.intake.SubmitResult.Outcome.ACCEPTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.herald.config.ConfigLoader;
+import dev.herald.daemon.Stores;
 import dev.herald.domain.NotificationIds;
 import dev.herald.domain.NotificationRequest;
 import dev.herald.domain.NotificationValidator;
@@ -10,15 +13,20 @@ import dev.herald.domain.RouteState;
 import dev.herald.intake.Intake;
 import dev.herald.intake.SubmitResult;
 import dev.herald.store.RouteRecord;
+import dev.herald.store.redis.RedisKeys;
 import dev.herald.testing.Harness;
+import dev.herald.testing.RedisClusterSet;
 import dev.herald.testing.RedisServerProcess;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClusterClient;
 
 /**
  * Channel controls under two real {@code herald run} processes: a paused channel is left alone for
@@ -154,5 +162,69 @@ class ChannelControlsChaosIT {
         assertThat(toLength).isLessThan(notifications * 10L); // still limited at the end
       }
     }
+  }
+
+  /**
+   * As above on a Redis Cluster of 16 shards: the tokens come from one shared bucket, so the rate
+   * is the limit's across the shards and the processes (a bucket per shard would pass 16 times it).
+   */
+  @Test
+  void a_rate_limit_of_500_per_second_holds_across_sixteen_shards_of_a_cluster() throws Exception {
+    Duration window = Chaos.duration(Duration.ofSeconds(5), Duration.ofSeconds(20));
+    int rate = 500;
+    int shards = 16;
+    try (RedisClusterSet cluster = RedisClusterSet.start();
+        Harness h = new Harness()) {
+      String extra =
+          "channels:\n  push:\n    stream: "
+              + h.stream
+              + "\n    rate-limit: "
+              + rate
+              + "\npublisher:\n  workers: 4\n  poll-interval: 100ms\nintake:\n  stream: off";
+      List<String> redisYaml = cluster.redisYaml(shards);
+      Path submitterConfig = h.writeConfig(dir.resolve("submitter"), redisYaml, extra.split("\n"));
+      List<String> streams =
+          RedisKeys.ofShards(h.namespace, shards).stream().map(k -> k.stream(h.stream)).toList();
+      try (Stores submitter =
+              new Stores(new ConfigLoader(Map.of()).load(submitterConfig), Clock.systemUTC(), 4);
+          RedisClusterClient raw = ClusterChaos.client(cluster);
+          Fleet fleet = new Fleet(dir, 2, h, redisYaml, extra)) {
+        int notifications = (int) ((window.toSeconds() + 6) * rate / 10);
+        Intake intake = submitter.intake();
+        List<NotificationRequest> batch = new ArrayList<>();
+        for (int i = 0; i < notifications; i++) {
+          batch.add(Harness.notification(Harness.recipients("u-" + i + "-", 10)).build());
+          if (batch.size() == 500 || i == notifications - 1) {
+            intake.submit(batch).forEach(r -> assertThat(r.outcome()).isEqualTo(ACCEPTED));
+            batch.clear();
+          }
+        }
+        fleet.startAll();
+        await().atMost(Duration.ofSeconds(60)).until(fleet::allUp);
+        Thread.sleep(2_000); // past the first second's burst of a full bucket
+        long fromLength = length(raw, streams);
+        long from = System.nanoTime();
+        Thread.sleep(window.toMillis());
+        long toLength = length(raw, streams);
+        double seconds = (System.nanoTime() - from) / 1e9;
+        double measured = (toLength - fromLength) / seconds;
+        Chaos.report(
+            "rate limit, cluster",
+            String.format(
+                "limit %d routes/s, 16 shards on 3 masters, 2 processes x 4 workers: %.1f routes/s"
+                    + " over %.1f s (%+.1f%%)",
+                rate, measured, seconds, (measured / rate - 1) * 100));
+        assertThat(measured).isBetween(rate * 0.9, rate * 1.1);
+        assertThat(toLength).isLessThan(notifications * 10L); // still limited at the end
+      }
+    }
+  }
+
+  private static long length(RedisClusterClient raw, List<String> streams) {
+    long n = 0;
+    for (String stream : streams) {
+      n += raw.exists(stream) ? raw.xlen(stream) : 0;
+    }
+    return n;
   }
 }

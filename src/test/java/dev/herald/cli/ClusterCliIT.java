@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,18 +9,23 @@ import dev.herald.config.ConfigLoader;
 import dev.herald.daemon.Stores;
 import dev.herald.domain.Channel;
 import dev.herald.domain.Channels;
+import dev.herald.domain.NotificationIds;
 import dev.herald.domain.NotificationRequest;
 import dev.herald.domain.Shards;
 import dev.herald.intake.SubmitResult;
 import dev.herald.publish.EventEncoder;
 import dev.herald.publish.PublishCycle;
 import dev.herald.publish.PublisherListener;
+import dev.herald.store.DeadLetterStore.Page;
+import dev.herald.store.DeadLetterStore.Window;
 import dev.herald.testing.Harness;
+import dev.herald.testing.HeraldProcess;
 import dev.herald.testing.RedisClusterSet;
 import dev.herald.testing.TestRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -50,12 +56,13 @@ class ClusterCliIT {
     cluster.close();
   }
 
-  private String writeConfig() throws Exception {
+  private String writeConfig(String... extra) throws Exception {
     String ns = TestRedis.namespace();
     List<String> lines = new ArrayList<>(cluster.redisYaml(16));
     lines.addAll(
         List.of(
             "namespace: " + ns, "gateway:", "  stream: " + ns + ":gw", "intake:", "  stream: off"));
+    lines.addAll(List.of(extra));
     Path file = dir.resolve("herald.yaml");
     Files.writeString(file, String.join("\n", lines) + "\n");
     return file.toString();
@@ -148,6 +155,118 @@ class ClusterCliIT {
     JsonNode push = new ObjectMapper().readTree(streams.out()).get("channels").get(0);
     assertThat(push.get("streams")).hasSize(16);
     assertThat(push.get("streams").get(0).asText()).startsWith(push.get("stream").asText() + ":{");
+  }
+
+  @Test
+  void dead_letters_of_every_shard_are_imported_into_their_sources_shard_once_and_resume()
+      throws Exception {
+    String config = writeConfig();
+    Stores stores =
+        new Stores(new ConfigLoader(Map.of()).load(Path.of(config)), Clock.systemUTC(), 4);
+    try (stores) {
+      plantDeadLetters(stores, 40);
+      Path file = dir.resolve("dead.ndjson");
+      CliRun export = CliRun.run("", "dead-letters", "export", "--config", config);
+      assertThat(export.exitCode()).as(export.err()).isZero();
+      Files.writeString(file, export.out());
+      assertThat(export.out().lines()).hasSize(80);
+
+      // Their sources are still here: each is left out, in its own shard.
+      CliRun unpurged =
+          CliRun.run("", "dead-letters", "import", file.toString(), "--config", config);
+      assertThat(unpurged.out()).as(unpurged.err()).contains("left out 80");
+      assertThat(stores.backend().deadLetters().count(Window.ALL)).isEqualTo(80);
+
+      CliRun purge = CliRun.run("", "dead-letters", "purge", "--all", "--yes", "--config", config);
+      assertThat(purge.exitCode()).as(purge.err() + purge.out()).isZero();
+      assertThat(stores.backend().deadLetters().count(Window.ALL)).isZero();
+
+      // Killed part-way (SIGKILL), then run again: it continues, and each is there once.
+      HeraldProcess killed =
+          HeraldProcess.command(
+              dir.resolve("import-1.out"),
+              dir.resolve("import-1.log"),
+              "64m",
+              "dead-letters",
+              "import",
+              file.toString(),
+              "--rate",
+              "20",
+              "--config",
+              config);
+      try {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> stores.backend().deadLetters().count(Window.ALL) >= 20 || !killed.isAlive());
+        assertThat(killed.isAlive()).as("still importing when killed").isTrue();
+        killed.kill();
+      } finally {
+        killed.close();
+      }
+      CliRun resumed =
+          CliRun.run("", "dead-letters", "import", file.toString(), "--config", config);
+      assertThat(resumed.exitCode()).as(resumed.err() + resumed.out()).isZero();
+      assertThat(resumed.err()).contains("import: continuing at line");
+      assertThat(stores.backend().deadLetters().count(Window.ALL)).isEqualTo(80);
+
+      CliRun again = CliRun.run("", "dead-letters", "import", file.toString(), "--config", config);
+      assertThat(again.out()).as(again.err()).contains("already there 80");
+      Page page = stores.backend().deadLetters().page(Window.ALL, null, 100);
+      assertThat(page.deadLetters()).hasSize(80);
+      Shards layout = new Shards(16);
+      Set<Integer> shards = new HashSet<>();
+      Set<String> ids = new HashSet<>();
+      for (String line : Files.readAllLines(file)) {
+        JsonNode o = new ObjectMapper().readTree(line);
+        String source = o.get("notification_id").asText();
+        String id = NotificationIds.derivedInShardOf(source, o.get("route_id").asText());
+        assertThat(layout.ofId(id)).isEqualTo(layout.ofId(source));
+        shards.add(layout.ofId(id));
+        ids.add(id);
+      }
+      assertThat(shards).hasSize(16);
+      assertThat(page.deadLetters()).allSatisfy(d -> assertThat(ids).contains(d.notificationId()));
+    }
+  }
+
+  @Test
+  void routes_find_gathers_a_recipients_notifications_from_every_shard() throws Exception {
+    String config = writeConfig("console:", "  listen: 'off'", "  recipient-index: true");
+    StringBuilder batch = new StringBuilder();
+    for (int i = 0; i < 24; i++) {
+      batch.append(
+          "{\"type\":\"game.turn_ready\",\"producer\":\"game-engine\",\"recipients\":[\"u-c\",\"u-"
+              + i
+              + "\"],\"channels\":[\"push\"],\"send_at\":\"2099-01-01T00:00:00Z\"}\n");
+    }
+    CliRun submit = CliRun.run(batch.toString(), "submit", "--config", config);
+    assertThat(submit.exitCode()).as(submit.err()).isZero();
+    List<String> ids = submit.out().lines().toList();
+    assertThat(ids).hasSize(24);
+
+    CliRun find =
+        CliRun.run(
+            "",
+            "routes",
+            "find",
+            "--recipient",
+            "u-c",
+            "--json",
+            "--limit",
+            "100",
+            "--config",
+            config);
+    assertThat(find.exitCode()).as(find.err()).isZero();
+    List<String> found = new ArrayList<>();
+    java.util.Set<Integer> shards = new java.util.HashSet<>();
+    for (String line : find.out().lines().toList()) {
+      String id = new ObjectMapper().readTree(line).get("notification_id").asText();
+      found.add(id);
+      shards.add(new Shards(16).ofId(id));
+    }
+    assertThat(found).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(shards).hasSizeGreaterThan(4);
   }
 
   private static JsonNode stats(String config) throws Exception {

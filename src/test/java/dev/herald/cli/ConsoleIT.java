@@ -184,6 +184,123 @@ class ConsoleIT {
     }
   }
 
+  @Test
+  void session_cookies_are_http_only_and_same_site_strict_and_secure_over_https() throws Exception {
+    Path keystore = selfSigned(dir.resolve("console.p12"), "store-pw");
+    String yaml =
+        yaml()
+            .replace(
+                "console:\n",
+                "console:\n  tls:\n    keystore: "
+                    + keystore
+                    + "\n    keystore-password: store-pw\n");
+    try (RunningDaemon d = RunningDaemon.start(dir, yaml)) {
+      String base = d.consoleUrl().replace("http://", "https://");
+      HttpClient https = HttpClient.newBuilder().sslContext(trusting(keystore, "store-pw")).build();
+      HttpResponse<String> signIn =
+          https.send(
+              HttpRequest.newBuilder(URI.create(base + "/sign-in"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString("user=alice&password=" + enc(PASSWORD)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(signIn.statusCode()).isEqualTo(303);
+      assertThat(attributes(signIn)).contains("HttpOnly", "SameSite=Strict", "Secure");
+      String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+      HttpResponse<String> signOut =
+          https.send(
+              HttpRequest.newBuilder(URI.create(base + "/sign-out"))
+                  .header("Cookie", cookie)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(attributes(signOut))
+          .contains("HttpOnly", "SameSite=Strict", "Secure", "Max-Age=0");
+      assertThat(d.stop()).isZero();
+    }
+  }
+
+  @Test
+  void behind_a_proxy_that_says_https_cookies_are_secure_and_over_plain_http_they_are_not()
+      throws Exception {
+    try (RunningDaemon d = RunningDaemon.start(dir, yaml())) {
+      String form = "user=alice&password=" + enc(PASSWORD);
+      HttpResponse<String> plain = post(d.consoleUrl() + "/sign-in", null, form);
+      assertThat(attributes(plain))
+          .contains("HttpOnly", "SameSite=Strict")
+          .doesNotContain("Secure");
+      HttpResponse<String> proxied =
+          http.send(
+              HttpRequest.newBuilder(URI.create(d.consoleUrl() + "/sign-in"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .header("X-Forwarded-Proto", "https")
+                  .POST(HttpRequest.BodyPublishers.ofString(form))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(attributes(proxied)).contains("HttpOnly", "SameSite=Strict", "Secure");
+      assertThat(d.stop()).isZero();
+    }
+  }
+
+  /** The attributes of the response's Set-Cookie, without its name and value. */
+  private static List<String> attributes(HttpResponse<String> r) {
+    String[] parts = r.headers().firstValue("Set-Cookie").orElseThrow().split(";");
+    List<String> out = new ArrayList<>();
+    for (int i = 1; i < parts.length; i++) {
+      out.add(parts[i].strip());
+    }
+    return out;
+  }
+
+  /**
+   * A PKCS#12 key store with a self-signed certificate for 127.0.0.1, made by the JDK's keytool.
+   */
+  private static Path selfSigned(Path file, String password) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "console",
+                "-keyalg",
+                "EC",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                file.toString(),
+                "-storepass",
+                password)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("keytool: %s", out).isZero();
+    return file;
+  }
+
+  /** TLS that trusts the certificate of that key store. */
+  private static javax.net.ssl.SSLContext trusting(Path keystore, String password)
+      throws Exception {
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = java.nio.file.Files.newInputStream(keystore)) {
+      store.load(in, password.toCharArray());
+    }
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("console", store.getCertificate("console"));
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+    ssl.init(null, tmf.getTrustManagers(), null);
+    return ssl;
+  }
+
   private static int rows(String page, String marker) {
     return page.split(Pattern.quote(marker), -1).length - 1;
   }

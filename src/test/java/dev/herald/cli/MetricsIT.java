@@ -58,6 +58,7 @@ class MetricsIT {
               "  email:",
               "    stream: " + email,
               "    max-length: 1000",
+              "    rate-limit: 1000000", // high enough to hold nothing back
               "publisher:",
               "  workers: 2",
               "  batch-size: 10",
@@ -234,6 +235,16 @@ class MetricsIT {
         assertThat(Math.abs(m.value("herald_clock_offset_seconds"))).isLessThan(1.0);
         assertThat(m.hasFamily("herald_redis_eviction_risk")).isTrue();
         assertThat(m.value("herald_publisher_workers")).isEqualTo(2);
+        assertThat(m.value("herald_channel_paused", "channel", "push")).isZero();
+        assertThat(
+                m.value(
+                    "herald_channel_rate_limit_routes_per_second",
+                    "channel",
+                    "email",
+                    "source",
+                    "config"))
+            .isEqualTo(1_000_000);
+        assertThat(m.value("herald_processes_running")).isBetween(0.0, 1.0);
         assertThat(m.value("herald_build_info", "version", "dev")).isEqualTo(1);
         assertThat(m.value("jvm_memory_used_bytes", "area", "heap")).isPositive();
         assertThat(m.value("jvm_threads_current")).isPositive();
@@ -339,13 +350,27 @@ class MetricsIT {
     return Scrape.parse(Http.get(d.baseUrl() + "/metrics").body()).value(name, labels);
   }
 
-  /** The metric families config/grafana-dashboard.json queries. */
+  /**
+   * The metric families config/grafana-dashboard.json queries, read as Grafana reads it: JSON whose
+   * panels have ids of their own and a place on the grid, each query an {@code expr} of a target.
+   */
   private static Set<String> dashboardMetrics() throws IOException {
-    String dashboard = Files.readString(Path.of("config/grafana-dashboard.json"));
+    com.fasterxml.jackson.databind.JsonNode dashboard =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(Files.readString(Path.of("config/grafana-dashboard.json")));
+    Set<Integer> ids = new TreeSet<>();
     Set<String> names = new TreeSet<>();
-    Matcher m = Pattern.compile("herald_[a-z_]+").matcher(dashboard);
-    while (m.find()) {
-      names.add(m.group().replaceFirst("_(bucket|sum|count)$", ""));
+    for (com.fasterxml.jackson.databind.JsonNode panel : dashboard.get("panels")) {
+      assertThat(ids.add(panel.get("id").asInt())).as("panel id %s once", panel.get("id")).isTrue();
+      assertThat(panel.get("gridPos").has("w"))
+          .as("panel %s has a place", panel.get("id"))
+          .isTrue();
+      for (com.fasterxml.jackson.databind.JsonNode target : panel.path("targets")) {
+        Matcher m = Pattern.compile("herald_[a-z_]+").matcher(target.get("expr").asText());
+        while (m.find()) {
+          names.add(m.group().replaceFirst("_(bucket|sum|count)$", ""));
+        }
+      }
     }
     return names;
   }

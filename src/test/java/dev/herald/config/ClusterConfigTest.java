@@ -50,6 +50,23 @@ class ClusterConfigTest {
   }
 
   @Test
+  void a_cluster_takes_replica_acknowledged_writes() throws Exception {
+    HeraldConfig c = load(CLUSTER + "durability:\n  replicas: 1\n", Map.of());
+    assertThat(c.durability().replicas()).isEqualTo(1);
+  }
+
+  @Test
+  void a_sharded_layout_reads_the_intents_stream_and_takes_rate_limits() throws Exception {
+    HeraldConfig c =
+        load(
+            CLUSTER.replace("  stream: off\n", "  stream: herald:intents\n")
+                + "channels:\n  push:\n    stream: gw\n    rate-limit: 500\n",
+            Map.of());
+    assertThat(c.intake().streamEnabled()).isTrue();
+    assertThat(c.rateLimits()).containsEntry("push", 500L);
+  }
+
+  @Test
   void one_shard_is_the_default_and_keeps_the_intents_stream() throws Exception {
     HeraldConfig c = load("redis:\n  url: redis://localhost\n", Map.of());
     assertThat(c.shards()).isEqualTo(1);
@@ -67,8 +84,6 @@ class ClusterConfigTest {
             + "  sentinel:\n"
             + "    master: m\n"
             + "    nodes: [s1]\n"
-            + "durability:\n"
-            + "  replicas: 1\n"
             + "gateway:\n"
             + "  stream: 'events:{x}'\n";
     assertThatThrownBy(() -> load(yaml, Map.of()))
@@ -86,17 +101,16 @@ class ClusterConfigTest {
                             + " over by itself): keep one",
                         "shards must be at least 2 when redis.cluster is set (was 1): every key of"
                             + " a shard is in one slot, so one shard would use one master; 16 or"
-                            + " more let the slots spread over the masters",
-                        "durability.replicas must be 0 when redis.cluster is set (was 1): WAIT"
-                            + " after a batch on a cluster is not supported yet"));
+                            + " more let the slots spread over the masters"));
   }
 
   @Test
-  void a_sharded_layout_refuses_braces_in_stream_names_an_intents_stream_and_too_many_shards() {
+  void a_sharded_layout_refuses_braces_in_stream_names_and_too_many_shards() {
     String yaml =
         "redis:\n  url: redis://localhost\n"
             + "shards: 2000\n"
-            + "channels:\n  push:\n    stream: 'push:{a}'\n    rate-limit: 5\n";
+            + "channels:\n  push:\n    stream: 'push:{a}'\n    rate-limit: 5\n"
+            + "intake:\n  stream: 'in:{x}'\n";
     assertThatThrownBy(() -> load(yaml, Map.of()))
         .isInstanceOf(ConfigException.class)
         .satisfies(
@@ -104,14 +118,12 @@ class ClusterConfigTest {
                 assertThat(((ConfigException) e).problems())
                     .contains(
                         "shards must be between 1 and 1024 (was 2000)",
-                        "channels.push.rate-limit must be unset when shards is above 1 (was 5):"
-                            + " each shard would let the whole rate through; not supported yet",
                         "channels.push.stream must not contain { or } when shards is above 1 (was"
                             + " 'push:{a}'): each shard's stream is the name plus the shard's hash"
                             + " tag",
-                        "intake.stream must be off when shards is above 1 (was 'herald:intents'):"
-                            + " reading intents across shards is not supported yet; submit through"
-                            + " the API, the CLI, the Java API or the outbox"));
+                        "intake.stream must not contain { or } when shards is above 1 (was"
+                            + " 'in:{x}'): each shard's stream is the name plus the shard's hash"
+                            + " tag"));
   }
 
   @Test

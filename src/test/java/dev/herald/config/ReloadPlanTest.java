@@ -85,7 +85,10 @@ class ReloadPlanTest {
         new ConsoleSettings(
             "127.0.0.1:9999",
             List.of(
-                new ConsoleSettings.ConsoleUser("alice", "pbkdf2-sha256:1000:c2FsdA==:aGFzaA=="))),
+                new ConsoleSettings.ConsoleUser("alice", "pbkdf2-sha256:1000:c2FsdA==:aGFzaA==")),
+            new ApiSettings.TlsSettings("/etc/herald/console.p12", "secret"),
+            true,
+            50),
         16);
   }
 

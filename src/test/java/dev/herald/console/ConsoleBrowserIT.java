@@ -60,6 +60,7 @@ class ConsoleBrowserIT {
     }
     planting.streamDown(turns.toArray(NotificationRequest.Builder[]::new));
     h.raw.del(h.stream);
+    h.backend.useRecipientIndex(100, Duration.ofDays(1)); // as the fleet's config says
     fleet =
         Fleet.up(
             dir,
@@ -75,6 +76,7 @@ class ConsoleBrowserIT {
                 "publisher:",
                 "  poll-interval: 200ms",
                 "console:",
+                "  recipient-index: true",
                 "  users:",
                 "    - name: alice",
                 "      password-hash: '" + Passwords.hash(PASSWORD.toCharArray(), 1000) + "'"));
@@ -95,7 +97,11 @@ class ConsoleBrowserIT {
     }
   }
 
-  private void submit(int notifications, String... channels) {
+  private List<String> submit(int notifications, String... channels) {
+    return submit(notifications, null, channels);
+  }
+
+  private List<String> submit(int notifications, java.time.Instant sendAt, String... channels) {
     Intake intake =
         new Intake(
             h.backend.notifications(),
@@ -105,11 +111,15 @@ class ConsoleBrowserIT {
             () -> Duration.ofHours(1));
     List<NotificationRequest> batch = new ArrayList<>();
     for (int i = 0; i < notifications; i++) {
-      batch.add(Harness.notification("u-" + i, "v-" + i).channels(channels).build());
+      NotificationRequest.Builder n = Harness.notification("u-" + i, "v-" + i).channels(channels);
+      batch.add(sendAt == null ? n.build() : n.sendAt(sendAt).build());
     }
+    List<String> ids = new ArrayList<>();
     for (SubmitResult r : intake.submit(batch)) {
       assertThat(r.outcome()).isEqualTo(SubmitResult.Outcome.ACCEPTED);
+      ids.add(r.notificationId());
     }
+    return ids;
   }
 
   private long length(String stream) {
@@ -221,5 +231,53 @@ class ConsoleBrowserIT {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(browser.text("#channel-email .state")).contains("flowing"));
     await().atMost(Duration.ofSeconds(20)).until(() -> length(email) == 60);
+  }
+
+  @Test
+  @Order(5)
+  void a_recipients_notifications_are_found_from_the_lookup_form() {
+    List<String> ids = submit(3, "push", "email");
+    browser.open(base + "/notifications");
+    browser.find("#recipient").sendKeys("u-1");
+    browser.find("#find").click();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(browser.text("#recipient-summary")).contains("of recipient u-1"));
+    String table = browser.text("#recipient-notifications");
+    assertThat(table).contains(ids.get(1)).doesNotContain(ids.get(0)).contains("push");
+    browser.screenshot("recipient-lookup");
+    browser.driver.findElement(By.linkText(ids.get(1))).click();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(browser.text("#routes")).contains("push:u-1"));
+    assertThat(browser.text("#routes")).contains("email:u-1").contains("push:v-1");
+  }
+
+  @Test
+  @Order(6)
+  void the_scheduled_page_shows_a_window_of_due_times_from_its_presets_and_its_fields() {
+    java.time.Instant now = java.time.Instant.now();
+    List<String> soon = submit(2, now.plus(Duration.ofMinutes(10)), "push");
+    List<String> later = submit(1, now.plus(Duration.ofHours(2)), "push");
+    browser.open(base + "/scheduled");
+    browser.find("#preset-next-15-min").click();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(browser.text("#scheduled")).contains(soon.get(0)));
+    assertThat(browser.text("#scheduled")).contains(soon.get(1)).doesNotContain(later.get(0));
+    assertThat(browser.find("#window-to").getAttribute("value")).isEqualTo("15m");
+    browser.screenshot("scheduled-window");
+
+    browser.find("#window-from").clear();
+    browser.find("#window-from").sendKeys("+1h");
+    browser.find("#window-to").clear();
+    browser.find("#window-to").sendKeys("+3h");
+    browser.find("#apply-window").click();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(browser.text("#scheduled")).contains(later.get(0)));
+    assertThat(browser.text("#scheduled")).doesNotContain(soon.get(0));
+    assertThat(browser.text("#window-shown")).contains("from").contains("to");
   }
 }

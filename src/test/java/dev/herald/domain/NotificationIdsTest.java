@@ -83,4 +83,16 @@ class NotificationIdsTest {
     assertThat(NotificationIds.derived(source.toLowerCase(), "sms:u-179")).isEqualTo(id);
     assertThat(NotificationIds.derived(source, "sms:u-178")).isNotEqualTo(id);
   }
+
+  @Test
+  void a_derived_id_for_shards_is_in_the_sources_shard_whatever_the_shard_count() {
+    String source = "01M8RFSBZ933MA2MMVK15A5MCS";
+    String id = NotificationIds.derivedInShardOf(source, "sms:u-179");
+    assertThat(id).startsWith(NotificationIds.derived(source, "sms:u-179").substring(0, 24));
+    assertThat(id).endsWith("CS").isNotEqualTo(source);
+    for (int count : new int[] {2, 16, 1024}) {
+      Shards shards = new Shards(count);
+      assertThat(shards.ofId(id)).isEqualTo(shards.ofId(source));
+    }
+  }
 }

@@ -16,10 +16,20 @@ final class AcceptCall {
 
   private final RedisKeys keys;
   private final NotificationCodec codec;
+  private volatile String recipientIndex = "";
 
   AcceptCall(RedisKeys keys, NotificationCodec codec) {
     this.keys = keys;
     this.codec = codec;
+  }
+
+  /**
+   * Keeps the recipient index (lib/recipients.lua) from now on: at most {@code max} notifications
+   * per recipient, each recipient's index expiring {@code keep} after the latest due time it holds;
+   * {@code max} 0 turns it off.
+   */
+  void indexRecipients(int max, Duration keep) {
+    recipientIndex = max == 0 ? "" : max + "/" + keep.toMillis();
   }
 
   List<String> keys() {
@@ -27,7 +37,7 @@ final class AcceptCall {
   }
 
   List<String> args(List<Notification> batch, Instant now, Duration idempotencyWindow) {
-    List<String> args = new ArrayList<>(2 + batch.size() * 7);
+    List<String> args = new ArrayList<>(2 + batch.size() * 8);
     args.add(Long.toString(now.toEpochMilli()));
     args.add(Long.toString(idempotencyWindow.toMillis()));
     batch.forEach(n -> addItem(args, n));
@@ -46,6 +56,7 @@ final class AcceptCall {
     args.add(Integer.toString(n.routeCount()));
     args.add(Long.toString(n.sendAt().toEpochMilli()));
     args.add(n.expiresAt() == null ? "" : Long.toString(n.expiresAt().toEpochMilli()));
+    args.add(recipientIndex);
   }
 
   static List<AcceptResult> parse(Object reply, int notifications) {

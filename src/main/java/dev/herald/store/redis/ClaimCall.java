@@ -5,6 +5,7 @@ import dev.herald.store.ClaimedBatch;
 import dev.herald.store.ClaimedNotification;
 import dev.herald.store.ClaimedRoute;
 import dev.herald.store.CorruptRecordException;
+import dev.herald.store.RateTokens;
 import dev.herald.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +49,8 @@ final class ClaimCall {
    * @param leaseUntil when the leases taken run out
    * @param retention how long a notification stays once all its routes finished (expired ones)
    * @param rateLimits the config's routes/s by channel (an operator's setting in Redis wins)
+   * @param grants for a shard of several, the tokens taken for this claim from the channels' shared
+   *     buckets; null for the one store of one Redis, which keeps its own
    */
   List<byte[]> args(
       Instant now,
@@ -56,9 +59,10 @@ final class ClaimCall {
       int maxRoutes,
       Duration retention,
       long maxBytes,
-      Map<String, Long> rateLimits) {
+      Map<String, Long> rateLimits,
+      Map<String, RateTokens.Grant> grants) {
     ScriptArgs args =
-        new ScriptArgs(7 + 2 * rateLimits.size())
+        new ScriptArgs(8 + 2 * rateLimits.size() + (grants == null ? 0 : 3 * grants.size()))
             .add(now.toEpochMilli())
             .add(leaseUntil.toEpochMilli())
             .add(leaseToken)
@@ -67,6 +71,10 @@ final class ClaimCall {
             .add(maxBytes)
             .add(rateLimits.size());
     rateLimits.forEach((channel, perSecond) -> args.add(channel).add(perSecond));
+    if (grants != null) {
+      args.add(grants.size());
+      grants.forEach((channel, g) -> args.add(channel).add(g.perSecond()).add(g.tokens()));
+    }
     return args.list();
   }
 

@@ -67,11 +67,21 @@ final class IntakeCall {
       } else if (d instanceof IntentDecision.Reject r) {
         args.add("R");
         args.add(r.reason());
+      } else if (d instanceof IntentDecision.Settled) {
+        args.add("S");
       } else {
         args.add("D");
       }
     }
     return args;
+  }
+
+  /** The result of an entry whose effect another shard stored: that effect's. */
+  private static IntentResult settledElsewhere(IntentDecision d) {
+    if (d instanceof IntentDecision.Settled s) {
+      return s.result();
+    }
+    throw new StoreException("intake acknowledged " + d.entryId() + ", which was not settled");
   }
 
   static List<IntentResult> parse(List<IntentDecision> decisions, Object reply) {
@@ -94,6 +104,7 @@ final class IntakeCall {
             case "rejected" ->
                 new IntentResult(entryId, Status.REJECTED, null, detail.isEmpty() ? null : detail);
             case "dropped" -> new IntentResult(entryId, Status.DROPPED, null);
+            case "acknowledged" -> settledElsewhere(decisions.get(i));
             case "settled" -> new IntentResult(entryId, Status.ALREADY_SETTLED, null);
             default -> throw new StoreException("intake replied with unknown status " + status);
           });

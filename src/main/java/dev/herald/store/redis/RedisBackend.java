@@ -7,18 +7,20 @@ import dev.herald.store.BreakerBoard;
 import dev.herald.store.ChannelControls;
 import dev.herald.store.DeadLetterStore;
 import dev.herald.store.IntentStream;
+import dev.herald.store.MasterProbe;
 import dev.herald.store.NotificationStore;
 import dev.herald.store.PrimaryStatus;
 import dev.herald.store.ProcessBoard;
+import dev.herald.store.RecipientIndex;
 import dev.herald.store.RouteStore;
 import dev.herald.store.ServerInfo;
-import dev.herald.store.ServerProbe;
 import dev.herald.store.StatsStore;
 import dev.herald.store.Wakeups;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
 import dev.herald.store.shards.ShardedChannelControls;
 import dev.herald.store.shards.ShardedDeadLetterStore;
 import dev.herald.store.shards.ShardedNotificationStore;
+import dev.herald.store.shards.ShardedRecipientIndex;
 import dev.herald.store.shards.ShardedRouteStore;
 import dev.herald.store.shards.ShardedStatsStore;
 import java.time.Clock;
@@ -44,7 +46,7 @@ public final class RedisBackend implements AutoCloseable {
   private final FailoverLog failovers;
   private final RouteStore routes;
   private final NotificationStore notifications;
-  private final RedisNotificationStore firstNotifications;
+  private final List<RedisNotificationStore> notificationShards = new ArrayList<>();
   private final RedisWakeups wakeups;
   private final StatsStore stats;
   private final RetentionPolicy retention;
@@ -53,6 +55,7 @@ public final class RedisBackend implements AutoCloseable {
   private final RedisBreakerBoard breakers;
   private final ChannelControls channelControls;
   private final List<RedisRouteStore> routeShards = new ArrayList<>();
+  private final RedisRateTokens rateTokens;
   private final RedisProcessBoard processes;
   private final BackendPrimary primaryStatus;
 
@@ -76,7 +79,7 @@ public final class RedisBackend implements AutoCloseable {
     this.primaryStatus = new BackendPrimary(failovers, acks, endpoint);
     this.redis = open(endpoint, poolSize, commandTimeout(endpoint), "herald", failovers);
     this.retention = retention;
-    List<RedisNotificationStore> notificationShards = new ArrayList<>();
+    this.rateTokens = new RedisRateTokens(redis, keys, scripts);
     List<RedisStatsStore> statsShards = new ArrayList<>();
     List<RedisDeadLetterStore> deadShards = new ArrayList<>();
     List<RedisChannelControls> controlShards = new ArrayList<>();
@@ -87,7 +90,6 @@ public final class RedisBackend implements AutoCloseable {
       statsShards.add(new RedisStatsStore(redis, k));
       deadShards.add(new RedisDeadLetterStore(redis, k, scripts, retention));
     }
-    this.firstNotifications = notificationShards.get(0);
     if (layout.count() == 1) {
       this.routes = routeShards.get(0);
       this.notifications = notificationShards.get(0);
@@ -95,7 +97,7 @@ public final class RedisBackend implements AutoCloseable {
       this.deadLetters = deadShards.get(0);
       this.channelControls = controlShards.get(0);
     } else {
-      this.routes = new ShardedRouteStore(routeShards, layout);
+      this.routes = new ShardedRouteStore(routeShards, layout, rateTokens);
       this.notifications = new ShardedNotificationStore(notificationShards, layout);
       this.stats = new ShardedStatsStore(statsShards);
       this.deadLetters = new ShardedDeadLetterStore(deadShards, layout);
@@ -194,18 +196,11 @@ public final class RedisBackend implements AutoCloseable {
    * @param longestBlock the longest {@link IntentStream#read} block the caller will ask for
    */
   public synchronized IntentStream intents(IntentStream.Names names, Duration longestBlock) {
-    if (shardKeys.size() > 1) {
-      throw new ConfigException(
-          null,
-          List.of(
-              "intake.stream must be off when shards is above 1: reading intents across shards is"
-                  + " not supported yet"));
-    }
-    UnifiedJedis own =
-        open(endpoint, 1, commandTimeout(endpoint).plus(longestBlock), "herald-intake", failovers);
+    Duration timeout = commandTimeout(endpoint).plus(longestBlock);
+    UnifiedJedis own = open(endpoint, shardKeys.size(), timeout, "herald-intake", failovers);
     intentClients.add(own);
-    return new RedisIntentStream(
-        own, keys, scripts, retention, firstNotifications.accepts(), names);
+    return IntentShards.of(
+        own, shardKeys, scripts, retention, notificationShards, notifications, names);
   }
 
   public RouteStore routes() {
@@ -229,9 +224,9 @@ public final class RedisBackend implements AutoCloseable {
     return new RedisServerInfo(redis);
   }
 
-  /** Server figures for benchmarks. */
-  public ServerProbe probe() {
-    return new RedisServerProbe(redis, keys);
+  /** Server figures for benchmarks, over the whole namespace and on every master. */
+  public MasterProbe probe() {
+    return new RedisProbes(redis, shardKeys, endpoint).probe();
   }
 
   public DeadLetterStore deadLetters() {
@@ -254,6 +249,19 @@ public final class RedisBackend implements AutoCloseable {
    */
   public void useRateLimits(Map<String, Long> perChannel) {
     routeShards.forEach(shard -> shard.useRateLimits(perChannel));
+    rateTokens.useRateLimits(perChannel);
+  }
+
+  /** Accepts keep the recipient index: {@code max} per recipient (0: off), for {@code keep}. */
+  public void useRecipientIndex(int max, Duration keep) {
+    notificationShards.forEach(shard -> shard.recipients().use(max, keep));
+  }
+
+  /** The notifications by recipient (gathered from every shard). */
+  public RecipientIndex recipients() {
+    List<RedisRecipientIndex> shards =
+        notificationShards.stream().map(RedisNotificationStore::recipients).toList();
+    return shards.size() == 1 ? shards.get(0) : new ShardedRecipientIndex(shards);
   }
 
   /** The heartbeats of the running Herald processes. */

@@ -36,19 +36,30 @@ final class RedisIntentStream implements IntentStream {
   private final Names names;
   private final IntakeCall settling;
   private final RedisIntakeFigures figures;
+  private final Shard shard;
 
+  /**
+   * @param shard where this stream is among the shards' (null: the one stream of one Redis)
+   */
   RedisIntentStream(
       UnifiedJedis redis,
       RedisKeys keys,
       Scripts scripts,
       RetentionPolicy retention,
       AcceptCall accepts,
-      Names names) {
+      Names names,
+      Shard shard) {
     this.redis = redis;
+    this.shard = shard;
     this.scripts = scripts;
     this.names = names;
     this.settling = new IntakeCall(keys, names, accepts, retention.published());
     this.figures = new RedisIntakeFigures(redis, keys, names);
+  }
+
+  @Override
+  public Shard shard() {
+    return shard;
   }
 
   @Override

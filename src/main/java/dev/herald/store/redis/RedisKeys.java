@@ -25,6 +25,7 @@ import java.util.List;
  *   &lt;ns&gt;:channels          hash  "paused:&lt;channel&gt;", "rate:&lt;channel&gt;" → the operator's channel controls
  *   &lt;ns&gt;:channels:buckets  hash  channel → "&lt;tokens&gt;|&lt;at ms&gt;": rate-limit buckets (claim.lua)
  *   &lt;ns&gt;:processes         hash  process → heartbeat (heartbeat.lua)
+ *   &lt;ns&gt;:migrations        hash  fingerprint of counters {@code herald migrate} added → when (ms)
  * </pre>
  */
 public final class RedisKeys {
@@ -133,6 +134,18 @@ public final class RedisKeys {
   /** The heartbeat of every running process (heartbeat.lua). */
   public String processes() {
     return prefix + "processes";
+  }
+
+  /**
+   * The counters {@code herald migrate} added into this shard, by fingerprint (migrate_stats.lua).
+   */
+  public String migrations() {
+    return prefix + "migrations";
+  }
+
+  /** A recipient's entry in the opt-in recipient index (lib/recipients.lua). */
+  public String recipient(String recipient) {
+    return prefix + "rcpt:" + recipient;
   }
 
   /** The idempotency key of a producer's key: {@code <prefix>idem:} and its name. */

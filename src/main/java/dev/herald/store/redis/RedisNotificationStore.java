@@ -36,6 +36,7 @@ public final class RedisNotificationStore implements NotificationStore {
   private final NotificationCodec codec = new NotificationCodec();
   private final FailureCodec failures = new FailureCodec();
   private final AcceptCall accepts;
+  private final RedisRecipientIndex recipients;
 
   RedisNotificationStore(
       UnifiedJedis redis, RedisKeys keys, Scripts scripts, RetentionPolicy retention) {
@@ -44,6 +45,12 @@ public final class RedisNotificationStore implements NotificationStore {
     this.scripts = scripts;
     this.retention = retention;
     this.accepts = new AcceptCall(keys, codec);
+    this.recipients = new RedisRecipientIndex(redis, keys, accepts);
+  }
+
+  /** The recipient index this store's accepts keep while it is on. */
+  RedisRecipientIndex recipients() {
+    return recipients;
   }
 
   /** The accept items of intake.lua are accept.lua's. */

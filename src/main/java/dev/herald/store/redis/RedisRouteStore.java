@@ -2,6 +2,7 @@ package dev.herald.store.redis;
 
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.CompletionReport;
+import dev.herald.store.RateTokens;
 import dev.herald.store.RouteOutcome;
 import dev.herald.store.RouteStore;
 import dev.herald.store.StoreAccessDeniedException;
@@ -58,6 +59,27 @@ public final class RedisRouteStore implements RouteStore {
   @Override
   public ClaimedBatch claimDue(
       Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes) {
+    return claim(now, lease, leaseToken, maxRoutes, maxBytes, null);
+  }
+
+  @Override
+  public ClaimedBatch claimDue(
+      Instant now,
+      Duration lease,
+      String leaseToken,
+      int maxRoutes,
+      long maxBytes,
+      Map<String, RateTokens.Grant> grants) {
+    return claim(now, lease, leaseToken, maxRoutes, maxBytes, Map.copyOf(grants));
+  }
+
+  private ClaimedBatch claim(
+      Instant now,
+      Duration lease,
+      String leaseToken,
+      int maxRoutes,
+      long maxBytes,
+      Map<String, RateTokens.Grant> grants) {
     if (leaseToken.indexOf('|') >= 0) {
       throw new IllegalArgumentException("lease token must not contain '|': " + leaseToken);
     }
@@ -69,7 +91,8 @@ public final class RedisRouteStore implements RouteStore {
             maxRoutes,
             retention.published(),
             maxBytes,
-            rateLimits);
+            rateLimits,
+            grants);
     Object reply =
         RedisErrors.call(
             "claiming due routes", () -> scripts.claim.runBinary(redis, claim.keys(), args));

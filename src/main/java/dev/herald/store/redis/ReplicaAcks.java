@@ -11,15 +11,22 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * {@code WAIT replicas timeout} after a state-changing script, on the same connection and in the
  * same round trip (a pipeline of the {@code EVALSHA} and the {@code WAIT}): WAIT waits for the
- * writes of its own connection only. A batch fewer replicas acknowledged in time is not undone (it
- * is on the primary, and the caller was told); it is counted here and in the store's {@code
- * replica_unacknowledged_batches} (for {@code herald stats}), and logged, at most every 10 s.
+ * writes of its own connection only. On a Redis Cluster the pipeline sends each command to the
+ * master of its key's slot, one connection per master, in order: the WAIT is routed by the script's
+ * first key, so it follows the script to its shard's master. The pipeline does not follow
+ * redirections: a {@code MOVED} or {@code ASK} (the script did not run) makes the cluster client
+ * learn the slot's master by a read of that key and the pair is sent again. A batch fewer replicas
+ * acknowledged in time is not undone (it is on the primary, and the caller was told); it is counted
+ * here and in the store's {@code replica_unacknowledged_batches} (for {@code herald stats}), and
+ * logged, at most every 10 s.
  */
 final class ReplicaAcks {
 
@@ -73,8 +80,12 @@ final class ReplicaAcks {
       LuaScript script,
       String sampleKey,
       Function<AbstractPipeline, Response<Object>> eval) {
-    byte[] sample = ScriptArgs.utf8("wait");
-    for (int attempt = 0; ; attempt++) {
+    // The key that routes the WAIT: on a cluster to the master the script ran on; one Redis
+    // ignores it.
+    byte[] sample = ScriptArgs.utf8(sampleKey);
+    int redirected = 0;
+    boolean reloaded = false;
+    while (true) {
       Response<Object> reply;
       Response<Long> acked;
       try (AbstractPipeline pipe = redis.pipelined()) {
@@ -87,11 +98,19 @@ final class ReplicaAcks {
       Object result;
       try {
         result = reply.get();
+      } catch (JedisRedirectionException e) {
+        if (++redirected >= RedisClients.CLUSTER_ATTEMPTS) {
+          throw new JedisClusterOperationException(
+              "the slot of " + sampleKey + " kept moving: " + e.getMessage(), e);
+        }
+        redis.type(sampleKey); // follows the redirection and renews the client's slot map
+        continue;
       } catch (JedisNoScriptException e) {
-        if (attempt > 0) {
+        if (reloaded) {
           throw e;
         }
         script.load(redis, sampleKey);
+        reloaded = true;
         continue;
       }
       // The script's reply stands whatever WAIT answered: its writes are on the primary. (A

@@ -26,6 +26,7 @@ final class Scripts {
   final LuaScript streamAccess = LuaScript.fromResource("stream_access");
   final LuaScript importDead = LuaScript.fromResource("import_dead");
   final LuaScript heartbeat = LuaScript.fromResource("heartbeat");
+  final LuaScript rateTokens = LuaScript.fromResource("rate_tokens");
 
   Scripts(ReplicaAcks acks) {
     accept = LuaScript.fromResource("accept").acknowledgedBy(acks);
@@ -48,7 +49,8 @@ final class Scripts {
         breakers,
         streamAccess,
         importDead,
-        heartbeat);
+        heartbeat,
+        rateTokens);
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.herald.store.shards;
 
-import dev.herald.config.ConfigException;
 import dev.herald.store.ChannelControls;
 import java.time.Instant;
 import java.util.List;
@@ -9,9 +8,9 @@ import java.util.Map;
 /**
  * {@link ChannelControls} over shards: each shard's claims read the controls of their own slot, so
  * a pause or a resume is written to every shard (a change that failed part-way is made whole by
- * giving it again), and read from the first. Rate limits are refused: each shard's bucket would let
- * the whole rate through on its own, and one routes/s split over the shards does not divide into
- * whole tokens.
+ * giving it again), and read from the first. So is a rate limit: the shards' claims hold routes of
+ * a rate-limited channel without tokens, and the tokens come from one bucket the first shard keeps
+ * for all of them ({@link dev.herald.store.RateTokens}), which reads the limit from the first.
  */
 public final class ShardedChannelControls implements ChannelControls {
 
@@ -41,11 +40,9 @@ public final class ShardedChannelControls implements ChannelControls {
 
   @Override
   public void limit(String channel, long perSecond) {
-    throw new ConfigException(
-        null,
-        List.of(
-            "a rate limit is not supported with shards above 1 yet (each shard would let the whole"
-                + " rate through): pause the channel instead"));
+    for (ChannelControls shard : shards) {
+      shard.limit(channel, perSecond);
+    }
   }
 
   @Override

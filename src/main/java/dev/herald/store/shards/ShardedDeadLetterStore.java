@@ -1,6 +1,5 @@
 package dev.herald.store.shards;
 
-import dev.herald.config.ConfigException;
 import dev.herald.domain.Shards;
 import dev.herald.store.DeadLetter;
 import dev.herald.store.DeadLetterStore;
@@ -20,8 +19,8 @@ import java.util.function.BiFunction;
  * has, and members are unique across shards); the merge keeps, newest first, at most {@code limit}
  * of those newer than the point down to which every shard has been read, and the next cursor is the
  * last kept (or that point), so paging goes through every shard's entries once, in one order.
- * Requeues and purges go to the shard each route's notification id names. The retention's {@code
- * keepAtMost} is split evenly: each shard keeps its share (rounded up).
+ * Requeues, purges and imports go to the shard each route's notification id names. The retention's
+ * {@code keepAtMost} is split evenly: each shard keeps its share (rounded up).
  */
 public final class ShardedDeadLetterStore implements DeadLetterStore {
 
@@ -104,21 +103,21 @@ public final class ShardedDeadLetterStore implements DeadLetterStore {
     return byShard(routes, Route::notificationId, (shard, part) -> shard.purge(part, now));
   }
 
-  /** Sends each item to its notification's shard; the changes come back in the items' order. */
-  private <T> List<Change> byShard(
+  /** Sends each item to its notification's shard; the results come back in the items' order. */
+  private <T, R> List<R> byShard(
       List<T> items,
       java.util.function.Function<T, String> idOf,
-      BiFunction<DeadLetterStore, List<T>, List<Change>> call) {
+      BiFunction<DeadLetterStore, List<T>, List<R>> call) {
     Map<Integer, List<T>> parts = new LinkedHashMap<>();
     int[] shardOf = new int[items.size()];
     for (int i = 0; i < items.size(); i++) {
       shardOf[i] = layout.ofId(idOf.apply(items.get(i)));
       parts.computeIfAbsent(shardOf[i], s -> new ArrayList<>()).add(items.get(i));
     }
-    Map<Integer, Iterator<Change>> changes = new LinkedHashMap<>();
+    Map<Integer, Iterator<R>> changes = new LinkedHashMap<>();
     parts.forEach(
         (shard, part) -> changes.put(shard, call.apply(shards.get(shard), part).iterator()));
-    List<Change> out = new ArrayList<>(items.size());
+    List<R> out = new ArrayList<>(items.size());
     for (int shard : shardOf) {
       out.add(changes.get(shard).next());
     }
@@ -126,16 +125,29 @@ public final class ShardedDeadLetterStore implements DeadLetterStore {
   }
 
   /**
-   * Refused: whether an import's source route is still in the store must be asked of the source's
-   * shard, and the import written in its own; the store checks both in one script only in one slot.
+   * Each item goes to the shard of its new id, which must be its source's
+   * (NotificationIds#derivedInShardOf): there one script checks that the source is gone and writes
+   * the import, as on one Redis, so the same guarantees hold (imported twice: found there; its
+   * source still in the store: left out). A shard that fails after another stored its part throws;
+   * the caller's slice is sent again and each stored item is found there.
+   *
+   * @throws IllegalArgumentException for an item whose new id is in another shard than its source
    */
   @Override
   public List<ImportResult> importDeadLetters(List<Import> items, Instant now) {
-    throw new ConfigException(
-        null,
-        List.of(
-            "herald dead-letters import is not supported with shards above 1 yet (the check that"
-                + " an imported dead letter's source is gone needs one slot)"));
+    for (Import item : items) {
+      String id = item.notification().id();
+      if (item.source() != null && layout.ofId(id) != layout.ofId(item.source().notificationId())) {
+        throw new IllegalArgumentException(
+            "imported dead letter "
+                + id
+                + " is not in the shard of its source "
+                + item.source().notificationId()
+                + ": derive its id with NotificationIds.derivedInShardOf");
+      }
+    }
+    return byShard(
+        items, i -> i.notification().id(), (shard, part) -> shard.importDeadLetters(part, now));
   }
 
   @Override

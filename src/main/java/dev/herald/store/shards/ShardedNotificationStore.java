@@ -88,11 +88,39 @@ public final class ShardedNotificationStore implements NotificationStore {
     if (request.notificationId() != null && !NotificationIds.isId(request.notificationId())) {
       return Optional.empty(); // nothing is stored under anything else
     }
-    int shard =
-        request.notificationId() != null
-            ? layout.ofId(request.notificationId())
-            : layout.ofIdempotencyKey(request.producer(), request.idempotencyKey());
-    return shards.get(shard).cancel(request, now, idempotencyWindow);
+    if (request.notificationId() != null) {
+      return shards
+          .get(layout.ofId(request.notificationId()))
+          .cancel(request, now, idempotencyWindow);
+    }
+    int keyShard = layout.ofIdempotencyKey(request.producer(), request.idempotencyKey());
+    Optional<CancelResult> cancelled = shards.get(keyShard).cancel(request, now, idempotencyWindow);
+    if (cancelled.isPresent()) {
+      return cancelled;
+    }
+    return cancelElsewhere(keyShard, request, now, idempotencyWindow);
+  }
+
+  /**
+   * A notification made in the one-Redis layout and moved by {@code herald migrate} is in its id's
+   * shard, its idempotency record in its key's (where the duplicate check runs): the two differ for
+   * most of them. Such a key's cancel finds the id there and nothing to cancel, and goes on by id.
+   * The record is read as {@code routes show --idempotency-key} reads it (it expires with its
+   * window).
+   */
+  private Optional<CancelResult> cancelElsewhere(
+      int keyShard, CancelRequest request, Instant now, Duration idempotencyWindow) {
+    Optional<String> id =
+        shards
+            .get(keyShard)
+            .findIdByIdempotencyKey(request.producer(), request.idempotencyKey())
+            .filter(NotificationIds::isId);
+    if (id.isEmpty() || layout.ofId(id.get()) == keyShard) {
+      return Optional.empty();
+    }
+    return shards
+        .get(layout.ofId(id.get()))
+        .cancel(CancelRequest.byId(id.get()), now, idempotencyWindow);
   }
 
   @Override

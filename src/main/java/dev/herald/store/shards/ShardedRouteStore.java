@@ -5,14 +5,19 @@ import dev.herald.domain.FailureKind;
 import dev.herald.domain.Shards;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.ClaimedNotification;
+import dev.herald.store.ClaimedRoute;
 import dev.herald.store.CompletionReport;
+import dev.herald.store.RateTokens;
+import dev.herald.store.RateTokens.Grant;
 import dev.herald.store.RouteOutcome;
 import dev.herald.store.RouteStore;
+import dev.herald.store.StoreOutcomeUnknownException;
 import dev.herald.store.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +36,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * while a slot migrates) reports their routes {@code SINK_UNAVAILABLE}, still leased, and what the
  * other shards recorded as recorded: the caller sends only the refused ones again. Only when no
  * shard answered does it fail.
+ *
+ * <p>Rate limits hold across the shards: a claim first takes tokens from the channels' shared
+ * buckets ({@link RateTokens}, one slot), hands what is left of them to each shard's claim in turn,
+ * counts what each spent (the claimed routes of the channel) and puts back the rest. A shard whose
+ * reply was lost may have spent all it was handed: that is not put back (the channel runs below its
+ * rate for a moment, never above).
  */
 public final class ShardedRouteStore implements RouteStore {
 
@@ -39,19 +50,39 @@ public final class ShardedRouteStore implements RouteStore {
 
   private final List<? extends RouteStore> shards;
   private final Shards layout;
+  private final RateTokens rates;
   private final AtomicInteger turn = new AtomicInteger();
 
-  public ShardedRouteStore(List<? extends RouteStore> shards, Shards layout) {
+  /**
+   * @param rates the shared buckets of the rate-limited channels
+   */
+  public ShardedRouteStore(List<? extends RouteStore> shards, Shards layout, RateTokens rates) {
     if (shards.size() != layout.count()) {
       throw new IllegalArgumentException(shards.size() + " stores for " + layout.count());
     }
     this.shards = List.copyOf(shards);
     this.layout = layout;
+    this.rates = rates;
   }
 
   @Override
   public ClaimedBatch claimDue(
       Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes) {
+    Map<String, Grant> grants = new HashMap<>(rates.take(now, maxRoutes));
+    try {
+      return claimRound(now, lease, leaseToken, maxRoutes, maxBytes, grants);
+    } finally {
+      giveBack(grants, now);
+    }
+  }
+
+  private ClaimedBatch claimRound(
+      Instant now,
+      Duration lease,
+      String leaseToken,
+      int maxRoutes,
+      long maxBytes,
+      Map<String, Grant> grants) {
     int first = Math.floorMod(turn.getAndIncrement(), shards.size());
     List<ClaimedNotification> claimed = new ArrayList<>();
     List<String> quarantined = new ArrayList<>();
@@ -64,13 +95,19 @@ public final class ShardedRouteStore implements RouteStore {
       ClaimedBatch batch;
       try {
         batch =
-            shard.claimDue(now, lease, leaseToken, maxRoutes - routes, budget(maxBytes, claimed));
+            shard.claimDue(
+                now, lease, leaseToken, maxRoutes - routes, budget(maxBytes, claimed), grants);
+      } catch (StoreOutcomeUnknownException e) {
+        grants.replaceAll((channel, g) -> g.spending(g.tokens())); // it may have spent them all
+        failed = failed == null ? e : failed;
+        continue;
       } catch (StoreUnavailableException e) {
         // The routes claimed from other shards are leased to this batch: drop them and they wait
         // out their lease. Publish them, and serve the shards that answer.
         failed = failed == null ? e : failed;
         continue;
       }
+      spend(grants, batch);
       claimed.addAll(batch.notifications());
       quarantined.addAll(batch.quarantined());
       routes += batch.routeCount();
@@ -81,6 +118,36 @@ public final class ShardedRouteStore implements RouteStore {
       throw failed; // nothing to work on: the loop backs off as for any outage
     }
     return new ClaimedBatch(claimed, nextDue, quarantined, stoppedByBytes);
+  }
+
+  /** Takes from {@code grants} a token for each claimed route of a rate-limited channel. */
+  private static void spend(Map<String, Grant> grants, ClaimedBatch batch) {
+    if (grants.isEmpty()) {
+      return;
+    }
+    Map<String, Integer> used = new HashMap<>();
+    for (ClaimedNotification n : batch.notifications()) {
+      for (ClaimedRoute r : n.routes()) {
+        // claim.lua spends no token on a route whose state or record it cannot read.
+        if (!r.isCorrupt() && r.notification() != null) {
+          used.merge(r.notification().route(r.index()).channel(), 1, Integer::sum);
+        }
+      }
+    }
+    used.forEach((channel, k) -> grants.computeIfPresent(channel, (c, g) -> g.spending(k)));
+  }
+
+  /**
+   * Puts back the tokens no shard spent; failing that, they are lost (below the rate, not over).
+   */
+  private void giveBack(Map<String, Grant> grants, Instant now) {
+    Map<String, Integer> unused = new HashMap<>();
+    grants.forEach((channel, g) -> unused.put(channel, g.tokens()));
+    try {
+      rates.giveBack(unused, now);
+    } catch (StoreUnavailableException e) {
+      // The claim stands; the channel runs below its rate for a moment.
+    }
   }
 
   /**

@@ -17,6 +17,9 @@
 --          (Redis does not enforce maxmemory on a script once it has written); the first route
 --          is leased whatever its size
 -- ARGV[7]  how many channels the config gives a rate limit, then per channel: name, routes/s
+-- then, only for a shard of several: how many channels come with tokens taken from their shared
+--          bucket (rate_tokens.lua), then per channel: name, routes/s, tokens; a shard's claim
+--          leases a rate-limited channel's routes with those tokens only, never its own bucket's
 --
 -- Channel controls: a route of a paused channel is not leased (so it is charged nothing) and its
 -- group looks again after PAUSE_RECHECK_MS; a route of a rate-limited channel is leased only with
@@ -82,10 +85,17 @@ local function channel_controls()
       any = true
     end
   end
+  local g = 8 + 2 * n
+  local shard, granted = ARGV[g] ~= nil, {}
+  for i = 0, tonumber(ARGV[g] or '0') - 1 do
+    local channel = ARGV[g + 1 + 3 * i]
+    rates[channel], granted[channel] = tonumber(ARGV[g + 2 + 3 * i]), tonumber(ARGV[g + 3 + 3 * i])
+    any = true
+  end
   if not any then return nil end
   local tokens, filled = {}, {}
   for channel, rate in pairs(rates) do
-    local raw = redis.call('HGET', KEYS[7], channel)
+    local raw = not shard and redis.call('HGET', KEYS[7], channel)
     local left, at = string.match(raw or '', '^([%d.]+)|(%d+)$')
     tokens[channel], filled[channel] = rate, now -- a bucket never used starts full
     if left then
@@ -94,6 +104,7 @@ local function channel_controls()
       tokens[channel] = math.min(rate, tonumber(left) + since * rate / 1000)
       filled[channel] = math.max(now, tonumber(at))
     end
+    if shard then tokens[channel], filled[channel] = granted[channel] or 0, nil end
   end
   return { paused = paused, rates = rates, tokens = tokens, filled = filled }
 end
@@ -313,7 +324,9 @@ end
 
 if controls then
   for channel, t in pairs(controls.tokens) do
-    redis.call('HSET', KEYS[7], channel, string.format('%.3f|%d', t, controls.filled[channel]))
+    if controls.filled[channel] then
+      redis.call('HSET', KEYS[7], channel, string.format('%.3f|%d', t, controls.filled[channel]))
+    end
   end
 end
 

@@ -26,13 +26,15 @@
 --                 to reject it with when it names no notification
 --   R  (reject)   the reason (field and why)
 --   D  (deleted)  nothing: the entry was trimmed before it was read; acknowledge only
+--   S  (settled)  nothing: its effect was stored in another shard first; acknowledge only
 --
 -- Reply: one array per entry, in order: { status, detail... }:
 --   { 'accepted', id } | { 'duplicate', id of the earlier notification }
 --   | { 'cancelled', then as cancel.lua replies: id, routes cancelled, routes already published,
 --     type, then each channel and the routes cancelled on it }
 --   | { 'rejected', the reason when this script found it (else '': the caller's reason) }
---   | { 'dropped' } | { 'settled' } (no longer pending: nothing done)
+--   | { 'dropped' } | { 'acknowledged' } (an S entry) | { 'settled' } (no longer pending: nothing
+--   done)
 -- Errors (nothing written): WRONGTYPE at one of the KEYS; NOGROUP.
 --
 -- Every read and type check runs in pass 1, before the first write: Redis does not roll back a
@@ -148,6 +150,8 @@ for _, e in ipairs(entries) do
     elseif e.kind == 'R' then
       reject(e)
       entry = { 'rejected', e.found or '' }
+    elseif e.kind == 'S' then
+      entry = { 'acknowledged' }
     else
       entry = { 'dropped' }
     end

@@ -4,16 +4,18 @@
 -- reading its record.
 --
 -- An accept item, as AcceptCall writes it in ARGV: id, type, idempotency name ('' for none),
--- record (JSON), route count n, due (ms), expires at (ms, '' for none).
+-- record (JSON), route count n, due (ms), expires at (ms, '' for none), recipient index setting
+-- (recipients.lua: '' when off).
 --
--- uses: states, slices, figures, errors, idempotency
+-- uses: states, slices, figures, errors, idempotency, recipients
 
-local ACCEPT_ITEM_ARGS = 7
+local ACCEPT_ITEM_ARGS = 8
 
 -- Reads the accept item at argv[i]; returns it and the position after it.
 local function read_accept_item(argv, i)
   return { id = argv[i], type = argv[i + 1], idem = argv[i + 2], body = argv[i + 3],
-    n = tonumber(argv[i + 4]), due = tonumber(argv[i + 5]), exp = argv[i + 6] },
+    n = tonumber(argv[i + 4]), due = tonumber(argv[i + 5]), exp = argv[i + 6],
+    index = argv[i + 7] },
     i + ACCEPT_ITEM_ARGS
 end
 
@@ -21,7 +23,8 @@ end
 -- keys: the script's herald_keys.
 local function new_accept(keys, schedule, stats, type_figures, now, window)
   return { keys = keys, schedule = schedule, stats = stats, type_figures = type_figures, now = now,
-    window = window, claimed_keys = {}, stored = 0, routes = 0, earliest = nil, figures = {} }
+    window = window, claimed_keys = {}, indexed = {}, stored = 0, routes = 0, earliest = nil,
+    figures = {} }
 end
 
 -- Pass 1, no writes: marks the item a duplicate when its idempotency key names an earlier
@@ -49,6 +52,8 @@ local function check_accept_item(acc, item)
   elseif ntype ~= 'none' or rtype ~= 'none' then
     return 'notification id ' .. item.id .. ' is already in use'
   end
+  local unindexable = not item.stored_already and check_recipients(acc.keys, item)
+  if unindexable then return unindexable end
   if keyed then acc.claimed_keys[item.idem_key] = item.id end
   return nil
 end
@@ -77,6 +82,7 @@ local function write_accept_item(acc, item)
   if item.idem_key then
     redis.call('SET', item.idem_key, idempotency_value(item.id, acc.now), 'PX', acc.window)
   end
+  index_recipients(acc.keys, item, acc.now, acc.indexed)
   acc.stored = acc.stored + 1
   acc.routes = acc.routes + item.n
   acc.earliest = min_of(acc.earliest, item.due)

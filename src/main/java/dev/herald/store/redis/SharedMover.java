@@ -1,0 +1,147 @@
+package dev.herald.store.redis;
+
+import dev.herald.store.MigrationTally;
+import dev.herald.store.MigrationTally.Item;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * What every shard shares rather than splits: the operator's channel controls (pauses and rate
+ * limits), written to every shard as {@code herald channels} writes them, and the counters, added
+ * into the first shard once (figures are summed over the shards).
+ */
+final class SharedMover {
+
+  private static final LuaScript STATS = LuaScript.fromResource("migrate_stats");
+
+  private final UnifiedJedis source;
+  private final RedisKeys sourceKeys;
+  private final UnifiedJedis target;
+  private final List<RedisKeys> targetKeys;
+
+  SharedMover(
+      UnifiedJedis source, RedisKeys sourceKeys, UnifiedJedis target, List<RedisKeys> targetKeys) {
+    this.source = source;
+    this.sourceKeys = sourceKeys;
+    this.target = target;
+    this.targetKeys = targetKeys;
+  }
+
+  void moveAll(MigrationTally tally, boolean dryRun, Instant now) {
+    controls(tally, dryRun);
+    counters(tally, dryRun, now);
+  }
+
+  private void controls(MigrationTally tally, boolean dryRun) {
+    String from = sourceKeys.channelControls();
+    Map<String, String> all = RedisErrors.call("reading " + from, () -> source.hgetAll(from));
+    Map<String, String> moving = new TreeMap<>(all);
+    if (moving.isEmpty()) {
+      return;
+    }
+    for (int shard = 0; shard < targetKeys.size(); shard++) {
+      tally.add(Item.CHANNEL_CONTROLS, shard, moving.size());
+    }
+    if (dryRun) {
+      return;
+    }
+    // HSETNX: a control an operator set on the target already (a pause) wins over the old one
+    MigrationPipes.run(
+        target,
+        "writing the channel controls into every shard",
+        p ->
+            targetKeys.forEach(
+                k ->
+                    moving.forEach((field, value) -> p.hsetnx(k.channelControls(), field, value))));
+    MigrationPipes.run(
+        source,
+        "deleting the channel controls moved",
+        p -> p.hdel(from, new ArrayList<>(moving.keySet())));
+  }
+
+  private void counters(MigrationTally tally, boolean dryRun, Instant now) {
+    Map<String, String> stats =
+        new TreeMap<>(
+            RedisErrors.call("reading the counters", () -> source.hgetAll(sourceKeys.stats())));
+    Map<String, String> figures =
+        new TreeMap<>(
+            RedisErrors.call(
+                "reading the route figures", () -> source.hgetAll(sourceKeys.typeFigures())));
+    if (stats.isEmpty() && figures.isEmpty()) {
+      return;
+    }
+    List<String> bad = new ArrayList<>();
+    stats.forEach((f, v) -> checkInteger(sourceKeys.stats(), f, v, bad));
+    figures.forEach((f, v) -> checkInteger(sourceKeys.typeFigures(), f, v, bad));
+    if (!bad.isEmpty()) {
+      bad.forEach(tally::note);
+      return;
+    }
+    tally.add(Item.STATS_FIELDS, 0, stats.size() + figures.size());
+    if (dryRun) {
+      return;
+    }
+    RedisKeys first = targetKeys.get(0);
+    List<String> args = new ArrayList<>();
+    args.add(fingerprint(stats, figures));
+    args.add(Long.toString(now.toEpochMilli()));
+    args.add(Integer.toString(stats.size()));
+    stats.forEach((f, v) -> args.addAll(List.of(f, v)));
+    figures.forEach((f, v) -> args.addAll(List.of(f, v)));
+    Object added =
+        RedisErrors.call(
+            "adding the counters into the first shard",
+            () ->
+                STATS.run(
+                    target, List.of(first.stats(), first.typeFigures(), first.migrations()), args));
+    if (Long.valueOf(0).equals(added)) {
+      tally.note("the counters had been added into the first shard already (a rerun)");
+    }
+    MigrationPipes.run(
+        source,
+        "deleting the counters moved",
+        p -> {
+          p.unlink(sourceKeys.stats());
+          p.unlink(sourceKeys.typeFigures());
+        });
+  }
+
+  private static void checkInteger(String key, String field, String value, List<String> bad) {
+    try {
+      Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      bad.add(
+          "the counters stay in the source: "
+              + key
+              + " field "
+              + field
+              + " is not an integer ('"
+              + value
+              + "')");
+    }
+  }
+
+  private static String fingerprint(Map<String, String> stats, Map<String, String> figures) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-1");
+      for (Map<String, String> m : List.of(stats, figures)) {
+        m.forEach(
+            (f, v) ->
+                sha.update(
+                    (f.length() + ":" + f + "=" + v + "\n").getBytes(StandardCharsets.UTF_8)));
+        sha.update((byte) 0);
+      }
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+    }
+  }
+}
