@@ -1,10 +1,8 @@
 package dev.herald.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.config.HeraldConfig;
 import dev.herald.daemon.RedisTarget;
+import dev.herald.daemon.StreamListing;
 import dev.herald.domain.Channel;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -33,7 +31,8 @@ import picocli.CommandLine.Spec;
       "",
       "--json prints {\"shards\": N, \"channels\": [{\"channel\", \"stream\" (as configured),",
       "\"streams\": [the Redis streams, in shard order]}, ...], \"intents\": {\"stream\",",
-      "\"streams\"} (null when intake.stream is off)}.",
+      "\"streams\"} (null when intake.stream is off)}. A running Herald serves the same at",
+      "GET /streams on ops.listen.",
     })
 final class StreamsCommand implements Callable<Integer> {
 
@@ -49,25 +48,7 @@ final class StreamsCommand implements Callable<Integer> {
     HeraldConfig cfg = config.load();
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      ObjectNode root = JsonNodeFactory.instance.objectNode();
-      root.put("shards", cfg.shards());
-      ArrayNode channels = root.putArray("channels");
-      for (Channel c : cfg.channels().all()) {
-        ObjectNode node = channels.addObject();
-        node.put("channel", c.name());
-        node.put("stream", c.stream());
-        ArrayNode streams = node.putArray("streams");
-        RedisTarget.streams(cfg, c.stream()).forEach(streams::add);
-      }
-      if (cfg.intake().streamEnabled()) {
-        ObjectNode intents = root.putObject("intents");
-        intents.put("stream", cfg.intake().stream());
-        ArrayNode streams = intents.putArray("streams");
-        RedisTarget.streams(cfg, cfg.intake().stream()).forEach(streams::add);
-      } else {
-        root.putNull("intents");
-      }
-      out.println(DeadLetterJson.pretty(root));
+      out.println(DeadLetterJson.pretty(StreamListing.of(cfg)));
     } else {
       for (Channel c : cfg.channels().all()) {
         out.println(c.name() + " (" + c.stream() + "):");

@@ -145,12 +145,13 @@ public final class Daemon {
       return false;
     }
     ops = started;
+    started.serveStreams(StreamListing.of(cfg).toString());
     started
         .address()
         .ifPresent(
             a ->
                 LOG.info(
-                    "serving /metrics, /healthz and /readyz on http://{}:{}",
+                    "serving /metrics, /healthz, /readyz and /streams on http://{}:{}",
                     a.getHostString(),
                     a.getPort()));
     if (stopRequested.getCount() == 0) {

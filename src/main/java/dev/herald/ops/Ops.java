@@ -95,6 +95,16 @@ public final class Ops implements AutoCloseable {
     return Optional.ofNullable(server).map(OpsServer::address);
   }
 
+  /**
+   * Serves {@code json}, the streams consumers read ({@code herald streams --json}), at {@code GET
+   * /streams}, when ops are served at all.
+   */
+  public void serveStreams(String json) {
+    if (server != null) {
+      server.json("/streams", json + "\n");
+    }
+  }
+
   /** Metrics and health in one listener, for the publisher loop. */
   public PublisherListener publisherListener() {
     return publisherListener;

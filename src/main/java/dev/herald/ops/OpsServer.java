@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP endpoint: {@code /metrics} (Prometheus text format, by the Prometheus client's own
- * handler), {@code /healthz} and {@code /readyz} (200 or 503, with a one-line reason).
+ * handler), {@code /healthz} and {@code /readyz} (200 or 503, with a one-line reason), and {@code
+ * /streams} (the streams consumers read, JSON) once the daemon has named them.
  */
 final class OpsServer implements AutoCloseable {
 
@@ -55,7 +56,13 @@ final class OpsServer implements AutoCloseable {
     server.createContext("/healthz", exchange -> answer(exchange, health.get()));
     server.createContext("/readyz", exchange -> answer(exchange, readiness.get()));
     server.createContext(
-        "/", exchange -> respond(exchange, 404, "not found; try /metrics, /healthz or /readyz\n"));
+        "/",
+        exchange ->
+            respond(
+                exchange,
+                404,
+                "text/plain",
+                "not found; try /metrics, /healthz, /readyz or /streams\n"));
     server.start();
     return new OpsServer(server, executor);
   }
@@ -64,14 +71,20 @@ final class OpsServer implements AutoCloseable {
     return server.getAddress();
   }
 
-  private static void answer(HttpExchange exchange, Check check) throws IOException {
-    respond(exchange, check.ok() ? 200 : 503, check.message() + "\n");
+  /** Serves {@code body} as JSON at {@code path}. */
+  void json(String path, String body) {
+    server.createContext(path, exchange -> respond(exchange, 200, "application/json", body));
   }
 
-  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+  private static void answer(HttpExchange exchange, Check check) throws IOException {
+    respond(exchange, check.ok() ? 200 : 503, "text/plain", check.message() + "\n");
+  }
+
+  private static void respond(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
     try (exchange) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+      exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
       boolean head = "HEAD".equals(exchange.getRequestMethod());
       exchange.sendResponseHeaders(status, head ? -1 : bytes.length);

@@ -187,7 +187,7 @@ class ChannelControlsChaosIT {
           RedisKeys.ofShards(h.namespace, shards).stream().map(k -> k.stream(h.stream)).toList();
       try (Stores submitter =
               new Stores(new ConfigLoader(Map.of()).load(submitterConfig), Clock.systemUTC(), 4);
-          RedisClusterClient raw = ClusterDrainChaosIT.client(cluster);
+          RedisClusterClient raw = ClusterChaos.client(cluster);
           Fleet fleet = new Fleet(dir, 2, h, redisYaml, extra)) {
         int notifications = (int) ((window.toSeconds() + 6) * rate / 10);
         Intake intake = submitter.intake();

@@ -57,7 +57,7 @@ class ClusterIntakeChaosIT {
       Shards layout = new Shards(SHARDS);
       try (Stores stores =
               new Stores(new ConfigLoader(Map.of()).load(config), Clock.systemUTC(), 4);
-          RedisClusterClient raw = ClusterDrainChaosIT.client(cluster);
+          RedisClusterClient raw = ClusterChaos.client(cluster);
           Fleet fleet = new Fleet(dir, 2, h, redisYaml, extra)) {
         fleet.startAll();
         await().atMost(Duration.ofSeconds(60)).until(fleet::allUp);

@@ -45,4 +45,31 @@ public final class HeraldAcl {
     out.add("&*");
     return out;
   }
+
+  /**
+   * The file's rules as a deployment would write them for {@code namespace} and the gateway stream
+   * {@code stream}: {@code password} for its placeholder, the key and channel patterns of the
+   * shipped names ({@code herald}, {@code gateway:client-events}) with these names instead, and
+   * nothing else opened.
+   */
+  public static List<String> rulesFor(Path file, String password, String namespace, String stream) {
+    List<String> out = new ArrayList<>();
+    for (String rule : rules(file)) {
+      if (rule.startsWith(">")) {
+        out.add(">" + password);
+      } else if (rule.startsWith("~") || rule.startsWith("&") || rule.startsWith("%")) {
+        int at = rule.startsWith("%") ? rule.indexOf('~') + 1 : 1;
+        String pattern = rule.substring(at);
+        if (pattern.startsWith("gateway:client-events")) {
+          pattern = stream + pattern.substring("gateway:client-events".length());
+        } else if (pattern.startsWith("herald:")) {
+          pattern = namespace + pattern.substring("herald".length());
+        }
+        out.add(rule.substring(0, at) + pattern);
+      } else {
+        out.add(rule);
+      }
+    }
+    return out;
+  }
 }

@@ -27,6 +27,8 @@ public final class RedisClusterSet implements AutoCloseable {
   private static final int MASTERS = 3;
 
   private final List<RedisServerProcess> nodes;
+  private final List<String> serverArgs = new ArrayList<>();
+  private List<String> aclRules = List.of();
 
   private RedisClusterSet(List<RedisServerProcess> nodes) {
     this.nodes = nodes;
@@ -54,6 +56,8 @@ public final class RedisClusterSet implements AutoCloseable {
                     "--appendonly",
                     "no"));
         args.addAll(List.of(serverArgs));
+        set.serverArgs.clear();
+        set.serverArgs.addAll(args);
         nodes.add(startNode(args.toArray(String[]::new)));
       }
       set.create();
@@ -101,24 +105,33 @@ public final class RedisClusterSet implements AutoCloseable {
     run(cmd, Duration.ofSeconds(60));
   }
 
-  /** Runs a redis-cli (or other) command; a non-zero exit throws with its output. */
+  /**
+   * Runs a redis-cli (or other) command; a non-zero exit throws with its output. The output goes to
+   * a file while it runs: a reshard prints a line per slot and more, past what a pipe holds unread.
+   */
   public static String run(List<String> cmd, Duration timeout) throws IOException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    Path out = Files.createTempFile("redis-cli", ".out");
     try {
-      if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+      Process p =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      try {
+        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          throw new IOException(String.join(" ", cmd) + " did not finish within " + timeout);
+        }
+      } catch (InterruptedException e) {
         p.destroyForcibly();
-        throw new IOException(String.join(" ", cmd) + " did not finish within " + timeout);
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
       }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
+      String text = Files.readString(out, StandardCharsets.UTF_8);
+      if (p.exitValue() != 0) {
+        throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + text);
+      }
+      return text;
+    } finally {
+      Files.deleteIfExists(out);
     }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.exitValue() != 0) {
-      throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + out);
-    }
-    return out;
   }
 
   /**
@@ -136,6 +149,8 @@ public final class RedisClusterSet implements AutoCloseable {
           String replication = j.info("replication");
           boolean settled =
               info.contains("cluster_state:ok")
+                  && !j.clusterNodes().contains("->-")
+                  && !j.clusterNodes().contains("-<-")
                   && info.contains("cluster_known_nodes:" + nodes.size())
                   && info.contains("cluster_slots_ok:16384")
                   && (replication.contains("role:master")
@@ -160,6 +175,106 @@ public final class RedisClusterSet implements AutoCloseable {
       }
     }
     throw new IOException("the cluster did not settle within " + timeout + ": " + last);
+  }
+
+  /**
+   * Makes the user {@code user} with {@code rules} ({@code ACL SETUSER user reset …}) on every
+   * node, and on each node {@link #addMaster} adds later: Redis Cluster does not share ACLs, and a
+   * replica promoted must know the user too.
+   */
+  public void acl(String user, List<String> rules) {
+    this.aclRules = new ArrayList<>(List.of(user));
+    this.aclRules.addAll(rules);
+    nodes.forEach(this::applyAcl);
+  }
+
+  private void applyAcl(RedisServerProcess node) {
+    if (aclRules.isEmpty()) {
+      return;
+    }
+    List<String> args = new ArrayList<>(List.of("SETUSER", aclRules.get(0), "reset"));
+    args.addAll(aclRules.subList(1, aclRules.size()));
+    try (Jedis j = new Jedis(new HostAndPort("127.0.0.1", node.port()))) {
+      j.sendCommand(redis.clients.jedis.Protocol.Command.ACL, args.toArray(String[]::new));
+    }
+  }
+
+  /**
+   * Starts one more node and joins it as a master without slots ({@code redis-cli --cluster
+   * add-node}), as an operator growing the cluster does; returns it once every node knows it.
+   */
+  public RedisServerProcess addMaster() throws IOException {
+    RedisServerProcess node = startNode(serverArgs.toArray(String[]::new));
+    nodes.add(node);
+    applyAcl(node);
+    run(
+        List.of(
+            cli(),
+            "--cluster",
+            "add-node",
+            "127.0.0.1:" + node.port(),
+            "127.0.0.1:" + masters().get(0).port()),
+        Duration.ofSeconds(60));
+    awaitSettled(Duration.ofSeconds(60));
+    return node;
+  }
+
+  /** A node's cluster id. */
+  public static String id(RedisServerProcess node) {
+    try (Jedis j = new Jedis(new HostAndPort("127.0.0.1", node.port()))) {
+      return j.clusterMyId();
+    }
+  }
+
+  /** The master that serves {@code slot} now, as {@code via} sees it. */
+  public RedisServerProcess ownerOf(int slot, RedisServerProcess via) {
+    try (Jedis j = new Jedis(new HostAndPort("127.0.0.1", via.port()))) {
+      for (Object range : j.clusterSlots()) {
+        List<?> r = (List<?>) range;
+        if (slot >= (Long) r.get(0) && slot <= (Long) r.get(1)) {
+          long port = (Long) ((List<?>) r.get(2)).get(1);
+          return nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+        }
+      }
+    }
+    throw new IllegalStateException("no master serves slot " + slot);
+  }
+
+  /**
+   * {@code redis-cli --cluster reshard}: moves {@code slots} slots (the lowest-numbered ones {@code
+   * from} has) to {@code to}, key by key, while clients go on; returns redis-cli's output.
+   */
+  public String reshard(RedisServerProcess from, RedisServerProcess to, int slots)
+      throws IOException {
+    return run(
+        List.of(
+            cli(),
+            "--cluster",
+            "reshard",
+            "127.0.0.1:" + from.port(),
+            "--cluster-from",
+            id(from),
+            "--cluster-to",
+            id(to),
+            "--cluster-slots",
+            Integer.toString(slots),
+            "--cluster-yes"),
+        Duration.ofMinutes(5));
+  }
+
+  /**
+   * {@code redis-cli --cluster rebalance --cluster-use-empty-masters}: evens the slots out over
+   * every master, an empty one added included; returns redis-cli's output.
+   */
+  public String rebalance() throws IOException {
+    return run(
+        List.of(
+            cli(),
+            "--cluster",
+            "rebalance",
+            "127.0.0.1:" + masters().get(0).port(),
+            "--cluster-use-empty-masters"),
+        Duration.ofMinutes(5));
   }
 
   /** Every node, masters and replicas as created (a failover changes which is which). */

@@ -25,11 +25,27 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * ({@code -- uses: (nothing)} for none). The script is sent with those libraries in front of it,
  * each library's own libraries before it, each once: a script carries only the helpers it needs,
  * and Redis runs (defines) only those on each call.
+ *
+ * <p>A script that derives keys from its {@code KEYS} (it uses the {@code keys} library: the
+ * notifications' {@code n:}, {@code r:}, {@code f:} and {@code idem:} keys) is sent with one key
+ * more, last, the slot guard ({@link #guardOf}): a key of the same slot that is never written.
+ * Redis Cluster checks only the declared keys of a script before running it, and while a slot
+ * migrates a script would run with part of its keys gone: on the source node a derived key already
+ * moved fails the script part-way ("Script attempted to access a non local key"), after its first
+ * writes; on the target, reached by {@code ASK}, the keys not moved yet read as absent (a
+ * notification seen as new, a route as missing). A declared key that exists on neither node makes
+ * Redis refuse the script before it runs, with {@code TRYAGAIN} (on the source in Redis 7.0; in 6.2
+ * on the target after the {@code ASK}), which the store reports as unavailable and the caller sends
+ * again; once the slot has moved, {@code MOVED} sends it to the new master whole. Outside a
+ * migration the guard costs nothing: Redis looks keys up only in a slot that migrates.
  */
 final class LuaScript {
 
   static final String USES = "-- uses:";
   private static final String NOTHING = "(nothing)";
+
+  /** The last segment of a guard key: {@code <prefix>slot-guard}, never written. */
+  static final String GUARD = "slot-guard";
 
   private final String name;
   private final List<String> libraries;
@@ -151,7 +167,43 @@ final class LuaScript {
     }
   }
 
-  Object run(UnifiedJedis redis, List<String> keys, List<String> args) {
+  /** True when the script derives keys from its KEYS, and so is sent with the slot guard. */
+  boolean guarded() {
+    return libraries.contains("keys");
+  }
+
+  /**
+   * The slot guard of a script whose first key is {@code firstKey}, {@code <prefix><name>} (lib/
+   * keys.lua): {@code <prefix>slot-guard}, in the same slot (the prefix carries the shard's hash
+   * tag) and under the namespace (the ACL's key pattern).
+   */
+  static String guardOf(String firstKey) {
+    return firstKey.substring(0, firstKey.lastIndexOf(':') + 1) + GUARD;
+  }
+
+  private List<String> withGuard(List<String> keys) {
+    if (!guarded()) {
+      return keys;
+    }
+    List<String> guarded = new ArrayList<>(keys.size() + 1);
+    guarded.addAll(keys);
+    guarded.add(guardOf(keys.get(0)));
+    return guarded;
+  }
+
+  private List<byte[]> withGuardBinary(List<byte[]> keys) {
+    if (!guarded()) {
+      return keys;
+    }
+    List<byte[]> guarded = new ArrayList<>(keys.size() + 1);
+    guarded.addAll(keys);
+    String first = new String(keys.get(0), StandardCharsets.UTF_8);
+    guarded.add(guardOf(first).getBytes(StandardCharsets.UTF_8));
+    return guarded;
+  }
+
+  Object run(UnifiedJedis redis, List<String> declared, List<String> args) {
+    List<String> keys = withGuard(declared);
     if (acks.waits()) {
       return acks.run(redis, this, keys, args);
     }
@@ -164,7 +216,8 @@ final class LuaScript {
   }
 
   /** Runs with byte arguments; bulk replies come back as byte arrays, integers as Long. */
-  Object runBinary(UnifiedJedis redis, List<byte[]> keys, List<byte[]> args) {
+  Object runBinary(UnifiedJedis redis, List<byte[]> declared, List<byte[]> args) {
+    List<byte[]> keys = withGuardBinary(declared);
     if (acks.waits()) {
       return acks.runBinary(redis, this, keys, args);
     }

@@ -7,6 +7,7 @@ import dev.herald.store.StoreUnavailableException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
@@ -64,6 +65,13 @@ final class RedisErrors {
     if (e instanceof JedisAccessControlException || startsWithAny(message, ACCESS)) {
       return new StoreAccessDeniedException(what + ": Redis refused access: " + message, e);
     }
+    String denied = deniedWithin(e);
+    if (denied != null) {
+      // A cluster client that could not read the slots from any seed node because the ACL does
+      // not allow CLUSTER SLOTS (or the login) is misconfigured, not waiting for a Redis.
+      return new StoreAccessDeniedException(
+          what + ": Redis refused access: " + denied + " (" + message + ")", e);
+    }
     if (e instanceof JedisConnectionException && !whileConnecting(e)) {
       return new StoreOutcomeUnknownException(
           what
@@ -94,6 +102,21 @@ final class RedisErrors {
     }
     // Pool exhausted and other client-side trouble: transient from the caller's point of view.
     return new StoreUnavailableException(what + ": Redis unavailable: " + message, e);
+  }
+
+  /** The message of an access refusal among the causes and suppressed tries, or null. */
+  private static String deniedWithin(JedisException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      List<Throwable> tries = new ArrayList<>(List.of(t.getSuppressed()));
+      tries.add(t);
+      for (Throwable s : tries) {
+        String m = s.getMessage() == null ? "" : s.getMessage();
+        if (s instanceof JedisAccessControlException || startsWithAny(m, ACCESS)) {
+          return m;
+        }
+      }
+    }
+    return null;
   }
 
   /** True when one of the tries a cluster client made lost its reply after sending. */

@@ -1,5 +1,7 @@
 package dev.herald.store.shards;
 
+import dev.herald.domain.Failure;
+import dev.herald.domain.FailureKind;
 import dev.herald.domain.Shards;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.ClaimedNotification;
@@ -30,9 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its completion goes to each shard with that shard's routes (a notification's id names its shard),
  * one script per shard, each as atomic as on one Redis. A shard that does not answer a claim is
  * passed over for that claim (the batch holds what the others leased); only when no shard gave
- * anything does the claim fail. A completion that fails part-way is sent again by the caller like
- * any other: the shards that did complete refuse a second completion (the lease is gone), so
- * nothing is appended twice.
+ * anything does the claim fail. A completion some shards refuse (unavailable, {@code TRYAGAIN}
+ * while a slot migrates) reports their routes {@code SINK_UNAVAILABLE}, still leased, and what the
+ * other shards recorded as recorded: the caller sends only the refused ones again. Only when no
+ * shard answered does it fail.
  *
  * <p>Rate limits hold across the shards: a claim first takes tokens from the channels' shared
  * buckets ({@link RateTokens}, one slot), hands what is left of them to each shard's claim in turn,
@@ -186,11 +189,38 @@ public final class ShardedRouteStore implements RouteStore {
     }
     List<CompletionReport.RouteResult> results = new ArrayList<>(outcomes.size());
     String sinkError = null;
+    StoreUnavailableException failed = null;
+    int answered = 0;
     for (Map.Entry<Integer, List<RouteOutcome>> e : byShard.entrySet()) {
-      CompletionReport r =
-          shards.get(e.getKey()).complete(leaseToken, now, e.getValue(), refusedRetryAt);
+      CompletionReport r;
+      try {
+        r = shards.get(e.getKey()).complete(leaseToken, now, e.getValue(), refusedRetryAt);
+      } catch (StoreUnavailableException refused) {
+        // This shard's routes stay under the lease, to be sent again; the shards that answered
+        // keep what they recorded (sent again, it would be refused as a lease lost).
+        failed = failed == null ? refused : failed;
+        for (RouteOutcome o : e.getValue()) {
+          Failure why =
+              new Failure(
+                  FailureKind.GATEWAY_STREAM_PUBLISH_FAILED,
+                  refused.getMessage(),
+                  now,
+                  o.route().attempt());
+          results.add(
+              new CompletionReport.RouteResult(
+                  o, CompletionReport.Status.SINK_UNAVAILABLE, null, why));
+        }
+        continue;
+      }
+      answered++;
       results.addAll(r.results());
       sinkError = sinkError == null ? r.sinkError() : sinkError;
+    }
+    if (answered == 0) {
+      throw failed; // no shard answered: the loop backs off as for any outage
+    }
+    if (failed != null && sinkError == null) {
+      sinkError = failed.getMessage();
     }
     return new CompletionReport(results, sinkError);
   }

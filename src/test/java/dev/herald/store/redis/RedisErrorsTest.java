@@ -113,4 +113,17 @@ class RedisErrorsTest {
         new JedisConnectionException(new SocketTimeoutException("Read timed out")));
     assertThat(translate(lostReply)).isInstanceOf(StoreOutcomeUnknownException.class);
   }
+
+  @Test
+  void a_cluster_whose_slots_the_acl_does_not_let_herald_read_is_access_denied_not_an_outage() {
+    JedisClusterOperationException noSlots =
+        new JedisClusterOperationException("Could not initialize cluster slots cache.");
+    noSlots.addSuppressed(new JedisConnectionException("Failed to connect to 127.0.0.1:7000"));
+    noSlots.addSuppressed(
+        new JedisAccessControlException(
+            "NOPERM this user has no permissions to run the 'cluster|slots' command"));
+    assertThat(translate(noSlots))
+        .isInstanceOf(StoreAccessDeniedException.class)
+        .hasMessageContaining("cluster|slots");
+  }
 }

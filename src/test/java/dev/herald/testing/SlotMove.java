@@ -1,0 +1,129 @@
+package dev.herald.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.MigrateParams;
+
+/**
+ * One slot of a {@link RedisClusterSet} moved by hand, the steps {@code redis-cli --cluster
+ * reshard} takes for each slot, with the test choosing which keys go first: the target set {@code
+ * IMPORTING}, the source {@code MIGRATING}, keys {@code MIGRATE}d, then every master told the new
+ * owner ({@code SETSLOT … NODE}). Between {@link #begin} and {@link #finish} the slot is
+ * half-moved.
+ */
+public final class SlotMove {
+
+  private final RedisClusterSet cluster;
+  private final int slot;
+  private final RedisServerProcess source;
+  private final RedisServerProcess target;
+
+  private SlotMove(
+      RedisClusterSet cluster, int slot, RedisServerProcess source, RedisServerProcess target) {
+    this.cluster = cluster;
+    this.slot = slot;
+    this.source = source;
+    this.target = target;
+  }
+
+  /** Opens the move of {@code slot} from its master to another master. */
+  public static SlotMove begin(RedisClusterSet cluster, int slot) {
+    RedisServerProcess source = null;
+    RedisServerProcess target = null;
+    for (RedisServerProcess m : cluster.masters()) {
+      try (Jedis j = jedis(m)) {
+        if (j.clusterCountKeysInSlot(slot) > 0 || owns(j, slot)) {
+          source = m;
+        } else if (target == null) {
+          target = m;
+        }
+      }
+    }
+    if (source == null || target == null) {
+      throw new IllegalStateException("no owner or no other master for slot " + slot);
+    }
+    try (Jedis s = jedis(source);
+        Jedis t = jedis(target)) {
+      t.clusterSetSlotImporting(slot, s.clusterMyId());
+      s.clusterSetSlotMigrating(slot, t.clusterMyId());
+    }
+    return new SlotMove(cluster, slot, source, target);
+  }
+
+  private static boolean owns(Jedis j, int slot) {
+    for (String line : j.clusterNodes().split("\n")) {
+      if (!line.contains("myself")) {
+        continue;
+      }
+      String[] f = line.split(" ");
+      for (int i = 8; i < f.length; i++) {
+        if (f[i].startsWith("[")) {
+          continue;
+        }
+        String[] range = f[i].split("-");
+        int from = Integer.parseInt(range[0]);
+        int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+        if (slot >= from && slot <= to) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Moves these keys of the slot to the target now (absent ones are skipped). */
+  public void move(List<String> keys) {
+    try (Jedis s = jedis(source)) {
+      List<String> present = new ArrayList<>();
+      for (String k : keys) {
+        if (s.exists(k)) {
+          present.add(k);
+        }
+      }
+      if (!present.isEmpty()) {
+        s.migrate(
+            "127.0.0.1", target.port(), 5000, new MigrateParams(), present.toArray(String[]::new));
+      }
+    }
+  }
+
+  /** The keys of the slot still on the source. */
+  public List<String> left() {
+    try (Jedis s = jedis(source)) {
+      return s.clusterGetKeysInSlot(slot, 100_000);
+    }
+  }
+
+  /** Moves the rest and makes the target the slot's owner on every master. */
+  public void finish() {
+    move(left());
+    try (Jedis t = jedis(target)) {
+      String targetId = t.clusterMyId();
+      t.clusterSetSlotNode(slot, targetId);
+      try (Jedis s = jedis(source)) {
+        s.clusterSetSlotNode(slot, targetId);
+      }
+      for (RedisServerProcess m : cluster.masters()) {
+        if (m != source && m != target) {
+          try (Jedis o = jedis(m)) {
+            o.clusterSetSlotNode(slot, targetId);
+          }
+        }
+      }
+    }
+  }
+
+  public RedisServerProcess source() {
+    return source;
+  }
+
+  public RedisServerProcess target() {
+    return target;
+  }
+
+  private static Jedis jedis(RedisServerProcess node) {
+    return new Jedis(new HostAndPort("127.0.0.1", node.port()));
+  }
+}
