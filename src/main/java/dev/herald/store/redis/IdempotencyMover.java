@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Moves the idempotency records, each to the shard of its key (CRC-32 of producer and key), where
@@ -48,28 +46,27 @@ final class IdempotencyMover {
 
   void moveAll(MigrationTally tally, boolean dryRun) {
     String prefix = sourceKeys.prefix() + "idem:";
-    ScanParams params = new ScanParams().match(KeyPatterns.escape(prefix) + "*").count(SCAN_COUNT);
-    String cursor = ScanParams.SCAN_POINTER_START;
-    do {
-      String at = cursor;
-      ScanResult<String> page =
-          RedisErrors.call("scanning the source's idempotency keys", () -> source.scan(at, params));
-      cursor = page.getCursor();
-      List<Record> records = new ArrayList<>();
-      for (String key : page.getResult()) {
-        String[] producerAndKey = parseName(key.substring(prefix.length()));
-        if (producerAndKey == null) {
-          tally.kept(Kept.UNREADABLE, key + ": not an idempotency key Herald writes");
-          continue;
-        }
-        int shard = layout.ofIdempotencyKey(producerAndKey[0], producerAndKey[1]);
-        String name = key.substring(prefix.length());
-        records.add(new Record(key, shard, targetKeys.get(shard).prefix() + "idem:" + name));
-      }
-      if (!records.isEmpty()) {
-        move(records, tally, dryRun);
-      }
-    } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+    KeyPatterns.forEachPage(
+        source,
+        prefix,
+        SCAN_COUNT,
+        "idempotency keys",
+        keys -> {
+          List<Record> records = new ArrayList<>();
+          for (String key : keys) {
+            String[] producerAndKey = parseName(key.substring(prefix.length()));
+            if (producerAndKey == null) {
+              tally.kept(Kept.UNREADABLE, key + ": not an idempotency key Herald writes");
+              continue;
+            }
+            int shard = layout.ofIdempotencyKey(producerAndKey[0], producerAndKey[1]);
+            String name = key.substring(prefix.length());
+            records.add(new Record(key, shard, targetKeys.get(shard).prefix() + "idem:" + name));
+          }
+          if (!records.isEmpty()) {
+            move(records, tally, dryRun);
+          }
+        });
   }
 
   private void move(List<Record> records, MigrationTally tally, boolean dryRun) {

@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.Tuple;
 
 /**
@@ -50,17 +48,8 @@ final class RecipientIndexMover {
 
   void moveAll(MigrationTally tally, boolean dryRun) {
     String prefix = sourceKeys.recipient("");
-    ScanParams params = new ScanParams().match(KeyPatterns.escape(prefix) + "*").count(SCAN_COUNT);
-    String cursor = ScanParams.SCAN_POINTER_START;
-    do {
-      String at = cursor;
-      ScanResult<String> page =
-          RedisErrors.call("scanning the source's recipient index", () -> source.scan(at, params));
-      cursor = page.getCursor();
-      if (!page.getResult().isEmpty()) {
-        move(page.getResult(), prefix, tally, dryRun);
-      }
-    } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+    KeyPatterns.forEachPage(
+        source, prefix, SCAN_COUNT, "recipient index", keys -> move(keys, prefix, tally, dryRun));
   }
 
   private void move(List<String> keys, String prefix, MigrationTally tally, boolean dryRun) {
