@@ -278,14 +278,13 @@ for _, member in ipairs(members) do
     end
     fields[count + 1] = 'L' .. first
     fields[count + 2] = 'exp' -- the notification's expires_at, read along
-    if inline then fields[count + 3] = 'type' end -- its type, for the figures of what is published
     local read, values = pcall(call_in_slices, 'HMGET', rkey, fields, SLICE)
     if not read then
       local why = type(values) == 'table' and values.err or tostring(values)
       quarantine(member, 'route states unreadable: ' .. plain_error(why))
     else
-      local expires_at, stored_type = tonumber(values[count + 2]), values[count + 3]
-      local _, held_until = parse_lease(values[count + 1])
+      local expires_at, lease_raw = tonumber(values[count + 2]), values[count + 1]
+      local _, held_until = parse_lease(lease_raw)
       if held_until and held_until > now then
         -- Still leased: the score was stale. Come back when the lease runs out.
         redis.call('ZADD', schedule, held_until, member)
@@ -432,12 +431,18 @@ for _, member in ipairs(members) do
             updates[#updates + 1] = fmt_lease(token, lease_until, now, last, next_due)
             leased[#leased + 1] = lease_until
             leased[#leased + 1] = member
+          elseif published > 0 and lease_raw and lease_raw ~= '' then
+            -- A lease that ran out goes with the routes it covered, as a new lease would replace
+            -- it: its holder's completion is then refused, never appended a second time.
+            updates[#updates + 1] = 'L' .. first
+            updates[#updates + 1] = ''
           end
           -- Right after the group's appends: their states, with the lease in the same HSET.
           call_in_slices('HSET', rkey, updates, SLICE)
           if published > 0 then
             finish_routes(finishing, rkey, nid, published)
-            local ntype = stored_type or note.type
+            -- The record's type: the one accept.lua wrote to the route hash from it.
+            local ntype = note.type
             for before, n in pairs(published_by_before) do
               tally(published_figures, waiting_figure(before), ntype, -n)
               tally(published_figures, 'published', ntype, n)

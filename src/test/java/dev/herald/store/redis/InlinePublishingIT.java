@@ -92,6 +92,34 @@ class InlinePublishingIT {
   }
 
   @Test
+  void a_lease_that_ran_out_goes_with_its_routes_so_its_holder_s_late_completion_appends_nothing()
+      throws Exception {
+    h.submit(notification("u-1").build());
+    ClaimedBatch old =
+        h.backend.routes().claimDue(h.clock.instant(), LEASE, "old.1", 100, 1 << 20, List.of());
+    h.clock.advance(LEASE.plusSeconds(1)); // the old holder froze past its lease
+
+    assertThat(claimInline(h, "w.1").published()).hasSize(1);
+
+    ClaimedRoute route = old.notifications().get(0).routes().get(0);
+    EventEncoder encoder = new EventEncoder(h.channels);
+    var n = route.notification();
+    CompletionReport late =
+        h.backend
+            .routes()
+            .complete(
+                "old.1",
+                h.clock.instant(),
+                List.of(
+                    new RouteOutcome.Publish(
+                        route,
+                        encoder.event(encoder.template(n), n, 0),
+                        h.clock.instant().plusSeconds(1))));
+    assertThat(late.results().get(0).status()).isEqualTo(CompletionReport.Status.LEASE_LOST);
+    assertThat(h.streamEntries()).as("appended once").hasSize(1);
+  }
+
+  @Test
   void a_channel_left_out_of_the_inline_set_is_leased_as_before() {
     h.submit(notification("u-1").build());
     ClaimedBatch batch =
