@@ -1,6 +1,5 @@
 package dev.herald.store.redis;
 
-import dev.herald.domain.Shards;
 import dev.herald.store.MigrationTally;
 import dev.herald.store.MigrationTally.Item;
 import dev.herald.store.MigrationTally.Kept;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Moves the idempotency records, each to the shard of its key (CRC-32 of producer and key), where
@@ -23,31 +21,18 @@ final class IdempotencyMover {
 
   private static final int SCAN_COUNT = 1500;
 
-  private final UnifiedJedis source;
-  private final RedisKeys sourceKeys;
-  private final UnifiedJedis target;
-  private final List<RedisKeys> targetKeys;
-  private final Shards layout;
+  private final MigrationEnds ends;
   private final SourceLeftovers leftovers;
 
-  IdempotencyMover(
-      UnifiedJedis source,
-      RedisKeys sourceKeys,
-      UnifiedJedis target,
-      List<RedisKeys> targetKeys,
-      SourceLeftovers leftovers) {
-    this.source = source;
-    this.sourceKeys = sourceKeys;
-    this.target = target;
-    this.targetKeys = targetKeys;
-    this.layout = new Shards(targetKeys.size());
+  IdempotencyMover(MigrationEnds ends, SourceLeftovers leftovers) {
+    this.ends = ends;
     this.leftovers = leftovers;
   }
 
   void moveAll(MigrationTally tally, boolean dryRun) {
-    String prefix = sourceKeys.prefix() + "idem:";
+    String prefix = ends.sourceKeys().prefix() + "idem:";
     KeyPatterns.forEachPage(
-        source,
+        ends.source(),
         prefix,
         SCAN_COUNT,
         "idempotency keys",
@@ -59,9 +44,10 @@ final class IdempotencyMover {
               tally.kept(Kept.UNREADABLE, key + ": not an idempotency key Herald writes");
               continue;
             }
-            int shard = layout.ofIdempotencyKey(producerAndKey[0], producerAndKey[1]);
+            int shard = ends.layout().ofIdempotencyKey(producerAndKey[0], producerAndKey[1]);
             String name = key.substring(prefix.length());
-            records.add(new Record(key, shard, targetKeys.get(shard).prefix() + "idem:" + name));
+            records.add(
+                new Record(key, shard, ends.targetKeys().get(shard).prefix() + "idem:" + name));
           }
           if (!records.isEmpty()) {
             move(records, tally, dryRun);
@@ -73,7 +59,7 @@ final class IdempotencyMover {
     Map<String, Response<String>> values = new HashMap<>();
     Map<String, Response<Long>> ttls = new HashMap<>();
     MigrationPipes.run(
-        source,
+        ends.source(),
         "reading " + records.size() + " idempotency keys",
         p -> {
           for (Record r : records) {
@@ -83,7 +69,7 @@ final class IdempotencyMover {
         });
     Map<String, Response<String>> theirs = new HashMap<>();
     MigrationPipes.run(
-        target,
+        ends.target(),
         "looking for " + records.size() + " idempotency keys in the target",
         p -> records.forEach(r -> theirs.put(r.key, p.get(r.targetKey))));
     List<Record> present = records.stream().filter(r -> values.get(r.key).get() != null).toList();
@@ -112,13 +98,13 @@ final class IdempotencyMover {
       return;
     }
     MigrationPipes.run(
-        target,
+        ends.target(),
         "writing " + writing.size() + " idempotency keys into the target",
         p ->
             writing.forEach(
                 r -> p.set(r.targetKey, values.get(r.key).get(), ttls.get(r.key).get())));
     MigrationPipes.run(
-        source,
+        ends.source(),
         "deleting " + deleting.size() + " idempotency keys moved",
         p -> p.unlinkAll(deleting.stream().map(Record::key).toList()));
   }

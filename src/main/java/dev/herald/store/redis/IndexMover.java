@@ -1,7 +1,6 @@
 package dev.herald.store.redis;
 
 import dev.herald.domain.NotificationIds;
-import dev.herald.domain.Shards;
 import dev.herald.store.MigrationTally;
 import dev.herald.store.MigrationTally.Item;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.Tuple;
 
 /**
@@ -24,31 +22,21 @@ final class IndexMover {
 
   private static final int PAGE = 2000;
 
-  private final UnifiedJedis source;
-  private final RedisKeys sourceKeys;
-  private final UnifiedJedis target;
-  private final List<RedisKeys> targetKeys;
-  private final Shards layout;
+  private final MigrationEnds ends;
   private final SourceLeftovers leftovers;
 
-  IndexMover(
-      UnifiedJedis source,
-      RedisKeys sourceKeys,
-      UnifiedJedis target,
-      List<RedisKeys> targetKeys,
-      SourceLeftovers leftovers) {
-    this.source = source;
-    this.sourceKeys = sourceKeys;
-    this.target = target;
-    this.targetKeys = targetKeys;
-    this.layout = new Shards(targetKeys.size());
+  IndexMover(MigrationEnds ends, SourceLeftovers leftovers) {
+    this.ends = ends;
     this.leftovers = leftovers;
   }
 
   void moveAll(MigrationTally tally, boolean dryRun) {
-    sortedSet(sourceKeys.schedule(), RedisKeys::schedule, Item.SCHEDULE_ENTRIES, tally, dryRun);
-    sortedSet(sourceKeys.deadLetters(), RedisKeys::deadLetters, Item.DEAD_LETTERS, tally, dryRun);
-    sortedSet(sourceKeys.retention(), RedisKeys::retention, Item.RETENTION_ENTRIES, tally, dryRun);
+    sortedSet(
+        ends.sourceKeys().schedule(), RedisKeys::schedule, Item.SCHEDULE_ENTRIES, tally, dryRun);
+    sortedSet(
+        ends.sourceKeys().deadLetters(), RedisKeys::deadLetters, Item.DEAD_LETTERS, tally, dryRun);
+    sortedSet(
+        ends.sourceKeys().retention(), RedisKeys::retention, Item.RETENTION_ENTRIES, tally, dryRun);
     quarantine(tally, dryRun);
   }
 
@@ -63,7 +51,8 @@ final class IndexMover {
       long start = offset;
       List<Tuple> page =
           RedisErrors.call(
-              "reading " + from, () -> source.zrangeWithScores(from, start, start + PAGE - 1));
+              "reading " + from,
+              () -> ends.source().zrangeWithScores(from, start, start + PAGE - 1));
       if (page.isEmpty()) {
         return;
       }
@@ -92,21 +81,22 @@ final class IndexMover {
         continue;
       }
       MigrationPipes.run(
-          target,
+          ends.target(),
           "writing " + moved.size() + " entries of " + from + " into the target",
           p ->
               byShard.forEach(
-                  (shard, entries) -> p.zadd(to.apply(targetKeys.get(shard)), entries)));
+                  (shard, entries) -> p.zadd(to.apply(ends.targetKeys().get(shard)), entries)));
       MigrationPipes.run(
-          source,
+          ends.source(),
           "deleting " + moved.size() + " entries moved from " + from,
           p -> p.zrem(from, moved));
     }
   }
 
   private void quarantine(MigrationTally tally, boolean dryRun) {
-    String from = sourceKeys.quarantine();
-    Map<String, String> all = RedisErrors.call("reading " + from, () -> source.hgetAll(from));
+    String from = ends.sourceKeys().quarantine();
+    Map<String, String> all =
+        RedisErrors.call("reading " + from, () -> ends.source().hgetAll(from));
     if (all.isEmpty()) {
       return;
     }
@@ -128,19 +118,19 @@ final class IndexMover {
       return;
     }
     MigrationPipes.run(
-        target,
+        ends.target(),
         "writing " + moved.size() + " quarantined entries into the target",
         p ->
             byShard.forEach(
-                (shard, entries) -> p.hset(targetKeys.get(shard).quarantine(), entries)));
+                (shard, entries) -> p.hset(ends.targetKeys().get(shard).quarantine(), entries)));
     MigrationPipes.run(
-        source,
+        ends.source(),
         "deleting " + moved.size() + " quarantined entries moved",
         p -> p.hdel(from, moved));
   }
 
   private int shardOf(String id) {
-    return NotificationIds.isId(id) ? layout.ofId(id) : 0;
+    return NotificationIds.isId(id) ? ends.layout().ofId(id) : 0;
   }
 
   /**

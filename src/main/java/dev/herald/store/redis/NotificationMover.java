@@ -2,7 +2,6 @@ package dev.herald.store.redis;
 
 import dev.herald.domain.NotificationIds;
 import dev.herald.domain.RouteState;
-import dev.herald.domain.Shards;
 import dev.herald.store.MigrationTally;
 import dev.herald.store.MigrationTally.Item;
 import dev.herald.store.MigrationTally.Kept;
@@ -12,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -33,38 +31,26 @@ final class NotificationMover {
   /** Keys asked of SCAN per page (about a third of them records). */
   private static final int SCAN_COUNT = 1500;
 
-  private final UnifiedJedis source;
-  private final RedisKeys sourceKeys;
-  private final UnifiedJedis target;
-  private final List<RedisKeys> targetKeys;
-  private final Shards layout;
+  private final MigrationEnds ends;
   private final SourceLeftovers leftovers;
   private String cursor = ScanParams.SCAN_POINTER_START;
   private boolean done;
 
-  NotificationMover(
-      UnifiedJedis source,
-      RedisKeys sourceKeys,
-      UnifiedJedis target,
-      List<RedisKeys> targetKeys,
-      SourceLeftovers leftovers) {
+  NotificationMover(MigrationEnds ends, SourceLeftovers leftovers) {
+    this.ends = ends;
     this.leftovers = leftovers;
-    this.source = source;
-    this.sourceKeys = sourceKeys;
-    this.target = target;
-    this.targetKeys = targetKeys;
-    this.layout = new Shards(targetKeys.size());
   }
 
-  /** The next page of the source's records; false once the scan is through. */
+  /** The next page of the ends.source()'s records; false once the scan is through. */
   boolean step(MigrationTally tally, boolean dryRun, Instant now) {
     if (done) {
       return false;
     }
-    String prefix = sourceKeys.notification("");
+    String prefix = ends.sourceKeys().notification("");
     ScanParams params = new ScanParams().match(KeyPatterns.escape(prefix) + "*").count(SCAN_COUNT);
     ScanResult<String> page =
-        RedisErrors.call("scanning the source's notifications", () -> source.scan(cursor, params));
+        RedisErrors.call(
+            "scanning the source's notifications", () -> ends.source().scan(cursor, params));
     cursor = page.getCursor();
     done = ScanParams.SCAN_POINTER_START.equals(cursor);
     List<String> ids = new ArrayList<>();
@@ -87,23 +73,23 @@ final class NotificationMover {
     Map<String, Response<Map<String, String>>> routes = new HashMap<>();
     Map<String, Response<Map<String, String>>> failures = new HashMap<>();
     MigrationPipes.run(
-        source,
+        ends.source(),
         "reading " + ids.size() + " notifications of the source",
         p -> {
           for (String id : ids) {
-            records.put(id, p.get(sourceKeys.notification(id)));
-            routes.put(id, p.hgetAll(sourceKeys.routes(id)));
-            failures.put(id, p.hgetAll(sourceKeys.failures(id)));
+            records.put(id, p.get(ends.sourceKeys().notification(id)));
+            routes.put(id, p.hgetAll(ends.sourceKeys().routes(id)));
+            failures.put(id, p.hgetAll(ends.sourceKeys().failures(id)));
           }
         });
     Map<String, Response<String>> theirs = new HashMap<>();
     Map<String, Response<String>> theirRoutes = new HashMap<>();
     MigrationPipes.run(
-        target,
+        ends.target(),
         "looking for " + ids.size() + " notifications in the target",
         p -> {
           for (String id : ids) {
-            RedisKeys k = targetKeys.get(layout.ofId(id));
+            RedisKeys k = ends.targetKeys().get(ends.layout().ofId(id));
             theirs.put(id, p.get(k.notification(id)));
             theirRoutes.put(id, p.type(k.routes(id)));
           }
@@ -134,34 +120,34 @@ final class NotificationMover {
         tally.resumed();
       }
       moving.add(id);
-      count(tally, layout.ofId(id), routes.get(id).get());
+      count(tally, ends.layout().ofId(id), routes.get(id).get());
     }
     if (dryRun || moving.isEmpty()) {
       return;
     }
     MigrationPipes.run(
-        target,
+        ends.target(),
         "writing " + moving.size() + " notifications into the target",
         p -> {
           for (String id : moving) {
-            RedisKeys k = targetKeys.get(layout.ofId(id));
+            RedisKeys k = ends.targetKeys().get(ends.layout().ofId(id));
             p.set(k.notification(id), records.get(id).get());
             p.hset(k.routes(id), routes.get(id).get());
             p.hset(k.failures(id), failures.get(id).get());
           }
         });
     MigrationPipes.run(
-        source,
+        ends.source(),
         "deleting " + moving.size() + " notifications moved from the source",
         p -> {
           // one server, keys in slices: each record after its routes and failures
           List<String> keys = new ArrayList<>();
           for (String id : moving) {
-            keys.add(sourceKeys.routes(id));
+            keys.add(ends.sourceKeys().routes(id));
             if (!failures.get(id).get().isEmpty()) {
-              keys.add(sourceKeys.failures(id));
+              keys.add(ends.sourceKeys().failures(id));
             }
-            keys.add(sourceKeys.notification(id));
+            keys.add(ends.sourceKeys().notification(id));
           }
           p.unlinkAll(keys);
         });

@@ -1,7 +1,6 @@
 package dev.herald.store.redis;
 
 import dev.herald.domain.NotificationIds;
-import dev.herald.domain.Shards;
 import dev.herald.store.MigrationTally;
 import dev.herald.store.MigrationTally.Item;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.Tuple;
 
 /**
@@ -25,38 +23,29 @@ final class RecipientIndexMover {
 
   private static final int SCAN_COUNT = 1500;
 
-  private final UnifiedJedis source;
-  private final RedisKeys sourceKeys;
-  private final UnifiedJedis target;
-  private final List<RedisKeys> targetKeys;
-  private final Shards layout;
+  private final MigrationEnds ends;
   private final SourceLeftovers leftovers;
 
-  RecipientIndexMover(
-      UnifiedJedis source,
-      RedisKeys sourceKeys,
-      UnifiedJedis target,
-      List<RedisKeys> targetKeys,
-      SourceLeftovers leftovers) {
-    this.source = source;
-    this.sourceKeys = sourceKeys;
-    this.target = target;
-    this.targetKeys = targetKeys;
-    this.layout = new Shards(targetKeys.size());
+  RecipientIndexMover(MigrationEnds ends, SourceLeftovers leftovers) {
+    this.ends = ends;
     this.leftovers = leftovers;
   }
 
   void moveAll(MigrationTally tally, boolean dryRun) {
-    String prefix = sourceKeys.recipient("");
+    String prefix = ends.sourceKeys().recipient("");
     KeyPatterns.forEachPage(
-        source, prefix, SCAN_COUNT, "recipient index", keys -> move(keys, prefix, tally, dryRun));
+        ends.source(),
+        prefix,
+        SCAN_COUNT,
+        "recipient index",
+        keys -> move(keys, prefix, tally, dryRun));
   }
 
   private void move(List<String> keys, String prefix, MigrationTally tally, boolean dryRun) {
     Map<String, Response<List<Tuple>>> entries = new HashMap<>();
     Map<String, Response<Long>> ttls = new HashMap<>();
     MigrationPipes.run(
-        source,
+        ends.source(),
         "reading " + keys.size() + " recipients' index",
         p ->
             keys.forEach(
@@ -76,8 +65,8 @@ final class RecipientIndexMover {
         if (staying.contains(t.getElement())) {
           continue;
         }
-        int shard = NotificationIds.isId(t.getElement()) ? layout.ofId(t.getElement()) : 0;
-        String to = targetKeys.get(shard).recipient(recipient);
+        int shard = NotificationIds.isId(t.getElement()) ? ends.layout().ofId(t.getElement()) : 0;
+        String to = ends.targetKeys().get(shard).recipient(recipient);
         writes.computeIfAbsent(to, k -> new LinkedHashMap<>()).put(t.getElement(), t.getScore());
         expiries.put(to, ttls.get(key).get());
         removals.computeIfAbsent(key, k -> new ArrayList<>()).add(t.getElement());
@@ -88,7 +77,7 @@ final class RecipientIndexMover {
       return;
     }
     MigrationPipes.run(
-        target,
+        ends.target(),
         "writing " + writes.size() + " recipients' index into the target",
         p ->
             writes.forEach(
@@ -97,6 +86,8 @@ final class RecipientIndexMover {
                   p.pexpire(key, expiries.get(key));
                 }));
     MigrationPipes.run(
-        source, "deleting the recipient index entries moved", p -> removals.forEach(p::zrem));
+        ends.source(),
+        "deleting the recipient index entries moved",
+        p -> removals.forEach(p::zrem));
   }
 }

@@ -16,19 +16,18 @@ import redis.clients.jedis.resps.ScanResult;
  * masters serving the shards, the namespace scanned on each master, and what is about one key (a
  * stream) asked of the master of its slot, as on one Redis.
  */
-final class RedisClusterServerProbe implements ServerProbe {
+final class RedisClusterServerProbe extends ForwardingServerProbe {
 
   private final RedisMasters masters;
   private final RedisKeys keys;
-  private final ServerProbe oneKey;
 
   /**
    * @param oneKey the one-Redis probe on the cluster client: right for every single-key call
    */
   RedisClusterServerProbe(RedisMasters masters, RedisKeys keys, ServerProbe oneKey) {
+    super(oneKey);
     this.masters = masters;
     this.keys = keys;
-    this.oneKey = oneKey;
   }
 
   @Override
@@ -139,31 +138,5 @@ final class RedisClusterServerProbe implements ServerProbe {
         () ->
             masters.on(
                 m, j -> j.scan(cursor, new ScanParams().match(keys.prefix() + "*").count(count))));
-  }
-
-  @Override
-  public List<StreamEntryTime> readStream(String stream, String afterId, int count) {
-    return oneKey.readStream(stream, afterId, count);
-  }
-
-  @Override
-  public StreamEntryTime lastEntry(String stream) {
-    return oneKey.lastEntry(stream);
-  }
-
-  @Override
-  public void appendIntents(String stream, List<String> intentsJson) {
-    oneKey.appendIntents(stream, intentsJson);
-  }
-
-  @Override
-  public void appendFloor(
-      String stream, long maxLength, List<String> shared, List<List<String>> routes) {
-    oneKey.appendFloor(stream, maxLength, shared, routes);
-  }
-
-  @Override
-  public long streamLength(String stream) {
-    return oneKey.streamLength(stream);
   }
 }

@@ -12,16 +12,15 @@ import redis.clients.jedis.UnifiedJedis;
  * {@link MasterProbe} from each master's {@code INFO cpu} and {@code INFO commandstats}; what is
  * about the server as a whole, from the one-Redis or the cluster {@link ServerProbe} it is given.
  */
-final class RedisMasterProbe implements MasterProbe {
+final class RedisMasterProbe extends ForwardingServerProbe implements MasterProbe {
 
   private final UnifiedJedis redis;
   private final RedisMasters masters;
-  private final ServerProbe server;
 
   RedisMasterProbe(UnifiedJedis redis, RedisMasters masters, ServerProbe server) {
+    super(server);
     this.redis = redis;
     this.masters = masters;
-    this.server = server;
   }
 
   @Override
@@ -76,66 +75,5 @@ final class RedisMasterProbe implements MasterProbe {
           }
           return replies.stream().map(Response::get).toList();
         });
-  }
-
-  @Override
-  public String version() {
-    return server.version();
-  }
-
-  @Override
-  public String persistence() {
-    return server.persistence();
-  }
-
-  @Override
-  public double cpuSeconds() {
-    return server.cpuSeconds();
-  }
-
-  @Override
-  public long usedMemory() {
-    return server.usedMemory();
-  }
-
-  @Override
-  public long commandsProcessed() {
-    return server.commandsProcessed();
-  }
-
-  @Override
-  public boolean namespaceHasData() {
-    return server.namespaceHasData();
-  }
-
-  @Override
-  public long deleteNamespace() {
-    return server.deleteNamespace();
-  }
-
-  @Override
-  public List<StreamEntryTime> readStream(String stream, String afterId, int count) {
-    return server.readStream(stream, afterId, count);
-  }
-
-  @Override
-  public StreamEntryTime lastEntry(String stream) {
-    return server.lastEntry(stream);
-  }
-
-  @Override
-  public void appendIntents(String stream, List<String> intentsJson) {
-    server.appendIntents(stream, intentsJson);
-  }
-
-  @Override
-  public void appendFloor(
-      String stream, long maxLength, List<String> shared, List<List<String>> routes) {
-    server.appendFloor(stream, maxLength, shared, routes);
-  }
-
-  @Override
-  public long streamLength(String stream) {
-    return server.streamLength(stream);
   }
 }

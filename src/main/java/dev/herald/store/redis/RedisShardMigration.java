@@ -41,11 +41,12 @@ public final class RedisShardMigration implements ShardMigration {
     List<RedisKeys> to = RedisKeys.ofShards(sides.targetNamespace(), sides.shards());
     this.leftovers = new SourceLeftovers(source, from);
     this.preflight = new MigrationPreflight(source, from, target, to.get(0), sides.sourceIntents());
-    this.notifications = new NotificationMover(source, from, target, to, leftovers);
-    this.indexes = new IndexMover(source, from, target, to, leftovers);
-    this.idempotency = new IdempotencyMover(source, from, target, to, leftovers);
-    this.recipients = new RecipientIndexMover(source, from, target, to, leftovers);
-    this.shared = new SharedMover(source, from, target, to);
+    MigrationEnds ends = MigrationEnds.of(source, from, target, to);
+    this.notifications = new NotificationMover(ends, leftovers);
+    this.indexes = new IndexMover(ends, leftovers);
+    this.idempotency = new IdempotencyMover(ends, leftovers);
+    this.recipients = new RecipientIndexMover(ends, leftovers);
+    this.shared = new SharedMover(ends);
     this.orphans = new OrphanCount(source, from);
   }
 

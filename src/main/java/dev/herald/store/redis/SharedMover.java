@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import redis.clients.jedis.UnifiedJedis;
 
 /**
  * What every shard shares rather than splits: the operator's channel controls (pauses and rate
@@ -22,17 +21,10 @@ final class SharedMover {
 
   private static final LuaScript STATS = LuaScript.fromResource("migrate_stats");
 
-  private final UnifiedJedis source;
-  private final RedisKeys sourceKeys;
-  private final UnifiedJedis target;
-  private final List<RedisKeys> targetKeys;
+  private final MigrationEnds ends;
 
-  SharedMover(
-      UnifiedJedis source, RedisKeys sourceKeys, UnifiedJedis target, List<RedisKeys> targetKeys) {
-    this.source = source;
-    this.sourceKeys = sourceKeys;
-    this.target = target;
-    this.targetKeys = targetKeys;
+  SharedMover(MigrationEnds ends) {
+    this.ends = ends;
   }
 
   void moveAll(MigrationTally tally, boolean dryRun, Instant now) {
@@ -41,28 +33,32 @@ final class SharedMover {
   }
 
   private void controls(MigrationTally tally, boolean dryRun) {
-    String from = sourceKeys.channelControls();
-    Map<String, String> all = RedisErrors.call("reading " + from, () -> source.hgetAll(from));
+    String from = ends.sourceKeys().channelControls();
+    Map<String, String> all =
+        RedisErrors.call("reading " + from, () -> ends.source().hgetAll(from));
     Map<String, String> moving = new TreeMap<>(all);
     if (moving.isEmpty()) {
       return;
     }
-    for (int shard = 0; shard < targetKeys.size(); shard++) {
+    for (int shard = 0; shard < ends.targetKeys().size(); shard++) {
       tally.add(Item.CHANNEL_CONTROLS, shard, moving.size());
     }
     if (dryRun) {
       return;
     }
-    // HSETNX: a control an operator set on the target already (a pause) wins over the old one
+    // HSETNX: a control an operator set on the target already (a pause) wins over the old
+    // one
     MigrationPipes.run(
-        target,
+        ends.target(),
         "writing the channel controls into every shard",
         p ->
-            targetKeys.forEach(
-                k ->
-                    moving.forEach((field, value) -> p.hsetnx(k.channelControls(), field, value))));
+            ends.targetKeys()
+                .forEach(
+                    k ->
+                        moving.forEach(
+                            (field, value) -> p.hsetnx(k.channelControls(), field, value))));
     MigrationPipes.run(
-        source,
+        ends.source(),
         "deleting the channel controls moved",
         p -> p.hdel(from, new ArrayList<>(moving.keySet())));
   }
@@ -70,17 +66,19 @@ final class SharedMover {
   private void counters(MigrationTally tally, boolean dryRun, Instant now) {
     Map<String, String> stats =
         new TreeMap<>(
-            RedisErrors.call("reading the counters", () -> source.hgetAll(sourceKeys.stats())));
+            RedisErrors.call(
+                "reading the counters", () -> ends.source().hgetAll(ends.sourceKeys().stats())));
     Map<String, String> figures =
         new TreeMap<>(
             RedisErrors.call(
-                "reading the route figures", () -> source.hgetAll(sourceKeys.typeFigures())));
+                "reading the route figures",
+                () -> ends.source().hgetAll(ends.sourceKeys().typeFigures())));
     if (stats.isEmpty() && figures.isEmpty()) {
       return;
     }
     List<String> bad = new ArrayList<>();
-    stats.forEach((f, v) -> checkInteger(sourceKeys.stats(), f, v, bad));
-    figures.forEach((f, v) -> checkInteger(sourceKeys.typeFigures(), f, v, bad));
+    stats.forEach((f, v) -> checkInteger(ends.sourceKeys().stats(), f, v, bad));
+    figures.forEach((f, v) -> checkInteger(ends.sourceKeys().typeFigures(), f, v, bad));
     if (!bad.isEmpty()) {
       bad.forEach(tally::note);
       return;
@@ -89,7 +87,7 @@ final class SharedMover {
     if (dryRun) {
       return;
     }
-    RedisKeys first = targetKeys.get(0);
+    RedisKeys first = ends.targetKeys().get(0);
     List<String> args = new ArrayList<>();
     args.add(fingerprint(stats, figures));
     args.add(Long.toString(now.toEpochMilli()));
@@ -101,16 +99,18 @@ final class SharedMover {
             "adding the counters into the first shard",
             () ->
                 STATS.run(
-                    target, List.of(first.stats(), first.typeFigures(), first.migrations()), args));
+                    ends.target(),
+                    List.of(first.stats(), first.typeFigures(), first.migrations()),
+                    args));
     if (Long.valueOf(0).equals(added)) {
       tally.note("the counters had been added into the first shard already (a rerun)");
     }
     MigrationPipes.run(
-        source,
+        ends.source(),
         "deleting the counters moved",
         p -> {
-          p.unlink(sourceKeys.stats());
-          p.unlink(sourceKeys.typeFigures());
+          p.unlink(ends.sourceKeys().stats());
+          p.unlink(ends.sourceKeys().typeFigures());
         });
   }
 
