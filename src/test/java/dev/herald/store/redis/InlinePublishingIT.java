@@ -120,6 +120,46 @@ class InlinePublishingIT {
   }
 
   @Test
+  void a_cycle_tells_the_listener_of_each_route_published_inline_as_of_a_completed_publish() {
+    String id = h.submit(notification("u-1", "u-2", "u-3").build()).get(0);
+    h.clock.advance(Duration.ofSeconds(5)); // due 5 s ago
+    List<String> told = new java.util.ArrayList<>();
+    PublishCycle cycle =
+        h.cycle(
+            "w",
+            Harness.settings(2, 5),
+            new PublisherListener() {
+              @Override
+              public void onPublished(dev.herald.publish.RouteInfo route, Duration lag) {
+                told.add(
+                    route.notificationId()
+                        + "/"
+                        + route.routeId()
+                        + " #"
+                        + route.index()
+                        + " "
+                        + route.type()
+                        + " attempt "
+                        + route.attempt()
+                        + " lag "
+                        + lag.toSeconds());
+              }
+            });
+
+    PublishCycle.Result first = cycle.runOnce();
+    assertThat(first.claimed()).isEqualTo(2);
+    assertThat(first.wasFull()).as("a full batch: the loop goes again at once").isTrue();
+    assertThat(cycle.runOnce().claimed()).isEqualTo(1);
+
+    assertThat(told)
+        .containsExactly(
+            id + "/push:u-1 #0 game.turn_ready attempt 1 lag 5",
+            id + "/push:u-2 #1 game.turn_ready attempt 1 lag 5",
+            id + "/push:u-3 #2 game.turn_ready attempt 1 lag 5");
+    assertThat(h.streamEntries()).hasSize(3);
+  }
+
+  @Test
   void a_channel_left_out_of_the_inline_set_is_leased_as_before() {
     h.submit(notification("u-1").build());
     ClaimedBatch batch =
