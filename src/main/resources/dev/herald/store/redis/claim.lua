@@ -1,13 +1,16 @@
--- claim: leases due routes to one worker, a group at a time (ClaimCall in Java).
+-- claim: leases due routes to one worker, a group at a time, or publishes them itself (inline, below)
+-- (ClaimCall in Java).
 --
 -- KEYS[1]  schedule (zset); the prefix of the other keys (keys.lua)
 -- KEYS[2]  quarantine (hash: member -> "<ms>|<reason>")
 -- KEYS[3]  stats (hash)
--- KEYS[4]  retention (zset: notification id -> delete at ms), for expired notifications
--- KEYS[5]  route figures by type (hash, figures.lua), for expired notifications
+-- KEYS[4]  retention (zset: notification id -> delete at ms), for expired and published ones
+-- KEYS[5]  route figures by type (hash, figures.lua), for expired and published routes
 -- KEYS[6]  channel controls (hash: "paused:<channel>" -> "<since ms>|<who>",
 --          "rate:<channel>" -> routes/s set by an operator, over the config's)
 -- KEYS[7]  rate buckets (hash: channel -> "<tokens>|<at ms>"), shared by every process
+-- KEYS[8..7+c] the streams of the c channels that may be published inline (below), in ARGV's
+--          order
 -- ARGV[1]  now (ms)
 -- ARGV[2]  lease until (ms)
 -- ARGV[3]  lease token (no '|')
@@ -16,7 +19,6 @@
 -- ARGV[6]  most bytes of events to lease (estimated), so that one completion never appends more
 --          (Redis does not enforce maxmemory on a script once it has written); the first route
 --          is leased whatever its size
--- KEYS[8..7+c] the streams of the c channels that may be published inline (below), in ARGV's order
 -- ARGV[7]  how many channels the config gives a rate limit, then per channel: name, routes/s
 -- then     Herald's clock minus Redis's (ms), for the expiry check of inline publishing
 -- then     how many channels c may be published inline, then per channel: name, MAXLEN (~)
@@ -93,11 +95,12 @@ local notes = notification_cache()
 local PAUSE_RECHECK_MS = 1000
 local HOLD_MS = 100
 
--- The channel controls in force, or nil when there are none: { paused = set, rates = channel ->
--- routes/s, tokens = channel -> tokens now }.
 local rate_count = tonumber(ARGV[7] or '0')
 local inline_at = 8 + 2 * rate_count -- the clock offset, then the inline channels
 local grants_at = inline_at + 2 + 2 * tonumber(ARGV[inline_at + 1] or '0')
+
+-- The channel controls in force, or nil when there are none: { paused = set, rates = channel ->
+-- routes/s, tokens = channel -> tokens now }.
 
 local function channel_controls()
   local rates, paused, any = {}, {}, false
