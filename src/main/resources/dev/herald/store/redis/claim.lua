@@ -145,7 +145,7 @@ local function channel_controls()
 end
 local controls = channel_controls()
 local inline = inline_channels(ARGV, inline_at + 1, KEYS, 8)
-local expiry_now = inline and expiry_clock(now, tonumber(ARGV[inline_at]))
+local expiry_now = nil -- expiry_clock, read once a group of a notification with expires_at is due
 
 -- The channel of route `index` of notification `nid` (route index = channel index * recipients +
 -- recipient index), or nil when its record cannot be read (the worker dead-letters it).
@@ -294,6 +294,9 @@ for _, member in ipairs(members) do
       elseif expires_at and expires_at <= now then
         expire_group(rkey, nid, member, first, values, count)
       else
+        if inline and expires_at and not expiry_now then
+          expiry_now = expiry_clock(now, tonumber(ARGV[inline_at]))
+        end
         local present, claimed, published, next_due = 0, 0, 0, nil -- claimed: leased
         local last_raw, code, attempts, t -- routes of a group mostly share one state text
         local runs_at, runs = nil, 0        -- where this group's run count goes in out
