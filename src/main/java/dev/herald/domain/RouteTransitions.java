@@ -27,6 +27,7 @@ import java.util.Set;
  *                                          dead_letter ──purge──▶ purged
  *                      leased ──lease runs out, claimed again──▶ leased
  *                      leased ──deferred, uncharged (breaker open)──▶ pending | failed
+ *   pending|failed ──claim, publishing inline──▶ published
  *   pending|failed|leased|dead_letter ──cancel──▶ cancelled
  *   pending|failed|leased ──expiry──▶ expired
  * </pre>
@@ -36,8 +37,8 @@ public final class RouteTransitions {
   private static final Map<RouteState, Set<RouteState>> ALLOWED = new EnumMap<>(RouteState.class);
 
   static {
-    ALLOWED.put(PENDING, EnumSet.of(LEASED, CANCELLED, EXPIRED));
-    ALLOWED.put(FAILED, EnumSet.of(LEASED, CANCELLED, EXPIRED));
+    ALLOWED.put(PENDING, EnumSet.of(LEASED, PUBLISHED, CANCELLED, EXPIRED));
+    ALLOWED.put(FAILED, EnumSet.of(LEASED, PUBLISHED, CANCELLED, EXPIRED));
     ALLOWED.put(
         LEASED, EnumSet.of(PENDING, LEASED, PUBLISHED, FAILED, DEAD_LETTER, CANCELLED, EXPIRED));
     ALLOWED.put(DEAD_LETTER, EnumSet.of(PENDING, FAILED, CANCELLED, PURGED));

@@ -16,7 +16,9 @@ import java.util.List;
  * payload_bytes} (the payload JSON), {@code notification_id}, and {@code request_id} / {@code
  * trace_id} when present.
  *
- * <p>The shared part is built once per notification per batch ({@link #template}).
+ * <p>The shared part is built once per notification per batch ({@link #template}). A claim that
+ * publishes a route inline writes the same entry in Redis (claim.lua, lib/publishing.lua): keep the
+ * two in step ({@code InlinePublishingEquivalenceIT} compares them).
  */
 public final class EventEncoder {
 
@@ -24,6 +26,11 @@ public final class EventEncoder {
 
   public EventEncoder(Channels channels) {
     this.channels = channels;
+  }
+
+  /** The configured channels, for which routes are encoded. */
+  public Channels channels() {
+    return channels;
   }
 
   public EventTemplate template(Notification n) throws EventEncodingException {

@@ -1,13 +1,16 @@
 package dev.herald.publish;
 
+import dev.herald.domain.Channel;
 import dev.herald.store.BreakerBoard;
 import dev.herald.store.ClaimedBatch;
+import dev.herald.store.PublishedRoute;
 import dev.herald.store.RouteOutcome;
 import dev.herald.store.RouteStore;
 import dev.herald.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -16,8 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One batch of publishing, start to end: claim due routes, encode each, record every outcome in one
- * atomic step. The loop around it ({@link PublisherLoop}) decides when to run it; tests call {@link
- * #runOnce()} directly with a controlled clock.
+ * atomic step. The claim itself publishes the routes it can of the channels whose breaker is closed
+ * (inline publishing, {@link RouteStore#claimDue(Instant, Duration, String, int, long, List)}):
+ * only the rest are encoded and completed. The loop around it ({@link PublisherLoop}) decides when
+ * to run it; tests call {@link #runOnce()} directly with a controlled clock.
  *
  * <p>A batch the server refused to record (OOM, READONLY, …) is held: the next cycle sends its
  * unrecorded routes again, under the same lease, before it claims anything, until they are recorded
@@ -36,6 +41,7 @@ public final class PublishCycle {
   private final OutcomePlanner planner;
   private final ResultReporter reporter;
   private final BreakerReports breakerReports;
+  private final EventEncoder encoder;
   private BatchCompletion held;
   private long claims;
 
@@ -80,12 +86,13 @@ public final class PublishCycle {
     this.planner = new OutcomePlanner(setup.encoder(), breaker);
     this.reporter = new ResultReporter(setup.listener(), breaker);
     this.breakerReports = breakerReports;
+    this.encoder = setup.encoder();
   }
 
   /**
    * What one cycle did.
    *
-   * @param claimed routes claimed (and completed, one way or another)
+   * @param claimed routes claimed (published inline, or completed one way or another)
    * @param limit the most this cycle could claim: a full cycle means more may be due
    * @param nextDueAt the earliest due time left, if any
    * @param sinkError null, or the Redis error with which the server refused to record the batch
@@ -134,28 +141,51 @@ public final class PublishCycle {
     }
     Instant start = clock.instant();
     String token = workerId + "." + Long.toString(++claims, 36);
-    ClaimedBatch batch = store.claimDue(start, s.lease(), token, batchSize, s.batchBytes());
-    listener.onClaimed(batch.routeCount(), Duration.between(start, clock.instant()));
+    ClaimedBatch batch =
+        store.claimDue(start, s.lease(), token, batchSize, s.batchBytes(), inlineChannels());
+    Instant claimedAt = clock.instant();
+    listener.onClaimed(batch.takenCount(), Duration.between(start, claimedAt));
+    for (PublishedRoute published : batch.published()) {
+      reporter.reportPublished(published, claimedAt);
+    }
     for (String entry : batch.quarantined()) {
       LOG.error("schedule entry set aside as unreadable (kept in the quarantine hash): {}", entry);
       listener.onCorruptRecord("schedule entry " + entry);
     }
     if (batch.routeCount() == 0) {
-      return new Result(0, batchSize, batch.nextDueAt(), null, false, false);
+      if (!batch.published().isEmpty()) {
+        listener.onBatchCompleted(batch.takenCount(), Duration.between(start, claimedAt));
+      }
+      return new Result(
+          batch.takenCount(), batchSize, batch.nextDueAt(), null, batch.stoppedByBytes(), false);
     }
     List<RouteOutcome> outcomes = planner.plan(batch, s, clock.instant());
     BatchCompletion completion =
         new BatchCompletion(
             store, breaker, reporter, listener, token, start.plus(s.lease()), s.lease(), outcomes);
     boolean done = send(completion);
-    listener.onBatchCompleted(batch.routeCount(), Duration.between(start, clock.instant()));
+    listener.onBatchCompleted(batch.takenCount(), Duration.between(start, clock.instant()));
     return new Result(
-        batch.routeCount(),
+        batch.takenCount(),
         batchSize,
         batch.nextDueAt(),
         done ? null : completion.sinkError(),
         batch.stoppedByBytes(),
-        completion.onlyDeferred());
+        completion.onlyDeferred() && batch.published().isEmpty());
+  }
+
+  /**
+   * The channels whose routes the claim may publish itself: those whose stream breaker is closed. A
+   * route of an open breaker is leased, to be deferred or to probe (OutcomePlanner).
+   */
+  private List<Channel> inlineChannels() {
+    List<Channel> inline = new ArrayList<>();
+    for (Channel channel : encoder.channels().all()) {
+      if (breaker.isClosed(channel.stream())) {
+        inline.add(channel);
+      }
+    }
+    return inline;
   }
 
   /** Sends the held batch again; true when nothing is held any more. */

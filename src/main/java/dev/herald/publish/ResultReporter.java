@@ -6,6 +6,7 @@ import dev.herald.logging.RateLimitedLog;
 import dev.herald.publish.SinkBreaker.Transition;
 import dev.herald.store.ClaimedRoute;
 import dev.herald.store.CompletionReport.RouteResult;
+import dev.herald.store.PublishedRoute;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -40,13 +41,7 @@ final class ResultReporter {
     Notification n = route.notification();
     String stream = result.outcome().stream(); // null when the route was not for a stream
     boolean probe = result.outcome().probes();
-    RouteInfo info =
-        new RouteInfo(
-            route.notificationId(),
-            route.index(),
-            n == null || route.index() >= n.routeCount() ? null : n.route(route.index()),
-            n == null ? null : n.type(),
-            route.attempt());
+    RouteInfo info = info(route);
     MDC.put("notification", route.notificationId());
     MDC.put("route", info.routeId() == null ? "#" + route.index() : info.routeId().toString());
     MDC.put("attempt", Integer.toString(route.attempt()));
@@ -139,6 +134,44 @@ final class ResultReporter {
     } else if (transition == Transition.CLOSED) {
       closed(stream);
     }
+  }
+
+  /**
+   * A route the claim published inline ({@link PublishedRoute}): told as a {@code PUBLISHED}
+   * completion is, {@code publishedAt} ending its due-to-stream lag.
+   */
+  void reportPublished(PublishedRoute published, Instant publishedAt) {
+    ClaimedRoute route = published.route();
+    RouteInfo info = info(route);
+    String stream = published.stream();
+    Transition transition;
+    MDC.put("notification", route.notificationId());
+    MDC.put("route", info.routeId() == null ? "#" + route.index() : info.routeId().toString());
+    MDC.put("attempt", Integer.toString(route.attempt()));
+    MDC.put("stream", stream);
+    try {
+      LOG.debug("published {} as entry {} (inline)", info.ref(), published.entryId());
+      transition = breaker.onPublished(stream);
+      listener.onPublished(info, Duration.between(route.dueAt(), publishedAt));
+    } finally {
+      MDC.remove("notification");
+      MDC.remove("route");
+      MDC.remove("attempt");
+      MDC.remove("stream");
+    }
+    if (transition == Transition.CLOSED) {
+      closed(stream);
+    }
+  }
+
+  private static RouteInfo info(ClaimedRoute route) {
+    Notification n = route.notification();
+    return new RouteInfo(
+        route.notificationId(),
+        route.index(),
+        n == null || route.index() >= n.routeCount() ? null : n.route(route.index()),
+        n == null ? null : n.type(),
+        route.attempt());
   }
 
   /** A stream the ACL does not let Herald write: as if it had refused an append. */

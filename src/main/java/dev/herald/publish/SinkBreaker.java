@@ -77,6 +77,16 @@ public final class SinkBreaker {
     return s == null ? Decision.PUBLISH : s.decide(clock.instant());
   }
 
+  /**
+   * True while the stream's breaker is closed: its routes may be published inline by the claim (a
+   * route of an open breaker is leased, to be deferred or to probe). Changes nothing, unlike {@link
+   * #decide}.
+   */
+  public boolean isClosed(String stream) {
+    StreamState s = streams.get(stream);
+    return s == null || s.open() == null;
+  }
+
   /** When a deferred route for this stream should come back. */
   public Instant reopensAt(String stream) {
     StreamState s = streams.get(stream);

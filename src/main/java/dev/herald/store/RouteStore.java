@@ -1,5 +1,6 @@
 package dev.herald.store;
 
+import dev.herald.domain.Channel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -26,7 +27,14 @@ import java.util.Map;
  *       reads Redis's clock: a completion judges expiry by the later of {@code now} and Redis's
  *       clock as it runs (moved into the caller's time base, as it stood to Redis's at the last
  *       claim), so that a completion Redis runs late never appends after {@code expires_at}.
- *   <li>A batch costs one round trip for the claim and one for the completion.
+ *   <li>Inline publishing: a claim given {@code inline} channels may publish due routes of those
+ *       channels itself, in its one atomic step, instead of leasing them ({@link
+ *       ClaimedBatch#published}): each appended exactly as a {@link RouteOutcome.Publish} of its
+ *       event would be and recorded published, never appended at or after {@code expires_at}
+ *       (judged as a completion judges it). A route it cannot publish so (a record or payload the
+ *       worker must judge, a refused append, which costs no attempt) is leased as without it.
+ *   <li>A batch costs one round trip for the claim and one for the completion (none when the claim
+ *       published every route inline).
  *   <li>Transient Redis trouble throws {@link StoreUnavailableException}; nothing half-done is left
  *       behind by a throw (each call is one atomic script).
  * </ul>
@@ -48,6 +56,24 @@ public interface RouteStore {
       Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes);
 
   /**
+   * As {@link #claimDue(Instant, Duration, String, int, long)}, publishing the due routes of the
+   * {@code inline} channels inline where it can (see the contract). A store that cannot publish
+   * inline leases them all.
+   *
+   * @param inline the channels whose routes may be published by the claim itself: those whose
+   *     stream breaker is closed
+   */
+  default ClaimedBatch claimDue(
+      Instant now,
+      Duration lease,
+      String leaseToken,
+      int maxRoutes,
+      long maxBytes,
+      List<Channel> inline) {
+    return claimDue(now, lease, leaseToken, maxRoutes, maxBytes);
+  }
+
+  /**
    * As {@link #claimDue(Instant, Duration, String, int, long)}, for one shard of several: the
    * routes of a rate-limited channel are leased only with the tokens {@code grants} hands this
    * claim (taken from the channels' shared buckets, {@link RateTokens}), and none of a rate-limited
@@ -60,6 +86,18 @@ public interface RouteStore {
       int maxRoutes,
       long maxBytes,
       Map<String, RateTokens.Grant> grants) {
+    return claimDue(now, lease, leaseToken, maxRoutes, maxBytes, grants, List.of());
+  }
+
+  /** As the claim of a shard of several above, publishing {@code inline} channels' routes. */
+  default ClaimedBatch claimDue(
+      Instant now,
+      Duration lease,
+      String leaseToken,
+      int maxRoutes,
+      long maxBytes,
+      Map<String, RateTokens.Grant> grants,
+      List<Channel> inline) {
     throw new UnsupportedOperationException(
         getClass().getSimpleName() + " is not a shard of several: it keeps its own buckets");
   }

@@ -2,6 +2,7 @@ package dev.herald.model;
 
 import dev.herald.domain.RouteState;
 import dev.herald.store.ClaimedRoute;
+import dev.herald.store.PublishedRoute;
 import dev.herald.store.RouteRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,8 +45,13 @@ final class ClaimRules {
       int max,
       long maxBytes,
       long dueGroups,
-      List<ClaimedRoute> routes,
+      List<ClaimedRoute> leased,
+      List<PublishedRoute> published,
       boolean stoppedByBytes) {
+    // Routes published inline are handed out as leased ones are, and count against the same
+    // limits; they end published at once instead of leased.
+    List<ClaimedRoute> routes = new java.util.ArrayList<>(leased);
+    published.forEach(p -> routes.add(p.route()));
     java.util.Set<String> claimable = new java.util.LinkedHashSet<>();
     boolean reachedAll = dueGroups <= max;
     if (reachedAll) {
@@ -128,11 +134,33 @@ final class ClaimRules {
         max,
         dueGroups,
         claimable.stream().limit(5).toList() + (claimable.size() > 5 ? "…" : ""));
-    groups.forEach(
+    Map<ModelNotification, Map<Integer, Set<Integer>>> leasedGroups = new IdentityHashMap<>();
+    for (ClaimedRoute cr : leased) {
+      ModelNotification n = model.live(cr.notificationId());
+      leasedGroups
+          .computeIfAbsent(n, k -> new HashMap<>())
+          .computeIfAbsent(ModelNotification.groupOf(cr.index()), k -> new HashSet<>())
+          .add(cr.index());
+    }
+    leasedGroups.forEach(
         (n, byGroup) ->
             byGroup.forEach(
                 (first, covered) ->
                     n.leases.put(first, new GroupLease(token, until, now, covered))));
+    for (PublishedRoute p : published) {
+      ModelNotification n = model.live(p.route().notificationId());
+      ModelRoute r = n.routes.get(p.route().index());
+      int first = ModelNotification.groupOf(r.index);
+      if (!leasedGroups.getOrDefault(n, Map.of()).containsKey(first)) {
+        n.leases.remove(first); // a lease that ran out goes with the routes it covered
+      }
+      n.end(r, RouteState.PUBLISHED, r.attempts + 1, now);
+      r.entryId = p.entryId();
+      model.totals.add("published:" + n.type(), 1);
+      model.stats.add("published", 1);
+      model.appendsThisStep.put(RouteModel.eventId(n, r), r);
+      model.finish(n, 1, now);
+    }
   }
 
   /** Null when a claim at {@code now} may hand the route out, else why not. */

@@ -172,11 +172,26 @@ final class PublishSteps {
     if (batch != null) {
       List<ClaimedRoute> routes = new ArrayList<>();
       batch.notifications().forEach(n -> routes.addAll(n.routes()));
-      w.claims.claimed(token, at, until, max, maxBytes, dueGroups, routes, batch.stoppedByBytes());
+      w.claims.claimed(
+          token,
+          at,
+          until,
+          max,
+          maxBytes,
+          dueGroups,
+          routes,
+          batch.published(),
+          batch.stoppedByBytes());
+      if (!batch.published().isEmpty()) {
+        w.seen.add("claim published inline");
+      }
       w.note(
           token
               + " claimed "
               + routes.size()
+              + (batch.published().isEmpty()
+                  ? ""
+                  : " and published " + batch.published().size() + " inline")
               + (batch.stoppedByBytes() ? " (stopped by its byte budget)" : ""));
       if (batch.stoppedByBytes()) {
         w.seen.add("claim stopped by its byte budget");

@@ -1,5 +1,6 @@
 package dev.herald.model;
 
+import dev.herald.domain.Channel;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.CompletionReport;
 import dev.herald.store.RouteOutcome;
@@ -78,9 +79,21 @@ final class RecordingRouteStore implements RouteStore {
   @Override
   public ClaimedBatch claimDue(
       Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes) {
+    return claimDue(now, lease, leaseToken, maxRoutes, maxBytes, List.of());
+  }
+
+  /** The cycle's claims, publishing its inline channels' routes as the daemon's do. */
+  @Override
+  public ClaimedBatch claimDue(
+      Instant now,
+      Duration lease,
+      String leaseToken,
+      int maxRoutes,
+      long maxBytes,
+      List<Channel> inline) {
     long due = dueGroups.applyAsLong(now);
     try {
-      ClaimedBatch batch = direct.claimDue(now, lease, leaseToken, maxRoutes, maxBytes);
+      ClaimedBatch batch = direct.claimDue(now, lease, leaseToken, maxRoutes, maxBytes, inline);
       calls.add(new Claim(now, lease, leaseToken, maxRoutes, maxBytes, due, batch, null));
       return batch;
     } catch (RuntimeException e) {

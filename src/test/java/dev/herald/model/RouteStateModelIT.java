@@ -192,6 +192,7 @@ class RouteStateModelIT {
             "complete reply lost",
             "claim reply lost",
             "claim stopped by its byte budget",
+            "claim published inline",
             "accept reply lost, repeated",
             "accept replies lost, repeats too",
             "cancel reply lost, repeated",

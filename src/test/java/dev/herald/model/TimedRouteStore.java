@@ -1,5 +1,6 @@
 package dev.herald.model;
 
+import dev.herald.domain.Channel;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.CompletionReport;
 import dev.herald.store.RouteOutcome;
@@ -38,8 +39,19 @@ final class TimedRouteStore implements RouteStore {
   @Override
   public ClaimedBatch claimDue(
       Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes) {
+    return claimDue(now, lease, leaseToken, maxRoutes, maxBytes, List.of());
+  }
+
+  @Override
+  public ClaimedBatch claimDue(
+      Instant now,
+      Duration lease,
+      String leaseToken,
+      int maxRoutes,
+      long maxBytes,
+      List<Channel> inline) {
     long from = System.currentTimeMillis();
-    ClaimedBatch batch = store.claimDue(now, lease, leaseToken, maxRoutes, maxBytes);
+    ClaimedBatch batch = store.claimDue(now, lease, leaseToken, maxRoutes, maxBytes, inline);
     basisNow = now.toEpochMilli();
     basisFrom = from;
     basisTo = System.currentTimeMillis();

@@ -106,9 +106,10 @@ class BigBatchIT {
   void a_cancel_of_ten_thousand_leased_routes_refuses_their_completion() {
     String id = h.submit(notification(Harness.recipients("u-", ROUTES)).build()).get(0);
     List<String> cancelled = new ArrayList<>();
-    // The notification is cancelled between the claim and the completion of its one batch.
+    // The notification is cancelled between the claim and the completion of its one batch (a
+    // claim that leases: inline publishing would have published the batch in the claim).
     PublishCycle cycle =
-        h.cycle(
+        h.leasingCycle(
             "w",
             Harness.settings(ROUTES, 5),
             new PublisherListener() {

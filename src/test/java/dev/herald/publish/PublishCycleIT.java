@@ -476,9 +476,10 @@ class PublishCycleIT {
         Harness small = new Harness(redis.url(), RedisTestSupport.RETENTION, 1000)) {
       List<String> ids =
           small.submit(notification("u-1", "u-2").build(), notification("u-3").build());
-      // Memory runs out between the claim and the completion.
+      // Memory runs out between the claim and the completion (which inline publishing, all in
+      // the claim, would leave out).
       PublishCycle cycle =
-          small.cycle(
+          small.leasingCycle(
               "w",
               Harness.settings(100, 1),
               new PublisherListener() {

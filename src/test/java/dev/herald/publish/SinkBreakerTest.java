@@ -21,6 +21,19 @@ class SinkBreakerTest {
   }
 
   @Test
+  void its_stream_goes_inline_only_while_closed_and_asking_takes_no_probe() {
+    assertThat(breaker.isClosed("s")).isTrue();
+    breaker.onRefused("s", "WRONGTYPE");
+    assertThat(breaker.isClosed("s")).isFalse();
+    assertThat(breaker.isClosed("t")).isTrue();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(breaker.isClosed("s")).as("a probe is due, the breaker still open").isFalse();
+    assertThat(breaker.decide("s")).as("the probe is still there to take").isEqualTo(PROBE);
+    breaker.onPublished("s");
+    assertThat(breaker.isClosed("s")).isTrue();
+  }
+
+  @Test
   void a_success_between_failures_keeps_it_closed() {
     fail(SinkBreaker.FAILURES_TO_OPEN - 1);
     breaker.onPublished("s");

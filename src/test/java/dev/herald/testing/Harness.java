@@ -271,6 +271,21 @@ public final class Harness implements AutoCloseable {
         backend.routes(), new EventEncoder(channels), () -> settings, time, listener, worker);
   }
 
+  /**
+   * As {@link #cycle(String, PublishSettings, PublisherListener)}, on a store whose claims lease
+   * every due route (no inline publishing): each is encoded and completed.
+   */
+  public PublishCycle leasingCycle(
+      String worker, PublishSettings settings, PublisherListener listener) {
+    return new PublishCycle(
+        new LeasingOnlyRouteStore(backend.routes()),
+        new EventEncoder(channels),
+        () -> settings,
+        time,
+        listener,
+        worker);
+  }
+
   /** Runs cycles until one claims nothing; returns the routes claimed in all. */
   public int drain(PublishCycle cycle) {
     int total = 0;

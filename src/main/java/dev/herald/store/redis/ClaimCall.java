@@ -1,10 +1,12 @@
 package dev.herald.store.redis;
 
+import dev.herald.domain.Channel;
 import dev.herald.domain.Notification;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.ClaimedNotification;
 import dev.herald.store.ClaimedRoute;
 import dev.herald.store.CorruptRecordException;
+import dev.herald.store.PublishedRoute;
 import dev.herald.store.RateTokens;
 import dev.herald.store.StoreException;
 import java.time.Duration;
@@ -41,14 +43,24 @@ final class ClaimCall {
             .list();
   }
 
-  List<byte[]> keys() {
-    return scriptKeys;
+  /** The keys of a claim; {@code inline}'s streams after the fixed ones, in its order. */
+  List<byte[]> keys(List<Channel> inline) {
+    if (inline.isEmpty()) {
+      return scriptKeys;
+    }
+    ScriptArgs list = new ScriptArgs(scriptKeys.size() + inline.size());
+    scriptKeys.forEach(list::add);
+    inline.forEach(c -> list.add(keys.stream(c.stream())));
+    return list.list();
   }
 
   /**
    * @param leaseUntil when the leases taken run out
    * @param retention how long a notification stays once all its routes finished (expired ones)
    * @param rateLimits the config's routes/s by channel (an operator's setting in Redis wins)
+   * @param clockOffsetMillis the caller's clock minus Redis's, for the expiry check of inline
+   *     publishing
+   * @param inline the channels whose routes the claim may publish itself
    * @param grants for a shard of several, the tokens taken for this claim from the channels' shared
    *     buckets; null for the one store of one Redis, which keeps its own
    */
@@ -60,9 +72,15 @@ final class ClaimCall {
       Duration retention,
       long maxBytes,
       Map<String, Long> rateLimits,
+      long clockOffsetMillis,
+      List<Channel> inline,
       Map<String, RateTokens.Grant> grants) {
     ScriptArgs args =
-        new ScriptArgs(8 + 2 * rateLimits.size() + (grants == null ? 0 : 3 * grants.size()))
+        new ScriptArgs(
+                10
+                    + 2 * rateLimits.size()
+                    + 2 * inline.size()
+                    + (grants == null ? 0 : 3 * grants.size()))
             .add(now.toEpochMilli())
             .add(leaseUntil.toEpochMilli())
             .add(leaseToken)
@@ -71,6 +89,8 @@ final class ClaimCall {
             .add(maxBytes)
             .add(rateLimits.size());
     rateLimits.forEach((channel, perSecond) -> args.add(channel).add(perSecond));
+    args.add(clockOffsetMillis).add(inline.size());
+    inline.forEach(c -> args.add(c.name()).add(c.maxLength()));
     if (grants != null) {
       args.add(grants.size());
       grants.forEach((channel, g) -> args.add(channel).add(g.perSecond()).add(g.tokens()));
@@ -115,9 +135,12 @@ final class ClaimCall {
    */
   record Parsed(ClaimedBatch batch, long redisMillis) {}
 
-  Parsed parse(Object reply) {
+  /**
+   * @param inline the channels the claim was given for inline publishing
+   */
+  Parsed parse(Object reply, List<Channel> inline) {
     List<?> values = Replies.list(reply, "claim");
-    if (values.size() < 6) {
+    if (values.size() < 7) {
       throw new StoreException("unexpected claim reply of " + values.size() + " values");
     }
     long nextDue = Replies.number(values.get(0), "claim next due");
@@ -140,11 +163,12 @@ final class ClaimCall {
     }
     long redisMillis = Replies.number(values.get(3), "claim Redis time");
     boolean stoppedByBytes = Replies.number(values.get(4), "claim byte budget reached") == 1;
-    long blocks = Replies.number(values.get(5), "claimed block count");
+    long blocks = Replies.number(values.get(6), "claimed block count");
     // One block per claimed group; a notification with several groups comes back in several
     // blocks, its body only in the first.
     Map<String, Claimed> byId = new LinkedHashMap<>();
-    int at = 6;
+    List<PublishedRoute> published = new ArrayList<>();
+    int at = 7;
     for (long b = 0; b < blocks; b++) {
       String id = Replies.bytesAsText(values.get(at), "claimed notification id");
       Object body = values.get(at + 1);
@@ -155,27 +179,85 @@ final class ClaimCall {
         c = decode(id, body);
         byId.put(id, c);
       }
-      for (long r = 0; r < runs; r++, at += 4) {
+      for (long r = 0; r < runs; r++) {
         int firstIndex = (int) Replies.number(values.get(at), "run first index");
         long count = Replies.number(values.get(at + 1), "run length");
         int attempts = (int) Replies.number(values.get(at + 2), "run attempts");
         Instant due = Instant.ofEpochMilli(Replies.number(values.get(at + 3), "run due"));
+        boolean inlined = Replies.number(values.get(at + 4), "run published inline") == 1;
+        at += 5;
         for (int index = firstIndex; index < firstIndex + count; index++) {
-          c.routes.add(
-              new ClaimedRoute(
-                  id, index, attempts, due, flag(id, c, unreadable, index), c.notification));
+          if (inlined) {
+            ClaimedRoute route = new ClaimedRoute(id, index, attempts, due, null, c.notification);
+            String entry = Replies.bytesAsText(values.get(at++), "inline entry id");
+            published.add(new PublishedRoute(route, streamOf(id, c, index, inline), entry));
+          } else {
+            c.routes.add(
+                new ClaimedRoute(
+                    id, index, attempts, due, flag(id, c, unreadable, index), c.notification));
+          }
         }
       }
     }
     List<ClaimedNotification> claimed = new ArrayList<>(byId.size());
     byId.forEach(
-        (id, c) ->
-            claimed.add(new ClaimedNotification(id, c.notification, c.corruption, c.routes)));
+        (id, c) -> {
+          if (!c.routes.isEmpty()) {
+            claimed.add(new ClaimedNotification(id, c.notification, c.corruption, c.routes));
+          }
+        });
+    if (published.size() != Replies.number(values.get(5), "claim published count")) {
+      throw new StoreException(
+          "claim reported "
+              + values.get(5)
+              + " routes published inline, and listed "
+              + published.size());
+    }
     if (at != values.size()) {
       throw new StoreException("claim reply has " + values.size() + " values, expected " + at);
     }
     Optional<Instant> next =
         nextDue < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(nextDue));
-    return new Parsed(new ClaimedBatch(claimed, next, quarantined, stoppedByBytes), redisMillis);
+    return new Parsed(
+        new ClaimedBatch(claimed, next, quarantined, stoppedByBytes, published), redisMillis);
+  }
+
+  /** True when a claim's reply reports routes published inline (its WAIT is for them). */
+  static boolean publishedAny(Object reply) {
+    return reply instanceof List<?> values
+        && values.size() > 5
+        && values.get(5) instanceof Long published
+        && published > 0;
+  }
+
+  /**
+   * The configured stream a route published inline went to: its channel's among {@code inline}. The
+   * script publishes only a record it reads as Java does, so an unreadable one here is a broken
+   * reply.
+   */
+  private static String streamOf(String id, Claimed c, int index, List<Channel> inline) {
+    if (c.notification == null || index >= c.notification.routeCount()) {
+      throw new StoreException(
+          "claim published route "
+              + id
+              + "#"
+              + index
+              + " inline, but its record does not read: "
+              + c.corruption);
+    }
+    String channel = c.notification.route(index).channel();
+    for (Channel candidate : inline) {
+      if (candidate.name().equals(channel)) {
+        return candidate.stream();
+      }
+    }
+    throw new StoreException(
+        "claim published route "
+            + id
+            + "#"
+            + index
+            + " inline to channel "
+            + channel
+            + ", which it was not given");
   }
 }

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -56,13 +57,22 @@ final class LuaScript {
   /** Set for the scripts whose writes wait for replicas ({@code durability}); else none. */
   private final ReplicaAcks acks;
 
-  private LuaScript(String name, List<String> libraries, String source, ReplicaAcks acks) {
+  /** Whether a run's reply says it wrote what the WAIT is for: else a short WAIT is not counted. */
+  private final Predicate<Object> wroteAcknowledged;
+
+  private LuaScript(
+      String name,
+      List<String> libraries,
+      String source,
+      ReplicaAcks acks,
+      Predicate<Object> wroteAcknowledged) {
     this.name = name;
     this.libraries = libraries;
     this.source = source;
     this.sha = sha1(source);
     this.shaBytes = sha.getBytes(StandardCharsets.US_ASCII);
     this.acks = acks;
+    this.wroteAcknowledged = wroteAcknowledged;
   }
 
   /**
@@ -80,12 +90,27 @@ final class LuaScript {
       source.append(read(libraryResource(library))).append('\n');
     }
     source.append(script);
-    return new LuaScript(name, List.copyOf(libraries), source.toString(), ReplicaAcks.none());
+    return new LuaScript(
+        name, List.copyOf(libraries), source.toString(), ReplicaAcks.none(), reply -> true);
   }
 
   /** This script, each run followed by a WAIT for the replicas {@code acks} asks for. */
   LuaScript acknowledgedBy(ReplicaAcks acks) {
-    return new LuaScript(name, libraries, source, acks);
+    return acknowledgedBy(acks, reply -> true);
+  }
+
+  /**
+   * As {@link #acknowledgedBy(ReplicaAcks)}, for a script whose runs only sometimes write what
+   * callers are told of: a WAIT fewer replicas answered in time is counted only after a run whose
+   * reply {@code wrote} says so.
+   */
+  LuaScript acknowledgedBy(ReplicaAcks acks, Predicate<Object> wrote) {
+    return new LuaScript(name, libraries, source, acks, wrote);
+  }
+
+  /** True when this run's reply says it wrote what its WAIT is for. */
+  boolean wroteAcknowledged(Object reply) {
+    return wroteAcknowledged.test(reply);
   }
 
   /** Adds {@code library} to {@code included} after the libraries it uses; refuses a cycle. */

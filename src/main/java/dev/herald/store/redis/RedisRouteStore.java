@@ -1,5 +1,6 @@
 package dev.herald.store.redis;
 
+import dev.herald.domain.Channel;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.CompletionReport;
 import dev.herald.store.RateTokens;
@@ -15,7 +16,11 @@ import java.util.Map;
 import redis.clients.jedis.Protocol.Command;
 import redis.clients.jedis.UnifiedJedis;
 
-/** {@link RouteStore} on Redis: claim.lua and complete.lua, one call each per batch. */
+/**
+ * {@link RouteStore} on Redis: claim.lua and complete.lua, one call each per batch. A claim given
+ * channels to publish inline is followed by the same WAIT as a completion ({@code durability}): it
+ * may publish.
+ */
 public final class RedisRouteStore implements RouteStore {
 
   private final UnifiedJedis redis;
@@ -59,7 +64,7 @@ public final class RedisRouteStore implements RouteStore {
   @Override
   public ClaimedBatch claimDue(
       Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes) {
-    return claim(now, lease, leaseToken, maxRoutes, maxBytes, null);
+    return claim(now, lease, leaseToken, maxRoutes, maxBytes, null, List.of());
   }
 
   @Override
@@ -69,8 +74,21 @@ public final class RedisRouteStore implements RouteStore {
       String leaseToken,
       int maxRoutes,
       long maxBytes,
-      Map<String, RateTokens.Grant> grants) {
-    return claim(now, lease, leaseToken, maxRoutes, maxBytes, Map.copyOf(grants));
+      List<Channel> inline) {
+    return claim(now, lease, leaseToken, maxRoutes, maxBytes, null, List.copyOf(inline));
+  }
+
+  @Override
+  public ClaimedBatch claimDue(
+      Instant now,
+      Duration lease,
+      String leaseToken,
+      int maxRoutes,
+      long maxBytes,
+      Map<String, RateTokens.Grant> grants,
+      List<Channel> inline) {
+    return claim(
+        now, lease, leaseToken, maxRoutes, maxBytes, Map.copyOf(grants), List.copyOf(inline));
   }
 
   private ClaimedBatch claim(
@@ -79,10 +97,12 @@ public final class RedisRouteStore implements RouteStore {
       String leaseToken,
       int maxRoutes,
       long maxBytes,
-      Map<String, RateTokens.Grant> grants) {
+      Map<String, RateTokens.Grant> grants,
+      List<Channel> inline) {
     if (leaseToken.indexOf('|') >= 0) {
       throw new IllegalArgumentException("lease token must not contain '|': " + leaseToken);
     }
+    long offset = inline.isEmpty() ? 0 : clockOffset(now);
     List<byte[]> args =
         claim.args(
             now,
@@ -92,11 +112,25 @@ public final class RedisRouteStore implements RouteStore {
             retention.published(),
             maxBytes,
             rateLimits,
+            offset,
+            inline,
             grants);
-    Object reply =
-        RedisErrors.call(
-            "claiming due routes", () -> scripts.claim.runBinary(redis, claim.keys(), args));
-    ClaimCall.Parsed parsed = claim.parse(reply);
+    LuaScript script = inline.isEmpty() ? scripts.claim : scripts.claimPublishing;
+    Object reply;
+    try {
+      reply =
+          RedisErrors.call(
+              "claiming due routes", () -> script.runBinary(redis, claim.keys(inline), args));
+    } catch (StoreAccessDeniedException e) {
+      if (inline.isEmpty()) {
+        throw e;
+      }
+      // Redis refused the script before it ran: the ACL does not let Herald write a stream it
+      // declares. Claim without inline publishing: the completion then finds out which stream,
+      // and its breaker opens, as for any append the stream refuses.
+      return claim(now, lease, leaseToken, maxRoutes, maxBytes, grants, List.of());
+    }
+    ClaimCall.Parsed parsed = claim.parse(reply, inline);
     clockOffsetMillis = now.toEpochMilli() - parsed.redisMillis();
     return parsed.batch();
   }

@@ -116,7 +116,9 @@ final class ReplicaAcks {
       // The script's reply stands whatever WAIT answered: its writes are on the primary. (A
       // script that failed part-way raised above, and Redis refused or rolled nothing back that
       // a WAIT could change; a server that is a replica now refuses both.)
-      check(redis, script, acked);
+      if (script.wroteAcknowledged(result)) {
+        check(redis, script, acked);
+      }
       return result;
     }
   }

@@ -9,12 +9,17 @@ import redis.clients.jedis.UnifiedJedis;
  * intents acknowledged; cancel: routes cancelled) wait for the replicas {@code durability} asks for
  * after each run. The others do not: a claim lost in a failover costs only its lease (the new
  * primary never saw it, so its routes are claimed again there and the old holder's completion is
- * refused); a retire, breaker report, heartbeat, requeue or purge lost is done again.
+ * refused; a claim that may publish inline waits as a completion does); a retire, breaker report,
+ * heartbeat, requeue or purge lost is done again.
  */
 final class Scripts {
 
   final LuaScript accept;
   final LuaScript claim = LuaScript.fromResource("claim");
+
+  /** The claim when it may publish inline: followed by the WAIT of a completion. */
+  final LuaScript claimPublishing;
+
   final LuaScript complete;
   final LuaScript retire = LuaScript.fromResource("retire");
   final LuaScript cancel;
@@ -31,6 +36,7 @@ final class Scripts {
   Scripts(ReplicaAcks acks) {
     accept = LuaScript.fromResource("accept").acknowledgedBy(acks);
     complete = LuaScript.fromResource("complete").acknowledgedBy(acks);
+    claimPublishing = claim.acknowledgedBy(acks, ClaimCall::publishedAny);
     cancel = LuaScript.fromResource("cancel").acknowledgedBy(acks);
     intake = LuaScript.fromResource("intake").acknowledgedBy(acks);
   }

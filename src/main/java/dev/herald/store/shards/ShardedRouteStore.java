@@ -1,5 +1,6 @@
 package dev.herald.store.shards;
 
+import dev.herald.domain.Channel;
 import dev.herald.domain.Failure;
 import dev.herald.domain.FailureKind;
 import dev.herald.domain.Shards;
@@ -7,6 +8,7 @@ import dev.herald.store.ClaimedBatch;
 import dev.herald.store.ClaimedNotification;
 import dev.herald.store.ClaimedRoute;
 import dev.herald.store.CompletionReport;
+import dev.herald.store.PublishedRoute;
 import dev.herald.store.RateTokens;
 import dev.herald.store.RateTokens.Grant;
 import dev.herald.store.RouteOutcome;
@@ -68,9 +70,20 @@ public final class ShardedRouteStore implements RouteStore {
   @Override
   public ClaimedBatch claimDue(
       Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes) {
+    return claimDue(now, lease, leaseToken, maxRoutes, maxBytes, List.of());
+  }
+
+  @Override
+  public ClaimedBatch claimDue(
+      Instant now,
+      Duration lease,
+      String leaseToken,
+      int maxRoutes,
+      long maxBytes,
+      List<Channel> inline) {
     Map<String, Grant> grants = new HashMap<>(rates.take(now, maxRoutes));
     try {
-      return claimRound(now, lease, leaseToken, maxRoutes, maxBytes, grants);
+      return claimRound(now, lease, leaseToken, maxRoutes, maxBytes, grants, inline);
     } finally {
       giveBack(grants, now);
     }
@@ -82,9 +95,11 @@ public final class ShardedRouteStore implements RouteStore {
       String leaseToken,
       int maxRoutes,
       long maxBytes,
-      Map<String, Grant> grants) {
+      Map<String, Grant> grants,
+      List<Channel> inline) {
     int first = Math.floorMod(turn.getAndIncrement(), shards.size());
     List<ClaimedNotification> claimed = new ArrayList<>();
+    List<PublishedRoute> published = new ArrayList<>();
     List<String> quarantined = new ArrayList<>();
     Optional<Instant> nextDue = Optional.empty();
     int routes = 0;
@@ -96,7 +111,13 @@ public final class ShardedRouteStore implements RouteStore {
       try {
         batch =
             shard.claimDue(
-                now, lease, leaseToken, maxRoutes - routes, budget(maxBytes, claimed), grants);
+                now,
+                lease,
+                leaseToken,
+                maxRoutes - routes,
+                budget(maxBytes, claimed, published),
+                grants,
+                inline);
       } catch (StoreOutcomeUnknownException e) {
         grants.replaceAll((channel, g) -> g.spending(g.tokens())); // it may have spent them all
         failed = failed == null ? e : failed;
@@ -109,15 +130,16 @@ public final class ShardedRouteStore implements RouteStore {
       }
       spend(grants, batch);
       claimed.addAll(batch.notifications());
+      published.addAll(batch.published());
       quarantined.addAll(batch.quarantined());
-      routes += batch.routeCount();
+      routes += batch.takenCount();
       stoppedByBytes = batch.stoppedByBytes();
       nextDue = earlier(nextDue, batch.nextDueAt());
     }
-    if (failed != null && claimed.isEmpty() && quarantined.isEmpty()) {
+    if (failed != null && claimed.isEmpty() && published.isEmpty() && quarantined.isEmpty()) {
       throw failed; // nothing to work on: the loop backs off as for any outage
     }
-    return new ClaimedBatch(claimed, nextDue, quarantined, stoppedByBytes);
+    return new ClaimedBatch(claimed, nextDue, quarantined, stoppedByBytes, published);
   }
 
   /** Takes from {@code grants} a token for each claimed route of a rate-limited channel. */
@@ -126,6 +148,10 @@ public final class ShardedRouteStore implements RouteStore {
       return;
     }
     Map<String, Integer> used = new HashMap<>();
+    for (PublishedRoute p : batch.published()) { // a token spent as for a lease
+      ClaimedRoute r = p.route();
+      used.merge(r.notification().route(r.index()).channel(), 1, Integer::sum);
+    }
     for (ClaimedNotification n : batch.notifications()) {
       for (ClaimedRoute r : n.routes()) {
         // claim.lua spends no token on a route whose state or record it cannot read.
@@ -155,11 +181,15 @@ public final class ShardedRouteStore implements RouteStore {
    * payload and {@link #ROUTE_BYTES} per route); at least 1: each shard's completion is a script of
    * its own, so the budget bounds each, and the batch in memory stays near it.
    */
-  private static long budget(long maxBytes, List<ClaimedNotification> claimed) {
+  private static long budget(
+      long maxBytes, List<ClaimedNotification> claimed, List<PublishedRoute> published) {
     long used = 0;
     for (ClaimedNotification n : claimed) {
       long payload = n.notification() == null ? 0 : n.notification().payloadJson().length();
       used += (payload + ROUTE_BYTES) * n.routes().size();
+    }
+    for (PublishedRoute p : published) {
+      used += p.route().notification().payloadJson().length() + ROUTE_BYTES;
     }
     return Math.max(1, maxBytes - used);
   }

@@ -1,13 +1,16 @@
--- claim: leases due routes to one worker, a group at a time (ClaimCall in Java).
+-- claim: leases due routes to one worker, a group at a time, or publishes them itself (inline, below)
+-- (ClaimCall in Java).
 --
 -- KEYS[1]  schedule (zset); the prefix of the other keys (keys.lua)
 -- KEYS[2]  quarantine (hash: member -> "<ms>|<reason>")
 -- KEYS[3]  stats (hash)
--- KEYS[4]  retention (zset: notification id -> delete at ms), for expired notifications
--- KEYS[5]  route figures by type (hash, figures.lua), for expired notifications
+-- KEYS[4]  retention (zset: notification id -> delete at ms), for expired and published ones
+-- KEYS[5]  route figures by type (hash, figures.lua), for expired and published routes
 -- KEYS[6]  channel controls (hash: "paused:<channel>" -> "<since ms>|<who>",
 --          "rate:<channel>" -> routes/s set by an operator, over the config's)
 -- KEYS[7]  rate buckets (hash: channel -> "<tokens>|<at ms>"), shared by every process
+-- KEYS[8..7+c] the streams of the c channels that may be published inline (below), in ARGV's
+--          order
 -- ARGV[1]  now (ms)
 -- ARGV[2]  lease until (ms)
 -- ARGV[3]  lease token (no '|')
@@ -17,6 +20,8 @@
 --          (Redis does not enforce maxmemory on a script once it has written); the first route
 --          is leased whatever its size
 -- ARGV[7]  how many channels the config gives a rate limit, then per channel: name, routes/s
+-- then     Herald's clock minus Redis's (ms), for the expiry check of inline publishing
+-- then     how many channels c may be published inline, then per channel: name, MAXLEN (~)
 -- then, only for a shard of several: how many channels come with tokens taken from their shared
 --          bucket (rate_tokens.lua), then per channel: name, routes/s, tokens; a shard's claim
 --          leases a rate-limited channel's routes with those tokens only, never its own bucket's
@@ -36,6 +41,27 @@
 -- Due: pending or failed routes whose time has come, in groups whose lease (if any) ran out.
 -- A route whose state cannot be read is leased too, flagged, so that the worker dead-letters it.
 --
+-- Inline publishing: a due route of a channel given as inline (the worker's breaker for its stream
+-- is closed) is not leased but published by this claim, as complete.lua would publish it: its entry
+-- appended (publishing.lua: the fields, order and values EventEncoder makes), its state
+-- s|<attempts + 1>|<now>|<entry id>, the 'published' counter, the figures by type, 'open' and the
+-- retention, and its group's schedule entry. Only when its notification's record is one this
+-- version writes with a payload, the channel controls let it go (as for a lease: a rate token
+-- spent), the byte budget has room, and expiry allows: the later of now and Redis's TIME (moved by
+-- the clock offset) before expires_at. Any other route is leased as always, and so is one whose
+-- append is refused, uncharged (the normal path retries it and charges it by complete.lua's rules);
+-- after a refusal nothing more goes inline to that stream in this call, after a server refusal
+-- (OOM, READONLY, ...) nothing at all.
+--
+-- Order of writes: a group's appends come first, right after them one HSET of its route states
+-- (published ones, and the lease of those leased), then its 'open' count and retention; the leased
+-- groups' and the published groups' schedule entries move once per call, after every group; then the
+-- rate buckets, the counters and the figures. A script stopped part-way so never leaves an appended
+-- entry unrecorded (an entry left in the schedule costs a claim a look). Under maxmemory Redis
+-- refuses a script's first write (and lets it finish once it has written): a refused first append
+-- leaves its route to be leased, whose HSET is then refused too, and the claim fails having written
+-- nothing.
+--
 -- Reply: { next due ms or -1,
 --          { member, reason, ... } of the schedule entries quarantined,
 --          { notification id, index, why, ... } of the routes whose state was unreadable,
@@ -43,12 +69,14 @@
 --          stands to Redis's (complete.lua judges expiry by Redis's clock; TIME after writes
 --          needs effects replication: the only kind on Redis 7, the default since 5),
 --          1 when the byte budget stopped the claim with due routes left, else 0,
+--          the number of routes published inline (so that the caller knows a WAIT is for them),
 --          block count, then per claimed group a block: notification id, record (nil when
 --          missing; 1 when an earlier block of this reply already carried it), run count, then
---          per run of consecutive routes with the same attempts and due time:
---          first index, route count, attempts, due ms }
+--          per run of consecutive routes with the same attempts and due time, all leased or all
+--          published inline: first index, route count, attempts, due ms, then 0 (leased) or 1
+--          (published inline) followed by the route count's entry ids }
 --
--- uses: keys, slices, states, figures, errors
+-- uses: keys, slices, states, figures, errors, publishing
 
 -- Locals for what the per-route loop uses: a global is a table lookup at each use.
 local ARGV, KEYS, tonumber, tostring = ARGV, KEYS, tonumber, tostring
@@ -67,11 +95,16 @@ local notes = notification_cache()
 local PAUSE_RECHECK_MS = 1000
 local HOLD_MS = 100
 
+local rate_count = tonumber(ARGV[7] or '0')
+local inline_at = 8 + 2 * rate_count -- the clock offset, then the inline channels
+local grants_at = inline_at + 2 + 2 * tonumber(ARGV[inline_at + 1] or '0')
+
 -- The channel controls in force, or nil when there are none: { paused = set, rates = channel ->
 -- routes/s, tokens = channel -> tokens now }.
+
 local function channel_controls()
   local rates, paused, any = {}, {}, false
-  local n = tonumber(ARGV[7] or '0')
+  local n = rate_count
   for i = 0, n - 1 do
     rates[ARGV[8 + 2 * i]] = tonumber(ARGV[9 + 2 * i])
     any = true
@@ -87,7 +120,7 @@ local function channel_controls()
       any = true
     end
   end
-  local g = 8 + 2 * n
+  local g = grants_at
   local shard, granted = ARGV[g] ~= nil, {}
   for i = 0, tonumber(ARGV[g] or '0') - 1 do
     local channel = ARGV[g + 1 + 3 * i]
@@ -111,6 +144,8 @@ local function channel_controls()
   return { paused = paused, rates = rates, tokens = tokens, filled = filled }
 end
 local controls = channel_controls()
+local inline = inline_channels(ARGV, inline_at + 1, KEYS, 8)
+local expiry_now = nil -- expiry_clock, read once a group of a notification with expires_at is due
 
 -- The channel of route `index` of notification `nid` (route index = channel index * recipients +
 -- recipient index), or nil when its record cannot be read (the worker dead-letters it).
@@ -182,12 +217,20 @@ local members = redis.call('ZRANGEBYSCORE', schedule, '-inf', now, 'LIMIT', 0, b
 local unreadable = {}
 local out = {}
 local blocks = 0
-local claimed_total = 0
+local claimed_total = 0 -- routes taken, leased or published inline
 local body_sent = {}  -- notification id -> true once a block carried its record
 local bodies = {}     -- notification id -> its record (false when missing), read once
 local event_bytes = {} -- notification id -> estimated bytes of one of its events
 local index_names = {} -- route index -> its field name, made once per call
 local leased = {} -- lease until, member, ... of the groups leased: their schedule entries
+-- Inline publishing (see the header), per call: the groups published without a lease, their
+-- schedule entries (next at, member, ...; members that go), routes published, figures by type.
+local moved, gone = {}, {}
+local published_total = 0
+local published_figures = {}
+local published_prefixes = {} -- attempts made before -> 's|<attempts + 1>|<now>|'
+local now_text = string.format('%d', now)
+local inline_notes = {} -- notification id -> inline_notification of its record, made once
 
 -- The notification's record and the estimated size of one of its events (see the header).
 local function record_of(nid)
@@ -209,6 +252,16 @@ local function record_of(nid)
   return bodies[nid]
 end
 
+-- What inline publishing needs of the notification (publishing.lua), or false.
+local function inline_note(nid)
+  local note = inline_notes[nid]
+  if note == nil then
+    note = inline_notification(record_of(nid))
+    inline_notes[nid] = note
+  end
+  return note
+end
+
 for _, member in ipairs(members) do
   if budget <= 0 or bytes_full then break end
   local nid, first, last = parse_member(member)
@@ -216,6 +269,7 @@ for _, member in ipairs(members) do
     quarantine(member, 'unreadable schedule member')
   else
     local rkey = K.routes(nid)
+    local count = last - first + 1
     local fields = {}
     for i = first, last do
       local name = index_names[i]
@@ -225,43 +279,67 @@ for _, member in ipairs(members) do
       end
       fields[i - first + 1] = name
     end
-    fields[#fields + 1] = 'L' .. first
-    fields[#fields + 1] = 'exp' -- the notification's expires_at, read along
+    fields[count + 1] = 'L' .. first
+    fields[count + 2] = 'exp' -- the notification's expires_at, read along
     local read, values = pcall(call_in_slices, 'HMGET', rkey, fields, SLICE)
     if not read then
       local why = type(values) == 'table' and values.err or tostring(values)
       quarantine(member, 'route states unreadable: ' .. plain_error(why))
     else
-      local expires_at = tonumber(table.remove(values)) -- then as if never read
-      fields[#fields] = nil
-      local _, held_until = parse_lease(values[#fields])
+      local expires_at, lease_raw = tonumber(values[count + 2]), values[count + 1]
+      local _, held_until = parse_lease(lease_raw)
       if held_until and held_until > now then
         -- Still leased: the score was stale. Come back when the lease runs out.
         redis.call('ZADD', schedule, held_until, member)
       elseif expires_at and expires_at <= now then
-        expire_group(rkey, nid, member, first, values, #fields - 1)
+        expire_group(rkey, nid, member, first, values, count)
       else
-        local present, claimed, next_due = 0, 0, nil
+        if inline and expires_at and not expiry_now then
+          expiry_now = expiry_clock(now, tonumber(ARGV[inline_at]))
+        end
+        local present, claimed, published, next_due = 0, 0, 0, nil -- claimed: leased
         local last_raw, code, attempts, t -- routes of a group mostly share one state text
         local runs_at, runs = nil, 0        -- where this group's run count goes in out
-        local run_end, run_attempts, run_due = -1, nil, nil
+        local run_at, run_end, run_attempts, run_due, run_inline = nil, -1, nil, nil, false
         local group_bytes = 0 -- estimated bytes of one of its events, once a route was due
-        for j = 1, #fields - 1 do
+        local note = nil -- inline_note(nid), once a route was due
+        local updates = {} -- states of the routes published inline: index, state, ...
+        local published_by_before = nil -- attempts made before -> routes published inline
+        for j = 1, count do
           local raw = values[j]
           if raw then
             present = present + 1
             local index = first + j - 1
+            local done = false
             if raw == last_raw and run_end == index - 1 and not controls and budget > 0
                 and group_bytes <= bytes_left then
-              -- The common case: the state of the route before, which was just leased (so due,
-              -- and within the byte budget so far): the run grows by this route.
-              budget = budget - 1
-              claimed_total = claimed_total + 1
-              bytes_left = bytes_left - group_bytes
-              claimed = claimed + 1
-              out[#out - 2] = out[#out - 2] + 1
-              run_end = index
-            else
+              -- The common case: the state of the route before, which was just taken (so due,
+              -- and within the byte budget so far): the run grows by this route, if it can go the
+              -- same way.
+              if not run_inline then
+                claimed = claimed + 1
+                done = true
+              else
+                local id = append_inline(inline, note, index, expires_at, expiry_now)
+                if id then
+                  updates[#updates + 1] = fields[j]
+                  updates[#updates + 1] = published_prefix(published_prefixes, attempts, now_text)
+                    .. id
+                  published_by_before[attempts] = published_by_before[attempts] + 1
+                  published = published + 1
+                  out[#out + 1] = id
+                  done = true
+                end
+              end
+              if done then
+                budget = budget - 1
+                claimed_total = claimed_total + 1
+                bytes_left = bytes_left - group_bytes
+                out[run_at + 1] = out[run_at + 1] + 1
+                run_end = index
+              end
+            end
+            if not done then
               if raw ~= last_raw then
                 code, attempts, t = parse_state(raw)
                 last_raw = raw
@@ -287,13 +365,19 @@ for _, member in ipairs(members) do
                 if hold then
                   next_due = min_of(next_due, hold)
                 elseif budget > 0 and not bytes_full then
+                  local id = nil
+                  if inline and code then
+                    if note == nil then note = inline_note(nid) end
+                    if note then id = append_inline(inline, note, index, expires_at, expiry_now) end
+                  end
                   if channel and controls.rates[channel] then
                     controls.tokens[channel] = controls.tokens[channel] - 1
                   end
                   budget = budget - 1
                   claimed_total = claimed_total + 1
                   bytes_left = bytes_left - bytes
-                  claimed = claimed + 1
+                  local inlined = id ~= nil
+                  if inlined then published = published + 1 else claimed = claimed + 1 end
                   if not runs_at then
                     out[#out + 1] = nid
                     if body_sent[nid] then
@@ -306,15 +390,26 @@ for _, member in ipairs(members) do
                     runs_at = #out
                     blocks = blocks + 1
                   end
-                  if index == run_end + 1 and attempts == run_attempts and t == run_due then
-                    out[#out - 2] = out[#out - 2] + 1 -- the run grows by this route
+                  if index == run_end + 1 and attempts == run_attempts and t == run_due
+                      and inlined == run_inline then
+                    out[run_at + 1] = out[run_at + 1] + 1 -- the run grows by this route
                   else
-                    out[#out + 1] = index
-                    out[#out + 1] = 1
-                    out[#out + 1] = attempts
-                    out[#out + 1] = t
+                    run_at = #out + 1
+                    out[run_at] = index
+                    out[run_at + 1] = 1
+                    out[run_at + 2] = attempts
+                    out[run_at + 3] = t
+                    out[run_at + 4] = inlined and 1 or 0
                     runs = runs + 1
-                    run_attempts, run_due = attempts, t
+                    run_attempts, run_due, run_inline = attempts, t, inlined
+                  end
+                  if inlined then
+                    out[#out + 1] = id
+                    updates[#updates + 1] = fields[j]
+                    updates[#updates + 1] = published_prefix(published_prefixes, attempts, now_text)
+                      .. id
+                    published_by_before = published_by_before or {}
+                    published_by_before[attempts] = (published_by_before[attempts] or 0) + 1
                   end
                   run_end = index
                   if flag then
@@ -335,22 +430,51 @@ for _, member in ipairs(members) do
         if runs_at then out[runs_at] = runs end
         if present == 0 then
           quarantine(member, 'no route states at ' .. rkey)
-        elseif claimed > 0 then
-          -- next_due now holds when the routes left out of the lease need a worker.
-          redis.call('HSET', rkey, 'L' .. first, fmt_lease(token, lease_until, now, last, next_due))
-          leased[#leased + 1] = lease_until
-          leased[#leased + 1] = member
         else
-          reschedule(schedule, member, next_due)
+          if claimed > 0 then
+            -- next_due now holds when the routes left out of the lease need a worker.
+            updates[#updates + 1] = 'L' .. first
+            updates[#updates + 1] = fmt_lease(token, lease_until, now, last, next_due)
+            leased[#leased + 1] = lease_until
+            leased[#leased + 1] = member
+          elseif published > 0 and lease_raw and lease_raw ~= '' then
+            -- A lease that ran out goes with the routes it covered, as a new lease would replace
+            -- it: its holder's completion is then refused, never appended a second time.
+            updates[#updates + 1] = 'L' .. first
+            updates[#updates + 1] = ''
+          end
+          -- Right after the group's appends: their states, with the lease in the same HSET.
+          call_in_slices('HSET', rkey, updates, SLICE)
+          if published > 0 then
+            finish_routes(finishing, rkey, nid, published)
+            -- The record's type: the one accept.lua wrote to the route hash from it.
+            local ntype = note.type
+            for before, n in pairs(published_by_before) do
+              tally(published_figures, waiting_figure(before), ntype, -n)
+              tally(published_figures, 'published', ntype, n)
+            end
+            published_total = published_total + published
+            if claimed == 0 and next_due then
+              moved[#moved + 1] = next_due
+              moved[#moved + 1] = member
+            elseif claimed == 0 then
+              gone[#gone + 1] = member
+            end
+          elseif claimed == 0 then
+            reschedule(schedule, member, next_due)
+          end
         end
       end
     end
   end
 end
 
--- The leased groups' entries move to the lease's end in one ZADD. Until then they stay where they
--- were (due): a claim stopped between the two finds the lease and moves its entry then.
+-- The leased groups' entries move to the lease's end in one ZADD, the groups published whole to
+-- when they next need a worker, or go. Until then they stay where they were (due): a claim stopped
+-- before finds the lease (or the published routes) and moves its entry then.
 call_in_slices('ZADD', schedule, leased, SLICE)
+call_in_slices('ZADD', schedule, moved, SLICE)
+call_in_slices('ZREM', schedule, gone, SLICE)
 
 if controls then
   for channel, t in pairs(controls.tokens) do
@@ -359,12 +483,15 @@ if controls then
     end
   end
 end
+if published_total > 0 then redis.call('HINCRBY', stats, 'published', published_total) end
+write_tally(type_figures, published_figures)
 
 local head = redis.call('ZRANGE', schedule, 0, 0, 'WITHSCORES')
 local next_due = -1
 if head[2] then next_due = tonumber(head[2]) end
 local time = redis.call('TIME')
 local redis_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local reply = { next_due, quarantined, unreadable, redis_ms, bytes_full and 1 or 0, blocks }
-for i = 1, #out do reply[6 + i] = out[i] end
+local reply = { next_due, quarantined, unreadable, redis_ms, bytes_full and 1 or 0, published_total,
+  blocks }
+for i = 1, #out do reply[7 + i] = out[i] end
 return reply

@@ -72,7 +72,7 @@
 --   | 'stale', '' (the lease is not ours) | 'expired', ''
 --   | 'unavailable', Redis error (untouched, still leased)
 --
--- uses: keys, slices, states, figures, errors
+-- uses: keys, slices, states, figures, errors, publishing
 
 -- Locals for what the per-route loop uses: a global is a table lookup at each use.
 local ARGV, KEYS, tonumber, unpack, rpcall, type = ARGV, KEYS, tonumber, unpack, redis.pcall, type
@@ -95,9 +95,7 @@ local ROUTE_ARGS = { publish = 8, probe = 8, follow = 8, retry = 5, dead = 4, de
 -- The outcomes that may append.
 local APPENDS = { publish = true, probe = true, follow = true }
 
-local time = redis.call('TIME')
-local expiry_now = math.max(now,
-  tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) + clock_offset)
+local expiry_now = expiry_clock(now, clock_offset)
 
 -- Appends a failure to the route's history, keeping the newest history_cap lines.
 local function failure_history(old, json)
@@ -150,7 +148,7 @@ local sink_error = nil -- a server refusal: nothing more is appended in this cal
 local refused = {}     -- stream key -> the error with which it refused an append in this call
 local appended = {}    -- stream key -> true once an append to it got through in this call
 local wrote = false
-local published_prefix = {} -- attempts made before -> 's|<attempts>|<now>|'
+local published_prefixes = {} -- attempts made before -> 's|<attempts>|<now>|'
 local index_names = {} -- route index -> its field name, made once per call
 local moved, gone = {}, {} -- released groups' schedule entries: next at, member, ...; members
 
@@ -250,11 +248,7 @@ for _, note in ipairs(notifications) do
       group.next_at = min_of(group.next_at, wait_until)
       counts.deferred = counts.deferred + 1
     elseif status == 'published' then
-      local prefix_of_state = published_prefix[before]
-      if not prefix_of_state then
-        prefix_of_state = 's|' .. string.format('%d', attempt) .. '|' .. now_text .. '|'
-        published_prefix[before] = prefix_of_state
-      end
+      local prefix_of_state = published_prefix(published_prefixes, before, now_text)
       local u = #updates
       updates[u + 1] = index_text
       updates[u + 2] = prefix_of_state .. detail
@@ -294,11 +288,7 @@ for _, note in ipairs(notifications) do
       local stream = KEYS[5 + stream_no]
       xadd[1] = stream
       xadd[4] = ARGV[7 + stream_no]
-      local prefix_of_state = published_prefix[before]
-      if not prefix_of_state then
-        prefix_of_state = 's|' .. string.format('%d', before + 1) .. '|' .. now_text .. '|'
-        published_prefix[before] = prefix_of_state
-      end
+      local prefix_of_state = published_prefix(published_prefixes, before, now_text)
       local may_append = not (expires_at and expiry_now >= expires_at)
       local published = 0
       local at = i + 5

@@ -105,6 +105,20 @@ class RouteTransitionsScriptIT {
           return null;
         });
     operations.put(
+        "claim, publishing inline",
+        p -> {
+          h.backend
+              .routes()
+              .claimDue(
+                  now,
+                  Duration.ofSeconds(30),
+                  "claimer.1",
+                  100,
+                  1 << 20,
+                  List.copyOf(h.channels.all()));
+          return null;
+        });
+    operations.put(
         "complete: publish",
         p -> {
           Notification n = h.backend.notifications().find(p.id()).orElseThrow().notification();
@@ -234,6 +248,9 @@ class RouteTransitionsScriptIT {
             "claim on pending",
             "claim on failed",
             "claim on leased, lease ran out",
+            "claim, publishing inline on pending",
+            "claim, publishing inline on failed",
+            "claim, publishing inline on leased, lease ran out",
             "complete: publish on leased by us",
             "complete: retry on leased by us",
             "complete: dead letter on leased by us",
@@ -259,7 +276,8 @@ class RouteTransitionsScriptIT {
             "requeue on dead_letter",
             "requeue keeping attempts on dead_letter",
             "purge on dead_letter");
-    // claim.lua, complete.lua, cancel.lua, requeue.lua and purge.lua make every move of the table.
+    // claim.lua (leasing and publishing inline), complete.lua, cancel.lua, requeue.lua and
+    // purge.lua make every move of the table.
     Set<String> edges = new TreeSet<>();
     for (RouteState from : RouteState.values()) {
       for (RouteState to : RouteState.values()) {

@@ -16,6 +16,7 @@ import dev.herald.store.RouteRecord;
 import dev.herald.store.StoreUnavailableException;
 import dev.herald.store.redis.RedisKeys;
 import dev.herald.testing.Harness;
+import dev.herald.testing.LeasingOnlyRouteStore;
 import dev.herald.testing.RedisClusterSet;
 import dev.herald.testing.SlotMove;
 import java.nio.file.Path;
@@ -191,9 +192,10 @@ class ClusterSlotMigrationIT {
               leaseLost.incrementAndGet();
             }
           };
+      // Claims that lease: the slot moves between a claim and its completion.
       PublishCycle cycle =
           new PublishCycle(
-              stores.backend().routes(),
+              new LeasingOnlyRouteStore(stores.backend().routes()),
               new EventEncoder(h.channels),
               () -> Harness.settings(500, 5),
               stores.clock(),

@@ -1,0 +1,12 @@
+package dev.herald.store;
+
+/**
+ * A route a claim published itself (inline publishing, {@link RouteStore#claimDue(
+ * java.time.Instant, java.time.Duration, String, int, long, java.util.List)}): appended and
+ * recorded published in the claim's one atomic step, never leased, so nothing is left to complete.
+ *
+ * @param route as it was claimed: its notification, index, attempts before and due time
+ * @param stream the configured stream it was appended to
+ * @param entryId the stream entry's id
+ */
+public record PublishedRoute(ClaimedRoute route, String stream, String entryId) {}

@@ -1,0 +1,125 @@
+-- publishing: what appending a route's entry and recording it published takes, for complete.lua (a
+-- leased route) and claim.lua (inline: a due route published by the claim itself, never leased).
+--
+-- An entry's fields are EventEncoder's, in its order: event_id (<notification id>/<route id>),
+-- user_id, route_id, then the fields the notification's entries share: event_type, payload_bytes,
+-- notification_id, and request_id / trace_id when present. The published state is
+-- s|<attempt>|<now>|<entry id> (states.lua).
+--
+-- uses: errors
+
+-- "Now" for the expiry check: the later of Herald's `now` and Redis's clock as the script runs
+-- (TIME, moved into Herald's time base by `offset`, Herald's clock minus Redis's), so that a call
+-- Redis runs late cannot append after expires_at. TIME before writes needs effects replication:
+-- the only kind on Redis 7, the default since 5 (Herald needs 6.2).
+local function expiry_clock(now, offset)
+  local time = redis.call('TIME')
+  return math.max(now, tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) + offset)
+end
+
+-- The text in front of the entry id of a route published now after `before` attempts, made once
+-- per call and attempts: cache[before] = 's|<before + 1>|<now>|'.
+local function published_prefix(cache, before, now_text)
+  local prefix = cache[before]
+  if not prefix then
+    prefix = 's|' .. string.format('%d', before + 1) .. '|' .. now_text .. '|'
+    cache[before] = prefix
+  end
+  return prefix
+end
+
+-- The channels a claim may publish inline, or nil when none: ARGV[at] their count, then per
+-- channel its name and MAXLEN (~); their streams are keys[first_key], keys[first_key + 1], ... in
+-- the same order. { channels = name -> { stream, maxlen, stopped }, stopped }: a stream that
+-- refused an append is stopped for the rest of the call, every stream on a server refusal.
+local function inline_channels(argv, at, keys, first_key)
+  local n = tonumber(argv[at] or '0')
+  if n == 0 then return nil end
+  local channels = {}
+  for k = 0, n - 1 do
+    channels[argv[at + 1 + 2 * k]] = { stream = keys[first_key + k], maxlen = argv[at + 2 + 2 * k],
+      stopped = false }
+  end
+  return { channels = channels, stopped = false }
+end
+
+local function is_text(v)
+  return type(v) == 'string'
+end
+
+local function optional_text(v)
+  return v == nil or v == cjson.null or type(v) == 'string'
+end
+
+local function optional_number(v)
+  return v == nil or v == cjson.null or type(v) == 'number'
+end
+
+local function texts(list)
+  if type(list) ~= 'table' or #list == 0 then return false end
+  for k = 1, #list do
+    if type(list[k]) ~= 'string' then return false end
+  end
+  return true
+end
+
+-- What the entries of a notification need, from its record (NotificationCodec's JSON): { id, type,
+-- recipients, recipient_count, channels, routes, xadd }, xadd an XADD argument list with the
+-- shared fields in place and the route's slots (1 stream, 4 MAXLEN, 7 event_id, 9 user_id,
+-- 11 route_id) to fill. False when the record is not exactly one this version writes, or its payload
+-- is empty: such a notification's routes take the normal path, where Java judges the record as it
+-- always has (a broken one is dead-lettered, an empty payload charged).
+local function inline_notification(body)
+  if not body then return false end
+  local ok, doc = pcall(cjson.decode, body)
+  if not ok or type(doc) ~= 'table' or doc.v ~= 1 or not is_text(doc.id) or not is_text(doc.type)
+      or not is_text(doc.producer) or not texts(doc.recipients) or not texts(doc.channels)
+      or not is_text(doc.payload_json) or type(doc.send_at_ms) ~= 'number'
+      or type(doc.accepted_at_ms) ~= 'number' or not optional_text(doc.request_id)
+      or not optional_text(doc.trace_id) or not optional_text(doc.idempotency_key)
+      or not optional_number(doc.max_attempts) or not optional_number(doc.expires_at_ms) then
+    return false
+  end
+  -- A payload is compact JSON: its first byte starts a JSON value, else it is empty (or blank).
+  if not string.find(doc.payload_json, '^[{%["%-%dtfn]') then return false end
+  local xadd = { false, 'MAXLEN', '~', false, '*', 'event_id', false, 'user_id', false, 'route_id',
+    false, 'event_type', doc.type, 'payload_bytes', doc.payload_json, 'notification_id', doc.id }
+  if is_text(doc.request_id) then
+    xadd[#xadd + 1] = 'request_id'
+    xadd[#xadd + 1] = doc.request_id
+  end
+  if is_text(doc.trace_id) then
+    xadd[#xadd + 1] = 'trace_id'
+    xadd[#xadd + 1] = doc.trace_id
+  end
+  return { id = doc.id, type = doc.type, recipients = doc.recipients,
+    recipient_count = #doc.recipients, channels = doc.channels,
+    routes = #doc.recipients * #doc.channels, xadd = xadd }
+end
+
+-- Appends route `index` of `note` (inline_notification) inline when its channel is one of
+-- `inline`'s and not stopped, and expiry allows (expires_at nil, or after `expiry_now`). Returns the
+-- entry id, or nil when the route must take the normal path. An append refused is never charged:
+-- its stream (on a server refusal, every stream) is stopped for the call, and the route is leased.
+local function append_inline(inline, note, index, expires_at, expiry_now)
+  if inline.stopped or index >= note.routes then return nil end
+  if expires_at and expiry_now >= expires_at then return nil end
+  local channel = note.channels[math.floor(index / note.recipient_count) + 1]
+  local target = inline.channels[channel]
+  if not target or target.stopped then return nil end
+  local recipient = note.recipients[index % note.recipient_count + 1]
+  local route_id = channel .. ':' .. recipient
+  local xadd = note.xadd
+  xadd[1], xadd[4] = target.stream, target.maxlen
+  xadd[7], xadd[9], xadd[11] = note.id .. '/' .. route_id, recipient, route_id
+  local id = redis.pcall('XADD', unpack(xadd))
+  if type(id) == 'table' then
+    if is_infrastructure_error(plain_error(id.err)) then
+      inline.stopped = true
+    else
+      target.stopped = true
+    end
+    return nil
+  end
+  return id
+end
