@@ -105,6 +105,7 @@ public final class BenchRun {
         p.batchBytes(),
         p.pollInterval(),
         p.lease(),
-        p.shutdownGrace());
+        p.shutdownGrace(),
+        p.inlinePublish());
   }
 }

@@ -10,6 +10,8 @@ import java.time.Duration;
  * @param pollInterval longest sleep when nothing is due
  * @param lease how long a claimed route stays with its worker before others may take it
  * @param shutdownGrace how long a stop may take to finish the batches in hand
+ * @param inlinePublish whether a claim publishes the due routes of channels whose breaker is closed
+ *     itself (one script), or leases every route for a completion (two)
  */
 public record PublisherSettings(
     Integer workers,
@@ -17,7 +19,8 @@ public record PublisherSettings(
     Integer batchBytes,
     Duration pollInterval,
     Duration lease,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    Boolean inlinePublish) {
 
   /** The most workers a process may run; a reload may grow the pool up to this many. */
   public static final int MAX_WORKERS = 64;
@@ -37,9 +40,10 @@ public record PublisherSettings(
     pollInterval = pollInterval == null ? Duration.ofSeconds(1) : pollInterval;
     lease = lease == null ? Duration.ofSeconds(30) : lease;
     shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(10) : shutdownGrace;
+    inlinePublish = inlinePublish == null ? Boolean.TRUE : inlinePublish;
   }
 
   static PublisherSettings defaults() {
-    return new PublisherSettings(null, null, null, null, null, null);
+    return new PublisherSettings(null, null, null, null, null, null, null);
   }
 }

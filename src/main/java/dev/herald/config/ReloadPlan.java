@@ -30,6 +30,7 @@ public record ReloadPlan(HeraldConfig effective, List<Change> applied, List<Chan
           "publisher.poll-interval",
           "publisher.lease",
           "publisher.shutdown-grace",
+          "publisher.inline-publish",
           "backoff.initial",
           "backoff.max",
           "backoff.multiplier",

@@ -33,7 +33,8 @@ final class CycleSettings {
         cfg.publisher().lease(),
         new RetryPlanner(backoff),
         cfg.delivery().maxAttempts(),
-        cfg.publisher().batchBytes());
+        cfg.publisher().batchBytes(),
+        cfg.publisher().inlinePublish());
   }
 
   /** What intake accepts: the channels Herald was started with, payloads up to the limit. */

@@ -142,7 +142,13 @@ public final class PublishCycle {
     Instant start = clock.instant();
     String token = workerId + "." + Long.toString(++claims, 36);
     ClaimedBatch batch =
-        store.claimDue(start, s.lease(), token, batchSize, s.batchBytes(), inlineChannels());
+        store.claimDue(
+            start,
+            s.lease(),
+            token,
+            batchSize,
+            s.batchBytes(),
+            s.inlinePublish() ? inlineChannels() : List.of());
     Instant claimedAt = clock.instant();
     listener.onClaimed(batch.takenCount(), Duration.between(start, claimedAt));
     for (PublishedRoute published : batch.published()) {

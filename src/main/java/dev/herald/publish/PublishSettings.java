@@ -13,12 +13,19 @@ import java.time.Duration;
  * @param retries backoff and dead-letter decisions
  * @param maxAttempts attempts for routes whose notification sets none
  * @param batchBytes most bytes of events (estimated) per claim; at least one route is claimed
+ * @param inlinePublish whether the claim publishes the routes of channels whose breaker is closed
+ *     itself; false: every route is leased, encoded and completed
  */
 public record PublishSettings(
-    int batchSize, Duration lease, RetryPlanner retries, int maxAttempts, long batchBytes) {
+    int batchSize,
+    Duration lease,
+    RetryPlanner retries,
+    int maxAttempts,
+    long batchBytes,
+    boolean inlinePublish) {
 
-  /** With the default byte budget. */
+  /** With the default byte budget, publishing inline. */
   public PublishSettings(int batchSize, Duration lease, RetryPlanner retries, int maxAttempts) {
-    this(batchSize, lease, retries, maxAttempts, RouteStore.DEFAULT_BATCH_BYTES);
+    this(batchSize, lease, retries, maxAttempts, RouteStore.DEFAULT_BATCH_BYTES, true);
   }
 }

@@ -15,6 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Stuck leases: a process frozen (SIGSTOP) longer than the lease while it holds routes. Another
  * takes them over; when the frozen one thaws, its completions are refused. No duplicates.
+ *
+ * <p>The processes lease every route ({@code inline-publish: false}): a claim that publishes inline
+ * holds nothing between its round trips for a freeze to strand (the routes only a lease can carry,
+ * of an open breaker, a record the worker must judge, go this same way); the other fault tests run
+ * with inline publishing.
  */
 class StuckLeaseChaosIT {
 
@@ -32,7 +37,7 @@ class StuckLeaseChaosIT {
                 2,
                 h,
                 "publisher:\n  workers: 2\n  batch-size: 500\n  poll-interval: 100ms\n"
-                    + "  lease: 1s\n")) {
+                    + "  lease: 1s\n  inline-publish: false\n")) {
       List<String> ids = new java.util.ArrayList<>();
       int pauses = 0;
       long conflicts = 0;

@@ -100,7 +100,7 @@ class ConfigLoaderTest {
                     .containsExactlyInAnyOrder(
                         "publisher.workers must be a whole number (was 'four')",
                         "unknown key publisher.bach-size (allowed: batch-bytes, batch-size,"
-                            + " lease, poll-interval, shutdown-grace, workers)",
+                            + " inline-publish, lease, poll-interval, shutdown-grace, workers)",
                         "publisher.lease must be a duration: " + Durations.FORMS + " (was 30)",
                         "backoff.jitter must be one of none, full, equal (was 'half')",
                         "backoff.initial must be a duration: " + Durations.FORMS + " (was 'soon')",

@@ -32,7 +32,13 @@ class ReloadPlanTest {
         "other",
         new GatewaySettings("elsewhere", 5L),
         new PublisherSettings(
-            8, 50, 1 << 20, Duration.ofMillis(250), Duration.ofSeconds(45), Duration.ofSeconds(20)),
+            8,
+            50,
+            1 << 20,
+            Duration.ofMillis(250),
+            Duration.ofSeconds(45),
+            Duration.ofSeconds(20),
+            false),
         new BackoffSettings(Duration.ofSeconds(2), Duration.ofMinutes(1), 3.0, Jitter.NONE),
         new DeliverySettings(9, 3),
         new IntakeSettings(

@@ -104,7 +104,8 @@ final class HeraldUnderTest implements AutoCloseable {
                     settings.lease(),
                     settings.retries(),
                     settings.maxAttempts(),
-                    cycleBatchBytes),
+                    cycleBatchBytes,
+                    true),
             clock,
             new PublisherListener() {
               @Override

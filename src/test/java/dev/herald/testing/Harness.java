@@ -272,18 +272,18 @@ public final class Harness implements AutoCloseable {
   }
 
   /**
-   * As {@link #cycle(String, PublishSettings, PublisherListener)}, on a store whose claims lease
-   * every due route (no inline publishing): each is encoded and completed.
+   * As {@link #cycle(String, PublishSettings, PublisherListener)}, with {@code
+   * publisher.inline-publish: false}: its claims lease every due route, each encoded and completed.
    */
   public PublishCycle leasingCycle(
       String worker, PublishSettings settings, PublisherListener listener) {
-    return new PublishCycle(
-        new LeasingOnlyRouteStore(backend.routes()),
-        new EventEncoder(channels),
-        () -> settings,
-        time,
-        listener,
-        worker);
+    return cycle(worker, leasing(settings), listener);
+  }
+
+  /** The settings with inline publishing off. */
+  public static PublishSettings leasing(PublishSettings s) {
+    return new PublishSettings(
+        s.batchSize(), s.lease(), s.retries(), s.maxAttempts(), s.batchBytes(), false);
   }
 
   /** Runs cycles until one claims nothing; returns the routes claimed in all. */

@@ -160,6 +160,28 @@ class InlinePublishingIT {
   }
 
   @Test
+  void with_inline_publishing_off_a_cycle_leases_every_route_and_completes_it() {
+    String id = h.submit(notification("u-1", "u-2").build()).get(0);
+    List<String> leased = new java.util.ArrayList<>();
+    PublishCycle cycle =
+        h.cycle(
+            "w",
+            Harness.leasing(Harness.settings(10, 5)),
+            new PublisherListener() {
+              @Override
+              public void onClaimed(int routes, Duration took) {
+                leased.add(h.raw.hget(h.keys.routes(id), "L0"));
+              }
+            });
+
+    assertThat(cycle.runOnce().claimed()).isEqualTo(2);
+
+    assertThat(leased).singleElement().asString().as("the claim left a lease").startsWith("w.");
+    assertThat(h.streamEntries()).hasSize(2);
+    assertThat(h.raw.hget(h.keys.routes(id), "L0")).as("the completion released it").isEmpty();
+  }
+
+  @Test
   void a_channel_left_out_of_the_inline_set_is_leased_as_before() {
     h.submit(notification("u-1").build());
     ClaimedBatch batch =

@@ -16,7 +16,6 @@ import dev.herald.store.RouteRecord;
 import dev.herald.store.StoreUnavailableException;
 import dev.herald.store.redis.RedisKeys;
 import dev.herald.testing.Harness;
-import dev.herald.testing.LeasingOnlyRouteStore;
 import dev.herald.testing.RedisClusterSet;
 import dev.herald.testing.SlotMove;
 import java.nio.file.Path;
@@ -195,9 +194,9 @@ class ClusterSlotMigrationIT {
       // Claims that lease: the slot moves between a claim and its completion.
       PublishCycle cycle =
           new PublishCycle(
-              new LeasingOnlyRouteStore(stores.backend().routes()),
+              stores.backend().routes(),
               new EventEncoder(h.channels),
-              () -> Harness.settings(500, 5),
+              () -> Harness.leasing(Harness.settings(500, 5)),
               stores.clock(),
               listener,
               "migration");
