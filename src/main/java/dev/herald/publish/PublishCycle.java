@@ -165,11 +165,15 @@ public final class PublishCycle {
       return new Result(
           batch.takenCount(), batchSize, batch.nextDueAt(), null, batch.stoppedByBytes(), false);
     }
-    List<RouteOutcome> outcomes = planner.plan(batch, s, clock.instant());
+    // One instant for the plan and the completion: a failed append's failure is recorded at the
+    // completion's `now`, and its retry time was planned from this one, so that the two are one
+    // backoff apart (herald routes show, the failure history).
+    Instant planned = clock.instant();
+    List<RouteOutcome> outcomes = planner.plan(batch, s, planned);
     BatchCompletion completion =
         new BatchCompletion(
             store, breaker, reporter, listener, token, start.plus(s.lease()), s.lease(), outcomes);
-    boolean done = send(completion);
+    boolean done = send(completion, planned);
     listener.onBatchCompleted(batch.takenCount(), Duration.between(start, clock.instant()));
     return new Result(
         batch.takenCount(),
@@ -202,14 +206,14 @@ public final class PublishCycle {
       held = null;
       return true;
     }
-    return send(held);
+    return send(held, now);
   }
 
   /** Sends a batch's completion; it stays held while the server refuses to record it. */
-  private boolean send(BatchCompletion completion) {
+  private boolean send(BatchCompletion completion, Instant now) {
     held = completion;
     try {
-      if (completion.send(clock.instant())) {
+      if (completion.send(now)) {
         held = null;
         return true;
       }

@@ -46,6 +46,46 @@ class PublishCycleIT {
   }
 
   @Test
+  void a_failed_append_is_retried_one_backoff_after_the_failure_it_records() {
+    h.exhaustStream(); // every append fails, charged
+    String id = h.submit(notification("u-1").build()).get(0);
+    // A clock that moves on at every reading, as a real one does while a cycle plans and sends.
+    java.time.Clock ticking =
+        new java.time.Clock() {
+          @Override
+          public Instant instant() {
+            return h.clock.advance(Duration.ofMillis(1));
+          }
+
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+        };
+    PublishCycle cycle =
+        new PublishCycle(
+            h.backend.routes(),
+            new EventEncoder(h.channels),
+            () -> Harness.settings(10, 5),
+            ticking,
+            dev.herald.publish.PublisherListener.NONE,
+            "w");
+
+    cycle.runOnce();
+
+    RouteRecord route = route(id, 0);
+    assertThat(route.state()).isEqualTo(RouteState.FAILED);
+    assertThat(Duration.between(route.lastFailure().at(), route.nextAttemptAt()))
+        .as("the exact backoff after attempt 1")
+        .isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
   void three_recipients_become_three_stream_entries_with_the_documented_fields() {
     String id =
         h.submit(notification("u-1", "u-2", "u-3").requestId("req-1").traceId("tr-1").build())
