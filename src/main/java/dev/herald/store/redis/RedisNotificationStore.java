@@ -188,7 +188,14 @@ public final class RedisNotificationStore implements NotificationStore {
     for (int i = 0; i < n.routeCount(); i++) {
       String key = Integer.toString(i);
       Lease lease = RouteStateCodec.parseLease(states.get("L" + (i - i % RouteGroups.SIZE)));
-      routes.add(route(i, n.route(i), states.get(key), lease, history.get(key), n.acceptedAt()));
+      routes.add(
+          route(
+              i,
+              n.route(i),
+              RouteStateCodec.stateText(states, i),
+              lease,
+              history.get(key),
+              n.acceptedAt()));
     }
     return routes;
   }
