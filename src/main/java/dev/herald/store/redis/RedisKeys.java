@@ -25,6 +25,7 @@ import java.util.List;
  *   &lt;ns&gt;:channels          hash  "paused:&lt;channel&gt;", "rate:&lt;channel&gt;" → the operator's channel controls
  *   &lt;ns&gt;:channels:buckets  hash  channel → "&lt;tokens&gt;|&lt;at ms&gt;": rate-limit buckets (claim.lua)
  *   &lt;ns&gt;:processes         hash  process → heartbeat (heartbeat.lua)
+ *   &lt;ns&gt;:format            string  the stored format written (heartbeat.lua), sticky
  *   &lt;ns&gt;:migrations        hash  fingerprint of counters {@code herald migrate} added → when (ms)
  * </pre>
  */
@@ -134,6 +135,11 @@ public final class RedisKeys {
   /** The heartbeat of every running process (heartbeat.lua). */
   public String processes() {
     return prefix + "processes";
+  }
+
+  /** The stored format every process writes, once all declared they read it (heartbeat.lua). */
+  public String storedFormat() {
+    return prefix + "format";
   }
 
   /**

@@ -40,12 +40,16 @@ public final class RedisNotificationStore implements NotificationStore {
   private final RedisRecipientIndex recipients;
 
   RedisNotificationStore(
-      UnifiedJedis redis, RedisKeys keys, Scripts scripts, RetentionPolicy retention) {
+      UnifiedJedis redis,
+      RedisKeys keys,
+      Scripts scripts,
+      RetentionPolicy retention,
+      StoredFormat format) {
     this.redis = redis;
     this.keys = keys;
     this.scripts = scripts;
     this.retention = retention;
-    this.accepts = new AcceptCall(keys, codec);
+    this.accepts = new AcceptCall(keys, codec, format);
     this.recipients = new RedisRecipientIndex(redis, keys, accepts);
   }
 

@@ -132,7 +132,8 @@ class RedisNotificationStoreIT {
                         Duration.ofHours(1)))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("WRONGTYPE");
-    assertThat(keysOfNamespace()).containsExactly(h.keys.schedule());
+    assertThat(keysOfNamespace())
+        .containsExactlyInAnyOrder(h.keys.schedule(), h.keys.storedFormat());
   }
 
   @Test
