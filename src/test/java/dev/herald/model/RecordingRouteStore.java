@@ -1,6 +1,6 @@
 package dev.herald.model;
 
-import dev.herald.domain.Channel;
+import dev.herald.store.ClaimRequest;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.CompletionReport;
 import dev.herald.store.RouteOutcome;
@@ -76,28 +76,19 @@ final class RecordingRouteStore implements RouteStore {
     completions = via;
   }
 
-  @Override
-  public ClaimedBatch claimDue(
-      Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes) {
-    return claimDue(now, lease, leaseToken, maxRoutes, maxBytes, List.of());
-  }
-
   /** The cycle's claims, publishing its inline channels' routes as the daemon's do. */
   @Override
-  public ClaimedBatch claimDue(
-      Instant now,
-      Duration lease,
-      String leaseToken,
-      int maxRoutes,
-      long maxBytes,
-      List<Channel> inline) {
-    long due = dueGroups.applyAsLong(now);
+  public ClaimedBatch claimDue(ClaimRequest r) {
+    long due = dueGroups.applyAsLong(r.now());
     try {
-      ClaimedBatch batch = direct.claimDue(now, lease, leaseToken, maxRoutes, maxBytes, inline);
-      calls.add(new Claim(now, lease, leaseToken, maxRoutes, maxBytes, due, batch, null));
+      ClaimedBatch batch = direct.claimDue(r);
+      calls.add(
+          new Claim(
+              r.now(), r.lease(), r.leaseToken(), r.maxRoutes(), r.maxBytes(), due, batch, null));
       return batch;
     } catch (RuntimeException e) {
-      calls.add(new Claim(now, lease, leaseToken, maxRoutes, maxBytes, due, null, e));
+      calls.add(
+          new Claim(r.now(), r.lease(), r.leaseToken(), r.maxRoutes(), r.maxBytes(), due, null, e));
       throw e;
     }
   }
