@@ -2,6 +2,7 @@ package dev.herald.publish;
 
 import dev.herald.domain.Channel;
 import dev.herald.store.BreakerBoard;
+import dev.herald.store.ClaimRequest;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.PublishedRoute;
 import dev.herald.store.RouteOutcome;
@@ -20,9 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One batch of publishing, start to end: claim due routes, encode each, record every outcome in one
  * atomic step. The claim itself publishes the routes it can of the channels whose breaker is closed
- * (inline publishing, {@link RouteStore#claimDue(Instant, Duration, String, int, long, List)}):
- * only the rest are encoded and completed. The loop around it ({@link PublisherLoop}) decides when
- * to run it; tests call {@link #runOnce()} directly with a controlled clock.
+ * (inline publishing, {@link ClaimRequest#inline}): only the rest are encoded and completed. The
+ * loop around it ({@link PublisherLoop}) decides when to run it; tests call {@link #runOnce()}
+ * directly with a controlled clock.
  *
  * <p>A batch the server refused to record (OOM, READONLY, …) is held: the next cycle sends its
  * unrecorded routes again, under the same lease, before it claims anything, until they are recorded
@@ -143,12 +144,9 @@ public final class PublishCycle {
     String token = workerId + "." + Long.toString(++claims, 36);
     ClaimedBatch batch =
         store.claimDue(
-            start,
-            s.lease(),
-            token,
-            batchSize,
-            s.batchBytes(),
-            s.inlinePublish() ? inlineChannels() : List.of());
+            ClaimRequest.of(start, s.lease(), token, batchSize)
+                .withMaxBytes(s.batchBytes())
+                .withInline(s.inlinePublish() ? inlineChannels() : List.of()));
     Instant claimedAt = clock.instant();
     listener.onClaimed(batch.takenCount(), Duration.between(start, claimedAt));
     for (PublishedRoute published : batch.published()) {

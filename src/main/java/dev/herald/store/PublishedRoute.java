@@ -1,8 +1,7 @@
 package dev.herald.store;
 
 /**
- * A route a claim published itself (inline publishing, {@link RouteStore#claimDue(
- * java.time.Instant, java.time.Duration, String, int, long, java.util.List)}): appended and
+ * A route a claim published itself (inline publishing, {@link ClaimRequest#inline}): appended and
  * recorded published in the claim's one atomic step, never leased, so nothing is left to complete.
  *
  * @param route as it was claimed: its notification, index, attempts before and due time

@@ -6,9 +6,8 @@ import java.util.Map;
 /**
  * The shared token buckets of the rate-limited channels, for claims that span shards: each shard's
  * claim runs in its own slot, so a bucket per shard would let each pass the whole rate. A claim
- * takes its tokens here first, hands them to the shards' claims ({@link
- * RouteStore#claimDue(Instant, java.time.Duration, String, int, long, Map)}) and puts back what
- * they did not use.
+ * takes its tokens here first, hands them to the shards' claims ({@link ClaimRequest#grants}) and
+ * puts back what they did not use.
  *
  * <h2>Contract</h2>
  *

@@ -1,6 +1,5 @@
 package dev.herald.store;
 
-import dev.herald.domain.Channel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -44,67 +43,14 @@ public interface RouteStore {
   /** The default of {@code publisher.batch-bytes}: 4 MiB of events per batch. */
   int DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
 
-  /**
-   * Leases up to {@code maxRoutes} due routes to {@code leaseToken} until {@code now + lease}, and
-   * no more than their events' estimated {@code maxBytes} (at least one route, whatever its size):
-   * a batch's completion is one script call, and Redis does not enforce {@code maxmemory} on a
-   * script once it has written.
-   *
-   * @param leaseToken unique per claim; must not contain {@code |}
-   */
-  ClaimedBatch claimDue(
-      Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes);
+  /** Leases (or, inline, publishes) due routes as {@code request} asks. */
+  ClaimedBatch claimDue(ClaimRequest request);
 
   /**
-   * As {@link #claimDue(Instant, Duration, String, int, long)}, publishing the due routes of the
-   * {@code inline} channels inline where it can (see the contract). A store that cannot publish
-   * inline leases them all.
-   *
-   * @param inline the channels whose routes may be published by the claim itself: those whose
-   *     stream breaker is closed
+   * {@link #claimDue(ClaimRequest)} of {@link ClaimRequest#of}: the defaults, every route leased.
    */
-  default ClaimedBatch claimDue(
-      Instant now,
-      Duration lease,
-      String leaseToken,
-      int maxRoutes,
-      long maxBytes,
-      List<Channel> inline) {
-    return claimDue(now, lease, leaseToken, maxRoutes, maxBytes);
-  }
-
-  /**
-   * As {@link #claimDue(Instant, Duration, String, int, long)}, for one shard of several: the
-   * routes of a rate-limited channel are leased only with the tokens {@code grants} hands this
-   * claim (taken from the channels' shared buckets, {@link RateTokens}), and none of a rate-limited
-   * channel that {@code grants} leaves out.
-   */
-  default ClaimedBatch claimDue(
-      Instant now,
-      Duration lease,
-      String leaseToken,
-      int maxRoutes,
-      long maxBytes,
-      Map<String, RateTokens.Grant> grants) {
-    return claimDue(now, lease, leaseToken, maxRoutes, maxBytes, grants, List.of());
-  }
-
-  /** As the claim of a shard of several above, publishing {@code inline} channels' routes. */
-  default ClaimedBatch claimDue(
-      Instant now,
-      Duration lease,
-      String leaseToken,
-      int maxRoutes,
-      long maxBytes,
-      Map<String, RateTokens.Grant> grants,
-      List<Channel> inline) {
-    throw new UnsupportedOperationException(
-        getClass().getSimpleName() + " is not a shard of several: it keeps its own buckets");
-  }
-
-  /** As {@link #claimDue(Instant, Duration, String, int, long)}, with the default byte budget. */
   default ClaimedBatch claimDue(Instant now, Duration lease, String leaseToken, int maxRoutes) {
-    return claimDue(now, lease, leaseToken, maxRoutes, DEFAULT_BATCH_BYTES);
+    return claimDue(ClaimRequest.of(now, lease, leaseToken, maxRoutes));
   }
 
   /**

@@ -238,21 +238,60 @@ final class ClaimRules {
     return adopted;
   }
 
-  /** A claim whose reply was lost: the groups the store shows leased to its token are leased. */
-  void adoptLostClaim(
-      String token, long now, long until, ModelNotification n, List<RouteRecord> stored) {
+  /**
+   * Adopts what a claim whose reply was lost did to {@code n}: the groups the store shows leased to
+   * its token, and, when the claim could publish inline, the routes it shows published by it (at
+   * the claim's {@code now}, from waiting). Returns how many it published.
+   */
+  int adoptLostClaim(
+      String token,
+      long now,
+      long until,
+      ModelNotification n,
+      List<RouteRecord> stored,
+      boolean inline) {
     Map<Integer, Set<Integer>> groups = new HashMap<>();
+    List<ModelRoute> published = new java.util.ArrayList<>();
     for (int i = 0; i < n.routes.size(); i++) {
       RouteRecord s = stored.get(i);
+      ModelRoute r = n.routes.get(i);
       if (s.state() == RouteState.LEASED && token.equals(s.leaseToken())) {
-        ModelRoute r = n.routes.get(i);
         String why = notClaimable(n, r, now);
         Mismatch.check(why == null, "lost claim %s leased %s of %s: %s", token, r, n, why);
         groups.computeIfAbsent(ModelNotification.groupOf(i), k -> new HashSet<>());
+      } else if (s.state() == RouteState.PUBLISHED && r.waiting()) {
+        String why = notClaimable(n, r, now);
+        Mismatch.check(
+            inline
+                && why == null
+                && s.publishedAt() != null
+                && s.publishedAt().toEpochMilli() == now,
+            "%s of %s is stored published at %s; the model has it %s, and lost claim %s at %d%s",
+            r,
+            n,
+            s.publishedAt(),
+            r.state.displayName(),
+            token,
+            now,
+            inline ? " could publish it only if claimable: " + why : " published nothing inline");
+        published.add(r);
       }
     }
     groups
         .keySet()
         .forEach(first -> n.leases.put(first, new GroupLease(token, until, now, Set.of())));
+    for (ModelRoute r : published) {
+      int first = ModelNotification.groupOf(r.index);
+      if (!groups.containsKey(first)) {
+        n.leases.remove(first); // a lease that ran out goes with the routes it covered
+      }
+      n.end(r, RouteState.PUBLISHED, r.attempts + 1, now);
+      r.entryId = stored.get(r.index).entryId();
+      model.totals.add("published:" + n.type(), 1);
+      model.stats.add("published", 1);
+      model.appendsThisStep.put(RouteModel.eventId(n, r), r);
+      model.finish(n, 1, now);
+    }
+    return published.size();
   }
 }

@@ -59,7 +59,7 @@ final class PublishSteps {
         batch != null || lost || fault == Fault.OOM,
         "claim %s failed with no fault to explain it",
         token);
-    afterClaim(token, now, max, RouteStore.DEFAULT_BATCH_BYTES, due, batch, lost);
+    afterClaim(token, now, max, RouteStore.DEFAULT_BATCH_BYTES, due, batch, lost, false);
     if (batch != null && batch.routeCount() > 0) {
       sw.hold(token, batch);
     }
@@ -137,7 +137,16 @@ final class PublishSteps {
     boolean lost = fault.losesReplies() && w.sut.dropped();
     for (RecordingRouteStore.Call call : w.sut.cycleStore.calls) {
       if (call instanceof RecordingRouteStore.Claim c) {
-        afterClaim(c.token(), c.now(), c.max(), c.maxBytes(), c.dueGroups(), c.batch(), false);
+        // A claim whose reply was lost may have leased routes and published others inline.
+        afterClaim(
+            c.token(),
+            c.now(),
+            c.max(),
+            c.maxBytes(),
+            c.dueGroups(),
+            c.batch(),
+            lost && c.batch() == null,
+            true);
       } else if (call instanceof RecordingRouteStore.Completion c) {
         afterCompletion(
             c.token(),
@@ -166,7 +175,8 @@ final class PublishSteps {
       long maxBytes,
       long dueGroups,
       ClaimedBatch batch,
-      boolean lost) {
+      boolean lost,
+      boolean inline) {
     long at = now.toEpochMilli();
     long until = now.plus(HeraldUnderTest.LEASE).toEpochMilli();
     if (batch != null) {
@@ -197,11 +207,18 @@ final class PublishSteps {
         w.seen.add("claim stopped by its byte budget");
       }
     } else if (lost) {
+      int published = 0;
       for (ModelNotification n : w.model.liveNotifications()) {
-        w.claims.adoptLostClaim(token, at, until, n, w.stored(n));
+        published += w.claims.adoptLostClaim(token, at, until, n, w.stored(n), inline);
       }
-      w.note(token + ": the claim ran, its reply was lost");
+      w.note(
+          token
+              + ": the claim ran, its reply was lost"
+              + (published == 0 ? "" : "; it published " + published + " inline"));
       w.seen.add("claim reply lost");
+      if (published > 0) {
+        w.seen.add("claim published inline, its reply lost");
+      }
     }
     for (ModelNotification n : w.model.liveNotifications()) {
       if (n.expiredAt(at) && n.routes.stream().anyMatch(ModelRoute::waiting)) {

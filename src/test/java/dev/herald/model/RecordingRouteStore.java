@@ -1,6 +1,6 @@
 package dev.herald.model;
 
-import dev.herald.domain.Channel;
+import dev.herald.store.ClaimRequest;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.CompletionReport;
 import dev.herald.store.RouteOutcome;
@@ -16,9 +16,9 @@ import java.util.function.ToLongFunction;
 /**
  * The route store a {@link dev.herald.publish.PublishCycle} under test runs on: it passes each call
  * to the real store and notes what was asked and answered, so that the model can follow the cycle.
- * Completions may be sent through another connection (one whose reply gets lost). The calls are
- * kept in the order they were made: a cycle that holds a batch the server refused sends it again
- * before it claims.
+ * Its calls may be sent through another connection (one whose reply gets lost). The calls are kept
+ * in the order they were made: a cycle that holds a batch the server refused sends it again before
+ * it claims.
  */
 final class RecordingRouteStore implements RouteStore {
 
@@ -58,7 +58,7 @@ final class RecordingRouteStore implements RouteStore {
 
   private final TimedRouteStore direct;
   private final ToLongFunction<Instant> dueGroups;
-  private TimedRouteStore completions;
+  private TimedRouteStore via;
   final List<Call> calls = new ArrayList<>();
 
   /**
@@ -67,37 +67,28 @@ final class RecordingRouteStore implements RouteStore {
   RecordingRouteStore(TimedRouteStore direct, ToLongFunction<Instant> dueGroups) {
     this.direct = direct;
     this.dueGroups = dueGroups;
-    this.completions = direct;
+    this.via = direct;
   }
 
-  /** Forgets what was recorded; completions go to {@code via} until the next reset. */
-  void reset(TimedRouteStore via) {
+  /** Forgets what was recorded; claims and completions go to {@code store} until the next reset. */
+  void reset(TimedRouteStore store) {
     calls.clear();
-    completions = via;
-  }
-
-  @Override
-  public ClaimedBatch claimDue(
-      Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes) {
-    return claimDue(now, lease, leaseToken, maxRoutes, maxBytes, List.of());
+    via = store;
   }
 
   /** The cycle's claims, publishing its inline channels' routes as the daemon's do. */
   @Override
-  public ClaimedBatch claimDue(
-      Instant now,
-      Duration lease,
-      String leaseToken,
-      int maxRoutes,
-      long maxBytes,
-      List<Channel> inline) {
-    long due = dueGroups.applyAsLong(now);
+  public ClaimedBatch claimDue(ClaimRequest r) {
+    long due = dueGroups.applyAsLong(r.now());
     try {
-      ClaimedBatch batch = direct.claimDue(now, lease, leaseToken, maxRoutes, maxBytes, inline);
-      calls.add(new Claim(now, lease, leaseToken, maxRoutes, maxBytes, due, batch, null));
+      ClaimedBatch batch = via.claimDue(r);
+      calls.add(
+          new Claim(
+              r.now(), r.lease(), r.leaseToken(), r.maxRoutes(), r.maxBytes(), due, batch, null));
       return batch;
     } catch (RuntimeException e) {
-      calls.add(new Claim(now, lease, leaseToken, maxRoutes, maxBytes, due, null, e));
+      calls.add(
+          new Claim(r.now(), r.lease(), r.leaseToken(), r.maxRoutes(), r.maxBytes(), due, null, e));
       throw e;
     }
   }
@@ -107,14 +98,12 @@ final class RecordingRouteStore implements RouteStore {
       String leaseToken, Instant now, List<RouteOutcome> outcomes, Instant refusedRetryAt) {
     List<RouteOutcome> copy = List.copyOf(outcomes);
     try {
-      CompletionReport report = completions.complete(leaseToken, now, outcomes, refusedRetryAt);
+      CompletionReport report = via.complete(leaseToken, now, outcomes, refusedRetryAt);
       calls.add(
-          new Completion(
-              leaseToken, now, refusedRetryAt, completions.lastWindow(), copy, report, null));
+          new Completion(leaseToken, now, refusedRetryAt, via.lastWindow(), copy, report, null));
       return report;
     } catch (RuntimeException e) {
-      calls.add(
-          new Completion(leaseToken, now, refusedRetryAt, completions.lastWindow(), copy, null, e));
+      calls.add(new Completion(leaseToken, now, refusedRetryAt, via.lastWindow(), copy, null, e));
       throw e;
     }
   }

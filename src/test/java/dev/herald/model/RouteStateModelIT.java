@@ -193,6 +193,7 @@ class RouteStateModelIT {
             "claim reply lost",
             "claim stopped by its byte budget",
             "claim published inline",
+            "claim published inline, its reply lost",
             "accept reply lost, repeated",
             "accept replies lost, repeats too",
             "cancel reply lost, repeated",

@@ -1,11 +1,10 @@
 package dev.herald.model;
 
-import dev.herald.domain.Channel;
+import dev.herald.store.ClaimRequest;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.CompletionReport;
 import dev.herald.store.RouteOutcome;
 import dev.herald.store.RouteStore;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -37,22 +36,10 @@ final class TimedRouteStore implements RouteStore {
   }
 
   @Override
-  public ClaimedBatch claimDue(
-      Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes) {
-    return claimDue(now, lease, leaseToken, maxRoutes, maxBytes, List.of());
-  }
-
-  @Override
-  public ClaimedBatch claimDue(
-      Instant now,
-      Duration lease,
-      String leaseToken,
-      int maxRoutes,
-      long maxBytes,
-      List<Channel> inline) {
+  public ClaimedBatch claimDue(ClaimRequest request) {
     long from = System.currentTimeMillis();
-    ClaimedBatch batch = store.claimDue(now, lease, leaseToken, maxRoutes, maxBytes, inline);
-    basisNow = now.toEpochMilli();
+    ClaimedBatch batch = store.claimDue(request);
+    basisNow = request.now().toEpochMilli();
     basisFrom = from;
     basisTo = System.currentTimeMillis();
     return batch;

@@ -2,6 +2,7 @@ package dev.herald.store.redis;
 
 import dev.herald.domain.Channel;
 import dev.herald.domain.Notification;
+import dev.herald.store.ClaimRequest;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.ClaimedNotification;
 import dev.herald.store.ClaimedRoute;
@@ -55,42 +56,35 @@ final class ClaimCall {
   }
 
   /**
-   * @param leaseUntil when the leases taken run out
    * @param retention how long a notification stays once all its routes finished (expired ones)
    * @param rateLimits the config's routes/s by channel (an operator's setting in Redis wins)
    * @param clockOffsetMillis the caller's clock minus Redis's, for the expiry check of inline
    *     publishing
-   * @param inline the channels whose routes the claim may publish itself
-   * @param grants for a shard of several, the tokens taken for this claim from the channels' shared
-   *     buckets; null for the one store of one Redis, which keeps its own
    */
   List<byte[]> args(
-      Instant now,
-      Instant leaseUntil,
-      String leaseToken,
-      int maxRoutes,
+      ClaimRequest request,
       Duration retention,
-      long maxBytes,
       Map<String, Long> rateLimits,
-      long clockOffsetMillis,
-      List<Channel> inline,
-      Map<String, RateTokens.Grant> grants) {
+      long clockOffsetMillis) {
+    List<Channel> inline = request.inline();
+    Map<String, RateTokens.Grant> grants = request.grants().orElse(null);
     ScriptArgs args =
         new ScriptArgs(
                 10
                     + 2 * rateLimits.size()
                     + 2 * inline.size()
                     + (grants == null ? 0 : 3 * grants.size()))
-            .add(now.toEpochMilli())
-            .add(leaseUntil.toEpochMilli())
-            .add(leaseToken)
-            .add(maxRoutes)
+            .add(request.now().toEpochMilli())
+            .add(request.now().plus(request.lease()).toEpochMilli())
+            .add(request.leaseToken())
+            .add(request.maxRoutes())
             .add(retention.toMillis())
-            .add(maxBytes)
+            .add(request.maxBytes())
             .add(rateLimits.size());
     rateLimits.forEach((channel, perSecond) -> args.add(channel).add(perSecond));
     args.add(clockOffsetMillis).add(inline.size());
     inline.forEach(c -> args.add(c.name()).add(c.maxLength()));
+    // One store of one Redis keeps its own buckets; a shard of several spends what it was granted.
     if (grants != null) {
       args.add(grants.size());
       grants.forEach((channel, g) -> args.add(channel).add(g.perSecond()).add(g.tokens()));

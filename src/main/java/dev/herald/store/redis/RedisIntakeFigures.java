@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamPendingSummary;
 
@@ -59,20 +59,28 @@ final class RedisIntakeFigures {
   }
 
   private IntakeSnapshot readSnapshot() {
-    Response<Long> length;
-    Response<StreamPendingSummary> pending;
-    Response<Long> rejectedLength;
-    Response<String> rejectedTotal;
-    try (AbstractPipeline pipe = redis.pipelined()) {
-      length = pipe.xlen(names.stream());
-      pending = pipe.xpending(names.stream(), names.group());
-      rejectedLength = pipe.xlen(names.rejectedStream());
-      rejectedTotal = pipe.hget(keys.stats(), "intents_rejected");
-      pipe.sync();
-    }
+    return FollowingPipeline.read(
+        redis,
+        List.of(names.stream(), names.rejectedStream(), keys.stats()),
+        pipe -> {
+          Response<Long> length = pipe.xlen(names.stream());
+          Response<StreamPendingSummary> pending = pipe.xpending(names.stream(), names.group());
+          Response<Long> rejectedLength = pipe.xlen(names.rejectedStream());
+          Response<String> rejectedTotal = pipe.hget(keys.stats(), "intents_rejected");
+          return () -> snapshot(length, pending, rejectedLength, rejectedTotal);
+        });
+  }
+
+  private IntakeSnapshot snapshot(
+      Response<Long> length,
+      Response<StreamPendingSummary> pending,
+      Response<Long> rejectedLength,
+      Response<String> rejectedTotal) {
     StreamPendingSummary summary = null;
     try {
       summary = pending.get();
+    } catch (JedisRedirectionException moved) {
+      throw moved;
     } catch (JedisDataException noGroup) {
       // NOGROUP (no herald run yet) or not a stream: nothing pending.
     }

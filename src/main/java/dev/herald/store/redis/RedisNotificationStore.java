@@ -22,10 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /** {@link NotificationStore} on Redis: accept.lua for a whole batch, reads pipelined. */
 public final class RedisNotificationStore implements NotificationStore {
@@ -168,22 +166,15 @@ public final class RedisNotificationStore implements NotificationStore {
       String json, Map<String, String> states, Map<String, String> failures) {}
 
   private StoredRecord read(String id) {
-    for (int attempt = 1; ; attempt++) {
-      try (AbstractPipeline pipe = redis.pipelined()) {
-        Response<String> body = pipe.get(keys.notification(id));
-        Response<Map<String, String>> states = pipe.hgetAll(keys.routes(id));
-        Response<Map<String, String>> failures = pipe.hgetAll(keys.failures(id));
-        pipe.sync();
-        return new StoredRecord(body.get(), states.get(), failures.get());
-      } catch (JedisRedirectionException e) {
-        // A cluster pipeline does not follow MOVED/ASK (the slot moved since the client last
-        // read the slot map, a reshard): one plain read of the key follows it and renews the map.
-        if (attempt >= RedisClients.CLUSTER_ATTEMPTS) {
-          throw e;
-        }
-        redis.type(keys.notification(id));
-      }
-    }
+    return FollowingPipeline.read(
+        redis,
+        List.of(keys.notification(id)),
+        pipe -> {
+          Response<String> body = pipe.get(keys.notification(id));
+          Response<Map<String, String>> states = pipe.hgetAll(keys.routes(id));
+          Response<Map<String, String>> failures = pipe.hgetAll(keys.failures(id));
+          return () -> new StoredRecord(body.get(), states.get(), failures.get());
+        });
   }
 
   private List<RouteRecord> routes(

@@ -1,9 +1,9 @@
 package dev.herald.store.redis;
 
 import dev.herald.domain.Channel;
+import dev.herald.store.ClaimRequest;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.CompletionReport;
-import dev.herald.store.RateTokens;
 import dev.herald.store.RouteOutcome;
 import dev.herald.store.RouteStore;
 import dev.herald.store.StoreAccessDeniedException;
@@ -62,59 +62,10 @@ public final class RedisRouteStore implements RouteStore {
   }
 
   @Override
-  public ClaimedBatch claimDue(
-      Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes) {
-    return claim(now, lease, leaseToken, maxRoutes, maxBytes, null, List.of());
-  }
-
-  @Override
-  public ClaimedBatch claimDue(
-      Instant now,
-      Duration lease,
-      String leaseToken,
-      int maxRoutes,
-      long maxBytes,
-      List<Channel> inline) {
-    return claim(now, lease, leaseToken, maxRoutes, maxBytes, null, List.copyOf(inline));
-  }
-
-  @Override
-  public ClaimedBatch claimDue(
-      Instant now,
-      Duration lease,
-      String leaseToken,
-      int maxRoutes,
-      long maxBytes,
-      Map<String, RateTokens.Grant> grants,
-      List<Channel> inline) {
-    return claim(
-        now, lease, leaseToken, maxRoutes, maxBytes, Map.copyOf(grants), List.copyOf(inline));
-  }
-
-  private ClaimedBatch claim(
-      Instant now,
-      Duration lease,
-      String leaseToken,
-      int maxRoutes,
-      long maxBytes,
-      Map<String, RateTokens.Grant> grants,
-      List<Channel> inline) {
-    if (leaseToken.indexOf('|') >= 0) {
-      throw new IllegalArgumentException("lease token must not contain '|': " + leaseToken);
-    }
-    long offset = inline.isEmpty() ? 0 : clockOffset(now);
-    List<byte[]> args =
-        claim.args(
-            now,
-            now.plus(lease),
-            leaseToken,
-            maxRoutes,
-            retention.published(),
-            maxBytes,
-            rateLimits,
-            offset,
-            inline,
-            grants);
+  public ClaimedBatch claimDue(ClaimRequest request) {
+    List<Channel> inline = request.inline();
+    long offset = inline.isEmpty() ? 0 : clockOffset(request.now());
+    List<byte[]> args = claim.args(request, retention.published(), rateLimits, offset);
     LuaScript script = inline.isEmpty() ? scripts.claim : scripts.claimPublishing;
     Object reply;
     try {
@@ -128,10 +79,10 @@ public final class RedisRouteStore implements RouteStore {
       // Redis refused the script before it ran: the ACL does not let Herald write a stream it
       // declares. Claim without inline publishing: the completion then finds out which stream,
       // and its breaker opens, as for any append the stream refuses.
-      return claim(now, lease, leaseToken, maxRoutes, maxBytes, grants, List.of());
+      return claimDue(request.withInline(List.of()));
     }
     ClaimCall.Parsed parsed = claim.parse(reply, inline);
-    clockOffsetMillis = now.toEpochMilli() - parsed.redisMillis();
+    clockOffsetMillis = request.now().toEpochMilli() - parsed.redisMillis();
     return parsed.batch();
   }
 

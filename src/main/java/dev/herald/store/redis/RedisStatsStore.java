@@ -11,10 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.resps.Tuple;
 
 /** {@link StatsStore} on Redis: one pipelined round trip of O(1) and O(log n) commands. */
@@ -34,51 +34,53 @@ final class RedisStatsStore implements StatsStore {
   }
 
   private StoreSnapshot read(Instant now, Collection<String> streams) {
-    Response<Long> scheduled;
-    Response<Long> due;
-    Response<List<Tuple>> head;
-    Response<Long> dead;
-    Response<Map<String, String>> counters;
-    Response<Map<String, String>> figures;
-    Map<String, Response<Long>> lengths = new LinkedHashMap<>();
-    try (AbstractPipeline pipe = redis.pipelined()) {
-      scheduled = pipe.zcard(keys.schedule());
-      due = pipe.zcount(keys.schedule(), "-inf", Long.toString(now.toEpochMilli()));
-      head = pipe.zrangeWithScores(keys.schedule(), 0, 0);
-      dead = pipe.zcard(keys.deadLetters());
-      counters = pipe.hgetAll(keys.stats());
-      figures = pipe.hgetAll(keys.typeFigures());
-      for (String stream : streams) {
-        lengths.put(stream, pipe.xlen(keys.stream(stream)));
-      }
-      pipe.sync();
-    }
-    Map<String, Long> streamLengths = new LinkedHashMap<>();
-    lengths.forEach((stream, length) -> streamLengths.put(stream, lengthOrMinusOne(length)));
+    return FollowingPipeline.read(
+        redis,
+        List.of(keys.schedule()),
+        pipe -> {
+          Response<Long> scheduled = pipe.zcard(keys.schedule());
+          Response<Long> due =
+              pipe.zcount(keys.schedule(), "-inf", Long.toString(now.toEpochMilli()));
+          Response<List<Tuple>> head = pipe.zrangeWithScores(keys.schedule(), 0, 0);
+          Response<Long> dead = pipe.zcard(keys.deadLetters());
+          Response<Map<String, String>> counters = pipe.hgetAll(keys.stats());
+          Response<Map<String, String>> figures = pipe.hgetAll(keys.typeFigures());
+          Map<String, Response<Long>> lengths = new LinkedHashMap<>();
+          for (String stream : streams) {
+            lengths.put(stream, pipe.xlen(keys.stream(stream)));
+          }
+          return () -> {
+            Map<String, Long> streamLengths = new LinkedHashMap<>();
+            lengths.forEach(
+                (stream, length) -> streamLengths.put(stream, lengthOrMinusOne(length)));
+            List<Tuple> first = head.get();
+            Optional<Instant> oldest =
+                first.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(Instant.ofEpochMilli((long) first.get(0).getScore()));
+            return new StoreSnapshot(
+                scheduled.get(),
+                due.get(),
+                oldest,
+                dead.get(),
+                streamLengths,
+                numbers(counters.get()),
+                figures(figures.get()));
+          };
+        });
+  }
+
+  private static Map<String, Long> numbers(Map<String, String> counters) {
     Map<String, Long> numbers = new LinkedHashMap<>();
-    counters
-        .get()
-        .forEach(
-            (name, value) -> {
-              try {
-                numbers.put(name, Long.parseLong(value));
-              } catch (NumberFormatException e) {
-                // A hand-edited counter: leave it out rather than fail the whole snapshot.
-              }
-            });
-    List<Tuple> first = head.get();
-    Optional<Instant> oldest =
-        first.isEmpty()
-            ? Optional.empty()
-            : Optional.of(Instant.ofEpochMilli((long) first.get(0).getScore()));
-    return new StoreSnapshot(
-        scheduled.get(),
-        due.get(),
-        oldest,
-        dead.get(),
-        streamLengths,
-        numbers,
-        figures(figures.get()));
+    counters.forEach(
+        (name, value) -> {
+          try {
+            numbers.put(name, Long.parseLong(value));
+          } catch (NumberFormatException e) {
+            // A hand-edited counter: leave it out rather than fail the whole snapshot.
+          }
+        });
+    return numbers;
   }
 
   @Override
@@ -149,9 +151,12 @@ final class RedisStatsStore implements StatsStore {
   }
 
   /** A pipelined XLEN's reply, or -1 when the key is not a stream. */
+  /** A stream's length; -1 when the key is not a stream (a redirection is no answer: thrown). */
   static long lengthOrMinusOne(Response<Long> length) {
     try {
       return length.get();
+    } catch (JedisRedirectionException moved) {
+      throw moved;
     } catch (JedisDataException wrongType) {
       return -1;
     }

@@ -1,9 +1,9 @@
 package dev.herald.store.shards;
 
-import dev.herald.domain.Channel;
 import dev.herald.domain.Failure;
 import dev.herald.domain.FailureKind;
 import dev.herald.domain.Shards;
+import dev.herald.store.ClaimRequest;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.ClaimedNotification;
 import dev.herald.store.ClaimedRoute;
@@ -15,7 +15,6 @@ import dev.herald.store.RouteOutcome;
 import dev.herald.store.RouteStore;
 import dev.herald.store.StoreOutcomeUnknownException;
 import dev.herald.store.StoreUnavailableException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -68,35 +67,16 @@ public final class ShardedRouteStore implements RouteStore {
   }
 
   @Override
-  public ClaimedBatch claimDue(
-      Instant now, Duration lease, String leaseToken, int maxRoutes, long maxBytes) {
-    return claimDue(now, lease, leaseToken, maxRoutes, maxBytes, List.of());
-  }
-
-  @Override
-  public ClaimedBatch claimDue(
-      Instant now,
-      Duration lease,
-      String leaseToken,
-      int maxRoutes,
-      long maxBytes,
-      List<Channel> inline) {
-    Map<String, Grant> grants = new HashMap<>(rates.take(now, maxRoutes));
+  public ClaimedBatch claimDue(ClaimRequest request) {
+    Map<String, Grant> grants = new HashMap<>(rates.take(request.now(), request.maxRoutes()));
     try {
-      return claimRound(now, lease, leaseToken, maxRoutes, maxBytes, grants, inline);
+      return claimRound(request, grants);
     } finally {
-      giveBack(grants, now);
+      giveBack(grants, request.now());
     }
   }
 
-  private ClaimedBatch claimRound(
-      Instant now,
-      Duration lease,
-      String leaseToken,
-      int maxRoutes,
-      long maxBytes,
-      Map<String, Grant> grants,
-      List<Channel> inline) {
+  private ClaimedBatch claimRound(ClaimRequest request, Map<String, Grant> grants) {
     int first = Math.floorMod(turn.getAndIncrement(), shards.size());
     List<ClaimedNotification> claimed = new ArrayList<>();
     List<PublishedRoute> published = new ArrayList<>();
@@ -105,19 +85,16 @@ public final class ShardedRouteStore implements RouteStore {
     int routes = 0;
     boolean stoppedByBytes = false;
     StoreUnavailableException failed = null;
-    for (int k = 0; k < shards.size() && routes < maxRoutes && !stoppedByBytes; k++) {
+    for (int k = 0; k < shards.size() && routes < request.maxRoutes() && !stoppedByBytes; k++) {
       RouteStore shard = shards.get((first + k) % shards.size());
       ClaimedBatch batch;
       try {
         batch =
             shard.claimDue(
-                now,
-                lease,
-                leaseToken,
-                maxRoutes - routes,
-                budget(maxBytes, claimed, published),
-                grants,
-                inline);
+                request
+                    .withMaxRoutes(request.maxRoutes() - routes)
+                    .withMaxBytes(budget(request.maxBytes(), claimed, published))
+                    .withGrants(grants));
       } catch (StoreOutcomeUnknownException e) {
         grants.replaceAll((channel, g) -> g.spending(g.tokens())); // it may have spent them all
         failed = failed == null ? e : failed;

@@ -8,6 +8,7 @@ import dev.herald.domain.GatewayEvent.EventTemplate;
 import dev.herald.domain.Notification;
 import dev.herald.domain.NotificationIds;
 import dev.herald.publish.EventEncoder;
+import dev.herald.store.ClaimRequest;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.ClaimedNotification;
 import dev.herald.store.ClaimedRoute;
@@ -98,12 +99,21 @@ class InlinePublishingEquivalenceIT {
     Map<String, String> statsBefore = stats(inline);
 
     ClaimedBatch published =
-        inline.backend.routes().claimDue(now, LEASE, "i." + tries, 100, 1 << 22, channels(inline));
+        inline
+            .backend
+            .routes()
+            .claimDue(
+                ClaimRequest.of(now, LEASE, "i." + tries, 100)
+                    .withMaxBytes(1 << 22)
+                    .withInline(channels(inline)));
     assertThat(published.routeCount()).as("leased").isZero();
     assertThat(published.published()).hasSize(n.routeCount());
 
     ClaimedBatch leased =
-        normal.backend.routes().claimDue(now, LEASE, "n." + tries, 100, 1 << 22, List.of());
+        normal
+            .backend
+            .routes()
+            .claimDue(ClaimRequest.of(now, LEASE, "n." + tries, 100).withMaxBytes(1 << 22));
     CompletionReport report =
         normal.backend.routes().complete("n." + tries, now, publishAll(leased, normal));
     assertThat(report.results())

@@ -15,13 +15,13 @@ import dev.herald.publish.PublishCycle;
 import dev.herald.publish.PublisherListener;
 import dev.herald.publish.PublisherSetup;
 import dev.herald.publish.SinkBreaker;
+import dev.herald.store.ClaimRequest;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.ClaimedRoute;
 import dev.herald.store.CompletionReport;
 import dev.herald.store.PublishedRoute;
 import dev.herald.store.RouteOutcome;
 import dev.herald.store.RouteRecord;
-import dev.herald.store.RouteStore;
 import dev.herald.store.StoreUnavailableException;
 import dev.herald.testing.Harness;
 import dev.herald.testing.RedisServerProcess;
@@ -51,12 +51,8 @@ class InlinePublishingIT {
     return on.backend
         .routes()
         .claimDue(
-            on.clock.instant(),
-            LEASE,
-            token,
-            100,
-            RouteStore.DEFAULT_BATCH_BYTES,
-            List.copyOf(on.channels.all()));
+            ClaimRequest.of(on.clock.instant(), LEASE, token, 100)
+                .withInline(List.copyOf(on.channels.all())));
   }
 
   private List<RouteRecord> routes(String id) {
@@ -158,7 +154,10 @@ class InlinePublishingIT {
       throws Exception {
     h.submit(notification("u-1").build());
     ClaimedBatch old =
-        h.backend.routes().claimDue(h.clock.instant(), LEASE, "old.1", 100, 1 << 20, List.of());
+        h.backend
+            .routes()
+            .claimDue(
+                ClaimRequest.of(h.clock.instant(), LEASE, "old.1", 100).withMaxBytes(1 << 20));
     h.clock.advance(LEASE.plusSeconds(1)); // the old holder froze past its lease
 
     assertThat(claimInline(h, "w.1").published()).hasSize(1);
@@ -247,7 +246,9 @@ class InlinePublishingIT {
   void a_channel_left_out_of_the_inline_set_is_leased_as_before() {
     h.submit(notification("u-1").build());
     ClaimedBatch batch =
-        h.backend.routes().claimDue(h.clock.instant(), LEASE, "w.1", 100, 1 << 20, List.of());
+        h.backend
+            .routes()
+            .claimDue(ClaimRequest.of(h.clock.instant(), LEASE, "w.1", 100).withMaxBytes(1 << 20));
     assertThat(batch.routeCount()).isEqualTo(1);
     assertThat(batch.published()).isEmpty();
     assertThat(h.streamEntries()).isEmpty();
@@ -343,7 +344,12 @@ class InlinePublishingIT {
             Duration.ofHours(1));
 
     ClaimedBatch batch =
-        h.backend.routes().claimDue(now, LEASE, "w.1", 100, 1 << 20, List.of(good, bad));
+        h.backend
+            .routes()
+            .claimDue(
+                ClaimRequest.of(now, LEASE, "w.1", 100)
+                    .withMaxBytes(1 << 20)
+                    .withInline(List.of(good, bad)));
 
     assertThat(batch.published()).extracting(p -> p.route().index()).containsExactly(0, 1);
     assertThat(batch.notifications().get(0).routes())

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.domain.GatewayEvent;
 import dev.herald.domain.Notification;
 import dev.herald.publish.EventEncoder;
+import dev.herald.store.ClaimRequest;
 import dev.herald.store.ClaimedBatch;
 import dev.herald.store.ClaimedNotification;
 import dev.herald.store.ClaimedRoute;
@@ -95,18 +96,27 @@ class RedisRouteStoreIT {
     String payload = "{\"blob\":\"" + "x".repeat(10_000) + "\"}";
     h.submit(notification("u-1", "u-2", "u-3").payloadJson(payload).build());
 
-    ClaimedBatch one = h.backend.routes().claimDue(h.clock.instant(), LEASE, "w.1", 100, 1);
+    ClaimedBatch one =
+        h.backend
+            .routes()
+            .claimDue(ClaimRequest.of(h.clock.instant(), LEASE, "w.1", 100).withMaxBytes(1));
     assertThat(one.routeCount()).as("one route, though larger than the budget").isEqualTo(1);
     assertThat(one.stoppedByBytes()).isTrue();
 
     h.clock.advance(LEASE.plusSeconds(1));
     ClaimedBatch two =
-        h.backend.routes().claimDue(h.clock.instant(), LEASE, "w.2", 100, 2 * 10_300);
+        h.backend
+            .routes()
+            .claimDue(
+                ClaimRequest.of(h.clock.instant(), LEASE, "w.2", 100).withMaxBytes(2 * 10_300));
     assertThat(two.routeCount()).isEqualTo(2);
     assertThat(two.stoppedByBytes()).isTrue();
 
     h.clock.advance(LEASE.plusSeconds(1));
-    ClaimedBatch all = h.backend.routes().claimDue(h.clock.instant(), LEASE, "w.3", 100, 1 << 20);
+    ClaimedBatch all =
+        h.backend
+            .routes()
+            .claimDue(ClaimRequest.of(h.clock.instant(), LEASE, "w.3", 100).withMaxBytes(1 << 20));
     assertThat(all.routeCount()).isEqualTo(3);
     assertThat(all.stoppedByBytes()).as("nothing left due").isFalse();
   }

@@ -10,6 +10,7 @@ import dev.herald.domain.Notification;
 import dev.herald.domain.RouteState;
 import dev.herald.domain.RouteTransitions;
 import dev.herald.publish.EventEncoder;
+import dev.herald.store.ClaimRequest;
 import dev.herald.store.ClaimedRoute;
 import dev.herald.store.DeadLetterStore;
 import dev.herald.store.RouteOutcome;
@@ -110,12 +111,9 @@ class RouteTransitionsScriptIT {
           h.backend
               .routes()
               .claimDue(
-                  now,
-                  Duration.ofSeconds(30),
-                  "claimer.1",
-                  100,
-                  1 << 20,
-                  List.copyOf(h.channels.all()));
+                  ClaimRequest.of(now, Duration.ofSeconds(30), "claimer.1", 100)
+                      .withMaxBytes(1 << 20)
+                      .withInline(List.copyOf(h.channels.all())));
           return null;
         });
     operations.put(
