@@ -48,11 +48,13 @@ final class ProcessesCommand implements Callable<Integer> {
     try (Stores ctx = Stores.open(config.load())) {
       Instant now = ctx.clock().instant();
       List<Heartbeat> beats = ctx.backend().processes().read(now);
+      int stored = ctx.backend().processes().storedFormat();
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(toJson(beats));
+        out.println(toJson(beats, stored));
       } else if (beats.isEmpty()) {
         out.println("no Herald process has reported in the last 15s");
+        out.println(storedFormatLine(stored));
       } else {
         TextTable table =
             new TextTable(
@@ -63,6 +65,7 @@ final class ProcessesCommand implements Callable<Integer> {
                 "STARTED",
                 "LAST CYCLE",
                 "ROUTES/S",
+                "READS",
                 "PROCESS");
         for (Heartbeat b : beats) {
           table.row(
@@ -78,17 +81,28 @@ final class ProcessesCommand implements Callable<Integer> {
                   ? "-"
                   : Times.span(Duration.between(b.lastCycle(), now)) + " ago",
               String.format("%,.1f", b.routesPerSecond()),
+              "format " + b.formats(),
               b.process());
         }
         table.print(out, wide.width());
+        out.println(storedFormatLine(stored));
       }
       out.flush();
     }
     return ExitCodes.OK;
   }
 
-  static String toJson(List<Heartbeat> beats) {
+  /** The store's stored format: what every process writes new notifications in. */
+  static String storedFormatLine(int stored) {
+    return stored > 1
+        ? "stored format: " + stored + " (new notifications are stored in it)"
+        : "stored format: 1 (new notifications are stored in it until every running process reads"
+            + " format 2: READS)";
+  }
+
+  static String toJson(List<Heartbeat> beats, int stored) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
+    root.put("stored_format", stored);
     ArrayNode list = root.putArray("processes");
     for (Heartbeat b : beats) {
       ObjectNode o = list.addObject();
@@ -101,6 +115,7 @@ final class ProcessesCommand implements Callable<Integer> {
       o.put("last_cycle", Times.iso(b.lastCycle()));
       o.put("routes_per_second", b.routesPerSecond());
       o.put("reported_at", Times.iso(b.reportedAt()));
+      o.put("formats", b.formats());
     }
     return root.toString();
   }

@@ -36,6 +36,7 @@ final class StreamCollisions {
           "breakers",
           "channels",
           "processes",
+          "format",
           "rcpt");
 
   private StreamCollisions() {}

@@ -204,7 +204,10 @@ public final class Daemon {
       api.connected(backend.notifications());
 
       ChannelActions channels = channelActions(backend);
-      ops.watchChannels(channels::list, () -> backend.processes().read(clock.instant()).size());
+      ops.watchChannels(
+          channels::list,
+          () -> backend.processes().read(clock.instant()).size(),
+          backend.processes()::writeFormat);
       try {
         web = ConsoleRuntime.start(assembly, backend, channels, clock);
       } catch (IOException e) {

@@ -17,9 +17,10 @@ import java.util.function.IntSupplier;
 /**
  * This process's heartbeat in the store ({@link ProcessBoard}), every {@link ProcessBoard#EVERY}:
  * host, pid, version, workers, when it started, when a publish cycle last finished and the routes
- * it published per second since the last beat. Told of publishes as a {@link PublisherListener};
- * removed from the board when the process stops, and gone by itself ({@link ProcessBoard#TTL}) when
- * it dies.
+ * it published per second since the last beat, and the highest stored format it reads (its reply
+ * moves this process to a newer one once every process reads it; {@link StoredFormatLog} says so).
+ * Told of publishes as a {@link PublisherListener}; removed from the board when the process stops,
+ * and gone by itself ({@link ProcessBoard#TTL}) when it dies.
  */
 final class ProcessHeartbeat implements PublisherListener, AutoCloseable {
 
@@ -29,6 +30,7 @@ final class ProcessHeartbeat implements PublisherListener, AutoCloseable {
   private final RateLimitedLog trouble;
   private final String process = ProcessNames.leaseTag();
   private final Instant started;
+  private final StoredFormatLog formats = new StoredFormatLog();
   private final AtomicLong published = new AtomicLong();
   private volatile Instant lastCycle;
   private long publishedAtLastBeat;
@@ -73,17 +75,20 @@ final class ProcessHeartbeat implements PublisherListener, AutoCloseable {
     double seconds = Math.max(0.001, Duration.between(lastBeat, now).toMillis() / 1000.0);
     double rate = (total - publishedAtLastBeat) / seconds;
     try {
-      board.beat(
-          new Heartbeat(
-              process,
-              ProcessNames.host(),
-              ProcessHandle.current().pid(),
-              Daemon.version(),
-              workers.getAsInt(),
-              started,
-              lastCycle,
-              Math.round(rate * 10) / 10.0,
-              now));
+      ProcessBoard.Beat reply =
+          board.beat(
+              new Heartbeat(
+                  process,
+                  ProcessNames.host(),
+                  ProcessHandle.current().pid(),
+                  Daemon.version(),
+                  workers.getAsInt(),
+                  started,
+                  lastCycle,
+                  Math.round(rate * 10) / 10.0,
+                  now,
+                  board.formatsRead()));
+      formats.told(reply);
       publishedAtLastBeat = total;
       lastBeat = now;
     } catch (RuntimeException e) { // Redis trouble: the next beat tries again

@@ -168,13 +168,15 @@ public final class Ops implements AutoCloseable {
 
   /**
    * Each scrape reads the channels' controls (paused, rate limits) and how many processes keep a
-   * heartbeat too.
+   * heartbeat too, and tells the stored format this process writes ({@code storedFormat}, no I/O).
    */
   public synchronized void watchChannels(
-      Supplier<List<ChannelView>> channels, java.util.function.IntSupplier processes) {
+      Supplier<List<ChannelView>> channels,
+      java.util.function.IntSupplier processes,
+      java.util.function.IntSupplier storedFormat) {
     channelMetrics = new ChannelMetrics(channels, settings.readyTimeout());
     metrics.registry().register(channelMetrics);
-    processMetrics = new ProcessMetrics(processes, settings.readyTimeout());
+    processMetrics = new ProcessMetrics(processes, storedFormat, settings.readyTimeout());
     metrics.registry().register(processMetrics);
   }
 

@@ -338,7 +338,7 @@ class ConfigLoaderTest {
                         "intake.rejected-stream must not be one of Herald's own keys (was"
                             + " 'app:stats:rejected'): under 'app:' the names starting with"
                             + " schedule, n, r, f, dead, retention, idem, quarantine, stats,"
-                            + " wakeup, breakers, channels, processes, rcpt "
+                            + " wakeup, breakers, channels, processes, format, rcpt "
                             + own,
                         "gateway.stream must differ from intake.stream (both 'app:intents'):"
                             + " events appended there would be read back as intents and"
@@ -349,7 +349,7 @@ class ConfigLoaderTest {
                         "channels.fax.stream must not be one of Herald's own keys (was"
                             + " 'app:schedule'): under 'app:' the names starting with schedule,"
                             + " n, r, f, dead, retention, idem, quarantine, stats, wakeup,"
-                            + " breakers, channels, processes, rcpt "
+                            + " breakers, channels, processes, format, rcpt "
                             + own));
   }
 

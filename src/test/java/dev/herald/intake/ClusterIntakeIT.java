@@ -12,6 +12,7 @@ import dev.herald.store.AcceptResult;
 import dev.herald.store.Intent;
 import dev.herald.store.IntentDecision;
 import dev.herald.store.IntentStream;
+import dev.herald.store.ProcessBoard;
 import dev.herald.store.RejectedIntent;
 import dev.herald.store.redis.RedisKeys;
 import dev.herald.testing.RedisClusterSet;
@@ -193,6 +194,68 @@ class ClusterIntakeIT {
             .isBeforeOrEqualTo(rejected.get(i - 1).rejectedAt());
       }
       assertThat(rejected).allSatisfy(r -> assertThat(r.reason()).isNotBlank());
+    }
+  }
+
+  @Test
+  void every_shard_stores_the_earlier_layout_until_a_heartbeat_moves_the_store_to_format_2()
+      throws Exception {
+    try (Stores stores = stores();
+        RedisClusterClient raw = client()) {
+      IntentStream all = stores.intents();
+      all.createGroup();
+      List<String> streams = streams();
+      List<RedisKeys> shardKeys = RedisKeys.ofShards(ns, SHARDS);
+      Shards layout = new Shards(SHARDS);
+      for (int i = 0; i < SHARDS; i++) {
+        raw.xadd(
+            streams.get(i),
+            XAddParams.xAddParams(),
+            Map.of("intent", notification("a-" + i, "a-" + i)));
+      }
+      assertThat(drain(stores, all, "c-1")).isEqualTo(SHARDS);
+
+      Instant now = Instant.now();
+      var reply =
+          stores
+              .backend()
+              .processes()
+              .beat(new ProcessBoard.Heartbeat("p-1-aa", "vm", 1, "dev", 1, now, null, 0, now, 2));
+      assertThat(reply.writeFormat()).isEqualTo(2);
+      assertThat(raw.get(shardKeys.get(0).storedFormat())).isEqualTo("2");
+      for (int i = 0; i < SHARDS; i++) {
+        raw.xadd(
+            streams.get(i),
+            XAddParams.xAddParams(),
+            Map.of("intent", notification("b-" + i, "b-" + i)));
+      }
+      assertThat(drain(stores, all, "c-1")).isEqualTo(SHARDS);
+
+      Set<Integer> shardsSeen = new HashSet<>();
+      for (String prefix : List.of("a-", "b-")) {
+        for (int i = 0; i < SHARDS; i++) {
+          String id =
+              stores
+                  .backend()
+                  .notifications()
+                  .findIdByIdempotencyKey("p", prefix + i)
+                  .orElseThrow();
+          RedisKeys keys = shardKeys.get(layout.ofId(id));
+          shardsSeen.add(layout.ofId(id));
+          String record = raw.get(keys.notification(id));
+          Map<String, String> routes = raw.hgetAll(keys.routes(id));
+          if (prefix.equals("a-")) {
+            assertThat(record).as(id).startsWith("{\"v\":1,\"id\":");
+            assertThat(routes).as(id).containsKey("0").doesNotContainKey("due");
+          } else {
+            assertThat(record).as(id).startsWith("{\"v\":2,");
+            assertThat(routes.keySet())
+                .as(id)
+                .containsExactlyInAnyOrder("open", "type", "due", "n");
+          }
+        }
+      }
+      assertThat(shardsSeen).as("notifications in several shards").hasSizeGreaterThan(4);
     }
   }
 

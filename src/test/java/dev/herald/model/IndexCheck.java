@@ -132,6 +132,10 @@ final class IndexCheck {
     switch (key) {
       case "stats", "stats:types", "schedule":
         return null; // the schedule's entries are checked above
+      case "format":
+        return "2".equals(sut.raw.get(sut.keys.prefix() + key))
+            ? null
+            : "the stored format is not 2, the one the model's Herald writes";
       case "dead":
         return model.liveNotifications().stream().anyMatch(ModelNotification::hasDeadLetter)
             ? null

@@ -92,7 +92,9 @@ public final class Harness implements AutoCloseable {
     this.keys = new RedisKeys(namespace);
     this.time = realTime ? Clock.systemUTC() : clock;
     this.channels = new Channels(List.of(new Channel("push", stream, streamMaxLength)));
-    this.backend = RedisBackend.connect(heraldEndpoint, namespace, 8, retention, time);
+    this.backend =
+        RedisTestSupport.newestFormat(
+            RedisBackend.connect(heraldEndpoint, namespace, 8, retention, time));
     this.raw = RedisTestSupport.raw(adminUrl);
     this.backendUrl = TestRedis.asHerald(adminUrl);
   }

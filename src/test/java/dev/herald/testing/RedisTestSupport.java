@@ -1,10 +1,13 @@
 package dev.herald.testing;
 
 import dev.herald.config.RedisEndpoint;
+import dev.herald.store.ProcessBoard.Heartbeat;
 import dev.herald.store.redis.RedisBackend;
 import dev.herald.store.redis.RedisRouteStore.RetentionPolicy;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -27,7 +30,36 @@ public final class RedisTestSupport {
 
   public static RedisBackend backend(
       String url, String namespace, Clock clock, RetentionPolicy retention) {
-    return RedisBackend.connect(endpoint(TestRedis.asHerald(url)), namespace, 8, retention, clock);
+    return newestFormat(
+        RedisBackend.connect(endpoint(TestRedis.asHerald(url)), namespace, 8, retention, clock));
+  }
+
+  /**
+   * {@code backend} writing the newest stored format, as a Herald process does once its heartbeat
+   * found every running process reading it (ProcessBoard): it beats once, alone on the namespace
+   * unless a test put others there, and leaves the board again. The tests so store what a
+   * deployment stores once upgraded; a test of the earlier layout, or of the gate, connects without
+   * it.
+   */
+  public static RedisBackend newestFormat(RedisBackend backend) {
+    String process = "test-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID();
+    Instant now = Instant.now();
+    backend
+        .processes()
+        .beat(
+            new Heartbeat(
+                process,
+                "test",
+                ProcessHandle.current().pid(),
+                "test",
+                0,
+                now,
+                null,
+                0,
+                now,
+                backend.processes().formatsRead()));
+    backend.processes().leave(process);
+    return backend;
   }
 
   /** A plain client for looking at keys directly. */

@@ -16,11 +16,13 @@ final class AcceptCall {
 
   private final RedisKeys keys;
   private final NotificationCodec codec;
+  private final StoredFormat format;
   private volatile String recipientIndex = "";
 
-  AcceptCall(RedisKeys keys, NotificationCodec codec) {
+  AcceptCall(RedisKeys keys, NotificationCodec codec, StoredFormat format) {
     this.keys = keys;
     this.codec = codec;
+    this.format = format;
   }
 
   /**
@@ -37,26 +39,31 @@ final class AcceptCall {
   }
 
   List<String> args(List<Notification> batch, Instant now, Duration idempotencyWindow) {
-    List<String> args = new ArrayList<>(2 + batch.size() * 8);
+    List<String> args = new ArrayList<>(2 + batch.size() * 9);
     args.add(Long.toString(now.toEpochMilli()));
     args.add(Long.toString(idempotencyWindow.toMillis()));
     batch.forEach(n -> addItem(args, n));
     return args;
   }
 
-  /** Appends the accept item of one notification. */
+  /**
+   * Appends the accept item of one notification, in the stored format this process writes now: the
+   * record's and the route hash's (one reading of it, so that the two agree).
+   */
   void addItem(List<String> args, Notification n) {
+    int writing = format.writing();
     args.add(n.id());
     args.add(n.type());
     args.add(
         n.idempotencyKey() == null
             ? ""
             : RedisKeys.idempotencyName(n.producer(), n.idempotencyKey()));
-    args.add(codec.encode(n));
+    args.add(codec.encode(n, writing));
     args.add(Integer.toString(n.routeCount()));
     args.add(Long.toString(n.sendAt().toEpochMilli()));
     args.add(n.expiresAt() == null ? "" : Long.toString(n.expiresAt().toEpochMilli()));
     args.add(recipientIndex);
+    args.add(Integer.toString(writing));
   }
 
   static List<AcceptResult> parse(Object reply, int notifications) {

@@ -26,10 +26,13 @@ final class DeadLetterImports {
   private final NotificationCodec notifications = new NotificationCodec();
   private final FailureCodec failures = new FailureCodec();
 
-  DeadLetterImports(UnifiedJedis redis, RedisKeys keys, LuaScript script) {
+  private final StoredFormat format;
+
+  DeadLetterImports(UnifiedJedis redis, RedisKeys keys, LuaScript script, StoredFormat format) {
     this.redis = redis;
     this.keys = keys;
     this.script = script;
+    this.format = format;
   }
 
   List<ImportResult> store(List<Import> items, Instant now) {
@@ -52,7 +55,7 @@ final class DeadLetterImports {
       List<String> history = new ArrayList<>();
       item.failures().forEach(f -> history.add(failures.encode(f)));
       args.add(item.notification().id());
-      args.add(notifications.encode(item.notification()));
+      args.add(notifications.encode(item.notification(), format.writing()));
       args.add("d|" + item.attempts() + "|" + deadSince);
       args.add(deadSince);
       args.add(String.join("\n", history));

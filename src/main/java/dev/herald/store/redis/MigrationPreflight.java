@@ -39,8 +39,8 @@ final class MigrationPreflight {
 
   List<String> problems(Instant now) {
     List<String> out = new ArrayList<>();
-    running("source", new RedisProcessBoard(source, sourceKeys, null).read(now), out);
-    running("target", new RedisProcessBoard(target, targetFirst, null).read(now), out);
+    running("source", new RedisProcessBoard(source, sourceKeys, null, null).read(now), out);
+    running("target", new RedisProcessBoard(target, targetFirst, null, null).read(now), out);
     long leased = liveLeases(now);
     if (leased > 0) {
       out.add(

@@ -171,8 +171,8 @@ final class NotificationMover {
     long all = 0;
     long waiting = 0;
     for (Map.Entry<String, String> field : routes.entrySet()) {
-      if (!isRouteIndex(field.getKey())) {
-        continue; // open, exp, type, a lease
+      if (!RouteStateCodec.isRouteIndex(field.getKey())) {
+        continue; // open, exp, type, due, n, a lease
       }
       all++;
       RouteStateCodec.PackedState state = RouteStateCodec.parse(field.getValue());
@@ -181,19 +181,9 @@ final class NotificationMover {
         waiting++;
       }
     }
-    tally.add(Item.ROUTES, shard, all);
-    tally.add(Item.WAITING_ROUTES, shard, waiting);
-  }
-
-  private static boolean isRouteIndex(String field) {
-    if (field.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < field.length(); i++) {
-      if (!Character.isDigit(field.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
+    // Untouched routes have no field (lib/states.lua): each is a route waiting.
+    long untouched = Math.max(0, RouteStateCodec.routeCount(routes) - all);
+    tally.add(Item.ROUTES, shard, all + untouched);
+    tally.add(Item.WAITING_ROUTES, shard, waiting + untouched);
   }
 }

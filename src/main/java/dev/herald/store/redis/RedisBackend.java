@@ -83,12 +83,13 @@ public final class RedisBackend implements AutoCloseable {
     List<RedisStatsStore> statsShards = new ArrayList<>();
     List<RedisDeadLetterStore> deadShards = new ArrayList<>();
     List<RedisChannelControls> controlShards = new ArrayList<>();
+    StoredFormat format = new StoredFormat(); // the heartbeats decide it, every store writes it
     for (RedisKeys k : shardKeys) {
       controlShards.add(new RedisChannelControls(redis, k));
       routeShards.add(new RedisRouteStore(redis, k, scripts, retention));
-      notificationShards.add(new RedisNotificationStore(redis, k, scripts, retention));
+      notificationShards.add(new RedisNotificationStore(redis, k, scripts, retention, format));
       statsShards.add(new RedisStatsStore(redis, k));
-      deadShards.add(new RedisDeadLetterStore(redis, k, scripts, retention));
+      deadShards.add(new RedisDeadLetterStore(redis, k, scripts, retention, format));
     }
     if (layout.count() == 1) {
       this.routes = routeShards.get(0);
@@ -106,7 +107,7 @@ public final class RedisBackend implements AutoCloseable {
     this.wakeups =
         new RedisWakeups(redis, shardKeys.stream().map(RedisKeys::wakeupChannel).toList(), clock);
     this.breakers = new RedisBreakerBoard(redis, keys, scripts);
-    this.processes = new RedisProcessBoard(redis, keys, scripts);
+    this.processes = new RedisProcessBoard(redis, keys, scripts, format);
   }
 
   /**

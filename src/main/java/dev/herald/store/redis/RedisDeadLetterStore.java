@@ -31,12 +31,16 @@ final class RedisDeadLetterStore implements DeadLetterStore {
   private final DeadLetterImports imports;
 
   RedisDeadLetterStore(
-      UnifiedJedis redis, RedisKeys keys, Scripts scripts, RetentionPolicy retention) {
+      UnifiedJedis redis,
+      RedisKeys keys,
+      Scripts scripts,
+      RetentionPolicy retention,
+      StoredFormat format) {
     this.redis = redis;
     this.keys = keys;
     this.scripts = scripts;
     this.retention = retention;
-    this.imports = new DeadLetterImports(redis, keys, scripts.importDead);
+    this.imports = new DeadLetterImports(redis, keys, scripts.importDead, format);
   }
 
   @Override

@@ -11,8 +11,8 @@ import java.util.List;
  *
  * <pre>
  *   &lt;ns&gt;:schedule          zset  group member "&lt;id&gt;:&lt;first&gt;-&lt;last&gt;" → next time a worker is needed (ms)
- *   &lt;ns&gt;:n:&lt;id&gt;            string  the notification (JSON), written once
- *   &lt;ns&gt;:r:&lt;id&gt;            hash  route index → packed state (lib/states.lua); "open", "exp", "type", leases
+ *   &lt;ns&gt;:n:&lt;id&gt;            string  the notification (JSON, NotificationCodec), written once
+ *   &lt;ns&gt;:r:&lt;id&gt;            hash  touched route index → packed state (lib/states.lua); "open", "exp", "type", "due", "n", leases
  *   &lt;ns&gt;:f:&lt;id&gt;            hash  route index → failed attempts, one JSON object per line
  *   &lt;ns&gt;:dead              zset  "&lt;id&gt;:&lt;index&gt;" → dead since (ms)
  *   &lt;ns&gt;:retention         zset  id → when its finished record may be deleted (ms)
@@ -25,6 +25,7 @@ import java.util.List;
  *   &lt;ns&gt;:channels          hash  "paused:&lt;channel&gt;", "rate:&lt;channel&gt;" → the operator's channel controls
  *   &lt;ns&gt;:channels:buckets  hash  channel → "&lt;tokens&gt;|&lt;at ms&gt;": rate-limit buckets (claim.lua)
  *   &lt;ns&gt;:processes         hash  process → heartbeat (heartbeat.lua)
+ *   &lt;ns&gt;:format            string  the stored format written (heartbeat.lua), sticky
  *   &lt;ns&gt;:migrations        hash  fingerprint of counters {@code herald migrate} added → when (ms)
  * </pre>
  */
@@ -134,6 +135,11 @@ public final class RedisKeys {
   /** The heartbeat of every running process (heartbeat.lua). */
   public String processes() {
     return prefix + "processes";
+  }
+
+  /** The stored format every process writes, once all declared they read it (heartbeat.lua). */
+  public String storedFormat() {
+    return prefix + "format";
   }
 
   /**

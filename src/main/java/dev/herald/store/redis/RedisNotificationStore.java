@@ -38,12 +38,16 @@ public final class RedisNotificationStore implements NotificationStore {
   private final RedisRecipientIndex recipients;
 
   RedisNotificationStore(
-      UnifiedJedis redis, RedisKeys keys, Scripts scripts, RetentionPolicy retention) {
+      UnifiedJedis redis,
+      RedisKeys keys,
+      Scripts scripts,
+      RetentionPolicy retention,
+      StoredFormat format) {
     this.redis = redis;
     this.keys = keys;
     this.scripts = scripts;
     this.retention = retention;
-    this.accepts = new AcceptCall(keys, codec);
+    this.accepts = new AcceptCall(keys, codec, format);
     this.recipients = new RedisRecipientIndex(redis, keys, accepts);
   }
 
@@ -179,7 +183,14 @@ public final class RedisNotificationStore implements NotificationStore {
     for (int i = 0; i < n.routeCount(); i++) {
       String key = Integer.toString(i);
       Lease lease = RouteStateCodec.parseLease(states.get("L" + (i - i % RouteGroups.SIZE)));
-      routes.add(route(i, n.route(i), states.get(key), lease, history.get(key), n.acceptedAt()));
+      routes.add(
+          route(
+              i,
+              n.route(i),
+              RouteStateCodec.stateText(states, i),
+              lease,
+              history.get(key),
+              n.acceptedAt()));
     }
     return routes;
   }

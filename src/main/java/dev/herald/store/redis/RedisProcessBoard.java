@@ -4,14 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.store.ProcessBoard;
+import dev.herald.store.StoreException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.UnifiedJedis;
 
-/** {@link ProcessBoard} on a Redis hash in the namespace (heartbeat.lua has the format). */
+/**
+ * {@link ProcessBoard} on a Redis hash in the namespace (heartbeat.lua has the format), and the
+ * gate of the stored format: each heartbeat's reply feeds this process's {@link StoredFormat}.
+ */
 final class RedisProcessBoard implements ProcessBoard {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -19,15 +24,38 @@ final class RedisProcessBoard implements ProcessBoard {
   private final UnifiedJedis redis;
   private final RedisKeys keys;
   private final Scripts scripts;
+  private final StoredFormat format;
 
-  RedisProcessBoard(UnifiedJedis redis, RedisKeys keys, Scripts scripts) {
+  RedisProcessBoard(UnifiedJedis redis, RedisKeys keys, Scripts scripts, StoredFormat format) {
     this.redis = redis;
     this.keys = keys;
     this.scripts = scripts;
+    this.format = format;
   }
 
   @Override
-  public void beat(Heartbeat beat) {
+  public int formatsRead() {
+    return StoredFormat.READS;
+  }
+
+  @Override
+  public int writeFormat() {
+    return format.writing();
+  }
+
+  @Override
+  public int storedFormat() {
+    String value =
+        RedisErrors.call("reading the stored format", () -> redis.get(keys.storedFormat()));
+    try {
+      return value == null ? StoredFormat.EARLIER : Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new StoreException(keys.storedFormat() + " holds '" + value + "', not a format");
+    }
+  }
+
+  @Override
+  public Beat beat(Heartbeat beat) {
     ObjectNode o = JSON.createObjectNode();
     o.put("host", beat.host());
     o.put("pid", beat.pid());
@@ -39,15 +67,30 @@ final class RedisProcessBoard implements ProcessBoard {
     }
     o.put("routes_per_second", beat.routesPerSecond());
     o.put("reported_at", beat.reportedAt().toEpochMilli());
+    o.put("formats", beat.formats());
     List<String> args =
         List.of(
             beat.process(),
             Long.toString(beat.reportedAt().toEpochMilli()),
             Long.toString(TTL.toMillis()),
             o.toString());
-    RedisErrors.call(
-        "writing this process's heartbeat",
-        () -> scripts.heartbeat.run(redis, List.of(keys.processes()), args));
+    Object reply =
+        RedisErrors.call(
+            "writing this process's heartbeat",
+            () ->
+                scripts.heartbeat.run(redis, List.of(keys.processes(), keys.storedFormat()), args));
+    List<?> values = Replies.list(reply, "heartbeat");
+    if (values.size() < 2 || values.size() % 2 != 0) {
+      throw new StoreException("heartbeat replied with " + values.size() + " values");
+    }
+    format.decided((int) Replies.number(values.get(1), "stored format"));
+    Map<String, Integer> cannotRead = new LinkedHashMap<>();
+    for (int i = 2; i < values.size(); i += 2) {
+      cannotRead.put(
+          Replies.text(values.get(i), "process"),
+          (int) Replies.number(values.get(i + 1), "its formats"));
+    }
+    return new Beat(format.writing(), cannotRead);
   }
 
   @Override
@@ -82,7 +125,8 @@ final class RedisProcessBoard implements ProcessBoard {
                         ? Instant.ofEpochMilli(o.path("last_cycle").asLong())
                         : null,
                     o.path("routes_per_second").asDouble(),
-                    Instant.ofEpochMilli(reported)));
+                    Instant.ofEpochMilli(reported),
+                    o.path("formats").asInt(StoredFormat.EARLIER)));
           } catch (java.io.IOException e) {
             // a hand-edited heartbeat: left out
           }

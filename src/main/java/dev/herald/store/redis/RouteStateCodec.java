@@ -41,6 +41,64 @@ final class RouteStateCodec {
 
   private RouteStateCodec() {}
 
+  /**
+   * The state text of route {@code index} in a route hash as read whole ({@code HGETALL}): its
+   * field, or for an untouched route, which has none, the pending text it stands for (the hash's
+   * {@code due} and {@code n}, lib/states.lua's untouched_state); null when there is no such route.
+   * A hash without {@code due} (stored by an earlier version) has a field for every route.
+   */
+  static String stateText(Map<String, String> hash, int index) {
+    String raw = hash.get(Integer.toString(index));
+    if (raw != null) {
+      return raw;
+    }
+    String due = hash.get("due");
+    String count = hash.get("n");
+    if (due == null || count == null) {
+      return null;
+    }
+    try {
+      return index >= 0 && index < Integer.parseInt(count) ? "p|0|" + Long.parseLong(due) : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /**
+   * How many routes a route hash read whole holds: its {@code n}, else (stored by an earlier
+   * version) its route fields.
+   */
+  static int routeCount(Map<String, String> hash) {
+    String count = hash.get("n");
+    if (count != null && hash.containsKey("due")) {
+      try {
+        return Integer.parseInt(count);
+      } catch (NumberFormatException e) {
+        // an unreadable count: the fields are all that can be told
+      }
+    }
+    int fields = 0;
+    for (String field : hash.keySet()) {
+      if (isRouteIndex(field)) {
+        fields++;
+      }
+    }
+    return fields;
+  }
+
+  /** True for a route field's name (a route index), false for open, exp, type, due, n, a lease. */
+  static boolean isRouteIndex(String field) {
+    if (field.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < field.length(); i++) {
+      if (!Character.isDigit(field.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The state, or null when the text is not one the scripts write. */
   static PackedState parse(String raw) {
     if (raw == null) {

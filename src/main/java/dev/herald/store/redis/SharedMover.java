@@ -14,8 +14,9 @@ import java.util.TreeMap;
 
 /**
  * What every shard shares rather than splits: the operator's channel controls (pauses and rate
- * limits), written to every shard as {@code herald channels} writes them, and the counters, added
- * into the first shard once (figures are summed over the shards).
+ * limits), written to every shard as {@code herald channels} writes them, the counters, added into
+ * the first shard once (figures are summed over the shards), and the stored format (heartbeat.lua),
+ * which the first shard keeps beside the heartbeats.
  */
 final class SharedMover {
 
@@ -30,6 +31,27 @@ final class SharedMover {
   void moveAll(MigrationTally tally, boolean dryRun, Instant now) {
     controls(tally, dryRun);
     counters(tally, dryRun, now);
+    if (!dryRun) {
+      storedFormat();
+    }
+  }
+
+  /**
+   * The source's stored format into the first shard, unless that holds a newer one: it never goes
+   * back (the records moved may be in it). No process runs during a move, so none reads it now.
+   */
+  private void storedFormat() {
+    String from = ends.sourceKeys().storedFormat();
+    String to = ends.targetKeys().get(0).storedFormat();
+    String format = RedisErrors.call("reading " + from, () -> ends.source().get(from));
+    if (format == null) {
+      return;
+    }
+    String there = RedisErrors.call("reading " + to, () -> ends.target().get(to));
+    if (there == null || Integer.parseInt(there) < Integer.parseInt(format)) { // heartbeat.lua: %d
+      RedisErrors.call("writing " + to, () -> ends.target().set(to, format));
+    }
+    RedisErrors.call("deleting " + from, () -> ends.source().del(from));
   }
 
   private void controls(MigrationTally tally, boolean dryRun) {

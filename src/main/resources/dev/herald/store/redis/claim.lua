@@ -31,14 +31,15 @@
 -- a token of its channel's bucket (refilled at the rate, holding at most one second's worth), and
 -- waits at least HOLD_MS for the next. With no control set, no record is decoded for them.
 --
--- Estimate: an event carries its notification's payload, which the record holds as the JSON
--- string payload_json (escaped, so a little over the payload), and ROUTE_BYTES of ids and names.
+-- Estimate: an event carries its notification's payload, which the record holds as a JSON string
+-- (escaped, so a little over the payload), and ROUTE_BYTES of ids and names.
 -- A record under 4 KiB counts whole (a little over, and cheaper than finding the payload in it).
 --
 -- Expiry: the due group of a notification whose expires_at has passed is not leased; its waiting
 -- routes end expired (expire_group below).
 --
--- Due: pending or failed routes whose time has come, in groups whose lease (if any) ran out.
+-- Due: pending or failed routes whose time has come, in groups whose lease (if any) ran out; an
+-- untouched route (no field, states.lua) is pending, due at its notification's 'due'.
 -- A route whose state cannot be read is leased too, flagged, so that the worker dead-letters it.
 --
 -- Inline publishing: a due route of a channel given as inline (the worker's breaker for its stream
@@ -242,10 +243,17 @@ local function record_of(nid)
     if body and #body < 4096 then
       size = size + #body -- small: the whole record is estimate enough, and cheaper
     elseif body then
-      local from = string.find(body, '"payload_json":"', 1, true)
+      -- Format 2 names it "b", format 1 "payload_json" (NotificationCodec); no string holds
+      -- either name in quotes, as inside a JSON string every quote is escaped.
+      local skip = 5
+      local from = string.find(body, '"b":"', 1, true)
+      if not from then
+        skip = 16
+        from = string.find(body, '"payload_json":"', 1, true)
+      end
       -- The string ends at the first '","' after it: inside it every quote is escaped.
-      local to = from and string.find(body, '","', from + 16, true)
-      size = size + (to and (to - from - 16) or #body)
+      local to = from and string.find(body, '","', from + skip, true)
+      size = size + (to and (to - from - skip) or #body)
     end
     event_bytes[nid] = size
   end
@@ -256,7 +264,7 @@ end
 local function inline_note(nid)
   local note = inline_notes[nid]
   if note == nil then
-    note = inline_notification(record_of(nid))
+    note = inline_notification(record_of(nid), nid)
     inline_notes[nid] = note
   end
   return note
@@ -281,12 +289,23 @@ for _, member in ipairs(members) do
     end
     fields[count + 1] = 'L' .. first
     fields[count + 2] = 'exp' -- the notification's expires_at, read along
+    fields[count + 3] = 'due' -- and what its untouched routes stand for (states.lua)
+    fields[count + 4] = 'n'
     local read, values = pcall(call_in_slices, 'HMGET', rkey, fields, SLICE)
     if not read then
       local why = type(values) == 'table' and values.err or tostring(values)
       quarantine(member, 'route states unreadable: ' .. plain_error(why))
     else
       local expires_at, lease_raw = tonumber(values[count + 2]), values[count + 1]
+      -- An untouched route has no field: it reads as the one pending text it stands for, so that
+      -- what follows meets only stored texts (and mostly the same one, as before).
+      local untouched = untouched_state(first, values[count + 3], values[count + 4])
+      if untouched then
+        local below = tonumber(values[count + 4]) - first
+        for j = 1, math.min(count, below) do
+          if not values[j] then values[j] = untouched end
+        end
+      end
       local _, held_until = parse_lease(lease_raw)
       if held_until and held_until > now then
         -- Still leased: the score was stale. Come back when the lease runs out.

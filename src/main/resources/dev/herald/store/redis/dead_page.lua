@@ -17,7 +17,7 @@
 --          then per entry: member, dead since (ms), route state or false, failure history or false,
 --          then per notification, in order of first appearance: id, its record or false }
 --
--- uses: keys
+-- uses: keys, states
 
 local dead_index = KEYS[1]
 local K = herald_keys(dead_index, 'dead')
@@ -69,7 +69,7 @@ for k = 1, #entries, 2 do
   out[#out + 1] = score
   local nid, index = string.match(member, '^(.+):(%d+)$')
   if nid then
-    local ok, state = pcall(redis.call, 'HGET', K.routes(nid), index)
+    local ok, state = pcall(read_route_state, K.routes(nid), index)
     local ok2, history = pcall(redis.call, 'HGET', K.failures(nid), index)
     out[#out + 1] = ok and state or false
     out[#out + 1] = ok2 and history or false

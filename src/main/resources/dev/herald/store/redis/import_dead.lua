@@ -19,7 +19,7 @@
 -- the dead-index entry are written before the record, which is what 'exists' looks for, and the
 -- counters last: an item is either whole or absent. Every write has a fixed number of arguments.
 --
--- uses: keys
+-- uses: keys, states
 
 local dead_index, import_stats, import_figures = KEYS[1], KEYS[2], KEYS[3]
 local K = herald_keys(dead_index, 'dead')
@@ -47,7 +47,7 @@ for i = 2, #ARGV, ITEM do
   if src_id then
     local skey = K.routes(src_id)
     if redis.call('TYPE', skey).ok == 'hash' then
-      src_state = redis.call('HGET', skey, src_index)
+      src_state = read_route_state(skey, src_index)
     end
   end
   local ntype, rtype, ftype =

@@ -88,6 +88,68 @@ class InlinePublishingIT {
   }
 
   @Test
+  void a_format_1_record_stored_by_the_earlier_version_is_published_inline_as_a_format_2_one() {
+    Instant now = h.clock.instant();
+    Notification earlier =
+        new Notification(
+            "01M8RG0TK1YSCDCZJN1TN6H001",
+            "game.turn_ready",
+            "game-engine",
+            null,
+            List.of("u-1"),
+            List.of("push"),
+            "{\"turn\":42}",
+            "req-1",
+            "trace-1",
+            now,
+            null,
+            now,
+            null);
+    FormatOne.accept(h.raw, h.keys, List.of(earlier), now, Duration.ofHours(24));
+    Notification newer =
+        new Notification(
+            "01M8RG0TK1YSCDCZJN1TN6H002",
+            "game.turn_ready",
+            "game-engine",
+            null,
+            List.of("u-1"),
+            List.of("push"),
+            "{\"turn\":42}",
+            "req-1",
+            "trace-1",
+            now,
+            null,
+            now,
+            null);
+    h.backend.notifications().accept(List.of(newer), now, Duration.ofHours(24));
+    assertThat(h.raw.get(h.keys.notification(newer.id()))).startsWith("{\"v\":2,");
+
+    ClaimedBatch batch = claimInline(h, "w.1");
+
+    assertThat(batch.routeCount()).as("nothing leased").isZero();
+    assertThat(batch.published()).hasSize(2);
+    var entries = h.streamEntries();
+    assertThat(entries).hasSize(2);
+    for (var entry : entries) {
+      String id = entry.getFields().get("notification_id");
+      assertThat(entry.getFields())
+          .isEqualTo(
+              java.util.Map.of(
+                  "event_id", id + "/push:u-1",
+                  "user_id", "u-1",
+                  "route_id", "push:u-1",
+                  "event_type", "game.turn_ready",
+                  "payload_bytes", "{\"turn\":42}",
+                  "notification_id", id,
+                  "request_id", "req-1",
+                  "trace_id", "trace-1"));
+    }
+    assertThat(entries)
+        .extracting(e -> e.getFields().get("notification_id"))
+        .containsExactlyInAnyOrder(earlier.id(), newer.id());
+  }
+
+  @Test
   void a_lease_that_ran_out_goes_with_its_routes_so_its_holder_s_late_completion_appends_nothing()
       throws Exception {
     h.submit(notification("u-1").build());
@@ -410,10 +472,8 @@ class InlinePublishingIT {
   void an_empty_payload_is_leased_and_charged_as_before() {
     String id = h.submit(notification("u-1").build()).get(0);
     String record = h.raw.get(h.keys.notification(id));
-    h.raw.set(
-        h.keys.notification(id),
-        record.replace("\"payload_json\":\"{\\\"turn\\\":42}\"", "\"payload_json\":\"\""));
-    assertThat(h.raw.get(h.keys.notification(id))).contains("\"payload_json\":\"\"");
+    h.raw.set(h.keys.notification(id), record.replace("\"b\":\"{\\\"turn\\\":42}\"", "\"b\":\"\""));
+    assertThat(h.raw.get(h.keys.notification(id))).contains("\"b\":\"\"");
 
     h.cycle("w", Harness.settings(10, 5)).runOnce();
 

@@ -1,11 +1,13 @@
 package dev.herald.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.herald.domain.Notification;
+import dev.herald.store.CorruptRecordException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
@@ -24,8 +26,8 @@ class NotificationCodecTest {
   private static String beans(Notification n) throws Exception {
     return BEANS.writeValueAsString(
         new NotificationCodec.Stored(
-            1,
-            n.id(),
+            2,
+            null,
             n.type(),
             n.producer(),
             n.idempotencyKey(),
@@ -69,6 +71,43 @@ class NotificationCodecTest {
       String text = codec.encode(n);
       assertThat(text).isEqualTo(beans(n));
       assertThat(codec.decode(n.id(), text)).isEqualTo(n);
+      // What earlier versions stored (format 1) reads as the same notification.
+      assertThat(codec.decode(n.id(), FormatOne.record(n))).isEqualTo(n);
     }
+  }
+
+  @Test
+  void a_record_leaves_out_the_id_its_key_names_and_is_smaller_than_format_1() {
+    Instant at = Instant.ofEpochMilli(1_796_000_000_000L);
+    Notification n =
+        new Notification(
+            "01M8RG0TK1YSCDCZJN1TN6FP10",
+            "bench.route_due",
+            "herald-bench",
+            null,
+            List.of("u-m-50000-0", "u-m-50000-1"),
+            List.of("push"),
+            "{\"seq\":50000}",
+            "req-m-50000",
+            null,
+            at,
+            null,
+            at,
+            null);
+    String text = codec.encode(n);
+    assertThat(text)
+        .isEqualTo(
+            "{\"v\":2,\"t\":\"bench.route_due\",\"p\":\"herald-bench\","
+                + "\"r\":[\"u-m-50000-0\",\"u-m-50000-1\"],\"c\":[\"push\"],"
+                + "\"b\":\"{\\\"seq\\\":50000}\",\"req\":\"req-m-50000\","
+                + "\"s\":1796000000000,\"a\":1796000000000}");
+    assertThat(FormatOne.record(n).length() - text.length()).isEqualTo(100);
+  }
+
+  @Test
+  void a_record_of_an_unknown_format_is_refused_by_name() {
+    assertThatThrownBy(() -> codec.decode("01M8RG0TK1YSCDCZJN1TN6FP10", "{\"v\":3,\"t\":\"x\"}"))
+        .isInstanceOf(CorruptRecordException.class)
+        .hasMessageContaining("format version 3, this Herald reads up to 2");
   }
 }

@@ -46,14 +46,15 @@ class RedisNotificationStoreIT {
     Instant due = h.clock.instant().plusSeconds(5);
     String id = h.submit(notification("u-1", "u-2", "u-3").sendAt(due).build()).get(0);
 
-    assertThat(h.raw.get(h.keys.notification(id))).contains("\"type\":\"game.turn_ready\"");
+    assertThat(h.raw.get(h.keys.notification(id))).contains("\"t\":\"game.turn_ready\"");
+    // The routes are untouched: no field each, their due time and count once (lib/states.lua).
     Map<String, String> states = h.raw.hgetAll(h.keys.routes(id));
     assertThat(states)
-        .containsEntry("0", "p|0|" + due.toEpochMilli())
-        .containsEntry("2", "p|0|" + due.toEpochMilli())
+        .containsEntry("due", Long.toString(due.toEpochMilli()))
+        .containsEntry("n", "3")
         .containsEntry("open", "3")
         .containsEntry("type", "game.turn_ready")
-        .hasSize(5);
+        .hasSize(4);
     assertThat(h.raw.zrangeWithScores(h.keys.schedule(), 0, -1))
         .singleElement()
         .satisfies(
@@ -131,7 +132,8 @@ class RedisNotificationStoreIT {
                         Duration.ofHours(1)))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("WRONGTYPE");
-    assertThat(keysOfNamespace()).containsExactly(h.keys.schedule());
+    assertThat(keysOfNamespace())
+        .containsExactlyInAnyOrder(h.keys.schedule(), h.keys.storedFormat());
   }
 
   @Test

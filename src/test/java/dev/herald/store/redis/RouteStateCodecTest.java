@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.domain.RouteState;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -67,5 +68,25 @@ class RouteStateCodecTest {
         .doesNotHaveDuplicates()
         .containsExactlyInAnyOrder(
             EnumSet.complementOf(EnumSet.of(RouteState.LEASED)).toArray(RouteState[]::new));
+  }
+
+  @Test
+  void an_untouched_route_reads_as_pending_at_the_hash_due_time_and_only_below_its_count() {
+    Map<String, String> hash =
+        Map.of("open", "3", "type", "t", "due", "1795608000000", "n", "3", "1", "s|1|5|1-0");
+    assertThat(RouteStateCodec.stateText(hash, 0)).isEqualTo("p|0|1795608000000");
+    assertThat(RouteStateCodec.stateText(hash, 1)).isEqualTo("s|1|5|1-0");
+    assertThat(RouteStateCodec.stateText(hash, 2)).isEqualTo("p|0|1795608000000");
+    assertThat(RouteStateCodec.stateText(hash, 3)).as("beyond the count: no route").isNull();
+    assertThat(RouteStateCodec.routeCount(hash)).isEqualTo(3);
+  }
+
+  @Test
+  void a_hash_an_earlier_version_wrote_has_a_field_for_every_route_and_a_missing_one_is_none() {
+    Map<String, String> hash =
+        Map.of("open", "2", "type", "t", "0", "p|0|1", "1", "f|1|2", "L0", "");
+    assertThat(RouteStateCodec.stateText(hash, 1)).isEqualTo("f|1|2");
+    assertThat(RouteStateCodec.stateText(hash, 2)).isNull();
+    assertThat(RouteStateCodec.routeCount(hash)).isEqualTo(2);
   }
 }

@@ -5,17 +5,69 @@
 --
 -- An accept item, as AcceptCall writes it in ARGV: id, type, idempotency name ('' for none),
 -- record (JSON), route count n, due (ms), expires at (ms, '' for none), recipient index setting
--- (recipients.lua: '' when off).
+-- (recipients.lua: '' when off), stored format (StoredFormat: '2' stores the routes untouched, no
+-- field each, as the record is format 2; '1' a p|0|<due> field per route, as versions before
+-- format 2 did and read).
 --
 -- uses: states, slices, figures, errors, idempotency, recipients
 
-local ACCEPT_ITEM_ARGS = 8
+local ACCEPT_ITEM_ARGS = 9
+
+-- The record fields of format 2 (NotificationCodec) and their names in format 1, which versions
+-- before it wrote (besides 'v' and 'id').
+local FORMAT_1_NAMES = { t = 'type', p = 'producer', key = 'idempotency_key', r = 'recipients',
+  c = 'channels', b = 'payload_json', req = 'request_id', trace = 'trace_id', s = 'send_at_ms',
+  max = 'max_attempts', a = 'accepted_at_ms', exp = 'expires_at_ms' }
+
+local function same_value(a, b)
+  if type(a) ~= 'table' or type(b) ~= 'table' then return a == b end
+  if #a ~= #b then return false end
+  for k = 1, #a do
+    if a[k] ~= b[k] then return false end
+  end
+  return true
+end
+
+-- A record of notification `id` with format 2's names (NotificationCodec), either format read, or
+-- nil when it is neither (or a format 1 record of another id).
+local function as_format_2(record, id)
+  local ok, doc = pcall(cjson.decode, record)
+  if not ok or type(doc) ~= 'table' then return nil end
+  if doc.v == 2 then return doc end
+  if doc.v ~= 1 or doc.id ~= id then return nil end
+  local out, known = { v = 2 }, { v = true, id = true }
+  for short, long in pairs(FORMAT_1_NAMES) do
+    out[short] = doc[long]
+    known[long] = true
+  end
+  for name in pairs(doc) do
+    if not known[name] then return nil end
+  end
+  return out
+end
+
+-- True when `stored` and `body`, records of notification `id` in different formats, hold the very
+-- same notification: a repeat of an accept across the gate (StoredFormat), such as a spool
+-- replayed after an upgrade, or by a process before its first heartbeat, which must be recognised
+-- as stored as a repeat of the same text is.
+local function same_notification(stored, body, id)
+  if string.sub(stored, 1, 7) == string.sub(body, 1, 7) then return false end -- one format
+  local old, new = as_format_2(stored, id), as_format_2(body, id)
+  if not old or not new then return false end
+  for short in pairs(FORMAT_1_NAMES) do
+    if not same_value(new[short], old[short]) then return false end
+  end
+  for name in pairs(old) do
+    if name ~= 'v' and FORMAT_1_NAMES[name] == nil then return false end
+  end
+  return true
+end
 
 -- Reads the accept item at argv[i]; returns it and the position after it.
 local function read_accept_item(argv, i)
   return { id = argv[i], type = argv[i + 1], idem = argv[i + 2], body = argv[i + 3],
     n = tonumber(argv[i + 4]), due = tonumber(argv[i + 5]), exp = argv[i + 6],
-    index = argv[i + 7] },
+    index = argv[i + 7], format = argv[i + 8] },
     i + ACCEPT_ITEM_ARGS
 end
 
@@ -47,7 +99,8 @@ local function check_accept_item(acc, item)
   end
   local nkey, rkey = acc.keys.notification(item.id), acc.keys.routes(item.id)
   local ntype, rtype = redis.call('TYPE', nkey).ok, redis.call('TYPE', rkey).ok
-  if ntype == 'string' and rtype == 'hash' and redis.call('GET', nkey) == item.body then
+  local stored = ntype == 'string' and rtype == 'hash' and redis.call('GET', nkey)
+  if stored and (stored == item.body or same_notification(stored, item.body, item.id)) then
     item.stored_already = true
   elseif ntype ~= 'none' or rtype ~= 'none' then
     return 'notification id ' .. item.id .. ' is already in use'
@@ -58,19 +111,28 @@ local function check_accept_item(acc, item)
   return nil
 end
 
--- Pass 2: stores a checked, non-duplicate item: its record, route states, schedule entries (one
--- per group) and idempotency key.
+-- Pass 2: stores a checked, non-duplicate item: its record, route hash, schedule entries (one per
+-- group) and idempotency key. In stored format 2 its routes are untouched: no field each, 'due'
+-- and 'n' for all (states.lua), so that a waiting route costs no memory of its own; in format 1
+-- each has its p|0|<due> field, which is all a version before format 2 reads.
 local function write_accept_item(acc, item)
   redis.call('SET', acc.keys.notification(item.id), item.body)
-  local state = fmt_state('p', 0, item.due)
   local fields = { 'open', item.n, 'type', item.type }
   if item.exp ~= '' then
-    fields[5] = 'exp'
-    fields[6] = item.exp
+    fields[#fields + 1] = 'exp'
+    fields[#fields + 1] = item.exp
   end
-  for idx = 0, item.n - 1 do
-    fields[#fields + 1] = idx
-    fields[#fields + 1] = state
+  if item.format == '2' then
+    fields[#fields + 1] = 'due'
+    fields[#fields + 1] = item.due
+    fields[#fields + 1] = 'n'
+    fields[#fields + 1] = item.n
+  else
+    local state = fmt_state('p', 0, item.due)
+    for idx = 0, item.n - 1 do
+      fields[#fields + 1] = idx
+      fields[#fields + 1] = state
+    end
   end
   call_in_slices('HSET', acc.keys.routes(item.id), fields, 2000)
   local entries = {}

@@ -24,6 +24,23 @@ local function cancel_notification(ctx, nid)
   local updates, dead, leases, dead_fields = {}, {}, {}, {}
   local moves = {} -- from figure -> routes cancelled
   local last, cancelled, published = -1, 0, 0
+  local fields, base_due, route_count = {}, nil, nil -- untouched routes have none (states.lua)
+  for i = 1, #all, 2 do
+    local field = all[i]
+    if field == 'due' then base_due = all[i + 1] end
+    if field == 'n' then route_count = all[i + 1] end
+    if string.match(field, '^%d+$') then fields[field] = all[i + 1] end
+  end
+  local untouched = untouched_state(0, base_due, route_count)
+  if untouched then
+    for index = 0, tonumber(route_count) - 1 do
+      local field = tostring(index)
+      if not fields[field] then
+        all[#all + 1] = field
+        all[#all + 1] = untouched
+      end
+    end
+  end
   for i = 1, #all, 2 do
     local field = all[i]
     if string.match(field, '^%d+$') then

@@ -49,12 +49,15 @@ local function notification_facts(cache, keys, nid)
     facts = { err = 'notification record ' .. key .. ' is missing or not a string' }
   else
     local decoded, doc = pcall(cjson.decode, body)
-    if not decoded or type(doc) ~= 'table' or type(doc.recipients) ~= 'table'
-        or type(doc.channels) ~= 'table' or type(doc.type) ~= 'string' then
+    local recipients, channels, ntype
+    if decoded and type(doc) == 'table' then -- format 2 names, else format 1's (NotificationCodec)
+      recipients, channels, ntype = doc.r or doc.recipients, doc.c or doc.channels, doc.t or doc.type
+    end
+    if type(recipients) ~= 'table' or type(channels) ~= 'table' or type(ntype) ~= 'string' then
       facts = { err = 'notification record ' .. key .. ' is unreadable' }
     else
-      facts = { type = doc.type, routes = #doc.recipients * #doc.channels,
-        channels = doc.channels, recipients = #doc.recipients }
+      facts = { type = ntype, routes = #recipients * #channels, channels = channels,
+        recipients = #recipients }
     end
   end
   cache.facts[nid] = facts

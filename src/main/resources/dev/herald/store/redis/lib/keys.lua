@@ -6,7 +6,8 @@
 -- meets (in the schedule, the dead-letter index, its arguments), so that every key it touches is
 -- derivable from its KEYS:
 --   <prefix>n:<id>        the notification (JSON), written once
---   <prefix>r:<id>        its routes' states (states.lua), group leases, 'open', 'exp', 'type'
+--   <prefix>r:<id>        its touched routes' states (states.lua), group leases, 'open', 'exp',
+--                         'type', 'due', 'n'
 --   <prefix>f:<id>        its routes' failure histories, one JSON object per line
 --   <prefix>idem:<name>   an idempotency key; name '<producer length>:<producer>:<key>'
 --   <prefix>wakeup        the wake-up channel (not a key)

@@ -63,38 +63,54 @@ local function texts(list)
   return true
 end
 
--- What the entries of a notification need, from its record (NotificationCodec's JSON): { id, type,
--- recipients, recipient_count, channels, routes, xadd }, xadd an XADD argument list with the
--- shared fields in place and the route's slots (1 stream, 4 MAXLEN, 7 event_id, 9 user_id,
--- 11 route_id) to fill. False when the record is not exactly one this version writes, or its payload
--- is empty: such a notification's routes take the normal path, where Java judges the record as it
--- always has (a broken one is dead-lettered, an empty payload charged).
-local function inline_notification(body)
+-- The names of a record's fields in each format NotificationCodec has written: format 2 (short
+-- names, no id: its key names it) and format 1 (spelled out, with the id).
+local RECORD_NAMES = {
+  [2] = { type = 't', producer = 'p', key = 'key', recipients = 'r', channels = 'c', payload = 'b',
+    request_id = 'req', trace_id = 'trace', send_at = 's', max_attempts = 'max', accepted_at = 'a',
+    expires_at = 'exp' },
+  [1] = { type = 'type', producer = 'producer', key = 'idempotency_key', recipients = 'recipients',
+    channels = 'channels', payload = 'payload_json', request_id = 'request_id',
+    trace_id = 'trace_id', send_at = 'send_at_ms', max_attempts = 'max_attempts',
+    accepted_at = 'accepted_at_ms', expires_at = 'expires_at_ms' },
+}
+
+-- What the entries of notification `nid` need, from its record (NotificationCodec's JSON, either
+-- format): { id, type, recipients, recipient_count, channels, routes, xadd }, xadd an XADD argument
+-- list with the shared fields in place and the route's slots (1 stream, 4 MAXLEN, 7 event_id,
+-- 9 user_id, 11 route_id) to fill. False when the record is not exactly one of the formats this
+-- version reads, or its payload is empty: such a notification's routes take the normal path, where
+-- Java judges the record as it always has (a broken one is dead-lettered, an empty payload charged).
+local function inline_notification(body, nid)
   if not body then return false end
   local ok, doc = pcall(cjson.decode, body)
-  if not ok or type(doc) ~= 'table' or doc.v ~= 1 or not is_text(doc.id) or not is_text(doc.type)
-      or not is_text(doc.producer) or not texts(doc.recipients) or not texts(doc.channels)
-      or not is_text(doc.payload_json) or type(doc.send_at_ms) ~= 'number'
-      or type(doc.accepted_at_ms) ~= 'number' or not optional_text(doc.request_id)
-      or not optional_text(doc.trace_id) or not optional_text(doc.idempotency_key)
-      or not optional_number(doc.max_attempts) or not optional_number(doc.expires_at_ms) then
+  local names = ok and type(doc) == 'table' and RECORD_NAMES[doc.v]
+  if not names or (doc.v == 1 and not is_text(doc.id)) then return false end
+  local ntype, payload = doc[names.type], doc[names.payload]
+  local recipients, channels = doc[names.recipients], doc[names.channels]
+  local request_id, trace_id = doc[names.request_id], doc[names.trace_id]
+  if not is_text(ntype) or not is_text(doc[names.producer]) or not texts(recipients)
+      or not texts(channels) or not is_text(payload) or type(doc[names.send_at]) ~= 'number'
+      or type(doc[names.accepted_at]) ~= 'number' or not optional_text(request_id)
+      or not optional_text(trace_id) or not optional_text(doc[names.key])
+      or not optional_number(doc[names.max_attempts])
+      or not optional_number(doc[names.expires_at]) then
     return false
   end
   -- A payload is compact JSON: its first byte starts a JSON value, else it is empty (or blank).
-  if not string.find(doc.payload_json, '^[{%["%-%dtfn]') then return false end
+  if not string.find(payload, '^[{%["%-%dtfn]') then return false end
   local xadd = { false, 'MAXLEN', '~', false, '*', 'event_id', false, 'user_id', false, 'route_id',
-    false, 'event_type', doc.type, 'payload_bytes', doc.payload_json, 'notification_id', doc.id }
-  if is_text(doc.request_id) then
+    false, 'event_type', ntype, 'payload_bytes', payload, 'notification_id', nid }
+  if is_text(request_id) then
     xadd[#xadd + 1] = 'request_id'
-    xadd[#xadd + 1] = doc.request_id
+    xadd[#xadd + 1] = request_id
   end
-  if is_text(doc.trace_id) then
+  if is_text(trace_id) then
     xadd[#xadd + 1] = 'trace_id'
-    xadd[#xadd + 1] = doc.trace_id
+    xadd[#xadd + 1] = trace_id
   end
-  return { id = doc.id, type = doc.type, recipients = doc.recipients,
-    recipient_count = #doc.recipients, channels = doc.channels,
-    routes = #doc.recipients * #doc.channels, xadd = xadd }
+  return { id = nid, type = ntype, recipients = recipients, recipient_count = #recipients,
+    channels = channels, routes = #recipients * #channels, xadd = xadd }
 end
 
 -- Appends route `index` of `note` (inline_notification) inline when its channel is one of

@@ -13,7 +13,8 @@
 -- index yet), or why one cannot be: its key holds another type. Nothing to do when it is off.
 local function check_recipients(keys, item)
   if item.index == '' then return nil end
-  item.recipients = cjson.decode(item.body).recipients
+  local doc = cjson.decode(item.body) -- the record this call stores: format 2 (NotificationCodec)
+  item.recipients = doc.r or doc.recipients
   item.fresh = {}
   for i, r in ipairs(item.recipients) do
     local key = keys.prefix .. 'rcpt:' .. r

@@ -1,5 +1,5 @@
 -- states: what <prefix>r:<notification id> holds (RouteStateCodec reads it in Java). One field per
--- route index:
+-- route index that has been touched (untouched routes below):
 --   p|<attempts>|<due ms>                      pending
 --   f|<attempts>|<retry at ms>                 failed, waiting for its retry
 --   s|<attempts>|<published at ms>|<entry id>  published
@@ -10,6 +10,12 @@
 -- The letters are RouteStateCodec's; the moves the scripts make are RouteTransitions' edges.
 -- Besides: 'open' (routes not finished), 'exp' (expires_at ms, when set), 'type' (the
 -- notification's type, for the route figures), and a lease field per leased group (below).
+--
+-- Untouched routes have no field (untouched_state): accept writes 'due' (the notification's due
+-- time, ms) and 'n' (its route count) instead of one p|0|<due> per route, and a route index below
+-- n with no field is pending, no attempt made, due at 'due'. Every other move writes the route's
+-- field. A hash without 'due' (written by a version before this layout, or by import_dead) has a
+-- field for every route, and there a missing field is no route.
 --
 -- Routes are scheduled and leased in groups of GROUP_SIZE consecutive indexes (RouteGroups.SIZE):
 --   schedule member  <notification id>:<first>-<last>, score = when the group next needs a worker
@@ -40,6 +46,21 @@ end
 
 local function fmt_state(code, attempts, t)
   return code .. '|' .. string.format('%d|%d', attempts, t)
+end
+
+-- The state text a route with no field stands for (see the header): `due` and `n` are the hash's
+-- fields of those names as read (false or nil when absent). Nil when there is no such route.
+local function untouched_state(index, due, n)
+  due, n = tonumber(due), tonumber(n)
+  if due and n and index >= 0 and index < n then return fmt_state('p', 0, due) end
+  return nil
+end
+
+-- The state text of route `index` in the route hash `rkey`: its field, else untouched_state; nil
+-- when there is no such route. Raises what Redis raised (WRONGTYPE): callers pcall it.
+local function read_route_state(rkey, index)
+  local values = redis.call('HMGET', rkey, index, 'due', 'n')
+  return values[1] or untouched_state(tonumber(index), values[2], values[3])
 end
 
 -- The one mapping of attempts to the state of a route that waits for a worker: with no attempt

@@ -1,0 +1,177 @@
+package dev.herald.store.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.domain.Notification;
+import dev.herald.store.AcceptResult;
+import dev.herald.store.ProcessBoard;
+import dev.herald.store.ProcessBoard.Heartbeat;
+import dev.herald.testing.RedisTestSupport;
+import dev.herald.testing.TestRedis;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The gate of the stored format in a rolling upgrade: while a process whose heartbeat does not
+ * declare {@code "formats"} (a version before format 2) runs, a new Herald stores exactly what that
+ * version stores (compared with the text its own accept.lua writes, {@link FormatOne}); once it is
+ * gone the next heartbeat moves the store to format 2, and the store stays there.
+ */
+class StoredFormatGateIT {
+
+  private static final Duration WINDOW = Duration.ofHours(24);
+  private static final String OLD = "old-7-aa";
+
+  private final String namespace = TestRedis.namespace();
+  private final RedisKeys keys = new RedisKeys(namespace);
+  private final RedisKeys earlierKeys = new RedisKeys(namespace + ":earlier");
+  private final RedisClient raw = RedisTestSupport.raw();
+  private final List<RedisBackend> backends = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    backends.forEach(RedisBackend::close);
+    raw.close();
+  }
+
+  /** A Herald process that has not beaten yet, as at its start. */
+  private RedisBackend process() {
+    RedisBackend b =
+        RedisBackend.connect(
+            RedisTestSupport.endpoint(TestRedis.asHerald(TestRedis.url())),
+            namespace,
+            4,
+            RedisTestSupport.RETENTION,
+            Clock.systemUTC());
+    backends.add(b);
+    return b;
+  }
+
+  private static ProcessBoard.Beat beat(RedisBackend b, String process) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    return b.processes()
+        .beat(
+            new Heartbeat(
+                process, "vm", 8, "dev", 4, now, null, 0, now, b.processes().formatsRead()));
+  }
+
+  /** The heartbeat of a version before format 2, as its RedisProcessBoard wrote it. */
+  private void oldHeartbeat() {
+    long now = Instant.now().toEpochMilli();
+    raw.hset(
+        keys.processes(),
+        OLD,
+        "{\"host\":\"old\",\"pid\":7,\"version\":\"0.9\",\"workers\":4,\"started\":"
+            + (now - 60_000)
+            + ",\"routes_per_second\":0.0,\"reported_at\":"
+            + now
+            + "}");
+  }
+
+  private static Notification notification(String idTail) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    return new Notification(
+        "01M8RG0TK1YSCDCZJN1TN6G" + idTail,
+        "game.turn_ready",
+        "game-engine",
+        "key-" + idTail,
+        List.of("u-1", "u-2", "u-3"),
+        List.of("push"),
+        "{\"turn\":42}",
+        "req-" + idTail,
+        null,
+        now.plusSeconds(60),
+        null,
+        now,
+        now.plusSeconds(3600));
+  }
+
+  private AcceptResult.Status accept(RedisBackend b, Notification n) {
+    return b.notifications().accept(List.of(n), Instant.now(), WINDOW).get(0).status();
+  }
+
+  private void assertEarlierLayout(Notification n) {
+    FormatOne.accept(raw, earlierKeys, List.of(n), Instant.now(), WINDOW);
+    assertThat(raw.get(keys.notification(n.id())))
+        .startsWith("{\"v\":1,\"id\":")
+        .isEqualTo(raw.get(earlierKeys.notification(n.id())));
+    Map<String, String> hash = raw.hgetAll(keys.routes(n.id()));
+    assertThat(hash)
+        .containsEntry("0", "p|0|" + n.sendAt().toEpochMilli())
+        .doesNotContainKey("due");
+    assertThat(hash).isEqualTo(raw.hgetAll(earlierKeys.routes(n.id())));
+  }
+
+  private void assertNewLayout(Notification n) {
+    assertThat(raw.get(keys.notification(n.id()))).startsWith("{\"v\":2,\"t\":");
+    assertThat(raw.hgetAll(keys.routes(n.id())).keySet())
+        .containsExactlyInAnyOrder("open", "type", "exp", "due", "n");
+  }
+
+  @Test
+  void while_an_earlier_version_runs_the_earlier_layout_is_stored_and_format_2_once_it_is_gone() {
+    RedisBackend herald = process();
+    oldHeartbeat();
+    Notification beforeFirstBeat = notification("01");
+    accept(herald, beforeFirstBeat);
+    assertEarlierLayout(beforeFirstBeat);
+
+    ProcessBoard.Beat reply = beat(herald, "new-8-bb");
+    assertThat(reply.writeFormat()).isEqualTo(1);
+    assertThat(reply.cannotRead()).isEmpty(); // it reads what is written: format 1
+    assertThat(raw.hget(keys.processes(), "new-8-bb")).contains("\"formats\":2");
+    assertThat(raw.exists(keys.storedFormat())).isFalse();
+    assertThat(herald.processes().writeFormat()).isEqualTo(1);
+    Notification whileOldRuns = notification("02");
+    accept(herald, whileOldRuns);
+    assertEarlierLayout(whileOldRuns);
+
+    raw.hdel(keys.processes(), OLD); // the old process stopped
+    assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(2);
+    assertThat(raw.get(keys.storedFormat())).isEqualTo("2");
+    assertThat(herald.processes().storedFormat()).isEqualTo(2);
+    Notification afterwards = notification("03");
+    accept(herald, afterwards);
+    assertNewLayout(afterwards);
+
+    // The same notification again in the other format (a spool replayed across the move) is a
+    // repeat: stored already, nothing written.
+    String stored = raw.get(keys.notification(whileOldRuns.id()));
+    assertThat(accept(herald, whileOldRuns)).isEqualTo(AcceptResult.Status.ALREADY_STORED);
+    assertThat(raw.get(keys.notification(whileOldRuns.id()))).isEqualTo(stored);
+  }
+
+  @Test
+  void the_store_stays_at_format_2_when_an_earlier_version_appears_later_and_names_it() {
+    RedisBackend herald = process();
+    assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(2);
+
+    oldHeartbeat(); // started after the store moved: it cannot read what is stored now
+    ProcessBoard.Beat reply = beat(herald, "new-8-bb");
+    assertThat(reply.writeFormat()).isEqualTo(2);
+    assertThat(reply.cannotRead()).isEqualTo(Map.of(OLD, 1));
+    assertThat(raw.get(keys.storedFormat())).isEqualTo("2");
+    Notification n = notification("04");
+    accept(herald, n);
+    assertNewLayout(n);
+
+    // A process just started writes the earlier layout until its first heartbeat's reply.
+    RedisBackend started = process();
+    Notification beforeItsBeat = notification("05");
+    accept(started, beforeItsBeat);
+    assertEarlierLayout(beforeItsBeat);
+    assertThat(accept(started, n)).isEqualTo(AcceptResult.Status.ALREADY_STORED); // format 2 stored
+    assertThat(beat(started, "new-9-cc").writeFormat()).isEqualTo(2);
+    Notification afterItsBeat = notification("06");
+    accept(started, afterItsBeat);
+    assertNewLayout(afterItsBeat);
+  }
+}
