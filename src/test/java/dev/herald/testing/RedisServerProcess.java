@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -253,13 +255,27 @@ public final class RedisServerProcess implements AutoCloseable {
     throw new IOException("redis-server did not answer on port " + port + " within " + timeout);
   }
 
-  /** A loopback port nothing listens on now. */
+  /** Every port {@link #freePort} has handed out in this JVM. */
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+  /**
+   * A loopback port nothing listens on now, and one this JVM has not handed out before: the kernel
+   * gives a port it just freed to the next ask as well, so two asks before either is bound (a
+   * process's API and console ports) could get the same one, and the process would refuse its
+   * config.
+   */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    while (true) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        s.setReuseAddress(true);
+        port = s.getLocalPort();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (HANDED_OUT.add(port)) {
+        return port;
+      }
     }
   }
 
