@@ -151,9 +151,17 @@ public final class Fleet implements AutoCloseable {
     }
   }
 
+  /**
+   * True once every process publishes; throws, with its log, for one that exited before it did (a
+   * refused config exits at once: waiting out the minute would only hide why).
+   */
   boolean allUp() {
     for (HeraldProcess p : processes) {
       if (p == null || !p.logged("publisher started")) {
+        if (p != null && !p.isAlive()) {
+          throw new IllegalStateException(
+              "a herald process exited before it published:\n" + p.log());
+        }
         return false;
       }
     }
