@@ -9,15 +9,9 @@
 -- field each, as the record is format 2; '1' a p|0|<due> field per route, as versions before
 -- format 2 did and read).
 --
--- uses: states, slices, figures, errors, idempotency, recipients
+-- uses: states, slices, figures, errors, idempotency, recipients, records
 
 local ACCEPT_ITEM_ARGS = 9
-
--- The record fields of format 2 (NotificationCodec) and their names in format 1, which versions
--- before it wrote (besides 'v' and 'id').
-local FORMAT_1_NAMES = { t = 'type', p = 'producer', key = 'idempotency_key', r = 'recipients',
-  c = 'channels', b = 'payload_json', req = 'request_id', trace = 'trace_id', s = 'send_at_ms',
-  max = 'max_attempts', a = 'accepted_at_ms', exp = 'expires_at_ms' }
 
 local function same_value(a, b)
   if type(a) ~= 'table' or type(b) ~= 'table' then return a == b end
@@ -36,7 +30,7 @@ local function as_format_2(record, id)
   if doc.v == 2 then return doc end
   if doc.v ~= 1 or doc.id ~= id then return nil end
   local out, known = { v = 2 }, { v = true, id = true }
-  for short, long in pairs(FORMAT_1_NAMES) do
+  for short, long in pairs(RECORD_FORMAT_1_NAMES) do
     out[short] = doc[long]
     known[long] = true
   end
@@ -54,11 +48,11 @@ local function same_notification(stored, body, id)
   if string.sub(stored, 1, 7) == string.sub(body, 1, 7) then return false end -- one format
   local old, new = as_format_2(stored, id), as_format_2(body, id)
   if not old or not new then return false end
-  for short in pairs(FORMAT_1_NAMES) do
+  for short in pairs(RECORD_FORMAT_1_NAMES) do
     if not same_value(new[short], old[short]) then return false end
   end
   for name in pairs(old) do
-    if name ~= 'v' and FORMAT_1_NAMES[name] == nil then return false end
+    if name ~= 'v' and RECORD_FORMAT_1_NAMES[name] == nil then return false end
   end
   return true
 end

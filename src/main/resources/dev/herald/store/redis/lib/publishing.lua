@@ -6,7 +6,7 @@
 -- notification_id, and request_id / trace_id when present. The published state is
 -- s|<attempt>|<now>|<entry id> (states.lua).
 --
--- uses: errors
+-- uses: errors, records
 
 -- "Now" for the expiry check: the later of Herald's `now` and Redis's clock as the script runs
 -- (TIME, moved into Herald's time base by `offset`, Herald's clock minus Redis's), so that a call
@@ -63,18 +63,6 @@ local function texts(list)
   return true
 end
 
--- The names of a record's fields in each format NotificationCodec has written: format 2 (short
--- names, no id: its key names it) and format 1 (spelled out, with the id).
-local RECORD_NAMES = {
-  [2] = { type = 't', producer = 'p', key = 'key', recipients = 'r', channels = 'c', payload = 'b',
-    request_id = 'req', trace_id = 'trace', send_at = 's', max_attempts = 'max', accepted_at = 'a',
-    expires_at = 'exp' },
-  [1] = { type = 'type', producer = 'producer', key = 'idempotency_key', recipients = 'recipients',
-    channels = 'channels', payload = 'payload_json', request_id = 'request_id',
-    trace_id = 'trace_id', send_at = 'send_at_ms', max_attempts = 'max_attempts',
-    accepted_at = 'accepted_at_ms', expires_at = 'expires_at_ms' },
-}
-
 -- What the entries of notification `nid` need, from its record (NotificationCodec's JSON, either
 -- format): { id, type, recipients, recipient_count, channels, routes, xadd }, xadd an XADD argument
 -- list with the shared fields in place and the route's slots (1 stream, 4 MAXLEN, 7 event_id,
@@ -86,15 +74,15 @@ local function inline_notification(body, nid)
   local ok, doc = pcall(cjson.decode, body)
   local names = ok and type(doc) == 'table' and RECORD_NAMES[doc.v]
   if not names or (doc.v == 1 and not is_text(doc.id)) then return false end
-  local ntype, payload = doc[names.type], doc[names.payload]
-  local recipients, channels = doc[names.recipients], doc[names.channels]
-  local request_id, trace_id = doc[names.request_id], doc[names.trace_id]
-  if not is_text(ntype) or not is_text(doc[names.producer]) or not texts(recipients)
-      or not texts(channels) or not is_text(payload) or type(doc[names.send_at]) ~= 'number'
-      or type(doc[names.accepted_at]) ~= 'number' or not optional_text(request_id)
+  local ntype, payload = doc[names.t], doc[names.b]
+  local recipients, channels = doc[names.r], doc[names.c]
+  local request_id, trace_id = doc[names.req], doc[names.trace]
+  if not is_text(ntype) or not is_text(doc[names.p]) or not texts(recipients)
+      or not texts(channels) or not is_text(payload) or type(doc[names.s]) ~= 'number'
+      or type(doc[names.a]) ~= 'number' or not optional_text(request_id)
       or not optional_text(trace_id) or not optional_text(doc[names.key])
-      or not optional_number(doc[names.max_attempts])
-      or not optional_number(doc[names.expires_at]) then
+      or not optional_number(doc[names.max])
+      or not optional_number(doc[names.exp]) then
     return false
   end
   -- A payload is compact JSON: its first byte starts a JSON value, else it is empty (or blank).
