@@ -5,7 +5,11 @@
 -- Pass 1 of a cancel: why the notification `nid` cannot be cancelled without a WRONGTYPE part-way
 -- (its route hash or failure history is a key of another type), or nil.
 local function cancel_target_problem(keys, nid)
-  return key_problem(keys.routes(nid), 'hash') or key_problem(keys.failures(nid), 'hash')
+  local bad = key_problem(keys.routes(nid), 'hash') or key_problem(keys.failures(nid), 'hash')
+  if bad or redis.call('EXISTS', keys.routes(nid)) == 1 then return bad end
+  local _, why, missing = implied_route_fields(notification_cache(), keys, nid)
+  if why and not missing then return why .. ', and it has no route states' end
+  return nil
 end
 
 -- Cancels every route of the notification not published yet (pending, failed, leased, dead
@@ -18,8 +22,17 @@ end
 -- notification.
 local function cancel_notification(ctx, nid)
   local rkey = ctx.keys.routes(nid)
+  local notes = notification_cache()
   local all = redis.call('HGETALL', rkey)
-  if #all == 0 then return nil end
+  local implied = nil -- no route hash yet (stored format 3): what it would hold (figures.lua)
+  if #all == 0 then
+    local why, missing
+    implied, why, missing = implied_route_fields(notes, ctx.keys, nid)
+    if missing then return nil end
+    -- Nothing written yet: a record that tells no routes is refused, never taken for none.
+    if not implied then error('cancel ' .. nid .. ': ' .. why .. ', and it has no route states') end
+    for k = 1, #implied do all[k] = implied[k] end
+  end
   local stored_type = false
   local updates, dead, leases, dead_fields = {}, {}, {}, {}
   local moves = {} -- from figure -> routes cancelled
@@ -67,7 +80,6 @@ local function cancel_notification(ctx, nid)
       stored_type = all[i + 1]
     end
   end
-  local notes = notification_cache()
   local ntype = notification_type(notes, ctx.keys, nid, stored_type)
   local detail = { ntype }
   if cancelled > 0 then -- by channel: route index = channel index * recipients + recipient index
@@ -98,7 +110,7 @@ local function cancel_notification(ctx, nid)
   -- a waiting route without a schedule entry or a dead letter outside the index.
   if #leases > 0 then call_in_slices('HDEL', rkey, leases, SLICE) end
   if cancelled > 0 then
-    call_in_slices('HSET', rkey, updates, SLICE)
+    call_in_slices('HSET', rkey, with_implied(implied, updates), SLICE)
     local members = {}
     for first = 0, last, GROUP_SIZE do
       members[#members + 1] = group_member(nid, first, math.min(first + GROUP_SIZE - 1, last))
