@@ -39,7 +39,11 @@
 -- routes end expired (expire_group below).
 --
 -- Due: pending or failed routes whose time has come, in groups whose lease (if any) ran out; an
--- untouched route (no field, states.lua) is pending, due at its notification's 'due'.
+-- untouched route (no field, states.lua) is pending, due at its notification's 'due'. A
+-- notification stored in format 3 with no route hash yet has all its routes untouched, and what
+-- the hash would hold is taken from its record (figures.lua's implied_route_fields); the HSET of
+-- its first group's change (the lease, the routes published inline, or expired) writes it. With
+-- neither a route hash nor a readable record the group is quarantined (no route states).
 -- A route whose state cannot be read is leased too, flagged, so that the worker dead-letters it.
 --
 -- Inline publishing: a due route of a channel given as inline (the worker's breaker for its stream

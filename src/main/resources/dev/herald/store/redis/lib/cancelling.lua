@@ -3,7 +3,8 @@
 -- uses: states, slices, figures, errors
 
 -- Pass 1 of a cancel: why the notification `nid` cannot be cancelled without a WRONGTYPE part-way
--- (its route hash or failure history is a key of another type), or nil.
+-- (its route hash or failure history is a key of another type), or of an error (no route hash and
+-- a record that cannot be read, stored format 3: the routes it would cancel are unknown), or nil.
 local function cancel_target_problem(keys, nid)
   local bad = key_problem(keys.routes(nid), 'hash') or key_problem(keys.failures(nid), 'hash')
   if bad or redis.call('EXISTS', keys.routes(nid)) == 1 then return bad end
@@ -19,7 +20,10 @@ end
 -- ctx: keys, now, schedule, dead, stats, retention, retention_ms, type_figures.
 -- Returns the routes cancelled, the routes already published, and for the metrics
 -- { type, then each channel and the routes cancelled on it }; nil when there is no such
--- notification.
+-- notification. A notification with no route hash yet (stored format 3) has all its routes
+-- untouched, read from its record (figures.lua's implied_route_fields), and the HSET of the
+-- cancelled states writes the hash's fields too; with an unreadable record it raises before any
+-- write.
 local function cancel_notification(ctx, nid)
   local rkey = ctx.keys.routes(nid)
   local notes = notification_cache()
