@@ -379,6 +379,7 @@ class PublishCycleIT {
             notification("u-2", "u-3").build(),
             notification("u-4").build());
     h.raw.del(h.keys.notification(ids.get(0)));
+    h.writeRouteHash(ids.get(1));
     h.raw.hset(h.keys.routes(ids.get(1)), "1", "garbage");
     List<String> corrupt = new CopyOnWriteArrayList<>();
     PublishCycle cycle =

@@ -7,7 +7,7 @@
 -- a record that cannot be read, stored format 3: the routes it would cancel are unknown), or nil.
 local function cancel_target_problem(keys, nid)
   local bad = key_problem(keys.routes(nid), 'hash') or key_problem(keys.failures(nid), 'hash')
-  if bad or redis.call('EXISTS', keys.routes(nid)) == 1 then return bad end
+  if bad or redis.call('TYPE', keys.routes(nid)).ok ~= 'none' then return bad end
   local _, why, missing = implied_route_fields(notification_cache(), keys, nid)
   if why and not missing then return why .. ', and it has no route states' end
   return nil

@@ -99,7 +99,7 @@ end
 local function route_state_of(cache, keys, nid, index)
   local rkey = keys.routes(nid)
   local raw = read_route_state(rkey, index)
-  if raw or redis.call('EXISTS', rkey) == 1 then return raw end
+  if raw or redis.call('TYPE', rkey).ok ~= 'none' then return raw end
   local fields = implied_route_fields(cache, keys, nid)
   return fields and untouched_state(tonumber(index), fields[6], fields[8])
 end
