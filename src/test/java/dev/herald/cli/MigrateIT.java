@@ -352,6 +352,7 @@ class MigrateIT {
       target.set(at.notification(first), h.raw.get(h.keys.notification(first)));
       // killed part-way through deleting the source: its routes gone there, the record not yet
       String second = ids.get(1);
+      h.writeRouteHash(second); // touched (the first one is not: stored format 3, no route hash)
       RedisKeys at2 = shards.get(layout.ofId(second));
       target.set(at2.notification(second), h.raw.get(h.keys.notification(second)));
       target.hset(at2.routes(second), h.raw.hgetAll(h.keys.routes(second)));
