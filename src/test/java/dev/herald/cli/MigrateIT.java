@@ -257,11 +257,18 @@ class MigrateIT {
             h.submit((i % 2 == 0 ? keyedRequest("s-" + i) : Harness.notification("u-1")).build())
                 .get(0));
       }
+      int routes = 0;
+      for (String id : ids) {
+        routes += h.backend.notifications().find(id).orElseThrow().routes().size();
+      }
       Configs c = new Configs(from, to);
       CliRun run = migrate(c, "--json");
       assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
       JsonNode totals = JSON.readTree(run.out()).get("totals");
       assertThat(totals.get("notifications").asInt()).isEqualTo(20);
+      // Stored in format 3 and untouched, they have no route hash: counted from their records.
+      assertThat(totals.get("routes").asInt()).isEqualTo(routes).isPositive();
+      assertThat(totals.get("waiting_routes").asInt()).isEqualTo(routes);
       assertThat(totals.get("idempotency_records").asInt()).isEqualTo(10);
       assertThat(keys(h, h.namespace + ":*"))
           .as("every key left is a shard's")
