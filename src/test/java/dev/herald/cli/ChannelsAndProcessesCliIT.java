@@ -110,17 +110,17 @@ class ChannelsAndProcessesCliIT {
                 now.minusSeconds(1),
                 123.4,
                 now.minusSeconds(2),
-                2));
+                3));
 
     CliRun text = CliRun.run("", "processes", "--config", config);
     assertThat(text.exitCode()).as(text.err()).isZero();
     assertThat(text.out()).contains("vm").contains("42").contains("1.2.3").contains("123.4");
     assertThat(text.out()).doesNotContain("gone");
-    assertThat(text.out()).contains("format 2").contains("stored format: 2");
+    assertThat(text.out()).contains("format 3").contains("stored format: 3");
     JsonNode json = JSON.readTree(CliRun.run("", "processes", "--json", "--config", config).out());
     assertThat(json.get("processes")).hasSize(1);
-    assertThat(json.get("processes").get(0).get("formats").asInt()).isEqualTo(2);
-    assertThat(json.get("stored_format").asInt()).isEqualTo(2);
+    assertThat(json.get("processes").get(0).get("formats").asInt()).isEqualTo(3);
+    assertThat(json.get("stored_format").asInt()).isEqualTo(3);
     assertThat(json.get("processes").get(0).get("workers").asInt()).isEqualTo(4);
     assertThat(h.raw.hexists(h.keys.processes(), "gone-1-aa"))
         .isFalse(); // the next beat dropped it

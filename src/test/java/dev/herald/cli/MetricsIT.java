@@ -246,7 +246,7 @@ class MetricsIT {
             .isEqualTo(1_000_000);
         assertThat(m.value("herald_processes_running")).isBetween(0.0, 1.0);
         // Its first heartbeat (at start, long before these publishes) found no earlier version.
-        assertThat(m.value("herald_stored_format")).isEqualTo(2);
+        assertThat(m.value("herald_stored_format")).isEqualTo(3);
         assertThat(m.value("herald_build_info", "version", "dev")).isEqualTo(1);
         assertThat(m.value("jvm_memory_used_bytes", "area", "heap")).isPositive();
         assertThat(m.value("jvm_threads_current")).isPositive();

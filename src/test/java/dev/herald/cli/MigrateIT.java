@@ -257,18 +257,25 @@ class MigrateIT {
             h.submit((i % 2 == 0 ? keyedRequest("s-" + i) : Harness.notification("u-1")).build())
                 .get(0));
       }
+      int routes = 0;
+      for (String id : ids) {
+        routes += h.backend.notifications().find(id).orElseThrow().routes().size();
+      }
       Configs c = new Configs(from, to);
       CliRun run = migrate(c, "--json");
       assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
       JsonNode totals = JSON.readTree(run.out()).get("totals");
       assertThat(totals.get("notifications").asInt()).isEqualTo(20);
+      // Stored in format 3 and untouched, they have no route hash: counted from their records.
+      assertThat(totals.get("routes").asInt()).isEqualTo(routes).isPositive();
+      assertThat(totals.get("waiting_routes").asInt()).isEqualTo(routes);
       assertThat(totals.get("idempotency_records").asInt()).isEqualTo(10);
       assertThat(keys(h, h.namespace + ":*"))
           .as("every key left is a shard's")
           .allSatisfy(k -> assertThat(k).startsWith(h.namespace + ":{"));
       assertThat(h.raw.get(RedisKeys.ofShards(h.namespace, 4).get(0).storedFormat()))
           .as("the stored format, beside the first shard's heartbeats")
-          .isEqualTo("2");
+          .isEqualTo("3");
       for (String id : ids) {
         CliRun show = CliRun.run("", "routes", "show", "--json", "--config", to, id);
         assertThat(show.exitCode()).as(show.err()).isZero();
@@ -352,6 +359,7 @@ class MigrateIT {
       target.set(at.notification(first), h.raw.get(h.keys.notification(first)));
       // killed part-way through deleting the source: its routes gone there, the record not yet
       String second = ids.get(1);
+      h.writeRouteHash(second); // touched (the first one is not: stored format 3, no route hash)
       RedisKeys at2 = shards.get(layout.ofId(second));
       target.set(at2.notification(second), h.raw.get(h.keys.notification(second)));
       target.hset(at2.routes(second), h.raw.hgetAll(h.keys.routes(second)));

@@ -51,6 +51,11 @@ final class ModelRoute {
     return state == RouteState.PENDING || state == RouteState.FAILED;
   }
 
+  /** As accepted: pending, never attempted, never failed (its store may hold no field for it). */
+  boolean untouched() {
+    return state == RouteState.PENDING && attempts == 0 && failures == 0;
+  }
+
   /** Published, expired, cancelled or purged: nothing will happen to it any more. */
   boolean finished() {
     return state == RouteState.PUBLISHED

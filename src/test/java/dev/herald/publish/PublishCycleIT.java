@@ -378,7 +378,9 @@ class PublishCycleIT {
             notification("u-1").build(),
             notification("u-2", "u-3").build(),
             notification("u-4").build());
+    h.writeRouteHash(ids.get(0)); // touched: a record lost without a route hash is no notification
     h.raw.del(h.keys.notification(ids.get(0)));
+    h.writeRouteHash(ids.get(1));
     h.raw.hset(h.keys.routes(ids.get(1)), "1", "garbage");
     List<String> corrupt = new CopyOnWriteArrayList<>();
     PublishCycle cycle =

@@ -77,6 +77,15 @@ class RecipientIndexIT {
     assertThat(found("u-1", 2)).containsExactly(ids.get(4), ids.get(3));
     assertThat(found("u-12", 10)).containsExactly(ids.get(2));
     assertThat(found("nobody", 10)).isEmpty();
+    // Stored in format 3 and untouched: no route hash, its routes read from the record.
+    assertThat(h.raw.exists(h.keys.routes(ids.get(4)))).isFalse();
+    assertThat(
+            RecipientLookup.find(h.backend.recipients(), h.backend.notifications(), "u-1", 1)
+                .found()
+                .get(0)
+                .routesOf("u-1"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.state()).isEqualTo(dev.herald.domain.RouteState.PENDING));
     assertThat(h.raw.zcard(h.keys.recipient("u-1"))).isEqualTo(3);
     RecipientLookup.Found f =
         RecipientLookup.find(h.backend.recipients(), h.backend.notifications(), "u-13", 1)

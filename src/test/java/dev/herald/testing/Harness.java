@@ -223,6 +223,28 @@ public final class Harness implements AutoCloseable {
   }
 
   /** {@code n} recipients: {@code <prefix>0} to {@code <prefix><n-1>}. */
+  /**
+   * Writes the route hash of notification {@code id} if it has none (stored format 3 writes none
+   * until the first change): the fields its record implies, as that first change writes them, so
+   * that a test can plant route states or a lease in it.
+   */
+  public void writeRouteHash(String id) {
+    if (raw.exists(keys.routes(id))) {
+      return;
+    }
+    dev.herald.domain.Notification n =
+        backend.notifications().find(id).orElseThrow().notification();
+    Map<String, String> fields = new java.util.HashMap<>();
+    fields.put("open", Integer.toString(n.routeCount()));
+    fields.put("type", n.type());
+    fields.put("due", Long.toString(n.sendAt().toEpochMilli()));
+    fields.put("n", Integer.toString(n.routeCount()));
+    if (n.expiresAt() != null) {
+      fields.put("exp", Long.toString(n.expiresAt().toEpochMilli()));
+    }
+    raw.hset(keys.routes(id), fields);
+  }
+
   public static String[] recipients(String prefix, int n) {
     String[] r = new String[n];
     for (int i = 0; i < n; i++) {

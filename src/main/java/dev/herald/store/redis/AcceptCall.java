@@ -58,7 +58,7 @@ final class AcceptCall {
         n.idempotencyKey() == null
             ? ""
             : RedisKeys.idempotencyName(n.producer(), n.idempotencyKey()));
-    args.add(codec.encode(n, writing));
+    args.add(codec.encode(n, StoredFormat.recordFormat(writing)));
     args.add(Integer.toString(n.routeCount()));
     args.add(Long.toString(n.sendAt().toEpochMilli()));
     args.add(n.expiresAt() == null ? "" : Long.toString(n.expiresAt().toEpochMilli()));

@@ -55,7 +55,8 @@ final class DeadLetterImports {
       List<String> history = new ArrayList<>();
       item.failures().forEach(f -> history.add(failures.encode(f)));
       args.add(item.notification().id());
-      args.add(notifications.encode(item.notification(), format.writing()));
+      args.add(
+          notifications.encode(item.notification(), StoredFormat.recordFormat(format.writing())));
       args.add("d|" + item.attempts() + "|" + deadSince);
       args.add(deadSince);
       args.add(String.join("\n", history));

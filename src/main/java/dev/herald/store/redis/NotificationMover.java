@@ -2,6 +2,7 @@ package dev.herald.store.redis;
 
 import dev.herald.domain.NotificationIds;
 import dev.herald.domain.RouteState;
+import dev.herald.store.CorruptRecordException;
 import dev.herald.store.MigrationTally;
 import dev.herald.store.MigrationTally.Item;
 import dev.herald.store.MigrationTally.Kept;
@@ -19,7 +20,8 @@ import redis.clients.jedis.resps.ScanResult;
  * ({@code n:}, {@code r:}, {@code f:}) to the shard its id names: four round trips per page (read
  * the source, look in the target, write the target, delete the source), whatever its size. The
  * route hash and failure history are copied field by field as they are, not read: only lease fields
- * are looked into, to leave a notification a process works on where it is.
+ * are looked into, to leave a notification a process works on where it is. A notification stored in
+ * format 3 with no change yet has no route hash (StoredFormat), and moves as its record alone.
  *
  * <p>The target's record is written before its routes and the source's record deleted after its
  * routes, so that at any moment the source still names every notification not finished, and a
@@ -33,6 +35,7 @@ final class NotificationMover {
 
   private final MigrationEnds ends;
   private final SourceLeftovers leftovers;
+  private final NotificationCodec codec = new NotificationCodec();
   private String cursor = ScanParams.SCAN_POINTER_START;
   private boolean done;
 
@@ -120,7 +123,7 @@ final class NotificationMover {
         tally.resumed();
       }
       moving.add(id);
-      count(tally, ends.layout().ofId(id), routes.get(id).get());
+      count(tally, ends.layout().ofId(id), routes(id, record, routes.get(id).get()));
     }
     if (dryRun || moving.isEmpty()) {
       return;
@@ -151,6 +154,21 @@ final class NotificationMover {
           }
           p.unlinkAll(keys);
         });
+  }
+
+  /**
+   * The route hash as read, or the one its record implies when it has none (format 3, every route
+   * untouched); an unreadable record with no route hash counts no routes, and moves as it is.
+   */
+  private Map<String, String> routes(String id, String record, Map<String, String> hash) {
+    if (!hash.isEmpty()) {
+      return hash;
+    }
+    try {
+      return RouteStateCodec.orImplied(hash, codec.decode(id, record));
+    } catch (CorruptRecordException e) {
+      return hash;
+    }
   }
 
   /** True when a group lease of the route hash is still live at {@code now}. */

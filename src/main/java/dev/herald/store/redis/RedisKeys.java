@@ -13,6 +13,7 @@ import java.util.List;
  *   &lt;ns&gt;:schedule          zset  group member "&lt;id&gt;:&lt;first&gt;-&lt;last&gt;" → next time a worker is needed (ms)
  *   &lt;ns&gt;:n:&lt;id&gt;            string  the notification (JSON, NotificationCodec), written once
  *   &lt;ns&gt;:r:&lt;id&gt;            hash  touched route index → packed state (lib/states.lua); "open", "exp", "type", "due", "n", leases
+ *                                 (stored format 3: absent until the notification's first change)
  *   &lt;ns&gt;:f:&lt;id&gt;            hash  route index → failed attempts, one JSON object per line
  *   &lt;ns&gt;:dead              zset  "&lt;id&gt;:&lt;index&gt;" → dead since (ms)
  *   &lt;ns&gt;:retention         zset  id → when its finished record may be deleted (ms)

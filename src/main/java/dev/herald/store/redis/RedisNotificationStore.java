@@ -144,7 +144,11 @@ public final class RedisNotificationStore implements NotificationStore {
     Notification notification = codec.decode(notificationId, stored.json());
     return Optional.of(
         new NotificationRecord(
-            notification, routes(notification, stored.states(), stored.failures())));
+            notification,
+            routes(
+                notification,
+                RouteStateCodec.orImplied(stored.states(), notification),
+                stored.failures())));
   }
 
   @Override

@@ -1,7 +1,9 @@
 package dev.herald.store.redis;
 
+import dev.herald.domain.Notification;
 import dev.herald.domain.RouteState;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -40,6 +42,30 @@ final class RouteStateCodec {
   record Lease(String token, Instant until, Instant claimedAt, int last) {}
 
   private RouteStateCodec() {}
+
+  /**
+   * The route hash of notification {@code n} as read whole ({@code HGETALL}: {@code hash}), or,
+   * when it has none (stored format 3 writes none until the notification's first change), what it
+   * would hold with every route untouched: {@code open} and {@code n} the route count, {@code
+   * type}, {@code due} its send time, {@code exp} its expiry when set. lib/figures.lua's
+   * implied_route_fields is the same rule in Lua, and the first script to change the notification
+   * writes these fields.
+   */
+  static Map<String, String> orImplied(Map<String, String> hash, Notification n) {
+    if (!hash.isEmpty()) {
+      return hash;
+    }
+    Map<String, String> implied = new HashMap<>();
+    String count = Integer.toString(n.routeCount());
+    implied.put("open", count);
+    implied.put("type", n.type());
+    implied.put("due", Long.toString(n.sendAt().toEpochMilli()));
+    implied.put("n", count);
+    if (n.expiresAt() != null) {
+      implied.put("exp", Long.toString(n.expiresAt().toEpochMilli()));
+    }
+    return implied;
+  }
 
   /**
    * The state text of route {@code index} in a route hash as read whole ({@code HGETALL}): its

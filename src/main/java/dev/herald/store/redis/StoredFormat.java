@@ -4,9 +4,11 @@ package dev.herald.store.redis;
  * The stored format this process writes new notifications in, decided by the heartbeats
  * (heartbeat.lua): format 1 (records with long names, a {@code p|0|<due>} field per route) until
  * every running Herald has declared that it reads format 2 (short names, no field for an untouched
- * route, lib/states.lua), and format 2 from then on. Every path that stores a notification (accept,
- * intake, the spool's replay, the outbox relay, a dead-letter import) takes it from here, so that a
- * rolling upgrade never stores what a process still running cannot read. Readers read both always.
+ * route, lib/states.lua), format 2 until every one reads format 3 (the same record, and no route
+ * hash at all until the notification's first change: lib/figures.lua's implied_route_fields), and
+ * format 3 from then on. Every path that stores a notification (accept, intake, the spool's replay,
+ * the outbox relay, a dead-letter import) takes it from here, so that a rolling upgrade never
+ * stores what a process still running cannot read. Readers read all three always.
  *
  * <p>It starts at 1: a process that has not had its first heartbeat's reply does not know who else
  * runs. It never goes back down (the store's decision, {@code <ns>:format}, is sticky too).
@@ -17,13 +19,21 @@ final class StoredFormat {
   static final int EARLIER = 1;
 
   /** The highest stored format this version reads, declared in its heartbeats. */
-  static final int READS = NotificationCodec.VERSION;
+  static final int READS = 3;
 
   private volatile int writing = EARLIER;
 
   /** The format to write a notification in now. */
   int writing() {
     return writing;
+  }
+
+  /**
+   * The record format of a notification stored in {@code format}: format 3 changes the route hash
+   * only, its record is format 2's ({@link NotificationCodec#VERSION}).
+   */
+  static int recordFormat(int format) {
+    return Math.min(format, NotificationCodec.VERSION);
   }
 
   /** Takes the store's decision from a heartbeat's reply; never lowers the format. */

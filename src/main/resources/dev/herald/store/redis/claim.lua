@@ -39,7 +39,11 @@
 -- routes end expired (expire_group below).
 --
 -- Due: pending or failed routes whose time has come, in groups whose lease (if any) ran out; an
--- untouched route (no field, states.lua) is pending, due at its notification's 'due'.
+-- untouched route (no field, states.lua) is pending, due at its notification's 'due'. A
+-- notification stored in format 3 with no route hash yet has all its routes untouched, and what
+-- the hash would hold is taken from its record (figures.lua's implied_route_fields); the HSET of
+-- its first group's change (the lease, the routes published inline, or expired) writes it. With
+-- neither a route hash nor a readable record the group is quarantined (no route states).
 -- A route whose state cannot be read is leased too, flagged, so that the worker dead-letters it.
 --
 -- Inline publishing: a due route of a channel given as inline (the worker's breaker for its stream
@@ -189,8 +193,9 @@ end
 -- lease that ran out included) become x|<attempts>|<now> and are never leased again. The lease
 -- field goes first (a late holder's completion is then refused), then the states, and the
 -- schedule entry last: a failure part-way leaves the group scheduled, to be expired again.
--- `values` holds the group's route states.
-local function expire_group(rkey, nid, member, first, values, count)
+-- `values` holds the group's route states; `implied` the fields of a route hash not written yet
+-- (implied_route_fields), which go in the same HSET.
+local function expire_group(rkey, nid, member, first, values, count, implied)
   local updates, expired, figures = {}, 0, {}
   local ntype = nil
   for j = 1, count do
@@ -205,7 +210,7 @@ local function expire_group(rkey, nid, member, first, values, count)
     end
   end
   redis.call('HDEL', rkey, 'L' .. first)
-  if expired > 0 then call_in_slices('HSET', rkey, updates, SLICE) end
+  if expired > 0 then call_in_slices('HSET', rkey, with_implied(implied, updates), SLICE) end
   redis.call('ZREM', schedule, member)
   if expired > 0 then
     redis.call('HINCRBY', stats, 'expired', expired)
@@ -264,7 +269,8 @@ end
 local function inline_note(nid)
   local note = inline_notes[nid]
   if note == nil then
-    note = inline_notification(record_of(nid), nid)
+    local body = record_of(nid)
+    note = inline_notification(body, nid, notification_facts(notes, K, nid, body).doc)
     inline_notes[nid] = note
   end
   return note
@@ -291,10 +297,24 @@ for _, member in ipairs(members) do
     fields[count + 2] = 'exp' -- the notification's expires_at, read along
     fields[count + 3] = 'due' -- and what its untouched routes stand for (states.lua)
     fields[count + 4] = 'n'
+    fields[count + 5] = 'open' -- every route hash has it: without, there is none (format 3)
     local read, values = pcall(call_in_slices, 'HMGET', rkey, fields, SLICE)
+    local implied, why_not = nil, nil -- no route hash yet: what it would hold (figures.lua)
+    if read and not values[count + 5] and not values[count + 3] and not values[count + 1]
+        and not values[count + 2] then
+      implied, why_not = implied_route_fields(notes, K, nid, record_of(nid))
+      if implied then
+        values[count + 3] = implied[6]
+        values[count + 4] = implied[8]
+        values[count + 2] = implied[10]
+      end
+    end
     if not read then
       local why = type(values) == 'table' and values.err or tostring(values)
       quarantine(member, 'route states unreadable: ' .. plain_error(why))
+    elseif why_not then
+      -- Neither route states nor a record to tell them: kept aside, as a group without states is.
+      quarantine(member, 'no route states at ' .. rkey .. ' and ' .. why_not)
     else
       local expires_at, lease_raw = tonumber(values[count + 2]), values[count + 1]
       -- An untouched route has no field: it reads as the one pending text it stands for, so that
@@ -311,7 +331,7 @@ for _, member in ipairs(members) do
         -- Still leased: the score was stale. Come back when the lease runs out.
         redis.call('ZADD', schedule, held_until, member)
       elseif expires_at and expires_at <= now then
-        expire_group(rkey, nid, member, first, values, count)
+        expire_group(rkey, nid, member, first, values, count, implied)
       else
         if inline and expires_at and not expiry_now then
           expiry_now = expiry_clock(now, tonumber(ARGV[inline_at]))
@@ -462,8 +482,9 @@ for _, member in ipairs(members) do
             updates[#updates + 1] = 'L' .. first
             updates[#updates + 1] = ''
           end
-          -- Right after the group's appends: their states, with the lease in the same HSET.
-          call_in_slices('HSET', rkey, updates, SLICE)
+          -- Right after the group's appends: their states, with the lease in the same HSET (and
+          -- the fields of a route hash written now for the first time, before its 'open' drops).
+          if #updates > 0 then call_in_slices('HSET', rkey, with_implied(implied, updates), SLICE) end
           if published > 0 then
             finish_routes(finishing, rkey, nid, published)
             -- The record's type: the one accept.lua wrote to the route hash from it.

@@ -41,7 +41,7 @@ local states, order, finished, removed, handled = {}, {}, {}, {}, {}
 local function purge(nid, index)
   local member = nid .. ':' .. index
   local rkey = K.routes(nid)
-  local ok, raw = pcall(read_route_state, rkey, index)
+  local ok, raw = pcall(route_state_of, notes, K, nid, index)
   local code, attempts = parse_state(ok and raw or nil)
   if handled[member] then code = handled[member] end
   removed[#removed + 1] = member

@@ -457,6 +457,8 @@ class InlinePublishingIT {
   @Test
   void an_unreadable_record_is_leased_and_dead_lettered_as_before() {
     String id = h.submit(notification("u-1").build()).get(0);
+    // With its route hash (StoredFormatsIT: without one, it is quarantined).
+    h.writeRouteHash(id);
     h.raw.set(h.keys.notification(id), "{not json");
 
     PublishCycle.Result result = h.cycle("w", Harness.settings(10, 5)).runOnce();

@@ -14,7 +14,6 @@ import dev.herald.testing.Harness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,14 +46,16 @@ class RedisNotificationStoreIT {
     String id = h.submit(notification("u-1", "u-2", "u-3").sendAt(due).build()).get(0);
 
     assertThat(h.raw.get(h.keys.notification(id))).contains("\"t\":\"game.turn_ready\"");
-    // The routes are untouched: no field each, their due time and count once (lib/states.lua).
-    Map<String, String> states = h.raw.hgetAll(h.keys.routes(id));
-    assertThat(states)
-        .containsEntry("due", Long.toString(due.toEpochMilli()))
-        .containsEntry("n", "3")
-        .containsEntry("open", "3")
-        .containsEntry("type", "game.turn_ready")
-        .hasSize(4);
+    // Stored format 3: the routes are untouched, and no route hash says so until the first
+    // change (lib/states.lua); they read as pending, due at the record's send time.
+    assertThat(h.raw.exists(h.keys.routes(id))).isFalse();
+    assertThat(h.backend.notifications().find(id).orElseThrow().routes())
+        .hasSize(3)
+        .allSatisfy(
+            r -> {
+              assertThat(r.state()).isEqualTo(dev.herald.domain.RouteState.PENDING);
+              assertThat(r.nextAttemptAt()).isEqualTo(due);
+            });
     assertThat(h.raw.zrangeWithScores(h.keys.schedule(), 0, -1))
         .singleElement()
         .satisfies(

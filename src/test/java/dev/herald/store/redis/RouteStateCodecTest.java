@@ -36,6 +36,46 @@ class RouteStateCodecTest {
   }
 
   @Test
+  void a_notification_without_a_route_hash_has_the_fields_its_record_implies_all_untouched() {
+    Instant at = Instant.parse("2026-11-25T12:00:00Z");
+    var n =
+        new dev.herald.domain.Notification(
+            "01M8RG0TK1YSCDCZJN1TN6FP00",
+            "game.turn_ready",
+            "game-engine",
+            null,
+            java.util.List.of("u-1", "u-2", "u-3"),
+            java.util.List.of("push", "email"),
+            "{}",
+            null,
+            null,
+            at,
+            null,
+            at,
+            at.plusSeconds(60));
+
+    Map<String, String> hash = RouteStateCodec.orImplied(Map.of(), n);
+
+    assertThat(hash)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "open",
+                "6",
+                "type",
+                "game.turn_ready",
+                "due",
+                "1795608000000",
+                "n",
+                "6",
+                "exp",
+                "1795608060000"));
+    assertThat(RouteStateCodec.stateText(hash, 5)).isEqualTo("p|0|1795608000000");
+    assertThat(RouteStateCodec.stateText(hash, 6)).isNull();
+    Map<String, String> touched = Map.of("open", "5", "0", "s|1|1|1-0", "due", "1", "n", "6");
+    assertThat(RouteStateCodec.orImplied(touched, n)).isSameAs(touched);
+  }
+
+  @Test
   void anything_else_is_unreadable() {
     assertThat(RouteStateCodec.parse(null)).isNull();
     assertThat(RouteStateCodec.parse("garbage")).isNull();

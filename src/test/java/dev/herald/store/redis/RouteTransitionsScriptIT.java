@@ -73,6 +73,7 @@ class RouteTransitionsScriptIT {
 
   private Plant plant(Planted planted) {
     String id = h.submit(notification("u-1").build()).get(0);
+    h.writeRouteHash(id);
     h.raw.hset(h.keys.routes(id), "0", planted.state());
     if (planted.lease() != null) {
       h.raw.hset(h.keys.routes(id), "L0", planted.lease());

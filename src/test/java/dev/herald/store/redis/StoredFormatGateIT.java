@@ -22,13 +22,15 @@ import redis.clients.jedis.RedisClient;
 /**
  * The gate of the stored format in a rolling upgrade: while a process whose heartbeat does not
  * declare {@code "formats"} (a version before format 2) runs, a new Herald stores exactly what that
- * version stores (compared with the text its own accept.lua writes, {@link FormatOne}); once it is
- * gone the next heartbeat moves the store to format 2, and the store stays there.
+ * version stores (compared with the text its own accept.lua writes, {@link FormatOne}); while one
+ * that declares {@code "formats":2} runs, exactly what that version stores ({@link FormatTwo});
+ * once they are gone the next heartbeat moves the store to format 3, and the store stays there.
  */
 class StoredFormatGateIT {
 
   private static final Duration WINDOW = Duration.ofHours(24);
   private static final String OLD = "old-7-aa";
+  private static final String TWO = "two-6-dd";
 
   private final String namespace = TestRedis.namespace();
   private final RedisKeys keys = new RedisKeys(namespace);
@@ -76,6 +78,19 @@ class StoredFormatGateIT {
             + "}");
   }
 
+  /** The heartbeat of a version that reads stored format 2 at most. */
+  private void formatTwoHeartbeat() {
+    long now = Instant.now().toEpochMilli();
+    raw.hset(
+        keys.processes(),
+        TWO,
+        "{\"host\":\"two\",\"pid\":6,\"version\":\"1.0\",\"workers\":4,\"started\":"
+            + (now - 60_000)
+            + ",\"routes_per_second\":0.0,\"reported_at\":"
+            + now
+            + ",\"formats\":2}");
+  }
+
   private static Notification notification(String idTail) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     return new Notification(
@@ -110,14 +125,33 @@ class StoredFormatGateIT {
     assertThat(hash).isEqualTo(raw.hgetAll(earlierKeys.routes(n.id())));
   }
 
+  /** Byte for byte what the version before format 3 stores of {@code n}: record, routes, entry. */
+  private void assertFormatTwoLayout(Notification n) {
+    FormatTwo.accept(raw, earlierKeys, List.of(n), Instant.now(), WINDOW);
+    assertThat(raw.get(keys.notification(n.id())))
+        .startsWith("{\"v\":2,\"t\":")
+        .isEqualTo(raw.get(earlierKeys.notification(n.id())));
+    Map<String, String> hash = raw.hgetAll(keys.routes(n.id()));
+    assertThat(hash.keySet()).containsExactlyInAnyOrder("open", "type", "exp", "due", "n");
+    assertThat(hash).isEqualTo(raw.hgetAll(earlierKeys.routes(n.id())));
+    assertThat(raw.zscore(keys.schedule(), n.id() + ":0-2"))
+        .isEqualTo(raw.zscore(earlierKeys.schedule(), n.id() + ":0-2"))
+        .isNotNull();
+    assertThat(raw.get(keys.idempotency(n.producer(), n.idempotencyKey()))).isNotNull();
+  }
+
+  /** Format 3: the record of format 2, its schedule entry, and no route hash. */
   private void assertNewLayout(Notification n) {
-    assertThat(raw.get(keys.notification(n.id()))).startsWith("{\"v\":2,\"t\":");
-    assertThat(raw.hgetAll(keys.routes(n.id())).keySet())
-        .containsExactlyInAnyOrder("open", "type", "exp", "due", "n");
+    FormatTwo.accept(raw, earlierKeys, List.of(n), Instant.now(), WINDOW);
+    assertThat(raw.get(keys.notification(n.id())))
+        .startsWith("{\"v\":2,\"t\":")
+        .isEqualTo(raw.get(earlierKeys.notification(n.id())));
+    assertThat(raw.exists(keys.routes(n.id()))).isFalse();
+    assertThat(raw.zscore(keys.schedule(), n.id() + ":0-2")).isNotNull();
   }
 
   @Test
-  void while_an_earlier_version_runs_the_earlier_layout_is_stored_and_format_2_once_it_is_gone() {
+  void while_an_earlier_version_runs_the_earlier_layout_is_stored_and_format_3_once_it_is_gone() {
     RedisBackend herald = process();
     oldHeartbeat();
     Notification beforeFirstBeat = notification("01");
@@ -127,7 +161,7 @@ class StoredFormatGateIT {
     ProcessBoard.Beat reply = beat(herald, "new-8-bb");
     assertThat(reply.writeFormat()).isEqualTo(1);
     assertThat(reply.cannotRead()).isEmpty(); // it reads what is written: format 1
-    assertThat(raw.hget(keys.processes(), "new-8-bb")).contains("\"formats\":2");
+    assertThat(raw.hget(keys.processes(), "new-8-bb")).contains("\"formats\":3");
     assertThat(raw.exists(keys.storedFormat())).isFalse();
     assertThat(herald.processes().writeFormat()).isEqualTo(1);
     Notification whileOldRuns = notification("02");
@@ -135,9 +169,9 @@ class StoredFormatGateIT {
     assertEarlierLayout(whileOldRuns);
 
     raw.hdel(keys.processes(), OLD); // the old process stopped
-    assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(2);
-    assertThat(raw.get(keys.storedFormat())).isEqualTo("2");
-    assertThat(herald.processes().storedFormat()).isEqualTo(2);
+    assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(3);
+    assertThat(raw.get(keys.storedFormat())).isEqualTo("3");
+    assertThat(herald.processes().storedFormat()).isEqualTo(3);
     Notification afterwards = notification("03");
     accept(herald, afterwards);
     assertNewLayout(afterwards);
@@ -150,15 +184,41 @@ class StoredFormatGateIT {
   }
 
   @Test
-  void the_store_stays_at_format_2_when_an_earlier_version_appears_later_and_names_it() {
+  void while_a_format_2_version_runs_its_layout_is_stored_byte_for_byte_and_format_3_after() {
     RedisBackend herald = process();
+    formatTwoHeartbeat();
     assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(2);
+    assertThat(raw.get(keys.storedFormat())).isEqualTo("2");
+    Notification whileTwoRuns = notification("07");
+    accept(herald, whileTwoRuns);
+    assertFormatTwoLayout(whileTwoRuns);
+
+    raw.hdel(keys.processes(), TWO);
+    assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(3);
+    assertThat(raw.get(keys.storedFormat())).isEqualTo("3");
+    Notification afterwards = notification("08");
+    accept(herald, afterwards);
+    assertNewLayout(afterwards);
+
+    // Stored in format 2, accepted again in format 3 (a spool replayed across the move): a repeat.
+    Map<String, String> hash = raw.hgetAll(keys.routes(whileTwoRuns.id()));
+    assertThat(accept(herald, whileTwoRuns)).isEqualTo(AcceptResult.Status.ALREADY_STORED);
+    assertThat(raw.hgetAll(keys.routes(whileTwoRuns.id()))).isEqualTo(hash);
+    assertThat(accept(herald, afterwards)).isEqualTo(AcceptResult.Status.ALREADY_STORED);
+    assertThat(raw.exists(keys.routes(afterwards.id()))).isFalse();
+  }
+
+  @Test
+  void the_store_stays_at_format_3_when_an_earlier_version_appears_later_and_names_it() {
+    RedisBackend herald = process();
+    assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(3);
 
     oldHeartbeat(); // started after the store moved: it cannot read what is stored now
+    formatTwoHeartbeat();
     ProcessBoard.Beat reply = beat(herald, "new-8-bb");
-    assertThat(reply.writeFormat()).isEqualTo(2);
-    assertThat(reply.cannotRead()).isEqualTo(Map.of(OLD, 1));
-    assertThat(raw.get(keys.storedFormat())).isEqualTo("2");
+    assertThat(reply.writeFormat()).isEqualTo(3);
+    assertThat(reply.cannotRead()).isEqualTo(Map.of(OLD, 1, TWO, 2));
+    assertThat(raw.get(keys.storedFormat())).isEqualTo("3");
     Notification n = notification("04");
     accept(herald, n);
     assertNewLayout(n);
@@ -168,8 +228,10 @@ class StoredFormatGateIT {
     Notification beforeItsBeat = notification("05");
     accept(started, beforeItsBeat);
     assertEarlierLayout(beforeItsBeat);
-    assertThat(accept(started, n)).isEqualTo(AcceptResult.Status.ALREADY_STORED); // format 2 stored
-    assertThat(beat(started, "new-9-cc").writeFormat()).isEqualTo(2);
+    // Stored in format 3 (no route hash), accepted again in format 1: a repeat.
+    assertThat(accept(started, n)).isEqualTo(AcceptResult.Status.ALREADY_STORED);
+    assertThat(raw.exists(keys.routes(n.id()))).isFalse();
+    assertThat(beat(started, "new-9-cc").writeFormat()).isEqualTo(3);
     Notification afterItsBeat = notification("06");
     accept(started, afterItsBeat);
     assertNewLayout(afterItsBeat);

@@ -25,11 +25,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the store writes now (record format 2, untouched routes without a field of their own) and
- * what the version before wrote (format 1 records, a {@code p|0|<due>} field per route, stored here
- * by that version's own accept.lua, {@link FormatOne}): a deployment upgrades in place with
- * notifications of the old layout waiting, and the new scripts and readers must drain, cancel,
- * requeue, purge and show them as the old ones did.
+ * What the store writes now (stored format 3: a record of format 2 and no route hash until the
+ * notification's first change) and what the versions before wrote (format 2: a route hash with
+ * untouched routes without a field of their own, {@link FormatTwo}; format 1 records, a {@code
+ * p|0|<due>} field per route, {@link FormatOne}; each stored here by that version's own
+ * accept.lua): a deployment upgrades in place with notifications of the old layouts waiting, and
+ * the new scripts and readers must drain, cancel, requeue, purge and show them as the old ones did.
  */
 class StoredFormatsIT {
 
@@ -69,6 +70,22 @@ class StoredFormatsIT {
     }
   }
 
+  private void storeFormatTwo(Notification... batch) {
+    Object reply = FormatTwo.accept(h.raw, h.keys, List.of(batch), h.clock.instant(), WINDOW);
+    assertThat((List<?>) reply).hasSize(2 * batch.length);
+    for (Notification n : batch) {
+      assertThat(h.raw.hexists(h.keys.routes(n.id()), "due")).isTrue();
+    }
+  }
+
+  private void storeNew(Notification... batch) {
+    assertThat(h.backend.notifications().accept(List.of(batch), h.clock.instant(), WINDOW))
+        .allSatisfy(r -> assertThat(r.status()).isEqualTo(AcceptResult.Status.CREATED));
+    for (Notification n : batch) {
+      assertThat(h.raw.exists(h.keys.routes(n.id()))).isFalse();
+    }
+  }
+
   private List<RouteRecord> routes(String id) {
     return h.backend.notifications().find(id).orElseThrow().routes();
   }
@@ -82,30 +99,68 @@ class StoredFormatsIT {
   }
 
   @Test
-  void an_untouched_route_has_no_field_and_reads_as_pending_at_its_notifications_due_time() {
+  void an_untouched_notification_has_no_route_hash_and_reads_as_pending_at_its_due_time() {
     Instant due = h.clock.instant().plusSeconds(5);
     String id = h.submit(notification("u-1", "u-2", "u-3").sendAt(due).build()).get(0);
+    Notification two = earlier("01", 2, due, due.plusSeconds(3600));
+    storeFormatTwo(two);
 
-    Map<String, String> hash = h.raw.hgetAll(h.keys.routes(id));
-    assertThat(hash.keySet()).containsExactlyInAnyOrder("open", "type", "due", "n");
-    assertThat(hash)
-        .containsEntry("due", Long.toString(due.toEpochMilli()))
-        .containsEntry("n", "3");
+    assertThat(h.raw.exists(h.keys.routes(id))).isFalse();
     assertThat(h.raw.get(h.keys.notification(id)))
         .startsWith("{\"v\":2,\"t\":\"game.turn_ready\"")
         .doesNotContain(id);
-    assertThat(routes(id))
-        .allSatisfy(
-            r -> {
-              assertThat(r.state()).isEqualTo(RouteState.PENDING);
-              assertThat(r.attempts()).isZero();
-              assertThat(r.nextAttemptAt()).isEqualTo(due);
-            });
+    for (String each : List.of(id, two.id())) {
+      assertThat(routes(each))
+          .as(each)
+          .allSatisfy(
+              r -> {
+                assertThat(r.state()).isEqualTo(RouteState.PENDING);
+                assertThat(r.attempts()).isZero();
+                assertThat(r.nextAttemptAt()).isEqualTo(due);
+              });
+    }
 
     h.clock.advance(Duration.ofSeconds(5));
-    assertThat(h.drain(h.cycle("w", Harness.settings(100, 5)))).isEqualTo(3);
-    assertThat(states(id)).containsOnly(RouteState.PUBLISHED);
-    assertThat(h.raw.hget(h.keys.routes(id), "open")).isEqualTo("0");
+    assertThat(h.drain(h.cycle("w", Harness.settings(100, 5)))).isEqualTo(5);
+    // The claim that published the routes wrote the hash, with what the record implied.
+    Map<String, String> hash = h.raw.hgetAll(h.keys.routes(id));
+    assertThat(hash)
+        .containsEntry("open", "0")
+        .containsEntry("type", "game.turn_ready")
+        .containsEntry("due", Long.toString(due.toEpochMilli()))
+        .containsEntry("n", "3")
+        .doesNotContainKey("exp");
+    for (String each : List.of(id, two.id())) {
+      assertThat(states(each)).as(each).containsOnly(RouteState.PUBLISHED);
+      assertThat(h.raw.hget(h.keys.routes(each), "open")).as(each).isEqualTo("0");
+      assertThat(h.raw.zscore(h.keys.retention(), each)).as(each).isNotNull();
+    }
+    assertThat(h.streamEntries()).hasSize(5);
+    assertThat(figure("pending")).isEqualTo("0");
+    assertThat(figure("published")).isEqualTo("5");
+  }
+
+  @Test
+  void a_leased_format_3_notification_gets_its_route_hash_with_the_lease_and_drains_once() {
+    Instant now = h.clock.instant();
+    Notification twoGroups = earlier("02", 70, now, now.plusSeconds(3600));
+    storeNew(twoGroups);
+
+    assertThat(h.drain(h.cycle("w", Harness.leasing(Harness.settings(500, 5))))).isEqualTo(70);
+
+    Map<String, String> hash = h.raw.hgetAll(h.keys.routes(twoGroups.id()));
+    assertThat(hash)
+        .containsEntry("open", "0")
+        .containsEntry("n", "70")
+        .containsEntry("exp", Long.toString(now.plusSeconds(3600).toEpochMilli()));
+    assertThat(states(twoGroups.id())).containsOnly(RouteState.PUBLISHED);
+    Set<String> seen = new HashSet<>();
+    for (Map<String, String> e : h.streamFields()) {
+      assertThat(seen.add(e.get("event_id"))).as("appended once: %s", e).isTrue();
+    }
+    assertThat(seen).hasSize(70);
+    assertThat(h.raw.zcard(h.keys.schedule())).isZero();
+    assertThat(figure("published")).isEqualTo("70");
   }
 
   @Test
@@ -148,10 +203,25 @@ class StoredFormatsIT {
   @Test
   void
       an_earlier_versions_routes_retry_die_and_are_requeued_purged_and_cancelled_by_the_new_code() {
+    routes_retry_die_and_are_requeued_purged_and_cancelled(this::storeEarlier);
+  }
+
+  @Test
+  void format_2_routes_retry_die_and_are_requeued_purged_and_cancelled_by_the_new_code() {
+    routes_retry_die_and_are_requeued_purged_and_cancelled(this::storeFormatTwo);
+  }
+
+  @Test
+  void format_3_routes_retry_die_and_are_requeued_purged_and_cancelled() {
+    routes_retry_die_and_are_requeued_purged_and_cancelled(this::storeNew);
+  }
+
+  private void routes_retry_die_and_are_requeued_purged_and_cancelled(
+      java.util.function.Consumer<Notification[]> store) {
     Instant now = h.clock.instant();
     Notification failing = earlier("20", 4, now, null);
     Notification later = earlier("21", 2, now.plusSeconds(60), null);
-    storeEarlier(failing, later);
+    store.accept(new Notification[] {failing, later});
     h.exhaustStream(); // every append fails, charged
 
     h.drain(h.cycle("w", Harness.settings(100, 2)));
@@ -183,7 +253,7 @@ class StoredFormatsIT {
     assertThat(
             dead.requeue(
                 List.of(new DeadLetterStore.Requeue(new Route(later.id(), 0), at)), false, at))
-        .as("an untouched route of the earlier layout is no dead letter")
+        .as("an untouched route is no dead letter")
         .singleElement()
         .satisfies(c -> assertThat(c.outcome()).isEqualTo(Change.Outcome.NOT_DEAD));
     assertThat(states(failing.id()))
@@ -219,6 +289,8 @@ class StoredFormatsIT {
     String waiting = h.submit(notification(Harness.recipients("u-", 70)).build()).get(0);
     String expiring =
         h.submit(notification("u-x", "u-y").expiresAt(now.plusSeconds(10)).build()).get(0);
+    assertThat(h.raw.exists(h.keys.routes(waiting))).isFalse();
+    assertThat(h.raw.exists(h.keys.routes(expiring))).isFalse();
     h.clock.advance(Duration.ofSeconds(30)); // past the second's expiry
 
     Change notDead =
@@ -233,12 +305,40 @@ class StoredFormatsIT {
     assertThat(notDead.detail()).contains("pending");
     assertThat(cancel(waiting)).hasValueSatisfying(c -> assertThat(c.cancelled()).isEqualTo(70));
     assertThat(states(waiting)).hasSize(70).containsOnly(RouteState.CANCELLED);
+    assertThat(h.raw.hget(h.keys.routes(waiting), "open")).isEqualTo("0");
+    assertThat(h.raw.zscore(h.keys.retention(), waiting)).isNotNull();
 
     assertThat(h.drain(h.cycle("w", Harness.settings(100, 5)))).isZero();
     assertThat(states(expiring)).containsOnly(RouteState.EXPIRED);
+    assertThat(h.raw.hget(h.keys.routes(expiring), "open")).isEqualTo("0");
+    assertThat(h.raw.hget(h.keys.routes(expiring), "exp"))
+        .isEqualTo(Long.toString(now.plusSeconds(10).toEpochMilli()));
+    assertThat(h.raw.zscore(h.keys.retention(), expiring)).isNotNull();
     assertThat(h.streamEntries()).isEmpty();
     assertThat(h.raw.zcard(h.keys.schedule())).isZero();
     assertThat(figure("pending")).isEqualTo("0");
+  }
+
+  @Test
+  void a_format_3_notification_whose_record_is_unreadable_is_quarantined_never_dropped() {
+    Instant now = h.clock.instant();
+    Notification broken = earlier("40", 2, now, null);
+    Notification gone = earlier("41", 2, now, null);
+    storeNew(broken, gone);
+    h.raw.set(h.keys.notification(broken.id()), "{\"v\":2,\"t\":\"game.turn_ready\"");
+    h.raw.del(h.keys.notification(gone.id()));
+
+    assertThatThrownBy(() -> cancel(broken.id())).hasMessageContaining("unreadable");
+    assertThat(cancel(gone.id())).isEmpty();
+    assertThat(h.drain(h.cycle("w", Harness.settings(100, 5)))).isZero();
+
+    assertThat(h.raw.hgetAll(h.keys.quarantine()))
+        .containsOnlyKeys(broken.id() + ":0-1", gone.id() + ":0-1")
+        .hasEntrySatisfying(
+            broken.id() + ":0-1", why -> assertThat(why).contains("no route states", "unreadable"));
+    assertThat(h.raw.zcard(h.keys.schedule())).isZero();
+    assertThat(h.raw.exists(h.keys.routes(broken.id()))).isFalse();
+    assertThat(h.streamEntries()).isEmpty();
   }
 
   @Test

@@ -5,9 +5,10 @@
 --
 -- An accept item, as AcceptCall writes it in ARGV: id, type, idempotency name ('' for none),
 -- record (JSON), route count n, due (ms), expires at (ms, '' for none), recipient index setting
--- (recipients.lua: '' when off), stored format (StoredFormat: '2' stores the routes untouched, no
--- field each, as the record is format 2; '1' a p|0|<due> field per route, as versions before
--- format 2 did and read).
+-- (recipients.lua: '' when off), stored format (StoredFormat: '3' stores no route hash at all, as
+-- everything in it follows from the record while the routes are untouched (figures.lua's
+-- implied_route_fields); '2' stores the routes untouched, no field each, and the record in format
+-- 2, as format 3 does; '1' a p|0|<due> field per route, as versions before format 2 did and read).
 --
 -- uses: states, slices, figures, errors, idempotency, recipients, records
 
@@ -93,7 +94,9 @@ local function check_accept_item(acc, item)
   end
   local nkey, rkey = acc.keys.notification(item.id), acc.keys.routes(item.id)
   local ntype, rtype = redis.call('TYPE', nkey).ok, redis.call('TYPE', rkey).ok
-  local stored = ntype == 'string' and rtype == 'hash' and redis.call('GET', nkey)
+  -- Stored in format 3, a notification has no route hash until its first change.
+  local stored = ntype == 'string' and (rtype == 'hash' or rtype == 'none')
+    and redis.call('GET', nkey)
   if stored and (stored == item.body or same_notification(stored, item.body, item.id)) then
     item.stored_already = true
   elseif ntype ~= 'none' or rtype ~= 'none' then
@@ -105,12 +108,8 @@ local function check_accept_item(acc, item)
   return nil
 end
 
--- Pass 2: stores a checked, non-duplicate item: its record, route hash, schedule entries (one per
--- group) and idempotency key. In stored format 2 its routes are untouched: no field each, 'due'
--- and 'n' for all (states.lua), so that a waiting route costs no memory of its own; in format 1
--- each has its p|0|<due> field, which is all a version before format 2 reads.
-local function write_accept_item(acc, item)
-  redis.call('SET', acc.keys.notification(item.id), item.body)
+-- The route hash of an item stored in format 2 or 1 (write_accept_item below).
+local function write_route_hash(acc, item)
   local fields = { 'open', item.n, 'type', item.type }
   if item.exp ~= '' then
     fields[#fields + 1] = 'exp'
@@ -129,6 +128,16 @@ local function write_accept_item(acc, item)
     end
   end
   call_in_slices('HSET', acc.keys.routes(item.id), fields, 2000)
+end
+
+-- Pass 2: stores a checked, non-duplicate item: its record, route hash, schedule entries (one per
+-- group) and idempotency key. In stored format 3 there is no route hash: the first script that
+-- changes the notification writes it, from the record. In format 2 its routes are untouched: no
+-- field each, 'due' and 'n' for all (states.lua), so that a waiting route costs no memory of its
+-- own; in format 1 each has its p|0|<due> field, which is all a version before format 2 reads.
+local function write_accept_item(acc, item)
+  redis.call('SET', acc.keys.notification(item.id), item.body)
+  if item.format ~= '3' then write_route_hash(acc, item) end
   local entries = {}
   for first = 0, item.n - 1, GROUP_SIZE do
     entries[#entries + 1] = item.due

@@ -3,9 +3,14 @@
 -- uses: states, slices, figures, errors
 
 -- Pass 1 of a cancel: why the notification `nid` cannot be cancelled without a WRONGTYPE part-way
--- (its route hash or failure history is a key of another type), or nil.
+-- (its route hash or failure history is a key of another type), or of an error (no route hash and
+-- a record that cannot be read, stored format 3: the routes it would cancel are unknown), or nil.
 local function cancel_target_problem(keys, nid)
-  return key_problem(keys.routes(nid), 'hash') or key_problem(keys.failures(nid), 'hash')
+  local bad = key_problem(keys.routes(nid), 'hash') or key_problem(keys.failures(nid), 'hash')
+  if bad or redis.call('TYPE', keys.routes(nid)).ok ~= 'none' then return bad end
+  local _, why, missing = implied_route_fields(notification_cache(), keys, nid)
+  if why and not missing then return why .. ', and it has no route states' end
+  return nil
 end
 
 -- Cancels every route of the notification not published yet (pending, failed, leased, dead
@@ -15,11 +20,23 @@ end
 -- ctx: keys, now, schedule, dead, stats, retention, retention_ms, type_figures.
 -- Returns the routes cancelled, the routes already published, and for the metrics
 -- { type, then each channel and the routes cancelled on it }; nil when there is no such
--- notification.
+-- notification. A notification with no route hash yet (stored format 3) has all its routes
+-- untouched, read from its record (figures.lua's implied_route_fields), and the HSET of the
+-- cancelled states writes the hash's fields too; with an unreadable record it raises before any
+-- write.
 local function cancel_notification(ctx, nid)
   local rkey = ctx.keys.routes(nid)
+  local notes = notification_cache()
   local all = redis.call('HGETALL', rkey)
-  if #all == 0 then return nil end
+  local implied = nil -- no route hash yet (stored format 3): what it would hold (figures.lua)
+  if #all == 0 then
+    local why, missing
+    implied, why, missing = implied_route_fields(notes, ctx.keys, nid)
+    if missing then return nil end
+    -- Nothing written yet: a record that tells no routes is refused, never taken for none.
+    if not implied then error('cancel ' .. nid .. ': ' .. why .. ', and it has no route states') end
+    for k = 1, #implied do all[k] = implied[k] end
+  end
   local stored_type = false
   local updates, dead, leases, dead_fields = {}, {}, {}, {}
   local moves = {} -- from figure -> routes cancelled
@@ -67,7 +84,6 @@ local function cancel_notification(ctx, nid)
       stored_type = all[i + 1]
     end
   end
-  local notes = notification_cache()
   local ntype = notification_type(notes, ctx.keys, nid, stored_type)
   local detail = { ntype }
   if cancelled > 0 then -- by channel: route index = channel index * recipients + recipient index
@@ -98,7 +114,7 @@ local function cancel_notification(ctx, nid)
   -- a waiting route without a schedule entry or a dead letter outside the index.
   if #leases > 0 then call_in_slices('HDEL', rkey, leases, SLICE) end
   if cancelled > 0 then
-    call_in_slices('HSET', rkey, updates, SLICE)
+    call_in_slices('HSET', rkey, with_implied(implied, updates), SLICE)
     local members = {}
     for first = 0, last, GROUP_SIZE do
       members[#members + 1] = group_member(nid, first, math.min(first + GROUP_SIZE - 1, last))

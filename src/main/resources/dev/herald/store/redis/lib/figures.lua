@@ -38,30 +38,79 @@ local function notification_cache()
 end
 
 -- A notification's type, route count, channels and recipient count, from its record: { type =,
--- routes =, channels =, recipients = }, or { err = why it cannot be read }. `keys` is the script's
--- herald_keys.
-local function notification_facts(cache, keys, nid)
+-- routes =, channels =, recipients =, due =, exp = }, or { err = why it cannot be read }; due and
+-- exp (send_at and expires_at, ms) are nil when the record has none. `keys` is the script's
+-- herald_keys; `body` the record when the caller read it already (false: it is missing), nil to
+-- read it here. The record is decoded once per call (`cache`).
+local function notification_facts(cache, keys, nid, body)
   local facts = cache.facts[nid]
   if facts then return facts end
   local key = keys.notification(nid)
-  local ok, body = pcall(redis.call, 'GET', key)
-  if not ok or not body then
-    facts = { err = 'notification record ' .. key .. ' is missing or not a string' }
+  if body == nil then
+    local ok, read = pcall(redis.call, 'GET', key)
+    body = ok and read
+  end
+  if type(body) ~= 'string' then
+    facts = { err = 'notification record ' .. key .. ' is missing or not a string', missing = true }
   else
     local decoded, doc = pcall(cjson.decode, body)
-    local recipients, channels, ntype
+    local recipients, channels, ntype, due, exp
     if decoded and type(doc) == 'table' then -- format 2 names, else format 1's (NotificationCodec)
       recipients, channels, ntype = doc.r or doc.recipients, doc.c or doc.channels, doc.t or doc.type
+      due, exp = doc.s or doc.send_at_ms, doc.exp or doc.expires_at_ms
     end
     if type(recipients) ~= 'table' or type(channels) ~= 'table' or type(ntype) ~= 'string' then
       facts = { err = 'notification record ' .. key .. ' is unreadable' }
     else
       facts = { type = ntype, routes = #recipients * #channels, channels = channels,
-        recipients = #recipients }
+        recipients = #recipients, due = type(due) == 'number' and due or nil,
+        exp = type(exp) == 'number' and exp or nil, doc = doc }
     end
   end
   cache.facts[nid] = facts
   return facts
+end
+
+-- Stored format 3 (StoredFormat) writes no route hash: while every route of a notification is
+-- untouched, all that the hash would hold follows from the record (states.lua). This is the one
+-- place that says how: 'open' = 'n' = the route count (recipients x channels), 'type' = the
+-- record's type, 'due' = its send_at, 'exp' = its expires_at when it has one. Returns those fields
+-- as HSET arguments (name, value, ...), which the first script to change the notification writes
+-- in the HSET of that change (its route hash exists from then on); or nil and why when the record
+-- is missing (then there is no such notification) or unreadable (missing: true in the first case).
+local function implied_route_fields(cache, keys, nid, body)
+  local facts = notification_facts(cache, keys, nid, body)
+  if facts.err then return nil, facts.err, facts.missing end
+  if not facts.due then
+    return nil, 'notification record ' .. keys.notification(nid) .. ' has no send_at'
+  end
+  local fields = { 'open', facts.routes, 'type', facts.type, 'due', string.format('%d', facts.due),
+    'n', facts.routes }
+  if facts.exp then
+    fields[9] = 'exp'
+    fields[10] = string.format('%d', facts.exp)
+  end
+  return fields
+end
+
+-- The state text of route `index` of notification `nid`, as states.lua's read_route_state reads
+-- it, or the one its record implies when it has no route hash (implied_route_fields); nil when
+-- there is no such route. Raises what Redis raised (WRONGTYPE): callers pcall it.
+local function route_state_of(cache, keys, nid, index)
+  local rkey = keys.routes(nid)
+  local raw = read_route_state(rkey, index)
+  if raw or redis.call('TYPE', rkey).ok ~= 'none' then return raw end
+  local fields = implied_route_fields(cache, keys, nid)
+  return fields and untouched_state(tonumber(index), fields[6], fields[8])
+end
+
+-- `fields` (implied_route_fields) in front of `updates`, the HSET arguments of a first change.
+local function with_implied(fields, updates)
+  if not fields then return updates end
+  local out = {}
+  for k = 1, #fields do out[k] = fields[k] end
+  for k = 1, #updates do out[#out + 1] = updates[k] end
+  return out
 end
 
 -- A notification's type, for its figures: the field 'type' of its route hash, which accept wrote

@@ -7,7 +7,8 @@
 -- derivable from its KEYS:
 --   <prefix>n:<id>        the notification (JSON), written once
 --   <prefix>r:<id>        its touched routes' states (states.lua), group leases, 'open', 'exp',
---                         'type', 'due', 'n'
+--                         'type', 'due', 'n'; absent until the first change of a notification
+--                         stored in format 3 (states.lua)
 --   <prefix>f:<id>        its routes' failure histories, one JSON object per line
 --   <prefix>idem:<name>   an idempotency key; name '<producer length>:<producer>:<key>'
 --   <prefix>wakeup        the wake-up channel (not a key)

@@ -69,9 +69,11 @@ end
 -- 9 user_id, 11 route_id) to fill. False when the record is not exactly one of the formats this
 -- version reads, or its payload is empty: such a notification's routes take the normal path, where
 -- Java judges the record as it always has (a broken one is dead-lettered, an empty payload charged).
-local function inline_notification(body, nid)
+-- `doc`: the record decoded already (figures.lua's notification_facts), or nil to decode it here.
+local function inline_notification(body, nid, doc)
   if not body then return false end
-  local ok, doc = pcall(cjson.decode, body)
+  local ok = true
+  if doc == nil then ok, doc = pcall(cjson.decode, body) end
   local names = ok and type(doc) == 'table' and RECORD_NAMES[doc.v]
   if not names or (doc.v == 1 and not is_text(doc.id)) then return false end
   local ntype, payload = doc[names.t], doc[names.b]

@@ -15,7 +15,11 @@
 -- time, ms) and 'n' (its route count) instead of one p|0|<due> per route, and a route index below
 -- n with no field is pending, no attempt made, due at 'due'. Every other move writes the route's
 -- field. A hash without 'due' (written by a version before this layout, or by import_dead) has a
--- field for every route, and there a missing field is no route.
+-- field for every route, and there a missing field is no route. In stored format 3 accept writes
+-- no hash at all: while none exists (and the record does) every route is untouched, and the
+-- fields 'open', 'type', 'due', 'n', 'exp' are what the record implies (figures.lua's
+-- implied_route_fields), written by the first script that changes the notification, in the HSET of
+-- that change.
 --
 -- Routes are scheduled and leased in groups of GROUP_SIZE consecutive indexes (RouteGroups.SIZE):
 --   schedule member  <notification id>:<first>-<last>, score = when the group next needs a worker
