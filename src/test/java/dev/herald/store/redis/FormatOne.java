@@ -4,13 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.herald.domain.Notification;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -22,7 +19,8 @@ import redis.clients.jedis.UnifiedJedis;
  */
 final class FormatOne {
 
-  private static final String ACCEPT = resource("format1/accept.lua");
+  private static final EarlierAccept ACCEPT =
+      new EarlierAccept("format1/accept.lua", FormatOne::record, List.of());
   private static final JsonFactory JSON = new JsonFactory();
 
   private FormatOne() {}
@@ -68,42 +66,12 @@ final class FormatOne {
   /** Accepts the batch with the earlier version's accept.lua; returns its reply. */
   static Object accept(
       UnifiedJedis raw, RedisKeys keys, List<Notification> batch, Instant now, Duration window) {
-    List<String> args = new ArrayList<>();
-    args.add(Long.toString(now.toEpochMilli()));
-    args.add(Long.toString(window.toMillis()));
-    for (Notification n : batch) {
-      args.add(n.id());
-      args.add(n.type());
-      args.add(
-          n.idempotencyKey() == null
-              ? ""
-              : RedisKeys.idempotencyName(n.producer(), n.idempotencyKey()));
-      args.add(record(n));
-      args.add(Integer.toString(n.routeCount()));
-      args.add(Long.toString(n.sendAt().toEpochMilli()));
-      args.add(n.expiresAt() == null ? "" : Long.toString(n.expiresAt().toEpochMilli()));
-      args.add("");
-    }
-    List<String> scriptKeys =
-        List.of(
-            keys.schedule(), keys.stats(), keys.typeFigures(), LuaScript.guardOf(keys.schedule()));
-    return raw.eval(ACCEPT, scriptKeys, args);
+    return ACCEPT.accept(raw, keys, batch, now, window);
   }
 
   private static void optional(JsonGenerator g, String field, String value) throws IOException {
     if (value != null) {
       g.writeStringField(field, value);
-    }
-  }
-
-  private static String resource(String name) {
-    try (InputStream in = FormatOne.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing test resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }
