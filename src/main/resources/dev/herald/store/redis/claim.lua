@@ -210,12 +210,14 @@ local function expire_group(rkey, nid, member, first, values, count, implied)
     end
   end
   redis.call('HDEL', rkey, 'L' .. first)
-  if expired > 0 then call_in_slices('HSET', rkey, with_implied(implied, updates), SLICE) end
+  if expired > 0 then
+    call_in_slices('HSET', rkey, with_implied(implied, updates, expired), SLICE)
+  end
   redis.call('ZREM', schedule, member)
   if expired > 0 then
     redis.call('HINCRBY', stats, 'expired', expired)
     write_tally(type_figures, figures)
-    finish_routes(finishing, rkey, nid, expired)
+    finish_routes(finishing, rkey, nid, expired, implied)
   end
 end
 
@@ -483,10 +485,12 @@ for _, member in ipairs(members) do
             updates[#updates + 1] = ''
           end
           -- Right after the group's appends: their states, with the lease in the same HSET (and
-          -- the fields of a route hash written now for the first time, before its 'open' drops).
-          if #updates > 0 then call_in_slices('HSET', rkey, with_implied(implied, updates), SLICE) end
+          -- the fields of a route hash written now for the first time, 'open' less those published).
+          if #updates > 0 then
+            call_in_slices('HSET', rkey, with_implied(implied, updates, published), SLICE)
+          end
           if published > 0 then
-            finish_routes(finishing, rkey, nid, published)
+            finish_routes(finishing, rkey, nid, published, implied)
             -- The record's type: the one accept.lua wrote to the route hash from it.
             local ntype = note.type
             for before, n in pairs(published_by_before) do

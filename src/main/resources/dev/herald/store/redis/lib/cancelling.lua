@@ -114,7 +114,7 @@ local function cancel_notification(ctx, nid)
   -- a waiting route without a schedule entry or a dead letter outside the index.
   if #leases > 0 then call_in_slices('HDEL', rkey, leases, SLICE) end
   if cancelled > 0 then
-    call_in_slices('HSET', rkey, with_implied(implied, updates), SLICE)
+    call_in_slices('HSET', rkey, with_implied(implied, updates, cancelled), SLICE)
     local members = {}
     for first = 0, last, GROUP_SIZE do
       members[#members + 1] = group_member(nid, first, math.min(first + GROUP_SIZE - 1, last))
@@ -123,7 +123,7 @@ local function cancel_notification(ctx, nid)
     if #dead > 0 then call_in_slices('ZREM', ctx.dead, dead, SLICE) end
     redis.call('HINCRBY', ctx.stats, 'cancelled', cancelled)
     write_tally(ctx.type_figures, figures)
-    finish_routes(ctx, rkey, nid, cancelled)
+    finish_routes(ctx, rkey, nid, cancelled, implied)
   end
   return cancelled, published, detail
 end

@@ -104,11 +104,14 @@ local function route_state_of(cache, keys, nid, index)
   return fields and untouched_state(tonumber(index), fields[6], fields[8])
 end
 
--- `fields` (implied_route_fields) in front of `updates`, the HSET arguments of a first change.
-local function with_implied(fields, updates)
+-- `fields` (implied_route_fields) in front of `updates`, the HSET arguments of a first change
+-- that finishes `finished` of the notification's routes: 'open' goes in lowered by them already, so
+-- that the change needs no HINCRBY of it after (finish_routes, given the same `fields`).
+local function with_implied(fields, updates, finished)
   if not fields then return updates end
   local out = {}
   for k = 1, #fields do out[k] = fields[k] end
+  out[2] = open_after_first_change(fields, finished)
   for k = 1, #updates do out[#out + 1] = updates[k] end
   return out
 end

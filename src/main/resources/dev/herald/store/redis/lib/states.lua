@@ -120,11 +120,27 @@ local function reschedule(schedule, member, next_at)
   end
 end
 
+-- 'open' of a route hash written by a notification's first change, which finishes `finished` of
+-- its routes: the route count of the fields implied by its record (figures.lua's
+-- implied_route_fields, 'open' first), less those.
+local function open_after_first_change(implied, finished)
+  return implied[2] - finished
+end
+
 -- Counts `n` routes of the notification finished (published, purged, expired or cancelled): 'open'
 -- drops, and a notification with no open route left goes to the retention index, to be deleted
--- once the retention ran out (retire.lua). ctx: now, retention (the key), retention_ms.
-local function finish_routes(ctx, rkey, nid, n)
-  if n > 0 and redis.call('HINCRBY', rkey, 'open', -n) <= 0 then
+-- once the retention ran out (retire.lua). ctx: now, retention (the key), retention_ms. `implied`:
+-- the fields of a route hash the change wrote for the first time (with_implied), whose 'open' went
+-- in lowered already; nil for a hash that existed.
+local function finish_routes(ctx, rkey, nid, n, implied)
+  if n <= 0 then return end
+  local open
+  if implied then
+    open = open_after_first_change(implied, n)
+  else
+    open = redis.call('HINCRBY', rkey, 'open', -n)
+  end
+  if open <= 0 then
     redis.call('ZADD', ctx.retention, ctx.now + ctx.retention_ms, nid)
   end
 end
