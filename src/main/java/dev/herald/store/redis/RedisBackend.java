@@ -156,6 +156,8 @@ public final class RedisBackend implements AutoCloseable {
                 redis, backend.shardKeys.stream().map(RedisKeys::schedule).toList());
             return null;
           });
+      // No heartbeat needed to write what the store already decided (CLI commands keep none).
+      backend.processes.takeStoredDecision();
     } catch (RuntimeException e) {
       backend.close();
       throw e;

@@ -54,6 +54,24 @@ final class RedisProcessBoard implements ProcessBoard {
     }
   }
 
+  /**
+   * Takes the store's decision as it stands, at connect: a process that keeps no heartbeat (every
+   * CLI command that stores: {@code submit}, {@code dead-letters import}, {@code spool replay}, the
+   * outbox relay) would otherwise write format 1 all its life. Safe without a heartbeat of its own
+   * because {@code <ns>:format} is sticky and heartbeat.lua sets it to N only once every process
+   * running reads N; this process reads it too, as the heartbeat's reply would say ({@link
+   * StoredFormat#decided} caps it at what this version reads). For a daemon it is what its first
+   * beat replies, a few milliseconds early. A value that is not a format is read as heartbeat.lua
+   * reads it, as 1.
+   */
+  void takeStoredDecision() {
+    String value =
+        RedisErrors.call("reading the stored format", () -> redis.get(keys.storedFormat()));
+    if (value != null && value.matches("[0-9]{1,9}")) {
+      format.decided(Integer.parseInt(value));
+    }
+  }
+
   @Override
   public Beat beat(Heartbeat beat) {
     ObjectNode o = JSON.createObjectNode();

@@ -10,8 +10,11 @@ package dev.herald.store.redis;
  * the outbox relay, a dead-letter import) takes it from here, so that a rolling upgrade never
  * stores what a process still running cannot read. Readers read all three always.
  *
- * <p>It starts at 1: a process that has not had its first heartbeat's reply does not know who else
- * runs. It never goes back down (the store's decision, {@code <ns>:format}, is sticky too).
+ * <p>It starts at the store's decision as {@link RedisBackend#connect} reads it ({@code
+ * <ns>:format}, {@link RedisProcessBoard#takeStoredDecision}), 1 when there is none yet: beyond
+ * that, a process that has not had a heartbeat's reply does not know who else runs. A process that
+ * keeps no heartbeat (the CLI) stays there; one that does moves up with the replies. It never goes
+ * back down (the store's decision is sticky too).
  */
 final class StoredFormat {
 

@@ -210,6 +210,7 @@ class StoredFormatGateIT {
 
   @Test
   void the_store_stays_at_format_3_when_an_earlier_version_appears_later_and_names_it() {
+    RedisBackend startedBefore = process(); // connected while nothing was decided: format 1
     RedisBackend herald = process();
     assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(3);
 
@@ -223,17 +224,35 @@ class StoredFormatGateIT {
     accept(herald, n);
     assertNewLayout(n);
 
-    // A process just started writes the earlier layout until its first heartbeat's reply.
-    RedisBackend started = process();
+    // A process that connected before the store moved writes the earlier layout until its first
+    // heartbeat's reply.
     Notification beforeItsBeat = notification("05");
-    accept(started, beforeItsBeat);
+    accept(startedBefore, beforeItsBeat);
     assertEarlierLayout(beforeItsBeat);
     // Stored in format 3 (no route hash), accepted again in format 1: a repeat.
-    assertThat(accept(started, n)).isEqualTo(AcceptResult.Status.ALREADY_STORED);
+    assertThat(accept(startedBefore, n)).isEqualTo(AcceptResult.Status.ALREADY_STORED);
     assertThat(raw.exists(keys.routes(n.id()))).isFalse();
-    assertThat(beat(started, "new-9-cc").writeFormat()).isEqualTo(3);
+    assertThat(beat(startedBefore, "new-9-cc").writeFormat()).isEqualTo(3);
     Notification afterItsBeat = notification("06");
-    accept(started, afterItsBeat);
+    accept(startedBefore, afterItsBeat);
     assertNewLayout(afterItsBeat);
+
+    // One that connects now takes the store's decision at once, heartbeat or not (the CLI keeps
+    // none): the key is sticky and set only once every process running read the format.
+    RedisBackend startedAfter = process();
+    assertThat(startedAfter.processes().writeFormat()).isEqualTo(3);
+    Notification withoutABeat = notification("09");
+    accept(startedAfter, withoutABeat);
+    assertNewLayout(withoutABeat);
+  }
+
+  @Test
+  void a_process_that_connects_takes_the_decision_as_it_stands_and_no_more() {
+    raw.set(keys.storedFormat(), "2");
+    assertThat(process().processes().writeFormat()).isEqualTo(2);
+    raw.set(keys.storedFormat(), "9"); // a newer version's decision: this one writes what it reads
+    assertThat(process().processes().writeFormat()).isEqualTo(StoredFormat.READS);
+    raw.set(keys.storedFormat(), "three"); // hand-edited: read as heartbeat.lua reads it, as 1
+    assertThat(process().processes().writeFormat()).isEqualTo(1);
   }
 }
