@@ -21,7 +21,9 @@ import redis.clients.jedis.resps.ScanResult;
  * the source, look in the target, write the target, delete the source), whatever its size. The
  * route hash and failure history are copied field by field as they are, not read: only lease fields
  * are looked into, to leave a notification a process works on where it is. A notification stored in
- * format 3 with no change yet has no route hash (StoredFormat), and moves as its record alone.
+ * format 3 with no change yet has no route hash (StoredFormat), and moves as its record alone, or
+ * with the route hash its record implies into a target that decided on format 2 ({@link
+ * TargetFormat}).
  *
  * <p>The target's record is written before its routes and the source's record deleted after its
  * routes, so that at any moment the source still names every notification not finished, and a
@@ -35,13 +37,15 @@ final class NotificationMover {
 
   private final MigrationEnds ends;
   private final SourceLeftovers leftovers;
+  private final TargetFormat targetFormat;
   private final NotificationCodec codec = new NotificationCodec();
   private String cursor = ScanParams.SCAN_POINTER_START;
   private boolean done;
 
-  NotificationMover(MigrationEnds ends, SourceLeftovers leftovers) {
+  NotificationMover(MigrationEnds ends, SourceLeftovers leftovers, TargetFormat targetFormat) {
     this.ends = ends;
     this.leftovers = leftovers;
+    this.targetFormat = targetFormat;
   }
 
   /** The next page of the ends.source()'s records; false once the scan is through. */
@@ -98,6 +102,7 @@ final class NotificationMover {
           }
         });
     List<String> moving = new ArrayList<>();
+    Map<String, Map<String, String>> hashes = new HashMap<>();
     for (String id : ids) {
       String record = records.get(id).get();
       if (record == null) {
@@ -123,7 +128,15 @@ final class NotificationMover {
         tally.resumed();
       }
       moving.add(id);
-      count(tally, ends.layout().ofId(id), routes(id, record, routes.get(id).get()));
+      Map<String, String> hash = routes.get(id).get();
+      Map<String, String> read = routes(id, record, hash);
+      if (hash.isEmpty() && !read.isEmpty() && targetFormat.needsRouteHashes()) {
+        hashes.put(id, read); // TargetFormat: the target's processes may read format 2 at most
+        targetFormat.gave();
+      } else {
+        hashes.put(id, hash);
+      }
+      count(tally, ends.layout().ofId(id), read);
     }
     if (dryRun || moving.isEmpty()) {
       return;
@@ -135,7 +148,7 @@ final class NotificationMover {
           for (String id : moving) {
             RedisKeys k = ends.targetKeys().get(ends.layout().ofId(id));
             p.set(k.notification(id), records.get(id).get());
-            p.hset(k.routes(id), routes.get(id).get());
+            p.hset(k.routes(id), hashes.get(id));
             p.hset(k.failures(id), failures.get(id).get());
           }
         });

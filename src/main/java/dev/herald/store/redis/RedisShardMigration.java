@@ -42,11 +42,12 @@ public final class RedisShardMigration implements ShardMigration {
     this.leftovers = new SourceLeftovers(source, from);
     this.preflight = new MigrationPreflight(source, from, target, to.get(0), sides.sourceIntents());
     MigrationEnds ends = MigrationEnds.of(source, from, target, to);
-    this.notifications = new NotificationMover(ends, leftovers);
+    TargetFormat targetFormat = new TargetFormat(ends);
+    this.notifications = new NotificationMover(ends, leftovers, targetFormat);
     this.indexes = new IndexMover(ends, leftovers);
     this.idempotency = new IdempotencyMover(ends, leftovers);
     this.recipients = new RecipientIndexMover(ends, leftovers);
-    this.shared = new SharedMover(ends);
+    this.shared = new SharedMover(ends, targetFormat);
     this.orphans = new OrphanCount(source, from);
   }
 

@@ -23,9 +23,11 @@ final class SharedMover {
   private static final LuaScript STATS = LuaScript.fromResource("migrate_stats");
 
   private final MigrationEnds ends;
+  private final TargetFormat targetFormat;
 
-  SharedMover(MigrationEnds ends) {
+  SharedMover(MigrationEnds ends, TargetFormat targetFormat) {
     this.ends = ends;
+    this.targetFormat = targetFormat;
   }
 
   void moveAll(MigrationTally tally, boolean dryRun, Instant now) {
@@ -34,21 +36,22 @@ final class SharedMover {
     if (!dryRun) {
       storedFormat();
     }
+    targetFormat.note(tally, dryRun);
   }
 
   /**
-   * The source's stored format into the first shard, unless that holds a newer one: it never goes
-   * back (the records moved may be in it). No process runs during a move, so none reads it now.
+   * The source's stored format into the first shard, unless that has a decision of its own: the
+   * notifications moved are readable in it ({@link TargetFormat}: format 3 ones got a route hash
+   * where it is 2), and it never goes back. No process runs during a move, so none reads it now.
    */
   private void storedFormat() {
     String from = ends.sourceKeys().storedFormat();
-    String to = ends.targetKeys().get(0).storedFormat();
+    String to = targetFormat.key();
     String format = RedisErrors.call("reading " + from, () -> ends.source().get(from));
     if (format == null) {
       return;
     }
-    String there = RedisErrors.call("reading " + to, () -> ends.target().get(to));
-    if (there == null || Integer.parseInt(there) < Integer.parseInt(format)) { // heartbeat.lua: %d
+    if (targetFormat.decided() == 0) {
       RedisErrors.call("writing " + to, () -> ends.target().set(to, format));
     }
     RedisErrors.call("deleting " + from, () -> ends.source().del(from));

@@ -1,0 +1,70 @@
+package dev.herald.store.redis;
+
+import dev.herald.store.MigrationTally;
+
+/**
+ * The target's stored format as a migration finds it ({@code <target ns>:format}, in the first
+ * shard beside the heartbeats: heartbeat.lua), read once, and what follows from it. A target that
+ * decided on format 2 has had processes that read stored format 2 at most (no process runs during a
+ * move, but they may start again after it): a notification stored in format 3 with no route hash
+ * yet moves there with the route hash format 2 implies (RouteStateCodec.orImplied, as the first
+ * change would write it: lib/figures.lua's implied_route_fields), and the target keeps its
+ * decision. A target with none (a new namespace) takes the source's, and records move as they are.
+ */
+final class TargetFormat {
+
+  /** The first stored format whose untouched notifications have no route hash. */
+  private static final int NO_ROUTE_HASH = 3;
+
+  private final MigrationEnds ends;
+  private int decided = -1;
+  private long given;
+
+  TargetFormat(MigrationEnds ends) {
+    this.ends = ends;
+  }
+
+  /** The key, in the target's first shard. */
+  String key() {
+    return ends.targetKeys().get(0).storedFormat();
+  }
+
+  /**
+   * The target's decision: 2 or more, or 0 when it has none (the key absent, or not above 1, which
+   * heartbeat.lua never writes and reads as "nothing decided"; a value that is not a number too).
+   */
+  synchronized int decided() {
+    if (decided < 0) {
+      String value = RedisErrors.call("reading " + key(), () -> ends.target().get(key()));
+      int format = value != null && value.matches("[0-9]{1,9}") ? Integer.parseInt(value) : 0;
+      decided = format > StoredFormat.EARLIER ? format : 0;
+    }
+    return decided;
+  }
+
+  /** True when a notification without a route hash must get one to move there. */
+  boolean needsRouteHashes() {
+    int format = decided();
+    return format != 0 && format < NO_ROUTE_HASH;
+  }
+
+  /** One notification of format 3 given its implied route hash (or to be, in a dry run). */
+  synchronized void gave() {
+    given++;
+  }
+
+  /** Says in the report how many notifications were given a route hash, if any. */
+  void note(MigrationTally tally, boolean dryRun) {
+    if (given > 0) {
+      tally.note(
+          given
+              + " notification(s) stored in format 3 (no route hash until a first change)"
+              + (dryRun ? " would be" : " were")
+              + " given the route hash stored format 2 writes: the target's "
+              + key()
+              + " is "
+              + decided()
+              + ", so processes that read stored format 2 at most ran there");
+    }
+  }
+}
