@@ -150,7 +150,10 @@ final class ResultReporter {
     MDC.put("attempt", Integer.toString(route.attempt()));
     MDC.put("stream", stream);
     try {
-      LOG.debug("published {} as entry {} (inline)", info.ref(), published.entryId());
+      LOG.debug(
+          "published {} inline to {} (its entry id is in its route state)",
+          info.ref(),
+          published.stream());
       transition = breaker.onPublished(stream);
       listener.onPublished(info, Duration.between(route.dueAt(), publishedAt));
     } finally {

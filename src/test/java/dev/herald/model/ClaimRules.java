@@ -155,7 +155,7 @@ final class ClaimRules {
         n.leases.remove(first); // a lease that ran out goes with the routes it covered
       }
       n.end(r, RouteState.PUBLISHED, r.attempts + 1, now);
-      r.entryId = p.entryId();
+      r.entryId = null; // the claim's reply carries none: StoreCheck learns it from the stream
       model.totals.add("published:" + n.type(), 1);
       model.stats.add("published", 1);
       model.appendsThisStep.put(RouteModel.eventId(n, r), r);

@@ -63,7 +63,7 @@ final class AcceptCall {
     args.add(Long.toString(n.sendAt().toEpochMilli()));
     args.add(n.expiresAt() == null ? "" : Long.toString(n.expiresAt().toEpochMilli()));
     args.add(recipientIndex);
-    args.add(Integer.toString(writing));
+    args.add(Integer.toString(StoredFormat.acceptFormat(writing)));
   }
 
   static List<AcceptResult> parse(Object reply, int notifications) {

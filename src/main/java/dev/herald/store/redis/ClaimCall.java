@@ -60,17 +60,20 @@ final class ClaimCall {
    * @param rateLimits the config's routes/s by channel (an operator's setting in Redis wins)
    * @param clockOffsetMillis the caller's clock minus Redis's, for the expiry check of inline
    *     publishing
+   * @param storedFormat the format the store writes ({@link StoredFormat#writing}): from 4 on the
+   *     routes published inline are written packed, one field per group (lib/states.lua)
    */
   List<byte[]> args(
       ClaimRequest request,
       Duration retention,
       Map<String, Long> rateLimits,
-      long clockOffsetMillis) {
+      long clockOffsetMillis,
+      int storedFormat) {
     List<Channel> inline = request.inline();
     Map<String, RateTokens.Grant> grants = request.grants().orElse(null);
     ScriptArgs args =
         new ScriptArgs(
-                10
+                11
                     + 2 * rateLimits.size()
                     + 2 * inline.size()
                     + (grants == null ? 0 : 3 * grants.size()))
@@ -80,6 +83,7 @@ final class ClaimCall {
             .add(request.maxRoutes())
             .add(retention.toMillis())
             .add(request.maxBytes())
+            .add(storedFormat >= StoredFormat.PACKED_PUBLISHED ? 1 : 0)
             .add(rateLimits.size());
     rateLimits.forEach((channel, perSecond) -> args.add(channel).add(perSecond));
     args.add(clockOffsetMillis).add(inline.size());
@@ -182,9 +186,9 @@ final class ClaimCall {
         at += 5;
         for (int index = firstIndex; index < firstIndex + count; index++) {
           if (inlined) {
+            // Its entry id is in the route hash only (claim.lua's reply carries none).
             ClaimedRoute route = new ClaimedRoute(id, index, attempts, due, null, c.notification);
-            String entry = Replies.bytesAsText(values.get(at++), "inline entry id");
-            published.add(new PublishedRoute(route, streamOf(id, c, index, inline), entry));
+            published.add(new PublishedRoute(route, streamOf(id, c, index, inline)));
           } else {
             c.routes.add(
                 new ClaimedRoute(

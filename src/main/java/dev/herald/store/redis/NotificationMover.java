@@ -129,10 +129,14 @@ final class NotificationMover {
       }
       moving.add(id);
       Map<String, String> hash = routes.get(id).get();
-      Map<String, String> read = routes(id, record, hash);
+      Map<String, String> perRoute = perRoute(hash);
+      Map<String, String> read = routes(id, record, perRoute);
       if (hash.isEmpty() && !read.isEmpty() && targetFormat.needsRouteHashes()) {
         hashes.put(id, read); // TargetFormat: the target's processes may read format 2 at most
         targetFormat.gave();
+      } else if (perRoute != hash && targetFormat.needsPerRouteStates()) {
+        hashes.put(id, perRoute); // TargetFormat: the target's processes may read format 3 at most
+        targetFormat.unpacked();
       } else {
         hashes.put(id, hash);
       }
@@ -167,6 +171,19 @@ final class NotificationMover {
           }
           p.unlinkAll(keys);
         });
+  }
+
+  /**
+   * The route hash with the routes its packed fields list (stored format 4) as per-route fields
+   * ({@link RouteStateCodec#withPublished}); as read when it has none, or one that does not read
+   * (it then moves as it is, and counts as its own fields tell).
+   */
+  private static Map<String, String> perRoute(Map<String, String> hash) {
+    try {
+      return RouteStateCodec.withPublished(hash);
+    } catch (CorruptRecordException e) {
+      return hash;
+    }
   }
 
   /**

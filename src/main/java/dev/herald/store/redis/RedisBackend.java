@@ -86,7 +86,7 @@ public final class RedisBackend implements AutoCloseable {
     StoredFormat format = new StoredFormat(); // the heartbeats decide it, every store writes it
     for (RedisKeys k : shardKeys) {
       controlShards.add(new RedisChannelControls(redis, k));
-      routeShards.add(new RedisRouteStore(redis, k, scripts, retention));
+      routeShards.add(new RedisRouteStore(redis, k, scripts, retention, format));
       notificationShards.add(new RedisNotificationStore(redis, k, scripts, retention, format));
       statsShards.add(new RedisStatsStore(redis, k));
       deadShards.add(new RedisDeadLetterStore(redis, k, scripts, retention, format));

@@ -147,7 +147,8 @@ public final class RedisNotificationStore implements NotificationStore {
             notification,
             routes(
                 notification,
-                RouteStateCodec.orImplied(stored.states(), notification),
+                RouteStateCodec.orImplied(
+                    RouteStateCodec.withPublished(stored.states()), notification),
                 stored.failures())));
   }
 

@@ -30,6 +30,7 @@ public final class RedisRouteStore implements RouteStore {
   private final FailureCodec failures = new FailureCodec();
   private final RetentionPolicy retention;
   private final ClaimCall claim;
+  private final StoredFormat format; // what the claim may write (the heartbeats decide it)
 
   /**
    * The caller's clock minus Redis's (ms), measured at each claim; complete.lua adds it to Redis's
@@ -48,8 +49,14 @@ public final class RedisRouteStore implements RouteStore {
    */
   public record RetentionPolicy(Duration published, int failureHistory) {}
 
-  RedisRouteStore(UnifiedJedis redis, RedisKeys keys, Scripts scripts, RetentionPolicy retention) {
+  RedisRouteStore(
+      UnifiedJedis redis,
+      RedisKeys keys,
+      Scripts scripts,
+      RetentionPolicy retention,
+      StoredFormat format) {
     this.redis = redis;
+    this.format = format;
     this.keys = keys;
     this.scripts = scripts;
     this.retention = retention;
@@ -65,7 +72,8 @@ public final class RedisRouteStore implements RouteStore {
   public ClaimedBatch claimDue(ClaimRequest request) {
     List<Channel> inline = request.inline();
     long offset = inline.isEmpty() ? 0 : clockOffset(request.now());
-    List<byte[]> args = claim.args(request, retention.published(), rateLimits, offset);
+    List<byte[]> args =
+        claim.args(request, retention.published(), rateLimits, offset, format.writing());
     LuaScript script = inline.isEmpty() ? scripts.claim : scripts.claimPublishing;
     Object reply;
     try {

@@ -2,6 +2,7 @@ package dev.herald.store.redis;
 
 import dev.herald.domain.Notification;
 import dev.herald.domain.RouteState;
+import dev.herald.store.CorruptRecordException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -68,6 +69,51 @@ final class RouteStateCodec {
   }
 
   /**
+   * A route hash read whole with the routes its packed fields list (stored format 4: {@code
+   * P<first>} = {@code <first index>|<attempts>|<published at ms>|<id>,<id>,...} runs separated by
+   * {@code ;}, lib/states.lua) as the per-route {@code s|<attempts>|<at>|<id>} fields earlier
+   * formats write, and no packed field left: a listed route is published whatever its own field
+   * says (a failed route published inline keeps its stale field). The hash itself when it has no
+   * packed field. Every reader of a route hash in Java reads it through here.
+   *
+   * @throws CorruptRecordException when a packed field does not read (its routes are then not told)
+   */
+  static Map<String, String> withPublished(Map<String, String> hash) {
+    Map<String, String> out = null;
+    for (Map.Entry<String, String> field : hash.entrySet()) {
+      if (!isPackedField(field.getKey())) {
+        continue;
+      }
+      if (out == null) {
+        out = new HashMap<>(hash);
+      }
+      out.remove(field.getKey());
+      for (String run : field.getValue().split(";")) {
+        String[] parts = run.split("\\|", -1);
+        if (parts.length != 4
+            || !isRouteIndex(parts[0])
+            || !isRouteIndex(parts[1])
+            || !isRouteIndex(parts[2])
+            || parts[3].isEmpty()) {
+          throw new CorruptRecordException(
+              "unreadable published routes '" + run + "' in field " + field.getKey());
+        }
+        int index = Integer.parseInt(parts[0]);
+        String prefix = "s|" + parts[1] + "|" + parts[2] + "|";
+        for (String id : parts[3].split(",")) {
+          out.put(Integer.toString(index++), prefix + id);
+        }
+      }
+    }
+    return out == null ? hash : out;
+  }
+
+  /** True for the name of a group's packed field of published routes ({@code P<first>}). */
+  static boolean isPackedField(String field) {
+    return field.length() > 1 && field.charAt(0) == 'P' && isRouteIndex(field.substring(1));
+  }
+
+  /**
    * The state text of route {@code index} in a route hash as read whole ({@code HGETALL}): its
    * field, or for an untouched route, which has none, the pending text it stands for (the hash's
    * {@code due} and {@code n}, lib/states.lua's untouched_state); null when there is no such route.
@@ -112,7 +158,10 @@ final class RouteStateCodec {
     return fields;
   }
 
-  /** True for a route field's name (a route index), false for open, exp, type, due, n, a lease. */
+  /**
+   * True for a route field's name (a route index), false for open, exp, type, due, n, a lease, a
+   * packed field.
+   */
   static boolean isRouteIndex(String field) {
     if (field.isEmpty()) {
       return false;

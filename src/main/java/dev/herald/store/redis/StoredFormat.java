@@ -5,10 +5,12 @@ package dev.herald.store.redis;
  * (heartbeat.lua): format 1 (records with long names, a {@code p|0|<due>} field per route) until
  * every running Herald has declared that it reads format 2 (short names, no field for an untouched
  * route, lib/states.lua), format 2 until every one reads format 3 (the same record, and no route
- * hash at all until the notification's first change: lib/figures.lua's implied_route_fields), and
- * format 3 from then on. Every path that stores a notification (accept, intake, the spool's replay,
- * the outbox relay, a dead-letter import) takes it from here, so that a rolling upgrade never
- * stores what a process still running cannot read. Readers read all three always.
+ * hash at all until the notification's first change: lib/figures.lua's implied_route_fields),
+ * format 3 until every one reads format 4 (routes a claim publishes inline recorded in one packed
+ * field per group, lib/states.lua), and format 4 from then on. Every path that stores a
+ * notification (accept, intake, the spool's replay, the outbox relay, a dead-letter import) takes
+ * it from here, so that a rolling upgrade never stores what a process still running cannot read.
+ * Readers read all four always.
  *
  * <p>It starts at the store's decision as {@link RedisBackend#connect} reads it ({@code
  * <ns>:format}, {@link RedisProcessBoard#takeStoredDecision}), 1 when there is none yet: beyond
@@ -22,7 +24,13 @@ final class StoredFormat {
   static final int EARLIER = 1;
 
   /** The highest stored format this version reads, declared in its heartbeats. */
-  static final int READS = 3;
+  static final int READS = 4;
+
+  /**
+   * The first format whose claims write the routes they publish inline packed, one field per group
+   * ({@code P<first>}, lib/states.lua), instead of one {@code s|} field per route.
+   */
+  static final int PACKED_PUBLISHED = 4;
 
   private volatile int writing = EARLIER;
 
@@ -37,6 +45,14 @@ final class StoredFormat {
    */
   static int recordFormat(int format) {
     return Math.min(format, NotificationCodec.VERSION);
+  }
+
+  /**
+   * The format accept.lua is told to store a notification in when the store writes {@code format}:
+   * format 4 changes what claims write only, its notifications are stored as format 3's.
+   */
+  static int acceptFormat(int format) {
+    return Math.min(format, PACKED_PUBLISHED - 1);
   }
 
   /** Takes the store's decision from a heartbeat's reply; never lowers the format. */

@@ -9,12 +9,17 @@ import dev.herald.store.MigrationTally;
  * move, but they may start again after it): a notification stored in format 3 with no route hash
  * yet moves there with the route hash format 2 implies (RouteStateCodec.orImplied, as the first
  * change would write it: lib/figures.lua's implied_route_fields), and the target keeps its
- * decision. A target with none (a new namespace) takes the source's, and records move as they are.
+ * decision. Likewise a target that decided on format 2 or 3 gets the routes a format 4 claim
+ * published inline (one packed field per group) as one state field per route, as format 3 writes
+ * them (RouteStateCodec.withPublished). A target with none (a new namespace) takes the source's,
+ * and records move as they are.
  */
 final class TargetFormat {
 
   /** The first stored format whose untouched notifications have no route hash. */
   private static final int NO_ROUTE_HASH = 3;
+
+  private long unpacked;
 
   private final MigrationEnds ends;
   private int decided = -1;
@@ -48,6 +53,21 @@ final class TargetFormat {
     return format != 0 && format < NO_ROUTE_HASH;
   }
 
+  /**
+   * True when routes published inline must move as per-route fields, not in their group's packed
+   * field (stored format 4, lib/states.lua), which a process that reads format 3 at most does not
+   * read.
+   */
+  boolean needsPerRouteStates() {
+    int format = decided();
+    return format != 0 && format < StoredFormat.PACKED_PUBLISHED;
+  }
+
+  /** One notification of format 4 given per-route states for its packed ones (or to be). */
+  synchronized void unpacked() {
+    unpacked++;
+  }
+
   /** One notification of format 3 given its implied route hash (or to be, in a dry run). */
   synchronized void gave() {
     given++;
@@ -55,6 +75,20 @@ final class TargetFormat {
 
   /** Says in the report how many notifications were given a route hash, if any. */
   void note(MigrationTally tally, boolean dryRun) {
+    if (unpacked > 0) {
+      tally.note(
+          unpacked
+              + " notification(s) stored in format 4 (routes published inline packed, one field"
+              + " per group)"
+              + (dryRun ? " would be" : " were")
+              + " given a state field per route: the target's "
+              + key()
+              + " is "
+              + decided()
+              + ", so processes that read stored format "
+              + decided()
+              + " at most ran there");
+    }
     if (given > 0) {
       tally.note(
           given

@@ -19,7 +19,9 @@
 -- ARGV[6]  most bytes of events to lease (estimated), so that one completion never appends more
 --          (Redis does not enforce maxmemory on a script once it has written); the first route
 --          is leased whatever its size
--- ARGV[7]  how many channels the config gives a rate limit, then per channel: name, routes/s
+-- ARGV[7]  1 when the store's format is 4 or more (StoredFormat: every process running reads it),
+--          so that routes published inline are written packed (below), else 0
+-- ARGV[8]  how many channels the config gives a rate limit, then per channel: name, routes/s
 -- then     Herald's clock minus Redis's (ms), for the expiry check of inline publishing
 -- then     how many channels c may be published inline, then per channel: name, MAXLEN (~)
 -- then, only for a shard of several: how many channels come with tokens taken from their shared
@@ -39,7 +41,10 @@
 -- routes end expired (expire_group below).
 --
 -- Due: pending or failed routes whose time has come, in groups whose lease (if any) ran out; an
--- untouched route (no field, states.lua) is pending, due at its notification's 'due'. A
+-- untouched route (no field, states.lua) is pending, due at its notification's 'due'; a route its
+-- group's packed field lists is published (never due, never expired). A group's read is one HMGET
+-- of the fields every route hash has or may have for it ('L<first>', 'exp', 'due', 'n', 'open',
+-- 'P<first>'), and only when one of them exists a second of its routes' fields. A
 -- notification stored in format 3 with no route hash yet has all its routes untouched, and what
 -- the hash would hold is taken from its record (figures.lua's implied_route_fields); the HSET of
 -- its first group's change (the lease, the routes published inline, or expired) writes it. With
@@ -49,8 +54,10 @@
 -- Inline publishing: a due route of a channel given as inline (the worker's breaker for its stream
 -- is closed) is not leased but published by this claim, as complete.lua would publish it: its entry
 -- appended (publishing.lua: the fields, order and values EventEncoder makes), its state
--- s|<attempts + 1>|<now>|<entry id>, the 'published' counter, the figures by type, 'open' and the
--- retention, and its group's schedule entry. Only when its notification's record is one this
+-- s|<attempts + 1>|<now>|<entry id> (from stored format 4, ARGV[7]: in a run of its group's packed
+-- field P<first> instead, states.lua, appended to what earlier claims wrote there; a failed route
+-- keeps its f| field, which P<first> overrides), the 'published' counter, the figures by type,
+-- 'open' and the retention, and its group's schedule entry. Only when its notification's record is one this
 -- version writes with a payload, the channel controls let it go (as for a lease: a rate token
 -- spent), the byte budget has room, and expiry allows: the later of now and Redis's TIME (moved by
 -- the clock offset) before expires_at. Any other route is leased as always, and so is one whose
@@ -79,7 +86,8 @@
 --          missing; 1 when an earlier block of this reply already carried it), run count, then
 --          per run of consecutive routes with the same attempts and due time, all leased or all
 --          published inline: first index, route count, attempts, due ms, then 0 (leased) or 1
---          (published inline) followed by the route count's entry ids }
+--          (published inline); the entry ids of routes published inline are in the route hash
+--          only (their states), not in the reply }
 --
 -- uses: keys, slices, states, figures, errors, publishing
 
@@ -100,8 +108,9 @@ local notes = notification_cache()
 local PAUSE_RECHECK_MS = 1000
 local HOLD_MS = 100
 
-local rate_count = tonumber(ARGV[7] or '0')
-local inline_at = 8 + 2 * rate_count -- the clock offset, then the inline channels
+local packed = ARGV[7] == '1' -- routes published inline go in their group's P field (states.lua)
+local rate_count = tonumber(ARGV[8] or '0')
+local inline_at = 9 + 2 * rate_count -- the clock offset, then the inline channels
 local grants_at = inline_at + 2 + 2 * tonumber(ARGV[inline_at + 1] or '0')
 
 -- The channel controls in force, or nil when there are none: { paused = set, rates = channel ->
@@ -111,7 +120,7 @@ local function channel_controls()
   local rates, paused, any = {}, {}, false
   local n = rate_count
   for i = 0, n - 1 do
-    rates[ARGV[8 + 2 * i]] = tonumber(ARGV[9 + 2 * i])
+    rates[ARGV[9 + 2 * i]] = tonumber(ARGV[10 + 2 * i])
     any = true
   end
   local fields = redis.call('HGETALL', KEYS[6])
@@ -295,12 +304,32 @@ for _, member in ipairs(members) do
       end
       fields[i - first + 1] = name
     end
-    fields[count + 1] = 'L' .. first
-    fields[count + 2] = 'exp' -- the notification's expires_at, read along
-    fields[count + 3] = 'due' -- and what its untouched routes stand for (states.lua)
-    fields[count + 4] = 'n'
-    fields[count + 5] = 'open' -- every route hash has it: without, there is none (format 3)
-    local read, values = pcall(call_in_slices, 'HMGET', rkey, fields, SLICE)
+    -- The group's fields besides its routes': the lease, the notification's expires_at, what its
+    -- untouched routes stand for (states.lua), 'open' (every route hash has it: without, there is
+    -- none, format 3) and the packed published routes (format 4). Its routes' fields only when
+    -- the hash exists: an untouched notification's group costs one short HMGET.
+    local p_name = 'P' .. first
+    local read, values = pcall(redis.call, 'HMGET', rkey, 'L' .. first, 'exp', 'due', 'n', 'open',
+      p_name)
+    local meta = values
+    if read then
+      if meta[1] or meta[2] or meta[3] or meta[4] or meta[5] or meta[6] then
+        read, values = pcall(call_in_slices, 'HMGET', rkey, fields, SLICE)
+      else
+        values = {}
+      end
+    end
+    if read then
+      for k = 1, 6 do values[count + k] = meta[k] end
+    end
+    local packed_raw = read and values[count + 6] -- the packed field as read (false: none)
+    if packed_raw then
+      -- Routes listed there are published, whatever their own fields say (states.lua).
+      read = each_published(packed_raw, function(index, text)
+        if index >= first and index <= last then values[index - first + 1] = text end
+      end)
+      if not read then values = 'unreadable published routes in ' .. p_name end
+    end
     local implied, why_not = nil, nil -- no route hash yet: what it would hold (figures.lua)
     if read and not values[count + 5] and not values[count + 3] and not values[count + 1]
         and not values[count + 2] then
@@ -346,6 +375,9 @@ for _, member in ipairs(members) do
         local note = nil -- inline_note(nid), once a route was due
         local updates = {} -- states of the routes published inline: index, state, ...
         local published_by_before = nil -- attempts made before -> routes published inline
+        -- Packed (format 4): the runs of this group's packed field closed so far, and the open
+        -- one: its first index, the attempts made before, its entry ids.
+        local packed_runs, run_first, run_ids_attempts, run_ids = {}, nil, nil, nil
         for j = 1, count do
           local raw = values[j]
           if raw then
@@ -363,12 +395,15 @@ for _, member in ipairs(members) do
               else
                 local id = append_inline(inline, note, index, expires_at, expiry_now)
                 if id then
-                  updates[#updates + 1] = fields[j]
-                  updates[#updates + 1] = published_prefix(published_prefixes, attempts, now_text)
-                    .. id
+                  if packed then
+                    run_ids[#run_ids + 1] = id -- the route before was in this packed run
+                  else
+                    updates[#updates + 1] = fields[j]
+                    updates[#updates + 1] = published_prefix(published_prefixes, attempts,
+                      now_text) .. id
+                  end
                   published_by_before[attempts] = published_by_before[attempts] + 1
                   published = published + 1
-                  out[#out + 1] = id
                   done = true
                 end
               end
@@ -445,10 +480,20 @@ for _, member in ipairs(members) do
                     run_attempts, run_due, run_inline = attempts, t, inlined
                   end
                   if inlined then
-                    out[#out + 1] = id
-                    updates[#updates + 1] = fields[j]
-                    updates[#updates + 1] = published_prefix(published_prefixes, attempts, now_text)
-                      .. id
+                    if not packed then
+                      updates[#updates + 1] = fields[j]
+                      updates[#updates + 1] = published_prefix(published_prefixes, attempts,
+                        now_text) .. id
+                    elseif run_ids and index == run_first + #run_ids
+                        and attempts == run_ids_attempts then
+                      run_ids[#run_ids + 1] = id
+                    else
+                      if run_ids then
+                        packed_runs[#packed_runs + 1] =
+                          fmt_published_run(run_first, run_ids_attempts + 1, now_text, run_ids)
+                      end
+                      run_first, run_ids_attempts, run_ids = index, attempts, { id }
+                    end
                     published_by_before = published_by_before or {}
                     published_by_before[attempts] = (published_by_before[attempts] or 0) + 1
                   end
@@ -486,6 +531,13 @@ for _, member in ipairs(members) do
           end
           -- Right after the group's appends: their states, with the lease in the same HSET (and
           -- the fields of a route hash written now for the first time, 'open' less those published).
+          if run_ids then
+            packed_runs[#packed_runs + 1] =
+              fmt_published_run(run_first, run_ids_attempts + 1, now_text, run_ids)
+            local runs_text = table.concat(packed_runs, ';')
+            updates[#updates + 1] = p_name
+            updates[#updates + 1] = packed_raw and (packed_raw .. ';' .. runs_text) or runs_text
+          end
           if #updates > 0 then
             call_in_slices('HSET', rkey, with_implied(implied, updates, published), SLICE)
           end

@@ -74,9 +74,14 @@ class InlinePublishingIT {
             org.assertj.core.groups.Tuple.tuple(1, h.stream));
     assertThat(batch.published().get(0).route().notification().id()).isEqualTo(id);
     List<String> entries = h.streamEntries().stream().map(e -> e.getID().toString()).toList();
-    assertThat(batch.published()).extracting(PublishedRoute::entryId).isEqualTo(entries);
-    assertThat(h.raw.hget(h.keys.routes(id), "0"))
-        .isEqualTo("s|1|" + now.toEpochMilli() + "|" + entries.get(0));
+    assertThat(h.backend.notifications().find(id).orElseThrow().routes())
+        .extracting(RouteRecord::entryId)
+        .as("the entry ids are in the route states, not in the claim's reply")
+        .isEqualTo(entries);
+    assertThat(h.raw.hget(h.keys.routes(id), "P0"))
+        .as("one packed field for the group (stored format 4)")
+        .isEqualTo("0|1|" + now.toEpochMilli() + "|" + String.join(",", entries));
+    assertThat(h.raw.hget(h.keys.routes(id), "0")).isNull();
     assertThat(h.raw.hkeys(h.keys.routes(id))).noneMatch(f -> f.startsWith("L"));
     assertThat(h.raw.hget(h.keys.routes(id), "open")).isEqualTo("0");
     assertThat(h.raw.zcard(h.keys.schedule())).isZero();

@@ -2,10 +2,15 @@ package dev.herald.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.domain.Channel;
 import dev.herald.domain.Notification;
+import dev.herald.domain.RouteState;
 import dev.herald.store.AcceptResult;
+import dev.herald.store.ClaimRequest;
+import dev.herald.store.ClaimedBatch;
 import dev.herald.store.ProcessBoard;
 import dev.herald.store.ProcessBoard.Heartbeat;
+import dev.herald.store.RouteRecord;
 import dev.herald.testing.RedisTestSupport;
 import dev.herald.testing.TestRedis;
 import java.time.Clock;
@@ -18,19 +23,23 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * The gate of the stored format in a rolling upgrade: while a process whose heartbeat does not
  * declare {@code "formats"} (a version before format 2) runs, a new Herald stores exactly what that
  * version stores (compared with the text its own accept.lua writes, {@link FormatOne}); while one
  * that declares {@code "formats":2} runs, exactly what that version stores ({@link FormatTwo});
- * once they are gone the next heartbeat moves the store to format 3, and the store stays there.
+ * once they are gone the next heartbeat moves the store to format 3, and to format 4 once no
+ * process that reads format 3 at most runs (until then a claim writes a state field per route it
+ * publishes inline, as format 3 does), and the store stays there.
  */
 class StoredFormatGateIT {
 
   private static final Duration WINDOW = Duration.ofHours(24);
   private static final String OLD = "old-7-aa";
   private static final String TWO = "two-6-dd";
+  private static final String THREE = "three-5-ee";
 
   private final String namespace = TestRedis.namespace();
   private final RedisKeys keys = new RedisKeys(namespace);
@@ -140,7 +149,7 @@ class StoredFormatGateIT {
     assertThat(raw.get(keys.idempotency(n.producer(), n.idempotencyKey()))).isNotNull();
   }
 
-  /** Format 3: the record of format 2, its schedule entry, and no route hash. */
+  /** Format 3 and 4: the record of format 2, its schedule entry, and no route hash. */
   private void assertNewLayout(Notification n) {
     FormatTwo.accept(raw, earlierKeys, List.of(n), Instant.now(), WINDOW);
     assertThat(raw.get(keys.notification(n.id())))
@@ -151,7 +160,7 @@ class StoredFormatGateIT {
   }
 
   @Test
-  void while_an_earlier_version_runs_the_earlier_layout_is_stored_and_format_3_once_it_is_gone() {
+  void while_an_earlier_version_runs_the_earlier_layout_is_stored_and_format_4_once_it_is_gone() {
     RedisBackend herald = process();
     oldHeartbeat();
     Notification beforeFirstBeat = notification("01");
@@ -161,7 +170,7 @@ class StoredFormatGateIT {
     ProcessBoard.Beat reply = beat(herald, "new-8-bb");
     assertThat(reply.writeFormat()).isEqualTo(1);
     assertThat(reply.cannotRead()).isEmpty(); // it reads what is written: format 1
-    assertThat(raw.hget(keys.processes(), "new-8-bb")).contains("\"formats\":3");
+    assertThat(raw.hget(keys.processes(), "new-8-bb")).contains("\"formats\":4");
     assertThat(raw.exists(keys.storedFormat())).isFalse();
     assertThat(herald.processes().writeFormat()).isEqualTo(1);
     Notification whileOldRuns = notification("02");
@@ -169,9 +178,9 @@ class StoredFormatGateIT {
     assertEarlierLayout(whileOldRuns);
 
     raw.hdel(keys.processes(), OLD); // the old process stopped
-    assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(3);
-    assertThat(raw.get(keys.storedFormat())).isEqualTo("3");
-    assertThat(herald.processes().storedFormat()).isEqualTo(3);
+    assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(4);
+    assertThat(raw.get(keys.storedFormat())).isEqualTo("4");
+    assertThat(herald.processes().storedFormat()).isEqualTo(4);
     Notification afterwards = notification("03");
     accept(herald, afterwards);
     assertNewLayout(afterwards);
@@ -184,7 +193,7 @@ class StoredFormatGateIT {
   }
 
   @Test
-  void while_a_format_2_version_runs_its_layout_is_stored_byte_for_byte_and_format_3_after() {
+  void while_a_format_2_version_runs_its_layout_is_stored_byte_for_byte_and_format_4_after() {
     RedisBackend herald = process();
     formatTwoHeartbeat();
     assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(2);
@@ -194,8 +203,8 @@ class StoredFormatGateIT {
     assertFormatTwoLayout(whileTwoRuns);
 
     raw.hdel(keys.processes(), TWO);
-    assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(3);
-    assertThat(raw.get(keys.storedFormat())).isEqualTo("3");
+    assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(4);
+    assertThat(raw.get(keys.storedFormat())).isEqualTo("4");
     Notification afterwards = notification("08");
     accept(herald, afterwards);
     assertNewLayout(afterwards);
@@ -209,17 +218,17 @@ class StoredFormatGateIT {
   }
 
   @Test
-  void the_store_stays_at_format_3_when_an_earlier_version_appears_later_and_names_it() {
+  void the_store_stays_at_format_4_when_an_earlier_version_appears_later_and_names_it() {
     RedisBackend startedBefore = process(); // connected while nothing was decided: format 1
     RedisBackend herald = process();
-    assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(3);
+    assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(4);
 
     oldHeartbeat(); // started after the store moved: it cannot read what is stored now
     formatTwoHeartbeat();
     ProcessBoard.Beat reply = beat(herald, "new-8-bb");
-    assertThat(reply.writeFormat()).isEqualTo(3);
+    assertThat(reply.writeFormat()).isEqualTo(4);
     assertThat(reply.cannotRead()).isEqualTo(Map.of(OLD, 1, TWO, 2));
-    assertThat(raw.get(keys.storedFormat())).isEqualTo("3");
+    assertThat(raw.get(keys.storedFormat())).isEqualTo("4");
     Notification n = notification("04");
     accept(herald, n);
     assertNewLayout(n);
@@ -232,7 +241,7 @@ class StoredFormatGateIT {
     // Stored in format 3 (no route hash), accepted again in format 1: a repeat.
     assertThat(accept(startedBefore, n)).isEqualTo(AcceptResult.Status.ALREADY_STORED);
     assertThat(raw.exists(keys.routes(n.id()))).isFalse();
-    assertThat(beat(startedBefore, "new-9-cc").writeFormat()).isEqualTo(3);
+    assertThat(beat(startedBefore, "new-9-cc").writeFormat()).isEqualTo(4);
     Notification afterItsBeat = notification("06");
     accept(startedBefore, afterItsBeat);
     assertNewLayout(afterItsBeat);
@@ -240,10 +249,78 @@ class StoredFormatGateIT {
     // One that connects now takes the store's decision at once, heartbeat or not (the CLI keeps
     // none): the key is sticky and set only once every process running read the format.
     RedisBackend startedAfter = process();
-    assertThat(startedAfter.processes().writeFormat()).isEqualTo(3);
+    assertThat(startedAfter.processes().writeFormat()).isEqualTo(4);
     Notification withoutABeat = notification("09");
     accept(startedAfter, withoutABeat);
     assertNewLayout(withoutABeat);
+  }
+
+  /** The heartbeat of a version that reads stored format 3 at most. */
+  private void formatThreeHeartbeat() {
+    long now = Instant.now().toEpochMilli();
+    raw.hset(
+        keys.processes(),
+        THREE,
+        "{\"host\":\"three\",\"pid\":5,\"version\":\"1.1\",\"workers\":4,\"started\":"
+            + (now - 60_000)
+            + ",\"routes_per_second\":0.0,\"reported_at\":"
+            + now
+            + ",\"formats\":3}");
+  }
+
+  /** Claims {@code n}'s due routes at {@code at}, publishing them inline to the gateway stream. */
+  private List<String> publishInline(RedisBackend b, Notification n) {
+    Channel push = new Channel("push", namespace + ":gateway", 1_000_000);
+    ClaimedBatch batch =
+        b.routes()
+            .claimDue(
+                ClaimRequest.of(n.sendAt().plusSeconds(1), Duration.ofSeconds(30), "w.1", 100)
+                    .withInline(List.of(push)));
+    assertThat(batch.published()).hasSize(n.routeCount());
+    List<String> ids = new ArrayList<>();
+    for (StreamEntry e : raw.xrange(push.stream(), "-", "+", 100)) {
+      ids.add(e.getID().toString());
+    }
+    return ids.subList(ids.size() - n.routeCount(), ids.size());
+  }
+
+  @Test
+  void while_a_format_3_version_runs_a_claim_writes_a_state_field_per_route_it_publishes_inline() {
+    RedisBackend herald = process();
+    formatThreeHeartbeat();
+    assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(3);
+    Notification whileThreeRuns = notification("10");
+    accept(herald, whileThreeRuns);
+    List<String> ids = publishInline(herald, whileThreeRuns);
+
+    // Exactly what format 3's claim writes: an s|<attempts>|<at>|<entry id> field per route.
+    String at = Long.toString(whileThreeRuns.sendAt().plusSeconds(1).toEpochMilli());
+    Map<String, String> formatThree = new java.util.HashMap<>();
+    for (int i = 0; i < 3; i++) {
+      formatThree.put(Integer.toString(i), "s|1|" + at + "|" + ids.get(i));
+    }
+    formatThree.put("open", "0");
+    formatThree.put("type", "game.turn_ready");
+    formatThree.put("due", Long.toString(whileThreeRuns.sendAt().toEpochMilli()));
+    formatThree.put("n", "3");
+    formatThree.put("exp", Long.toString(whileThreeRuns.expiresAt().toEpochMilli()));
+    assertThat(raw.hgetAll(keys.routes(whileThreeRuns.id()))).isEqualTo(formatThree);
+
+    raw.hdel(keys.processes(), THREE); // the format 3 process stopped
+    assertThat(beat(herald, "new-8-bb").writeFormat()).isEqualTo(4);
+    Notification afterwards = notification("11");
+    accept(herald, afterwards);
+    List<String> later = publishInline(herald, afterwards);
+    Map<String, String> hash = raw.hgetAll(keys.routes(afterwards.id()));
+    assertThat(hash.keySet()).containsExactlyInAnyOrder("P0", "open", "type", "due", "n", "exp");
+    String laterAt = Long.toString(afterwards.sendAt().plusSeconds(1).toEpochMilli());
+    assertThat(hash.get("P0")).isEqualTo("0|1|" + laterAt + "|" + String.join(",", later));
+    for (Notification n : List.of(whileThreeRuns, afterwards)) {
+      assertThat(herald.notifications().find(n.id()).orElseThrow().routes())
+          .allSatisfy(r -> assertThat(r.state()).isEqualTo(RouteState.PUBLISHED))
+          .extracting(RouteRecord::entryId)
+          .isEqualTo(n == afterwards ? later : ids);
+    }
   }
 
   @Test

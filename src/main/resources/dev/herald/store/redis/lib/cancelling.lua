@@ -14,7 +14,8 @@ local function cancel_target_problem(keys, nid)
 end
 
 -- Cancels every route of the notification not published yet (pending, failed, leased, dead
--- letter): c|<attempts>|<now>; published, expired and cancelled routes stay. Per the invariant of
+-- letter): c|<attempts>|<now>; published (those its packed fields list too, format 4), expired and
+-- cancelled routes stay. Per the invariant of
 -- states.lua the group leases go first, so that a holder's completion is refused ('stale') and
 -- appends nothing. The groups leave the schedule and the dead letters the dead index.
 -- ctx: keys, now, schedule, dead, stats, retention, retention_ms, type_figures.
@@ -42,11 +43,17 @@ local function cancel_notification(ctx, nid)
   local moves = {} -- from figure -> routes cancelled
   local last, cancelled, published = -1, 0, 0
   local fields, base_due, route_count = {}, nil, nil -- untouched routes have none (states.lua)
+  local packed = {} -- route index (text) -> published state, as the packed fields list them
+  local function note_published(index, text) packed[tostring(index)] = text end
   for i = 1, #all, 2 do
     local field = all[i]
     if field == 'due' then base_due = all[i + 1] end
     if field == 'n' then route_count = all[i + 1] end
     if string.match(field, '^%d+$') then fields[field] = all[i + 1] end
+    if string.match(field, '^P%d+$') and not each_published(all[i + 1], note_published) then
+      -- Which routes went out is unknown: cancelling one of them would undo a publication.
+      error('cancel ' .. nid .. ': unreadable published routes in ' .. field .. ' of ' .. rkey)
+    end
   end
   local untouched = untouched_state(0, base_due, route_count)
   if untouched then
@@ -63,7 +70,8 @@ local function cancel_notification(ctx, nid)
     if string.match(field, '^%d+$') then
       local index = tonumber(field)
       if index > last then last = index end
-      local code, attempts = parse_state(all[i + 1])
+      -- A route the packed field lists is published whatever its own field says (states.lua).
+      local code, attempts = parse_state(packed[field] or all[i + 1])
       if code == 'p' or code == 'f' or code == 'd' then
         updates[#updates + 1] = field
         updates[#updates + 1] = fmt_state('c', attempts, ctx.now)

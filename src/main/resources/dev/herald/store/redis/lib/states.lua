@@ -21,6 +21,17 @@
 -- implied_route_fields), written by the first script that changes the notification, in the HSET of
 -- that change.
 --
+-- Stored format 4 (StoredFormat): a claim that publishes routes of a group inline (claim.lua)
+-- writes no field per route but one packed field per group, appending to it at each later claim:
+--   P<first> = <run>;<run>;...   run = <first index>|<attempts>|<published at ms>|<id>,<id>,...
+-- a run being consecutive routes published by one claim with the same attempts (after the
+-- append), one stream entry id per route in index order. A route listed in P<first> is published,
+-- s|<attempts>|<at>|<its id>, whatever its own field says: a failed route published inline keeps
+-- its stale f| field (deleting it would cost the claim a command, and a script stopped between
+-- the two writes would leave both anyway), so every reader looks at P<first> first
+-- (published_state, each_published; RouteStateCodec.withPublished in Java). complete.lua (routes a
+-- worker leased) writes per-route s| fields in every format.
+--
 -- Routes are scheduled and leased in groups of GROUP_SIZE consecutive indexes (RouteGroups.SIZE):
 --   schedule member  <notification id>:<first>-<last>, score = when the group next needs a worker
 --   lease field      L<first> = <token>|<until ms>|<claimed at ms>|<last>|<rest ms or -1>,
@@ -60,11 +71,49 @@ local function untouched_state(index, due, n)
   return nil
 end
 
--- The state text of route `index` in the route hash `rkey`: its field, else untouched_state; nil
--- when there is no such route. Raises what Redis raised (WRONGTYPE): callers pcall it.
+-- The packed field of the routes of the group of route `index` published inline (format 4).
+local function published_field(index)
+  return 'P' .. (index - index % GROUP_SIZE)
+end
+
+-- Calls fn(index, state text) for each route the packed field `raw` lists (see the header; nil or
+-- false: none). Returns false when a run is unreadable (its routes are then not told), else true.
+local function each_published(raw, fn)
+  if not raw then return true end
+  for run in string.gmatch(raw, '[^;]+') do
+    local from, attempts, at, ids = string.match(run, '^(%d+)|(%d+)|(%d+)|([^|]+)$')
+    if not from then return false end
+    local index = tonumber(from)
+    local prefix = 's|' .. attempts .. '|' .. at .. '|'
+    for id in string.gmatch(ids, '[^,]+') do
+      fn(index, prefix .. id)
+      index = index + 1
+    end
+  end
+  return true
+end
+
+-- The published state text of route `index` as the packed field `raw` lists it, or nil.
+local function published_state(raw, index)
+  local found = nil
+  each_published(raw, function(i, text) if i == index then found = text end end)
+  return found
+end
+
+-- One run of a packed field: routes `first`.. published with `attempts` (after) at `at_text`.
+local function fmt_published_run(first, attempts, at_text, ids)
+  return first .. '|' .. string.format('%d', attempts) .. '|' .. at_text .. '|'
+    .. table.concat(ids, ',')
+end
+
+-- The state text of route `index` in the route hash `rkey`: as its group's packed field lists it
+-- (format 4), else its field, else untouched_state; nil when there is no such route. Raises what
+-- Redis raised (WRONGTYPE): callers pcall it.
 local function read_route_state(rkey, index)
-  local values = redis.call('HMGET', rkey, index, 'due', 'n')
-  return values[1] or untouched_state(tonumber(index), values[2], values[3])
+  local i = tonumber(index)
+  if not i then return nil end
+  local values = redis.call('HMGET', rkey, index, 'due', 'n', published_field(i))
+  return published_state(values[4], i) or values[1] or untouched_state(i, values[2], values[3])
 end
 
 -- The one mapping of attempts to the state of a route that waits for a worker: with no attempt
