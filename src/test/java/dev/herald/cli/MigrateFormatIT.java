@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.domain.Shards;
+import dev.herald.store.ClaimRequest;
 import dev.herald.store.redis.RedisKeys;
 import dev.herald.testing.Harness;
 import dev.herald.testing.TestRedis;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code herald migrate} and the target's stored format ({@code <target ns>:format}): a target that
  * decided on format 2 gets each untouched format 3 notification with the route hash format 2
- * writes, which its processes read, and keeps its decision; a target with none takes the source's
- * format 3, and the records move alone.
+ * writes, which its processes read, and keeps its decision; one at format 3 gets the routes a
+ * format 4 claim published inline (one packed field per group) as a state field per route; a target
+ * with none takes the source's format 4, and the records move alone.
  */
 class MigrateFormatIT {
 
@@ -92,7 +95,41 @@ class MigrateFormatIT {
         assertThat(h.raw.exists(shardOf(h, id).routes(id))).isFalse();
       }
       assertThat(h.raw.get(RedisKeys.ofShards(h.namespace, 4).get(0).storedFormat()))
-          .isEqualTo("3");
+          .isEqualTo("4");
+    }
+  }
+
+  @Test
+  void into_a_target_at_format_3_routes_published_inline_get_a_state_field_each() throws Exception {
+    try (Harness h = Harness.realTime(TestRedis.url())) {
+      Moved m = plant(h);
+      h.backend
+          .routes()
+          .claimDue(
+              ClaimRequest.of(h.time.instant(), Duration.ofSeconds(30), "w.1", 10)
+                  .withInline(List.copyOf(h.channels.all())));
+      List<String> entries = h.streamEntries().stream().map(e -> e.getID().toString()).toList();
+      assertThat(entries).hasSize(3);
+      String first = m.ids().get(0);
+      assertThat(h.raw.hget(h.keys.routes(first), "P0")).as("stored format 4").isNotNull();
+      String gate = RedisKeys.ofShards(h.namespace, 4).get(0).storedFormat();
+      h.raw.set(gate, "3"); // processes that read stored format 3 at most ran on the target
+
+      CliRun run = MigrateIT.migrate(m.configs(), "--json");
+      assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
+      assertThat(JSON.readTree(run.out()).get("notes").toString())
+          .contains("2 notification(s) stored in format 4")
+          .contains("given a state field per route");
+      Map<String, String> hash = h.raw.hgetAll(shardOf(h, first).routes(first));
+      assertThat(hash).doesNotContainKey("P0");
+      assertThat(hash.get("0")).startsWith("s|1|").endsWith("|" + entries.get(0));
+      assertThat(hash.get("1")).startsWith("s|1|").endsWith("|" + entries.get(1));
+      CliRun show = CliRun.run("", "routes", "show", "--json", "--config", m.configs().to(), first);
+      assertThat(show.exitCode()).as(show.err()).isZero();
+      JsonNode route = JSON.readTree(show.out()).get("routes").get(1);
+      assertThat(route.get("status").asText()).isEqualTo("published");
+      assertThat(route.get("stream_entry_id").asText()).isEqualTo(entries.get(1));
+      assertThat(h.raw.get(gate)).as("the target keeps its decision").isEqualTo("3");
     }
   }
 }

@@ -275,7 +275,7 @@ class MigrateIT {
           .allSatisfy(k -> assertThat(k).startsWith(h.namespace + ":{"));
       assertThat(h.raw.get(RedisKeys.ofShards(h.namespace, 4).get(0).storedFormat()))
           .as("the stored format, beside the first shard's heartbeats")
-          .isEqualTo("3");
+          .isEqualTo("4");
       for (String id : ids) {
         CliRun show = CliRun.run("", "routes", "show", "--json", "--config", to, id);
         assertThat(show.exitCode()).as(show.err()).isZero();

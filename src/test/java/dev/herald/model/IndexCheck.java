@@ -133,9 +133,9 @@ final class IndexCheck {
       case "stats", "stats:types", "schedule":
         return null; // the schedule's entries are checked above
       case "format":
-        return "3".equals(sut.raw.get(sut.keys.prefix() + key))
+        return "4".equals(sut.raw.get(sut.keys.prefix() + key))
             ? null
-            : "the stored format is not 3, the one the model's Herald writes";
+            : "the stored format is not 4, the one the model's Herald writes";
       case "dead":
         return model.liveNotifications().stream().anyMatch(ModelNotification::hasDeadLetter)
             ? null

@@ -129,4 +129,39 @@ class RouteStateCodecTest {
     assertThat(RouteStateCodec.stateText(hash, 2)).isNull();
     assertThat(RouteStateCodec.routeCount(hash)).isEqualTo(2);
   }
+
+  @Test
+  void routes_a_packed_field_lists_read_published_over_their_own_fields() {
+    Map<String, String> hash =
+        Map.of(
+            "open",
+            "1",
+            "type",
+            "t",
+            "due",
+            "100",
+            "n",
+            "70",
+            "1",
+            "f|1|150",
+            "P0",
+            "0|1|200|200-0,200-1;2|2|300|300-0",
+            "P64",
+            "65|1|400|400-0");
+    Map<String, String> read = RouteStateCodec.withPublished(hash);
+    assertThat(read).doesNotContainKeys("P0", "P64");
+    assertThat(RouteStateCodec.stateText(read, 0)).isEqualTo("s|1|200|200-0");
+    assertThat(RouteStateCodec.stateText(read, 1))
+        .as("over its stale field")
+        .isEqualTo("s|1|200|200-1");
+    assertThat(RouteStateCodec.stateText(read, 2)).isEqualTo("s|2|300|300-0");
+    assertThat(RouteStateCodec.stateText(read, 3)).isEqualTo("p|0|100");
+    assertThat(RouteStateCodec.stateText(read, 65)).isEqualTo("s|1|400|400-0");
+    assertThat(RouteStateCodec.routeCount(read)).isEqualTo(70);
+    assertThat(RouteStateCodec.withPublished(Map.of("open", "1"))).isEqualTo(Map.of("open", "1"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RouteStateCodec.withPublished(Map.of("P0", "0|1|x|1-0")))
+        .isInstanceOf(dev.herald.store.CorruptRecordException.class)
+        .hasMessageContaining("P0");
+  }
 }
