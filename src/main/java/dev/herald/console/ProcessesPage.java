@@ -25,7 +25,7 @@ final class ProcessesPage {
         .append(beats.size())
         .append("</span> running; each reports every 5 s, and one silent for 15 s is left out.</p>")
         .append("<table id=processes><tr><th>host<th class=num>pid<th>version<th class=num>workers")
-        .append("<th>started<th>last cycle<th class=num>published<th>process</tr>");
+        .append("<th>started<th>last cycle<th class=num>published<th>reads<th>process</tr>");
     for (Heartbeat h : beats) {
       b.append("<tr><td>")
           .append(esc(h.host()))
@@ -41,11 +41,19 @@ final class ProcessesPage {
           .append(time(h.lastCycle(), now))
           .append("<td class=num>")
           .append(String.format(Locale.ROOT, "%,.1f", h.routesPerSecond()))
-          .append("<span class=unit> routes/s</span><td class=muted>")
+          .append("<span class=unit> routes/s</span><td>up to format ")
+          .append(h.formats())
+          .append("<td class=muted>")
           .append(esc(h.process()))
           .append("</tr>");
     }
     b.append("</table>");
+    // During a rolling upgrade: why new notifications are stored as they are (herald processes).
+    b.append("<p id=stored-format>")
+        .append("Stored format <span id=stored-format-number>")
+        .append(console.processes().storedFormat())
+        .append("</span>: new notifications are stored in it, and in a newer one only once every")
+        .append(" running process reads it (the reads column).</p>");
     return new Rendered("Processes", "/processes", "", b.toString(), 5);
   }
 }
