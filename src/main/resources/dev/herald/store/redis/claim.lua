@@ -57,13 +57,13 @@
 -- s|<attempts + 1>|<now>|<entry id> (from stored format 4, ARGV[7]: in a run of its group's packed
 -- field P<first> instead, states.lua, appended to what earlier claims wrote there; a failed route
 -- keeps its f| field, which P<first> overrides), the 'published' counter, the figures by type,
--- 'open' and the retention, and its group's schedule entry. Only when its notification's record is one this
--- version writes with a payload, the channel controls let it go (as for a lease: a rate token
--- spent), the byte budget has room, and expiry allows: the later of now and Redis's TIME (moved by
--- the clock offset) before expires_at. Any other route is leased as always, and so is one whose
--- append is refused, uncharged (the normal path retries it and charges it by complete.lua's rules);
--- after a refusal nothing more goes inline to that stream in this call, after a server refusal
--- (OOM, READONLY, ...) nothing at all.
+-- 'open' and the retention, and its group's schedule entry. Only when its notification's record
+-- is one this version writes with a payload, the channel controls let it go (as for a lease: a
+-- rate token spent), the byte budget has room, and expiry allows: the later of now and Redis's TIME
+-- (moved by the clock offset) before expires_at. Any other route is leased as always, and so is
+-- one whose append is refused, uncharged (the normal path retries it and charges it by
+-- complete.lua's rules); after a refusal nothing more goes inline to that stream in this call,
+-- after a server refusal (OOM, READONLY, ...) nothing at all.
 --
 -- Order of writes: a group's appends come first, right after them one HSET of its route states
 -- (published ones, and the lease of those leased), then its 'open' count and retention; the leased
@@ -295,15 +295,6 @@ for _, member in ipairs(members) do
   else
     local rkey = K.routes(nid)
     local count = last - first + 1
-    local fields = {}
-    for i = first, last do
-      local name = index_names[i]
-      if not name then
-        name = tostring(i)
-        index_names[i] = name
-      end
-      fields[i - first + 1] = name
-    end
     -- The group's fields besides its routes': the lease, the notification's expires_at, what its
     -- untouched routes stand for (states.lua), 'open' (every route hash has it: without, there is
     -- none, format 3) and the packed published routes (format 4). Its routes' fields only when
@@ -312,12 +303,24 @@ for _, member in ipairs(members) do
     local read, values = pcall(redis.call, 'HMGET', rkey, 'L' .. first, 'exp', 'due', 'n', 'open',
       p_name)
     local meta = values
-    if read then
-      if meta[1] or meta[2] or meta[3] or meta[4] or meta[5] or meta[6] then
-        read, values = pcall(call_in_slices, 'HMGET', rkey, fields, SLICE)
-      else
-        values = {}
+    local exists = read and (meta[1] or meta[2] or meta[3] or meta[4] or meta[5] or meta[6])
+    -- The routes' field names: to read them, and below format 4 to write a state per route.
+    local fields = nil
+    if exists or not packed then
+      fields = {}
+      for i = first, last do
+        local name = index_names[i]
+        if not name then
+          name = tostring(i)
+          index_names[i] = name
+        end
+        fields[i - first + 1] = name
       end
+    end
+    if exists then
+      read, values = pcall(call_in_slices, 'HMGET', rkey, fields, SLICE)
+    elseif read then
+      values = {}
     end
     if read then
       for k = 1, 6 do values[count + k] = meta[k] end
