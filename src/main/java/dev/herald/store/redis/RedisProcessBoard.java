@@ -67,9 +67,7 @@ final class RedisProcessBoard implements ProcessBoard {
   void takeStoredDecision() {
     String value =
         RedisErrors.call("reading the stored format", () -> redis.get(keys.storedFormat()));
-    if (value != null && value.matches("[0-9]{1,9}")) {
-      format.decided(Integer.parseInt(value));
-    }
+    format.decided(StoredFormat.decision(value));
   }
 
   @Override

@@ -55,6 +55,15 @@ final class StoredFormat {
     return Math.min(format, PACKED_PUBLISHED - 1);
   }
 
+  /**
+   * The format a value of {@code <ns>:format} stands for, read as heartbeat.lua reads it: {@link
+   * #EARLIER} when there is none or it is not a number. The one reading of the key's text for the
+   * processes that take it at connect and for a migration's target ({@link TargetFormat}).
+   */
+  static int decision(String value) {
+    return value != null && value.matches("[0-9]{1,9}") ? Integer.parseInt(value) : EARLIER;
+  }
+
   /** Takes the store's decision from a heartbeat's reply; never lowers the format. */
   synchronized void decided(int format) {
     if (format > writing) {

@@ -19,11 +19,10 @@ final class TargetFormat {
   /** The first stored format whose untouched notifications have no route hash. */
   private static final int NO_ROUTE_HASH = 3;
 
-  private long unpacked;
-
   private final MigrationEnds ends;
   private int decided = -1;
   private long given;
+  private long unpacked;
 
   TargetFormat(MigrationEnds ends) {
     this.ends = ends;
@@ -40,8 +39,9 @@ final class TargetFormat {
    */
   synchronized int decided() {
     if (decided < 0) {
-      String value = RedisErrors.call("reading " + key(), () -> ends.target().get(key()));
-      int format = value != null && value.matches("[0-9]{1,9}") ? Integer.parseInt(value) : 0;
+      int format =
+          StoredFormat.decision(
+              RedisErrors.call("reading " + key(), () -> ends.target().get(key())));
       decided = format > StoredFormat.EARLIER ? format : 0;
     }
     return decided;
@@ -73,32 +73,38 @@ final class TargetFormat {
     given++;
   }
 
-  /** Says in the report how many notifications were given a route hash, if any. */
+  /** Says in the report how many notifications were given a route hash or state fields, if any. */
   void note(MigrationTally tally, boolean dryRun) {
-    if (unpacked > 0) {
+    note(
+        tally,
+        dryRun,
+        unpacked,
+        "stored in format 4 (routes published inline packed, one field per group)",
+        "a state field per route");
+    note(
+        tally,
+        dryRun,
+        given,
+        "stored in format 3 (no route hash until a first change)",
+        "the route hash stored format 2 writes");
+  }
+
+  private void note(MigrationTally tally, boolean dryRun, long count, String what, String got) {
+    if (count > 0) {
       tally.note(
-          unpacked
-              + " notification(s) stored in format 4 (routes published inline packed, one field"
-              + " per group)"
+          count
+              + " notification(s) "
+              + what
               + (dryRun ? " would be" : " were")
-              + " given a state field per route: the target's "
+              + " given "
+              + got
+              + ": the target's "
               + key()
               + " is "
               + decided()
               + ", so processes that read stored format "
               + decided()
               + " at most ran there");
-    }
-    if (given > 0) {
-      tally.note(
-          given
-              + " notification(s) stored in format 3 (no route hash until a first change)"
-              + (dryRun ? " would be" : " were")
-              + " given the route hash stored format 2 writes: the target's "
-              + key()
-              + " is "
-              + decided()
-              + ", so processes that read stored format 2 at most ran there");
     }
   }
 }
