@@ -46,7 +46,7 @@ trap - EXIT
 echo "callgrind of $N drained routes ($LABEL): instructions per route, inclusive"
 callgrind_annotate --inclusive=yes "$OUT/$LABEL.out" 2>/dev/null \
   | grep -E "PROGRAM TOTALS|evalShaCommand|xaddCommand|hsetCommand|json_decode " \
-  | awk -v n="$N" '{v=$1; gsub(",","",v); name=$NF; if ($0 ~ /PROGRAM/) name="total"; printf "  %-60s %8d\n", name, v/n}'
+  | awk -v n="$N" '{v=$1; gsub(",","",v); for (i = 2; i <= NF; i++) if ($i ~ /:/ && $i !~ /^\[/) name = $i; sub(/.*:/, "", name); if ($0 ~ /PROGRAM/) name = "total"; printf "  %-60s %8d\n", name, v/n}'
 echo "the Lua interpreter's own (self):"
 callgrind_annotate "$OUT/$LABEL.out" 2>/dev/null | grep -E "luaV_execute " | head -1 \
   | awk -v n="$N" '{v=$1; gsub(",","",v); printf "  luaV_execute %8d\n", v/n}'

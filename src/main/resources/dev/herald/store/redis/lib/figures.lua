@@ -75,8 +75,9 @@ end
 -- untouched, all that the hash would hold follows from the record (states.lua). This is the one
 -- place that says how: 'open' = 'n' = the route count (recipients x channels), 'type' = the
 -- record's type, 'due' = its send_at, 'exp' = its expires_at when it has one. Returns those fields
--- as HSET arguments (name, value, ...), which the first script to change the notification writes
--- in the HSET of that change (its route hash exists from then on); or nil and why when the record
+-- as HSET arguments (name, value, ...; the route count besides as a number, `routes`), which the
+-- first script to change the notification writes in the HSET of that change (its route hash
+-- exists from then on); or nil and why when the record
 -- is missing (then there is no such notification) or unreadable (missing: true in the first case).
 local function implied_route_fields(cache, keys, nid, body)
   local facts = notification_facts(cache, keys, nid, body)
@@ -84,8 +85,10 @@ local function implied_route_fields(cache, keys, nid, body)
   if not facts.due then
     return nil, 'notification record ' .. keys.notification(nid) .. ' has no send_at'
   end
-  local fields = { 'open', facts.routes, 'type', facts.type, 'due', string.format('%d', facts.due),
-    'n', facts.routes }
+  -- Texts made here, once: a number handed to redis.call is formatted with %.14g, far slower.
+  local routes = string.format('%d', facts.routes)
+  local fields = { 'open', routes, 'type', facts.type, 'due', string.format('%d', facts.due),
+    'n', routes, routes = facts.routes }
   if facts.exp then
     fields[9] = 'exp'
     fields[10] = string.format('%d', facts.exp)
@@ -111,7 +114,7 @@ local function with_implied(fields, updates, finished)
   if not fields then return updates end
   local out = {}
   for k = 1, #fields do out[k] = fields[k] end
-  out[2] = open_after_first_change(fields, finished)
+  out[2] = string.format('%d', open_after_first_change(fields, finished))
   for k = 1, #updates do out[#out + 1] = updates[k] end
   return out
 end

@@ -106,6 +106,17 @@ end
 -- What append_inline calls once per route, as locals: a global is a table lookup at each use.
 local inline_floor, inline_unpack, inline_type, inline_pcall = math.floor, unpack, type, redis.pcall
 
+-- After an append to `target` (one of inline.channels) was refused with `reply` (redis.pcall's
+-- error): nothing more goes inline to that stream in this call, on a server refusal (OOM,
+-- READONLY, ...) to none.
+local function refuse_inline(inline, target, reply)
+  if is_infrastructure_error(plain_error(reply.err)) then
+    inline.stopped = true
+  else
+    target.stopped = true
+  end
+end
+
 -- Appends route `index` of `note` (inline_notification) inline when its channel is one of
 -- `inline`'s and not stopped, and expiry allows (expires_at nil, or after `expiry_now`). Returns the
 -- entry id, or nil when the route must take the normal path. An append refused is never charged:
@@ -124,11 +135,7 @@ local function append_inline(inline, note, index, expires_at, expiry_now)
   xadd[7], xadd[9], xadd[11] = note.id .. '/' .. route_id, recipient, route_id
   local id = inline_pcall('XADD', inline_unpack(xadd))
   if inline_type(id) == 'table' then
-    if is_infrastructure_error(plain_error(id.err)) then
-      inline.stopped = true
-    else
-      target.stopped = true
-    end
+    refuse_inline(inline, target, id)
     return nil
   end
   return id

@@ -102,8 +102,7 @@ end
 
 -- One run of a packed field: routes `first`.. published with `attempts` (after) at `at_text`.
 local function fmt_published_run(first, attempts, at_text, ids)
-  return first .. '|' .. string.format('%d', attempts) .. '|' .. at_text .. '|'
-    .. table.concat(ids, ',')
+  return string.format('%d|%d|', first, attempts) .. at_text .. '|' .. table.concat(ids, ',')
 end
 
 -- The state text of route `index` in the route hash `rkey`: as its group's packed field lists it
@@ -171,16 +170,17 @@ end
 
 -- 'open' of a route hash written by a notification's first change, which finishes `finished` of
 -- its routes: the route count of the fields implied by its record (figures.lua's
--- implied_route_fields, 'open' first), less those.
+-- implied_route_fields: 'open' first, the count as a number in `routes`), less those.
 local function open_after_first_change(implied, finished)
-  return implied[2] - finished
+  return implied.routes - finished
 end
 
 -- Counts `n` routes of the notification finished (published, purged, expired or cancelled): 'open'
 -- drops, and a notification with no open route left goes to the retention index, to be deleted
--- once the retention ran out (retire.lua). ctx: now, retention (the key), retention_ms. `implied`:
--- the fields of a route hash the change wrote for the first time (with_implied), whose 'open' went
--- in lowered already; nil for a hash that existed.
+-- once the retention ran out (retire.lua). ctx: now, retention (the key), retention_ms, and
+-- `retired` when the caller adds them to the index itself, once per call (claim.lua): a table that
+-- gets score, id, ... for a ZADD. `implied`: the fields of a route hash the change wrote for the
+-- first time (with_implied), whose 'open' went in lowered already; nil for a hash that existed.
 local function finish_routes(ctx, rkey, nid, n, implied)
   if n <= 0 then return end
   local open
@@ -190,6 +190,13 @@ local function finish_routes(ctx, rkey, nid, n, implied)
     open = redis.call('HINCRBY', rkey, 'open', -n)
   end
   if open <= 0 then
-    redis.call('ZADD', ctx.retention, ctx.now + ctx.retention_ms, nid)
+    ctx.retire_at = ctx.retire_at or string.format('%d', ctx.now + ctx.retention_ms)
+    local retired = ctx.retired
+    if retired then
+      retired[#retired + 1] = ctx.retire_at
+      retired[#retired + 1] = nid
+    else
+      redis.call('ZADD', ctx.retention, ctx.retire_at, nid)
+    end
   end
 end
