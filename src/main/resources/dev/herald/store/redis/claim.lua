@@ -390,47 +390,49 @@ while m <= #members do
       p_name)
     local meta = values
     local exists = read and (meta[1] or meta[2] or meta[3] or meta[4] or meta[5] or meta[6])
-    -- The routes' field names: to read them, and below format 4 to write a state per route.
-    local fields = nil
-    if exists or not packed then
-      fields = {}
-      for i = first, last do
-        local name = index_names[i]
-        if not name then
-          name = tostring(i)
-          index_names[i] = name
-        end
-        fields[i - first + 1] = name
-      end
-    end
-    if exists then
-      read, values = pcall(call_in_slices, 'HMGET', rkey, fields, SLICE)
-    elseif read then
-      values = {}
-    end
-    if read then
-      for k = 1, 6 do values[count + k] = meta[k] end
-    end
-    local packed_raw = read and values[count + 6] -- the packed field as read (false: none)
-    if packed_raw then
-      -- Routes listed there are published, whatever their own fields say (states.lua).
-      read = each_published(packed_raw, function(index, text)
-        if index >= first and index <= last then values[index - first + 1] = text end
-      end)
-      if not read then values = 'unreadable published routes in ' .. p_name end
-    end
     local implied, why_not = nil, nil -- no route hash yet: what it would hold (figures.lua)
-    if read and not values[count + 5] and not values[count + 3] and not values[count + 1]
-        and not values[count + 2] then
+    if read and not meta[5] and not meta[3] and not meta[1] and not meta[2] then
       implied, why_not = implied_route_fields(notes, K, nid, record_of(nid))
-      if implied then
+      -- The short path (above) first, before anything is made for the general loop.
+      short = implied and not exists and short_path and not inline.stopped
+        and publish_untouched(member, nid, rkey, first, last, implied)
+    end
+    local fields, packed_raw = nil, nil
+    if not short then
+      -- The routes' field names: to read them, and below format 4 to write a state per route.
+      if exists or not packed then
+        fields = {}
+        for i = first, last do
+          local name = index_names[i]
+          if not name then
+            name = tostring(i)
+            index_names[i] = name
+          end
+          fields[i - first + 1] = name
+        end
+      end
+      if exists then
+        read, values = pcall(call_in_slices, 'HMGET', rkey, fields, SLICE)
+      elseif read then
+        values = {}
+      end
+      if read then
+        for k = 1, 6 do values[count + k] = meta[k] end
+      end
+      packed_raw = read and values[count + 6] -- the packed field as read (false: none)
+      if packed_raw then
+        -- Routes listed there are published, whatever their own fields say (states.lua).
+        read = each_published(packed_raw, function(index, text)
+          if index >= first and index <= last then values[index - first + 1] = text end
+        end)
+        if not read then values = 'unreadable published routes in ' .. p_name end
+      end
+      if read and implied then
         values[count + 3] = implied[6]
         values[count + 4] = implied[8]
         values[count + 2] = implied[10]
       end
     end
-    short = implied and short_path and not inline.stopped
-      and publish_untouched(member, nid, rkey, first, last, implied)
     if short then
       -- Published on the short path (above), whole or in part.
     elseif not read then
