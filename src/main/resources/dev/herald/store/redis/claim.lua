@@ -292,25 +292,24 @@ local function inline_note(nid)
   return note
 end
 
--- The short path: a due group of a notification with no route hash yet (stored format 3, every
--- route untouched), every route of a channel that goes inline, published whole by a loop that
--- does nothing else, at a quarter of the general loop's Lua per route (issue 18). Taken only when
--- nothing the general loop weighs can apply: format 4 (packed), no channel controls, the whole
--- group within the route and byte budgets, not expired, its record one that goes inline, each of
--- its channels inline and not stopped. Writes what the general loop would for the same group:
--- the entries, then one HSET of the implied fields ('open' lowered) and P<first>, the figures, the
--- retention, a reply block with one run; the schedule entry goes after every group. Returns
+-- The short path: a due group whose routes are all untouched (states.lua) and unleased, in a
+-- notification with no route hash yet (stored format 3; `implied` its fields, figures.lua) or one
+-- whose hash exists (`implied` nil: another group was changed), every route of a channel that goes
+-- inline, published whole by a loop that does nothing else, at a quarter of the general loop's
+-- Lua per route (issue 18). Taken only when nothing the general loop weighs can apply: format 4
+-- (packed), no channel controls, the whole group within the route and byte budgets, due at `due`
+-- and not expired (`expires_at`), its record one that goes inline, each of its channels inline and
+-- not stopped. Writes what the general loop would for the same group: the entries, then one HSET
+-- of P<first> (and the implied fields, 'open' lowered; else 'open' drops by HINCRBY), the figures,
+-- the retention, a reply block with one run; the schedule entry goes after every group. Returns
 -- 'whole'; or false, having written nothing, when it does not apply (or its first append is
 -- refused): the general loop takes the group. An append refused later stops it there: the routes
 -- published are recorded as above and it returns 'partial', and the general loop then takes the
 -- group afresh (its route hash now lists those routes published), leasing what may no longer go
 -- inline, as it would have.
-local function publish_untouched(member, nid, rkey, first, last, implied)
+local function publish_untouched(member, nid, rkey, first, last, due, expires_at, implied)
   local count = last - first + 1
-  if budget < count then return false end
-  local facts = notification_facts(notes, K, nid)
-  if facts.due > now then return false end
-  local expires_at = facts.exp
+  if budget < count or due > now then return false end
   if expires_at then
     if expires_at <= now then return false end
     expiry_now = expiry_now or expiry_clock(now, tonumber(ARGV[inline_at]))
@@ -362,7 +361,7 @@ local function publish_untouched(member, nid, rkey, first, last, implied)
   out[at + 2] = body_sent[nid] and 1 or record_of(nid)
   body_sent[nid] = true
   out[at + 3], out[at + 4], out[at + 5], out[at + 6], out[at + 7], out[at + 8] =
-    1, first, n, 0, facts.due, 1
+    1, first, n, 0, due, 1
   blocks = blocks + 1
   if n < count then return 'partial' end
   gone[#gone + 1] = member
@@ -394,8 +393,9 @@ while m <= #members do
     if read and not meta[5] and not meta[3] and not meta[1] and not meta[2] then
       implied, why_not = implied_route_fields(notes, K, nid, record_of(nid))
       -- The short path (above) first, before anything is made for the general loop.
+      local facts = implied and notification_facts(notes, K, nid)
       short = implied and not exists and short_path and not inline.stopped
-        and publish_untouched(member, nid, rkey, first, last, implied)
+        and publish_untouched(member, nid, rkey, first, last, facts.due, facts.exp, implied)
     end
     local fields, packed_raw = nil, nil
     if not short then
@@ -446,14 +446,28 @@ while m <= #members do
       -- An untouched route has no field: it reads as the one pending text it stands for, so that
       -- what follows meets only stored texts (and mostly the same one, as before).
       local untouched = untouched_state(first, values[count + 3], values[count + 4])
+      local fresh = false -- every route of the group untouched, no lease: the short path's case
       if untouched then
         local below = tonumber(values[count + 4]) - first
+        fresh = below >= count and not packed_raw and (not lease_raw or lease_raw == '')
         for j = 1, math.min(count, below) do
-          if not values[j] then values[j] = untouched end
+          if not values[j] then
+            values[j] = untouched
+          else
+            fresh = false
+          end
         end
       end
       local _, held_until = parse_lease(lease_raw)
-      if held_until and held_until > now then
+      if fresh and short_path and not inline.stopped then
+        -- A group of a notification whose route hash exists (another group was changed), its
+        -- own routes all untouched: the short path as well.
+        short = publish_untouched(member, nid, rkey, first, last, tonumber(values[count + 3]),
+          expires_at, nil)
+      end
+      if short then
+        -- Published on the short path (above), whole or in part.
+      elseif held_until and held_until > now then
         -- Still leased: the score was stale. Come back when the lease runs out.
         redis.call('ZADD', schedule, held_until, member)
       elseif expires_at and expires_at <= now then
