@@ -63,9 +63,9 @@
 -- (moved by the clock offset) before expires_at. Any other route is leased as always, and so is
 -- one whose append is refused, uncharged (the normal path retries it and charges it by
 -- complete.lua's rules); after a refusal nothing more goes inline to that stream in this call,
--- after a server refusal (OOM, READONLY, ...) nothing at all. The common case, a notification
--- with no route hash whose group goes inline whole, takes a short path (publish_untouched) that
--- writes the same.
+-- after a server refusal (OOM, READONLY, ...) nothing at all. The common case, a group whose
+-- routes are all untouched and unleased and go inline whole, takes a short path
+-- (publish_untouched) that writes the same.
 --
 -- Order of writes: a group's appends come first, right after them one HSET of its route states
 -- (published ones, and the lease of those leased), then its 'open' count; the retention of the
