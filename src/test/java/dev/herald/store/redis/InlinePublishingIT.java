@@ -28,6 +28,7 @@ import dev.herald.testing.RedisServerProcess;
 import dev.herald.testing.RedisTestSupport;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -364,6 +365,84 @@ class InlinePublishingIT {
     assertThat(h.raw.hget(h.keys.routes(id), "L0")).startsWith("w.1|");
     assertThat(h.raw.hget(h.keys.routes(id), "open")).isEqualTo("2");
     assertThat(h.raw.zscore(h.keys.schedule(), id + ":0-3"))
+        .as("at the lease's end")
+        .isEqualTo((double) now.plus(LEASE).toEpochMilli());
+  }
+
+  @Test
+  void
+      a_refusal_part_way_through_a_group_leaves_the_rest_to_the_general_loop_and_later_groups_go_on() {
+    // 30 recipients on three channels: routes 0-29 push, 30-59 email (refusing), 60-89 sms; two
+    // groups, 0-63 and 64-89. The claim's short path publishes 0-29 and stops at 30; the general
+    // loop then takes the first group afresh and leases 30-63 (a run of routes in one state goes on
+    // the way it began, the sms ones of the group too, as before the short path); the second group,
+    // in the route hash the first wrote, all sms, goes on the short path again.
+    Channel push = h.channels.all().iterator().next();
+    Channel email = new Channel("email", h.stream + ":refusing", 1000);
+    Channel sms = new Channel("sms", h.stream + ":sms", 1000);
+    h.raw.set(h.keys.stream(email.stream()), "not a stream");
+    Instant now = h.clock.instant();
+    String id = new NotificationIds().next(now);
+    List<String> recipients = new ArrayList<>();
+    for (int r = 1; r <= 30; r++) {
+      recipients.add("u-" + r);
+    }
+    h.backend
+        .notifications()
+        .accept(
+            List.of(
+                new Notification(
+                    id,
+                    "game.turn_ready",
+                    "game-engine",
+                    null,
+                    recipients,
+                    List.of("push", "email", "sms"),
+                    "{\"turn\":42}",
+                    null,
+                    null,
+                    now,
+                    null,
+                    now,
+                    null)),
+            now,
+            Duration.ofHours(1));
+
+    ClaimedBatch batch =
+        h.backend
+            .routes()
+            .claimDue(
+                ClaimRequest.of(now, LEASE, "w.1", 100)
+                    .withMaxBytes(1 << 20)
+                    .withInline(List.of(push, email, sms)));
+
+    List<Integer> published = new ArrayList<>();
+    for (int i = 0; i < 90; i++) {
+      if (i < 30 || i >= 64) {
+        published.add(i);
+      }
+    }
+    assertThat(batch.published())
+        .extracting(p -> p.route().index())
+        .containsExactlyInAnyOrderElementsOf(published);
+    assertThat(batch.notifications()).hasSize(1);
+    assertThat(batch.notifications().get(0).routes())
+        .extracting(ClaimedRoute::index)
+        .containsExactlyElementsOf(java.util.stream.IntStream.range(30, 64).boxed().toList());
+    assertThat(h.raw.xlen(h.keys.stream(push.stream()))).isEqualTo(30);
+    assertThat(h.raw.xlen(h.keys.stream(sms.stream()))).isEqualTo(26);
+    assertThat(h.raw.hget(h.keys.routes(id), "L0")).startsWith("w.1|");
+    assertThat(h.raw.hget(h.keys.routes(id), "L64")).as("the second group: no lease").isNull();
+    assertThat(h.raw.hget(h.keys.routes(id), "open")).isEqualTo("34");
+    assertThat(routes(id))
+        .extracting(RouteRecord::state)
+        .as("each route published once or leased, as the claim said")
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.range(0, 90)
+                .mapToObj(i -> i >= 30 && i < 64 ? RouteState.LEASED : RouteState.PUBLISHED)
+                .toList());
+    assertThat(h.raw.zscore(h.keys.schedule(), id + ":64-89")).as("published whole").isNull();
+    assertThat(h.raw.zscore(h.keys.schedule(), id + ":0-63"))
         .as("at the lease's end")
         .isEqualTo((double) now.plus(LEASE).toEpochMilli());
   }
