@@ -292,6 +292,17 @@ local function inline_note(nid)
   return note
 end
 
+-- Opens a reply block for notification `nid` (see the header): its id, its record (1 when an
+-- earlier block of this reply carried it), `runs`; returns where the run count stands in `out`.
+local function open_block(nid, runs)
+  out[#out + 1] = nid
+  out[#out + 1] = body_sent[nid] and 1 or record_of(nid)
+  body_sent[nid] = true
+  out[#out + 1] = runs
+  blocks = blocks + 1
+  return #out
+end
+
 -- The short path: a due group whose routes are all untouched (states.lua) and unleased, in a
 -- notification with no route hash yet (stored format 3; `implied` its fields, figures.lua) or one
 -- whose hash exists (`implied` nil: another group was changed), every route of a channel that goes
@@ -356,13 +367,8 @@ local function publish_untouched(member, nid, rkey, first, last, due, expires_at
   budget = budget - n
   claimed_total = claimed_total + n
   bytes_left = bytes_left - n * event_bytes[nid]
-  local at = #out
-  out[at + 1] = nid
-  out[at + 2] = body_sent[nid] and 1 or record_of(nid)
-  body_sent[nid] = true
-  out[at + 3], out[at + 4], out[at + 5], out[at + 6], out[at + 7], out[at + 8] =
-    1, first, n, 0, due, 1
-  blocks = blocks + 1
+  local at = open_block(nid, 1)
+  out[at + 1], out[at + 2], out[at + 3], out[at + 4], out[at + 5] = first, n, 0, due, 1
   if n < count then return 'partial' end
   gone[#gone + 1] = member
   return 'whole'
@@ -563,18 +569,7 @@ while m <= #members do
                   bytes_left = bytes_left - bytes
                   local inlined = id ~= nil
                   if inlined then published = published + 1 else claimed = claimed + 1 end
-                  if not runs_at then
-                    out[#out + 1] = nid
-                    if body_sent[nid] then
-                      out[#out + 1] = 1
-                    else
-                      out[#out + 1] = record_of(nid)
-                      body_sent[nid] = true
-                    end
-                    out[#out + 1] = 0
-                    runs_at = #out
-                    blocks = blocks + 1
-                  end
+                  if not runs_at then runs_at = open_block(nid, 0) end
                   if index == run_end + 1 and attempts == run_attempts and t == run_due
                       and inlined == run_inline then
                     out[run_at + 1] = out[run_at + 1] + 1 -- the run grows by this route

@@ -56,6 +56,41 @@ class InlinePublishingIT {
                 .withInline(List.copyOf(on.channels.all())));
   }
 
+  /** Accepts one notification due now on {@code channels}; returns its id. */
+  private String acceptNow(List<String> recipients, List<String> channels) {
+    Instant now = h.clock.instant();
+    String id = new NotificationIds().next(now);
+    h.backend
+        .notifications()
+        .accept(
+            List.of(
+                new Notification(
+                    id,
+                    "game.turn_ready",
+                    "game-engine",
+                    null,
+                    recipients,
+                    channels,
+                    "{\"turn\":42}",
+                    null,
+                    null,
+                    now,
+                    null,
+                    now,
+                    null)),
+            now,
+            Duration.ofHours(1));
+    return id;
+  }
+
+  /** A claim of up to 100 routes at {@code now} that may publish inline to {@code channels}. */
+  private ClaimedBatch claimWith(Instant now, List<Channel> channels) {
+    return h.backend
+        .routes()
+        .claimDue(
+            ClaimRequest.of(now, LEASE, "w.1", 100).withMaxBytes(1 << 20).withInline(channels));
+  }
+
   private List<RouteRecord> routes(String id) {
     return h.backend.notifications().find(id).orElseThrow().routes();
   }
@@ -327,35 +362,9 @@ class InlinePublishingIT {
     Channel bad = new Channel("email", h.stream + ":refusing", 1000);
     h.raw.set(h.keys.stream(bad.stream()), "not a stream");
     Instant now = h.clock.instant();
-    String id = new NotificationIds().next(now);
-    h.backend
-        .notifications()
-        .accept(
-            List.of(
-                new Notification(
-                    id,
-                    "game.turn_ready",
-                    "game-engine",
-                    null,
-                    List.of("u-1", "u-2"),
-                    List.of("push", "email"),
-                    "{\"turn\":42}",
-                    null,
-                    null,
-                    now,
-                    null,
-                    now,
-                    null)),
-            now,
-            Duration.ofHours(1));
+    String id = acceptNow(List.of("u-1", "u-2"), List.of("push", "email"));
 
-    ClaimedBatch batch =
-        h.backend
-            .routes()
-            .claimDue(
-                ClaimRequest.of(now, LEASE, "w.1", 100)
-                    .withMaxBytes(1 << 20)
-                    .withInline(List.of(good, bad)));
+    ClaimedBatch batch = claimWith(now, List.of(good, bad));
 
     assertThat(batch.published()).extracting(p -> p.route().index()).containsExactly(0, 1);
     assertThat(batch.notifications().get(0).routes())
@@ -382,39 +391,13 @@ class InlinePublishingIT {
     Channel sms = new Channel("sms", h.stream + ":sms", 1000);
     h.raw.set(h.keys.stream(email.stream()), "not a stream");
     Instant now = h.clock.instant();
-    String id = new NotificationIds().next(now);
     List<String> recipients = new ArrayList<>();
     for (int r = 1; r <= 30; r++) {
       recipients.add("u-" + r);
     }
-    h.backend
-        .notifications()
-        .accept(
-            List.of(
-                new Notification(
-                    id,
-                    "game.turn_ready",
-                    "game-engine",
-                    null,
-                    recipients,
-                    List.of("push", "email", "sms"),
-                    "{\"turn\":42}",
-                    null,
-                    null,
-                    now,
-                    null,
-                    now,
-                    null)),
-            now,
-            Duration.ofHours(1));
+    String id = acceptNow(recipients, List.of("push", "email", "sms"));
 
-    ClaimedBatch batch =
-        h.backend
-            .routes()
-            .claimDue(
-                ClaimRequest.of(now, LEASE, "w.1", 100)
-                    .withMaxBytes(1 << 20)
-                    .withInline(List.of(push, email, sms)));
+    ClaimedBatch batch = claimWith(now, List.of(push, email, sms));
 
     List<Integer> published = new ArrayList<>();
     for (int i = 0; i < 90; i++) {
