@@ -28,6 +28,9 @@ final class RedisConnection implements AutoCloseable {
   /** The longest wait between tries while Redis does not answer. */
   private static final Duration MAX_PAUSE = Duration.ofSeconds(5);
 
+  /** How often the embedded Redis started here is looked at, to start it again when gone. */
+  private static final Duration KEEP_EMBEDDED_EVERY = Duration.ofSeconds(1);
+
   private final EmbeddedRedis embedded;
   private final RedisBackend backend;
   private final ServerWatch watch;
@@ -107,6 +110,7 @@ final class RedisConnection implements AutoCloseable {
       // Nothing there yet: start it.
     }
     EmbeddedRedis embedded = EmbeddedRedis.start(data);
+    embedded.keepRunning(KEEP_EMBEDDED_EVERY);
     LOG.warn(
         "running on the embedded Redis (no config file, or redis.embedded: true): started it at {}"
             + " with data and AOF in {}/ (for trials; set redis.url for production)",
