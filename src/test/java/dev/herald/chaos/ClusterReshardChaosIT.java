@@ -23,11 +23,12 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
- * Slots moved between masters while two processes drain, the way an operator reshards: {@code
- * redis-cli --cluster reshard} moves the slots of a few shards from one master to another, key by
- * key, then a fourth master joins and {@code rebalance} moves a quarter of the slots onto it (a
- * master that has no scripts loaded). Every route is published once, at its first attempt; none is
- * quarantined or dead. Herald logs in as the user of the shipped ACL, on every node.
+ * Slots moved between masters while two processes drain, the way an operator reshards: the steps of
+ * {@code redis-cli --cluster reshard} ({@link RedisClusterSet#reshard}) move the slots of a few
+ * shards from one master to another, key by key, then a fourth master joins and {@code rebalance}
+ * moves a quarter of the slots onto it (a master that has no scripts loaded). Every route is
+ * published once, at its first attempt; none is quarantined or dead. Herald logs in as the user of
+ * the shipped ACL, on every node.
  */
 class ClusterReshardChaosIT {
 

@@ -2,7 +2,6 @@ package dev.herald.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,10 +13,13 @@ import redis.clients.jedis.Jedis;
 
 /**
  * A real Redis Cluster on free loopback ports: three masters and three replicas, each a {@link
- * RedisServerProcess} with {@code cluster-enabled yes}, joined by {@code redis-cli --cluster create
- * … --cluster-replicas 1 --cluster-yes}. The servers are the tests' binary (Redis 7.0 from the
- * PATH, or {@code HERALD_TEST_REDIS_SERVER}, 6.2 in CI); {@code redis-cli} comes from the PATH
- * ({@code HERALD_TEST_REDIS_CLI} to choose another): the 7.0 one creates a 6.2 cluster as well.
+ * RedisServerProcess} with {@code cluster-enabled yes}, joined the way {@code redis-cli --cluster
+ * create … --cluster-replicas 1} joins them (the same slot ranges, a config epoch per master,
+ * {@code CLUSTER MEET}, then {@code CLUSTER REPLICATE}), through the cluster commands themselves: a
+ * machine with only Java and Maven has no {@code redis-cli}. The servers are the tests' binary
+ * (Redis 7.0 from the PATH, or {@code HERALD_TEST_REDIS_SERVER}, the embedded 6.2 without one).
+ * {@link #reshard}, {@link #addMaster} and {@link #rebalance} take the steps of the {@code
+ * redis-cli --cluster} commands of those names, slot by slot ({@link SlotMove}).
  */
 public final class RedisClusterSet implements AutoCloseable {
 
@@ -92,46 +94,86 @@ public final class RedisClusterSet implements AutoCloseable {
     throw last;
   }
 
-  /** {@code redis-cli}: {@code HERALD_TEST_REDIS_CLI}, else the PATH's. */
-  public static String cli() {
-    String configured = System.getenv("HERALD_TEST_REDIS_CLI");
-    return configured == null || configured.isBlank() ? "redis-cli" : configured;
+  /** The first slot of master {@code i} of {@code masters}, as redis-cli divides the 16,384. */
+  private static int firstSlot(int i, int masters) {
+    return i == 0 ? 0 : (int) Math.round(i * (SLOTS / (double) masters) - 1) + 1;
   }
+
+  private static final int SLOTS = 16_384;
 
   private void create() throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(cli(), "--cluster", "create"));
-    nodes.forEach(n -> cmd.add("127.0.0.1:" + n.port()));
-    cmd.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
-    run(cmd, Duration.ofSeconds(60));
+    for (int i = 0; i < MASTERS; i++) {
+      int from = firstSlot(i, MASTERS);
+      int to = i == MASTERS - 1 ? SLOTS - 1 : firstSlot(i + 1, MASTERS) - 1;
+      try (Jedis j = jedis(nodes.get(i))) {
+        j.clusterAddSlots(java.util.stream.IntStream.rangeClosed(from, to).toArray());
+        // Distinct epochs from the start, as redis-cli sets them: no collision to resolve.
+        j.clusterSetConfigEpoch(i + 1);
+      }
+    }
+    for (int i = 1; i < nodes.size(); i++) {
+      meet(nodes.get(i), nodes.get(0));
+    }
+    awaitKnown(Duration.ofSeconds(60));
+    for (int i = MASTERS; i < nodes.size(); i++) {
+      String master = id(nodes.get(i - MASTERS));
+      retry(Duration.ofSeconds(30), nodes.get(i), j -> j.clusterReplicate(master));
+    }
   }
 
-  /**
-   * Runs a redis-cli (or other) command; a non-zero exit throws with its output. The output goes to
-   * a file while it runs: a reshard prints a line per slot and more, past what a pipe holds unread.
-   */
-  public static String run(List<String> cmd, Duration timeout) throws IOException {
-    Path out = Files.createTempFile("redis-cli", ".out");
-    try {
-      Process p =
-          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-      try {
-        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-          throw new IOException(String.join(" ", cmd) + " did not finish within " + timeout);
-        }
-      } catch (InterruptedException e) {
-        p.destroyForcibly();
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
-      }
-      String text = Files.readString(out, StandardCharsets.UTF_8);
-      if (p.exitValue() != 0) {
-        throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + text);
-      }
-      return text;
-    } finally {
-      Files.deleteIfExists(out);
+  private static void meet(RedisServerProcess node, RedisServerProcess known) {
+    try (Jedis j = jedis(node)) {
+      j.clusterMeet("127.0.0.1", known.port());
     }
+  }
+
+  /** Waits until every node knows every other one (the gossip after {@code CLUSTER MEET}). */
+  private void awaitKnown(Duration timeout) throws IOException {
+    long end = System.nanoTime() + timeout.toNanos();
+    String known = "cluster_known_nodes:" + nodes.size() + "\r\n";
+    while (true) {
+      boolean all = true;
+      for (RedisServerProcess n : nodes) {
+        try (Jedis j = jedis(n)) {
+          all &= j.clusterInfo().contains(known);
+        }
+      }
+      if (all) {
+        return;
+      }
+      pause(end, "the nodes did not all meet within " + timeout);
+    }
+  }
+
+  /** Runs {@code command} on {@code node} until it succeeds (a node not known yet, a sync). */
+  private static void retry(
+      Duration timeout, RedisServerProcess node, java.util.function.Consumer<Jedis> command)
+      throws IOException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try (Jedis j = jedis(node)) {
+        command.accept(j);
+        return;
+      } catch (RuntimeException e) {
+        pause(end, "node " + node.port() + " refused within " + timeout + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private static void pause(long end, String failure) throws IOException {
+    if (System.nanoTime() > end) {
+      throw new IOException(failure);
+    }
+    try {
+      TimeUnit.MILLISECONDS.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private static Jedis jedis(RedisServerProcess node) {
+    return new Jedis(new HostAndPort("127.0.0.1", node.port()));
   }
 
   /**
@@ -201,20 +243,14 @@ public final class RedisClusterSet implements AutoCloseable {
 
   /**
    * Starts one more node and joins it as a master without slots ({@code redis-cli --cluster
-   * add-node}), as an operator growing the cluster does; returns it once every node knows it.
+   * add-node}: {@code CLUSTER MEET}), as an operator growing the cluster does; returns it once
+   * every node knows it.
    */
   public RedisServerProcess addMaster() throws IOException {
     RedisServerProcess node = startNode(serverArgs.toArray(String[]::new));
     nodes.add(node);
     applyAcl(node);
-    run(
-        List.of(
-            cli(),
-            "--cluster",
-            "add-node",
-            "127.0.0.1:" + node.port(),
-            "127.0.0.1:" + masters().get(0).port()),
-        Duration.ofSeconds(60));
+    meet(node, masters().get(0));
     awaitSettled(Duration.ofSeconds(60));
     return node;
   }
@@ -242,39 +278,66 @@ public final class RedisClusterSet implements AutoCloseable {
 
   /**
    * {@code redis-cli --cluster reshard}: moves {@code slots} slots (the lowest-numbered ones {@code
-   * from} has) to {@code to}, key by key, while clients go on; returns redis-cli's output.
+   * from} has) to {@code to}, key by key, while clients go on; returns what it moved.
    */
-  public String reshard(RedisServerProcess from, RedisServerProcess to, int slots)
-      throws IOException {
-    return run(
-        List.of(
-            cli(),
-            "--cluster",
-            "reshard",
-            "127.0.0.1:" + from.port(),
-            "--cluster-from",
-            id(from),
-            "--cluster-to",
-            id(to),
-            "--cluster-slots",
-            Integer.toString(slots),
-            "--cluster-yes"),
-        Duration.ofMinutes(5));
+  public String reshard(RedisServerProcess from, RedisServerProcess to, int slots) {
+    List<RedisServerProcess> masters = masters();
+    List<Integer> moving = slotsOf(from).subList(0, slots);
+    moving.forEach(slot -> SlotMove.between(masters, slot, from, to).finish());
+    return "moved " + moving.size() + " slots from " + from.port() + " to " + to.port();
   }
 
   /**
    * {@code redis-cli --cluster rebalance --cluster-use-empty-masters}: evens the slots out over
-   * every master, an empty one added included; returns redis-cli's output.
+   * every master, an empty one added included (the fullest keep the odd slots over an even share),
+   * each giving its lowest-numbered slots beyond its share; returns what it moved.
    */
-  public String rebalance() throws IOException {
-    return run(
-        List.of(
-            cli(),
-            "--cluster",
-            "rebalance",
-            "127.0.0.1:" + masters().get(0).port(),
-            "--cluster-use-empty-masters"),
-        Duration.ofMinutes(5));
+  public String rebalance() {
+    List<RedisServerProcess> masters = new ArrayList<>(masters());
+    java.util.Map<RedisServerProcess, List<Integer>> owned = new java.util.HashMap<>();
+    masters.forEach(m -> owned.put(m, new ArrayList<>(slotsOf(m))));
+    masters.sort((a, b) -> owned.get(b).size() - owned.get(a).size());
+    java.util.Map<RedisServerProcess, Integer> share = new java.util.HashMap<>();
+    for (int i = 0; i < masters.size(); i++) {
+      share.put(masters.get(i), SLOTS / masters.size() + (i < SLOTS % masters.size() ? 1 : 0));
+    }
+    int moved = 0;
+    for (RedisServerProcess to : masters) {
+      for (RedisServerProcess from : masters) {
+        while (owned.get(to).size() < share.get(to) && owned.get(from).size() > share.get(from)) {
+          int slot = owned.get(from).remove(0);
+          SlotMove.between(masters, slot, from, to).finish();
+          owned.get(to).add(slot);
+          moved++;
+        }
+      }
+    }
+    return "moved " + moved + " slots over " + masters.size() + " masters";
+  }
+
+  /** The slots {@code master} serves, lowest first, as it says itself. */
+  static List<Integer> slotsOf(RedisServerProcess master) {
+    List<Integer> slots = new ArrayList<>();
+    try (Jedis j = jedis(master)) {
+      for (String line : j.clusterNodes().split("\n")) {
+        if (!line.contains("myself")) {
+          continue;
+        }
+        String[] f = line.split(" ");
+        for (int i = 8; i < f.length; i++) {
+          if (f[i].startsWith("[")) {
+            continue; // a slot being moved, not served
+          }
+          String[] range = f[i].trim().split("-");
+          int first = Integer.parseInt(range[0]);
+          int last = range.length > 1 ? Integer.parseInt(range[1]) : first;
+          for (int slot = first; slot <= last; slot++) {
+            slots.add(slot);
+          }
+        }
+      }
+    }
+    return slots;
   }
 
   /** Every node, masters and replicas as created (a failover changes which is which). */

@@ -8,21 +8,27 @@ import redis.clients.jedis.params.MigrateParams;
 
 /**
  * One slot of a {@link RedisClusterSet} moved by hand, the steps {@code redis-cli --cluster
- * reshard} takes for each slot, with the test choosing which keys go first: the target set {@code
- * IMPORTING}, the source {@code MIGRATING}, keys {@code MIGRATE}d, then every master told the new
- * owner ({@code SETSLOT … NODE}). Between {@link #begin} and {@link #finish} the slot is
- * half-moved.
+ * reshard} takes for each slot (and {@link RedisClusterSet#reshard} takes), with the test choosing
+ * which keys go first: the target set {@code IMPORTING}, the source {@code MIGRATING}, keys {@code
+ * MIGRATE}d, then every master told the new owner ({@code SETSLOT … NODE}). Between {@link #begin}
+ * and {@link #finish} the slot is half-moved.
  */
 public final class SlotMove {
 
-  private final RedisClusterSet cluster;
+  /** Keys per MIGRATE, as redis-cli's --cluster-pipeline default. */
+  private static final int PIPELINE = 10;
+
+  private final List<RedisServerProcess> masters;
   private final int slot;
   private final RedisServerProcess source;
   private final RedisServerProcess target;
 
   private SlotMove(
-      RedisClusterSet cluster, int slot, RedisServerProcess source, RedisServerProcess target) {
-    this.cluster = cluster;
+      List<RedisServerProcess> masters,
+      int slot,
+      RedisServerProcess source,
+      RedisServerProcess target) {
+    this.masters = masters;
     this.slot = slot;
     this.source = source;
     this.target = target;
@@ -32,9 +38,10 @@ public final class SlotMove {
   public static SlotMove begin(RedisClusterSet cluster, int slot) {
     RedisServerProcess source = null;
     RedisServerProcess target = null;
-    for (RedisServerProcess m : cluster.masters()) {
+    List<RedisServerProcess> masters = cluster.masters();
+    for (RedisServerProcess m : masters) {
       try (Jedis j = jedis(m)) {
-        if (j.clusterCountKeysInSlot(slot) > 0 || owns(j, slot)) {
+        if (j.clusterCountKeysInSlot(slot) > 0 || RedisClusterSet.slotsOf(m).contains(slot)) {
           source = m;
         } else if (target == null) {
           target = m;
@@ -44,33 +51,23 @@ public final class SlotMove {
     if (source == null || target == null) {
       throw new IllegalStateException("no owner or no other master for slot " + slot);
     }
+    return between(masters, slot, source, target);
+  }
+
+  /**
+   * Opens the move of {@code slot} from {@code source} to {@code target}, two of {@code masters}.
+   */
+  static SlotMove between(
+      List<RedisServerProcess> masters,
+      int slot,
+      RedisServerProcess source,
+      RedisServerProcess target) {
     try (Jedis s = jedis(source);
         Jedis t = jedis(target)) {
       t.clusterSetSlotImporting(slot, s.clusterMyId());
       s.clusterSetSlotMigrating(slot, t.clusterMyId());
     }
-    return new SlotMove(cluster, slot, source, target);
-  }
-
-  private static boolean owns(Jedis j, int slot) {
-    for (String line : j.clusterNodes().split("\n")) {
-      if (!line.contains("myself")) {
-        continue;
-      }
-      String[] f = line.split(" ");
-      for (int i = 8; i < f.length; i++) {
-        if (f[i].startsWith("[")) {
-          continue;
-        }
-        String[] range = f[i].split("-");
-        int from = Integer.parseInt(range[0]);
-        int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
-        if (slot >= from && slot <= to) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return new SlotMove(masters, slot, source, target);
   }
 
   /** Moves these keys of the slot to the target now (absent ones are skipped). */
@@ -96,22 +93,33 @@ public final class SlotMove {
     }
   }
 
-  /** Moves the rest and makes the target the slot's owner on every master. */
+  /**
+   * Moves the rest, {@link #PIPELINE} keys at a time as long as any is left (as redis-cli does),
+   * and makes the target the slot's owner on every master.
+   */
   public void finish() {
-    move(left());
+    for (List<String> keys = batch(); !keys.isEmpty(); keys = batch()) {
+      move(keys);
+    }
     try (Jedis t = jedis(target)) {
       String targetId = t.clusterMyId();
       t.clusterSetSlotNode(slot, targetId);
       try (Jedis s = jedis(source)) {
         s.clusterSetSlotNode(slot, targetId);
       }
-      for (RedisServerProcess m : cluster.masters()) {
+      for (RedisServerProcess m : masters) {
         if (m != source && m != target) {
           try (Jedis o = jedis(m)) {
             o.clusterSetSlotNode(slot, targetId);
           }
         }
       }
+    }
+  }
+
+  private List<String> batch() {
+    try (Jedis s = jedis(source)) {
+      return s.clusterGetKeysInSlot(slot, PIPELINE);
     }
   }
 
