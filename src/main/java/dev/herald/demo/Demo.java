@@ -77,9 +77,7 @@ public final class Demo {
       Thread publisher = new Thread(() -> runQuietly(daemon), "herald-demo-daemon");
       publisher.start();
       try {
-        if (!daemon.awaitPublishing(Duration.ofSeconds(30))) {
-          throw new IllegalStateException("the publisher did not start within 30s");
-        }
+        awaitPublishing(daemon, publisher);
         Duration unblockAt = Duration.ofSeconds(Math.max(2, total.toSeconds() * 2 / 5));
         printHeader(redis, daemon, unblockAt);
         Ops ops = daemon.ops().orElseThrow();
@@ -130,6 +128,8 @@ public final class Demo {
         "  listen: 127.0.0.1:0",
         "api:",
         "  listen: 'off'", // the demo submits through Java; a running herald run has the port
+        "console:",
+        "  listen: 'off'", // and the console's: the demo's own output shows what it does
         "logging:",
         "  level: error",
         "");
@@ -184,6 +184,22 @@ public final class Demo {
           "%6ds  %9d  %9d  %8d  %4d  %7d%n",
           second, routes, published, retrying, dead, routes - published - retrying - dead);
       out.flush();
+    }
+  }
+
+  /**
+   * Waits until the publisher runs; fails at once when the daemon stopped first (a port it could
+   * not bind: logged above), rather than after the whole wait.
+   */
+  private static void awaitPublishing(Daemon daemon, Thread publisher) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!daemon.awaitPublishing(Duration.ofMillis(100))) {
+      if (!publisher.isAlive()) {
+        throw new IllegalStateException("the publisher stopped before it started (logged above)");
+      }
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("the publisher did not start within 30s");
+      }
     }
   }
 

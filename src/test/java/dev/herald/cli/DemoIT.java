@@ -3,7 +3,12 @@ package dev.herald.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.testing.HeraldProcess;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +43,38 @@ class DemoIT {
           .doesNotContain("redis://127.0.0.1:");
     } finally {
       demo.close();
+    }
+  }
+
+  /**
+   * A {@code herald run} with the defaults holds the API's and the console's ports (9465, 9466);
+   * the demo, on its own Redis, must not need them.
+   */
+  @Test
+  void the_demo_runs_beside_a_herald_run_that_holds_the_default_ports() throws Exception {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int port : new int[] {9464, 9465, 9466}) {
+        try {
+          held.add(new ServerSocket(port, 50, InetAddress.getLoopbackAddress()));
+        } catch (BindException takenAlready) {
+          // held by another process: taken all the same
+        }
+      }
+      HeraldProcess demo =
+          HeraldProcess.start(dir.resolve("beside.log"), "demo", "--duration", "5s");
+      try {
+        assertThat(demo.waitForExit(60)).as("exit code\n%s", demo.log()).isZero();
+        assertThat(demo.log())
+            .contains("Herald demo: an embedded Redis at")
+            .doesNotContain("cannot serve");
+      } finally {
+        demo.close();
+      }
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
     }
   }
 }

@@ -45,6 +45,10 @@ class EvictionPolicyIT {
         "  poll-interval: 100ms",
         "ops:",
         "  listen: 127.0.0.1:0",
+        "api:", // fixed default ports: another Herald on this machine may hold them
+        "  listen: 'off'",
+        "console:",
+        "  listen: 'off'",
         "");
   }
 

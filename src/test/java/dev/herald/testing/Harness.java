@@ -214,12 +214,27 @@ public final class Harness implements AutoCloseable {
             "  stream: " + stream,
             "  max-length: " + channels.all().iterator().next().maxLength()));
     lines.addAll(List.of(extra));
-    if (!lines.contains("console:")) {
-      // Off unless a test asks for it: processes sharing a config must not race for its port.
+    // The listeners' default ports are fixed (9464-9466): processes sharing a config must not race
+    // for them, nor a test for those of a Herald running on this machine. Unless a test names them,
+    // the console and the API are off and the ops endpoint takes a free port.
+    if (!names(lines, "console")) {
       lines.addAll(List.of("console:", "  listen: 'off'"));
+    }
+    if (!names(lines, "api")) {
+      lines.addAll(List.of("api:", "  listen: 'off'"));
+    }
+    if (!names(lines, "ops")) {
+      lines.addAll(List.of("ops:", "  listen: 127.0.0.1:0"));
     }
     lines.add("");
     return String.join("\n", lines);
+  }
+
+  /** Whether the config lines (an element may hold several) have the top-level {@code section}. */
+  private static boolean names(List<String> lines, String section) {
+    return lines.stream()
+        .flatMap(String::lines)
+        .anyMatch(l -> l.equals(section + ":") || l.startsWith(section + ": "));
   }
 
   /** {@code n} recipients: {@code <prefix>0} to {@code <prefix><n-1>}. */
