@@ -1,5 +1,6 @@
 package dev.herald.console;
 
+import dev.herald.loop.DaemonTimer;
 import dev.herald.store.StatsStore;
 import dev.herald.store.StoreSnapshot;
 import java.time.Clock;
@@ -8,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -43,13 +43,7 @@ final class History implements AutoCloseable {
   }
 
   synchronized void start() {
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "herald-console-history");
-              t.setDaemon(true);
-              return t;
-            });
+    timer = DaemonTimer.named("herald-console-history");
     timer.scheduleWithFixedDelay(this::sample, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
   }
 

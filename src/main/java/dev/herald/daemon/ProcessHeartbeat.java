@@ -1,6 +1,7 @@
 package dev.herald.daemon;
 
 import dev.herald.logging.RateLimitedLog;
+import dev.herald.loop.DaemonTimer;
 import dev.herald.publish.PublisherListener;
 import dev.herald.publish.RouteInfo;
 import dev.herald.store.ProcessBoard;
@@ -8,7 +9,6 @@ import dev.herald.store.ProcessBoard.Heartbeat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,13 +58,7 @@ final class ProcessHeartbeat implements PublisherListener, AutoCloseable {
 
   /** Beats now and every {@link ProcessBoard#EVERY} on a daemon thread. */
   synchronized void start() {
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "herald-heartbeat");
-              t.setDaemon(true);
-              return t;
-            });
+    timer = DaemonTimer.named("herald-heartbeat");
     long ms = ProcessBoard.EVERY.toMillis();
     timer.scheduleWithFixedDelay(this::beat, 0, ms, TimeUnit.MILLISECONDS);
   }

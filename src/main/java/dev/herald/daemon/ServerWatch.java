@@ -2,6 +2,7 @@ package dev.herald.daemon;
 
 import dev.herald.clock.AlignedClock;
 import dev.herald.config.ConfigException;
+import dev.herald.loop.DaemonTimer;
 import dev.herald.ops.RedisStatus;
 import dev.herald.store.EvictionPolicy;
 import dev.herald.store.EvictionPolicy.Risk;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -63,13 +63,7 @@ final class ServerWatch implements RedisStatus, AutoCloseable {
 
   /** Measures the clock and reads the policy again every {@code every}, on a daemon thread. */
   synchronized void start(Duration every) {
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "herald-server-watch");
-              t.setDaemon(true);
-              return t;
-            });
+    timer = DaemonTimer.named("herald-server-watch");
     long ms = every.toMillis();
     timer.scheduleWithFixedDelay(this::recheck, ms, ms, TimeUnit.MILLISECONDS);
   }

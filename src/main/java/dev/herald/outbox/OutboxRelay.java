@@ -4,6 +4,7 @@ import dev.herald.config.PostgresSourceSettings;
 import dev.herald.domain.NotificationValidator;
 import dev.herald.intake.Intake;
 import dev.herald.intake.IntakeListener;
+import dev.herald.loop.DaemonTimer;
 import dev.herald.loop.Waiter;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -13,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -91,13 +91,7 @@ public final class OutboxRelay implements AutoCloseable {
               System::nanoTime));
     }
     RelayLoop loop = new RelayLoop(cycles, waiter, clock, settings::pollInterval, listener);
-    ScheduledExecutorService housekeeping =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "herald-outbox-housekeeping");
-              t.setDaemon(true);
-              return t;
-            });
+    ScheduledExecutorService housekeeping = DaemonTimer.named("herald-outbox-housekeeping");
     long every = Housekeeping.LAG_EVERY.toMillis();
     housekeeping.scheduleWithFixedDelay(
         new Housekeeping(database, listener, System::nanoTime),

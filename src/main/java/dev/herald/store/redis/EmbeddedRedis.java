@@ -1,6 +1,7 @@
 package dev.herald.store.redis;
 
 import dev.herald.logging.RateLimitedLog;
+import dev.herald.loop.DaemonTimer;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -9,7 +10,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -97,13 +97,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     if (keeper != null) {
       return;
     }
-    keeper =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "herald-embedded-redis");
-              t.setDaemon(true);
-              return t;
-            });
+    keeper = DaemonTimer.named("herald-embedded-redis");
     keeper.scheduleWithFixedDelay(
         this::startAgainIfGone, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }
