@@ -2,6 +2,7 @@ package dev.herald.loop;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A single-thread scheduler on a daemon thread of a given name, for the periodic chores of a
@@ -19,5 +20,18 @@ public final class DaemonTimer {
           t.setDaemon(true);
           return t;
         });
+  }
+
+  /**
+   * Stops {@code timer} (its chore in hand interrupted) and waits up to 5 s for it to end, so that
+   * what the chore used can be closed next; an interrupt while waiting is kept.
+   */
+  public static void stop(ScheduledExecutorService timer) {
+    timer.shutdownNow();
+    try {
+      timer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

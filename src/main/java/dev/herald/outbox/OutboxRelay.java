@@ -148,12 +148,7 @@ public final class OutboxRelay implements AutoCloseable {
     }
     loop.stop(grace);
     notifications.stop();
-    housekeeping.shutdownNow();
-    try {
-      housekeeping.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    DaemonTimer.stop(housekeeping);
     database.close();
   }
 

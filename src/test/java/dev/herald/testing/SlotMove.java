@@ -80,10 +80,13 @@ public final class SlotMove {
         }
       }
       if (!present.isEmpty()) {
-        s.migrate(
-            "127.0.0.1", target.port(), 5000, new MigrateParams(), present.toArray(String[]::new));
+        migrate(s, present);
       }
     }
+  }
+
+  private void migrate(Jedis s, List<String> keys) {
+    s.migrate("127.0.0.1", target.port(), 5000, new MigrateParams(), keys.toArray(String[]::new));
   }
 
   /** The keys of the slot still on the source. */
@@ -98,8 +101,13 @@ public final class SlotMove {
    * and makes the target the slot's owner on every master.
    */
   public void finish() {
-    for (List<String> keys = batch(); !keys.isEmpty(); keys = batch()) {
-      move(keys);
+    // The keys GETKEYSINSLOT names are there: no EXISTS per key, as move() makes for a test's list.
+    try (Jedis s = jedis(source)) {
+      for (List<String> keys = s.clusterGetKeysInSlot(slot, PIPELINE);
+          !keys.isEmpty();
+          keys = s.clusterGetKeysInSlot(slot, PIPELINE)) {
+        migrate(s, keys);
+      }
     }
     try (Jedis t = jedis(target)) {
       String targetId = t.clusterMyId();
@@ -114,12 +122,6 @@ public final class SlotMove {
           }
         }
       }
-    }
-  }
-
-  private List<String> batch() {
-    try (Jedis s = jedis(source)) {
-      return s.clusterGetKeysInSlot(slot, PIPELINE);
     }
   }
 

@@ -148,12 +148,7 @@ public final class EmbeddedRedis implements AutoCloseable {
       k = keeper;
     }
     if (k != null) {
-      k.shutdownNow();
-      try {
-        k.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      DaemonTimer.stop(k); // a restart in hand ends before the server stops
     }
     synchronized (this) {
       server.stop();
